@@ -1,0 +1,136 @@
+import pg from 'pg';
+
+export const CHANNEL = 'rollcall_events';
+
+/**
+ * Tells other processes that events were appended, after the append committed.
+ *
+ * NOTIFY inside the append transaction would take PostgreSQL's global notify lock at
+ * commit and serialise every appender behind it; a separate connection that coalesces
+ * bursts into one NOTIFY keeps appends concurrent and adds at most one round trip of
+ * latency for subscribers.
+ */
+export class AppendSignal {
+  private client: pg.Client | undefined;
+  private sending = false;
+  private again = false;
+  private closed = false;
+
+  constructor(private readonly connectionString: string) {}
+
+  poke(): void {
+    if (this.closed) return;
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    void this.send();
+  }
+
+  private async send(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        this.client ??= await this.connect();
+        await this.client.query(`NOTIFY ${CHANNEL}`);
+      } catch (error) {
+        // Subscribers also poll, so a lost signal only delays them.
+        process.emitWarning(`append signal failed: ${(error as Error).message}`);
+        this.dropClient();
+      }
+    } while (this.again && !this.closed);
+    this.sending = false;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-signal' });
+    client.on('error', () => this.dropClient());
+    await client.connect();
+    return client;
+  }
+
+  private dropClient(): void {
+    this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+}
+
+/** Wakes waiting subscribers when an {@link AppendSignal} fires, from any process. */
+export class AppendListener {
+  private client: pg.Client | undefined;
+  private connecting: Promise<void> | undefined;
+  private generation = 0;
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+
+  constructor(private readonly connectionString: string) {}
+
+  /** A counter that moves on every signal; pass it to {@link waitAfter} to never miss one. */
+  get current(): number {
+    return this.generation;
+  }
+
+  /** Resolves when a signal newer than `seen` arrives, when `timeoutMs` passes, or on `abort`. */
+  async waitAfter(seen: number, timeoutMs: number, abort: AbortSignal): Promise<void> {
+    this.ensureListening();
+    if (this.generation !== seen || abort.aborted) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        abort.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiters.add(done);
+      abort.addEventListener('abort', done);
+    });
+  }
+
+  private wake(): void {
+    this.generation++;
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  private ensureListening(): void {
+    if (this.client || this.connecting || this.closed) return;
+    this.connecting = this.listen()
+      .catch((error: Error) => process.emitWarning(`LISTEN ${CHANNEL} failed, subscribers poll: ${error.message}`))
+      .finally(() => (this.connecting = undefined));
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-listen' });
+    client.on('notification', () => this.wake());
+    client.on('error', () => {
+      if (this.client === client) this.client = undefined;
+      client.end().catch(() => undefined);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    if (this.closed) {
+      await client.end();
+      return;
+    }
+    this.client = client;
+    // Anything appended while we were not listening would otherwise wait for the next poll.
+    this.wake();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting;
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
