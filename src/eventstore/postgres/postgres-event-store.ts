@@ -16,7 +16,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.js';
 import { positionAt } from '../position.js';
-import { assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
+import { type ValidatedEvent, assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
 import { AppendListener, AppendSignal } from './append-signal.js';
 import { GAP_RETRY_MS, type PendingGap, parseSnapshot, safePrefix } from './safe-prefix.js';
 import { createSubscription } from './subscription.js';
@@ -48,6 +48,26 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   recordedAt: row.recorded_at,
 });
 
+export interface AppendRow {
+  next_revision: string;
+  last_position: string;
+}
+
+/** The single statement an append is, exported so tests can run it inside a transaction they hold open. */
+export const appendQuery = (streamId: string, events: readonly ValidatedEvent[], expected: ExpectedRevision) => ({
+  name: 'rollcall_append_events',
+  text: 'SELECT next_revision, last_position FROM rollcall.append_events($1, $2, $3, $4, $5, $6, $7)',
+  values: [
+    streamId,
+    typeof expected === 'bigint' ? 'exact' : expected,
+    typeof expected === 'bigint' ? expected.toString() : null,
+    events.map((e) => e.id),
+    events.map((e) => e.type),
+    events.map((e) => e.data),
+    events.map((e) => e.metadata),
+  ],
+});
+
 export interface PostgresEventStoreOptions {
   pool: pg.Pool;
   /** For the two extra connections that carry LISTEN/NOTIFY outside the pool. */
@@ -74,21 +94,9 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     const valid = validateAppend(streamId, events, expected);
-    let row: { next_revision: string; last_position: string } | undefined;
+    let row: AppendRow | undefined;
     try {
-      const result = await this.pool.query({
-        name: 'rollcall_append_events',
-        text: 'SELECT next_revision, last_position FROM rollcall.append_events($1, $2, $3, $4, $5, $6, $7)',
-        values: [
-          streamId,
-          typeof expected === 'bigint' ? 'exact' : expected,
-          typeof expected === 'bigint' ? expected.toString() : null,
-          valid.map((e) => e.id),
-          valid.map((e) => e.type),
-          valid.map((e) => e.data),
-          valid.map((e) => e.metadata),
-        ],
-      });
+      const result = await this.pool.query<AppendRow>(appendQuery(streamId, valid, expected));
       row = result.rows[0];
     } catch (error) {
       throw this.translate(error, streamId, expected);
