@@ -18,7 +18,7 @@ import type {
 import { positionAt } from '../position.js';
 import { type ValidatedEvent, assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
 import { AppendListener, AppendSignal } from './append-signal.js';
-import { GAP_RETRY_MS, type PendingGap, parseSnapshot, safePrefix } from './safe-prefix.js';
+import { GAP_RETRY_MS, type PendingGap, safePrefix } from './safe-prefix.js';
 import { createSubscription } from './subscription.js';
 
 const MAX_READ = 10_000;
@@ -56,17 +56,18 @@ export interface AppendRow {
 /** The single statement an append is, exported so tests can run it inside a transaction they hold open. */
 export const appendQuery = (streamId: string, events: readonly ValidatedEvent[], expected: ExpectedRevision) => ({
   name: 'rollcall_append_events',
-  text: 'SELECT next_revision, last_position FROM rollcall.append_events($1, $2, $3, $4, $5, $6, $7)',
+  text: 'SELECT next_revision, last_position FROM rollcall.append_events($1, $2, $3, $4)',
   values: [
     streamId,
     typeof expected === 'bigint' ? 'exact' : expected,
     typeof expected === 'bigint' ? expected.toString() : null,
-    events.map((e) => e.id),
-    events.map((e) => e.type),
-    events.map((e) => e.data),
-    events.map((e) => e.metadata),
+    // Built from the JSON text validation already produced, so nothing is serialised twice.
+    `[${events.map((e) => `{"id":"${e.id}","type":${JSON.stringify(e.type)},"data":${e.data},"metadata":${e.metadata}}`).join(',')}]`,
   ],
 });
+
+/** How often an append with no exact expectation ('any', 'stream_exists') retries after losing a race. */
+const RACE_RETRIES = 20;
 
 export interface PostgresEventStoreOptions {
   pool: pg.Pool;
@@ -94,28 +95,44 @@ export class PostgresEventStore implements EventStore {
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     const valid = validateAppend(streamId, events, expected);
-    let row: AppendRow | undefined;
-    try {
-      const result = await this.pool.query<AppendRow>(appendQuery(streamId, valid, expected));
-      row = result.rows[0];
-    } catch (error) {
-      throw this.translate(error, streamId, expected);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<AppendRow>(appendQuery(streamId, valid, expected));
+        this.signal.poke();
+        return toAppendResult(rows[0]);
+      } catch (error) {
+        const { code, detail, constraint } = error as pg.DatabaseError;
+        if (code !== 'RC001' && code !== '23505') throw error;
+        // A retry of an append that is already stored, or ids reused: only the ids can tell.
+        const before = await this.appendedBefore(streamId, valid);
+        if (before) return before;
+        if (code === 'RC001')
+          throw new WrongExpectedRevisionError(streamId, describeExpected(expected), toActual(BigInt(detail ?? '-1')));
+        if (constraint !== 'events_stream_id_revision_key') throw error;
+        // Lost a race for the next revision: fine to try again unless a revision was promised.
+        if (typeof expected === 'bigint' || expected === 'no_stream' || attempt >= RACE_RETRIES)
+          throw new WrongExpectedRevisionError(streamId, describeExpected(expected), await this.currentRevision(streamId));
+      }
     }
-    if (!row) throw new Error('append_events returned no row');
-    this.signal.poke();
-    return { nextExpectedRevision: BigInt(row.next_revision), position: positionAt(BigInt(row.last_position)) };
   }
 
-  private translate(error: unknown, streamId: string, expected: ExpectedRevision): unknown {
-    const { code, detail, constraint } = error as pg.DatabaseError;
-    if (code === 'RC001') {
-      const actual = detail === undefined ? undefined : BigInt(detail);
-      return new WrongExpectedRevisionError(streamId, describeExpected(expected), actual === -1n ? 'no_stream' : actual);
-    }
-    // 23505 on the event id: the same ids raced into another stream.
-    if (code === 'RC002' || (code === '23505' && constraint === 'events_event_id_key'))
-      return new DuplicateEventIdError(streamId);
-    return error;
+  private async appendedBefore(streamId: string, events: readonly ValidatedEvent[]): Promise<AppendResult | undefined> {
+    const { rows } = await this.pool.query<AppendRow & { stored: number; stored_here: number }>(
+      'SELECT stored, stored_here, next_revision, last_position FROM rollcall.appended_before($1, $2)',
+      [streamId, events.map((e) => e.id)],
+    );
+    const row = rows[0]!;
+    if (row.stored === 0) return undefined;
+    if (row.stored_here !== events.length) throw new DuplicateEventIdError(streamId);
+    return toAppendResult(row);
+  }
+
+  private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
+    const { rows } = await this.pool.query<{ revision: string | null }>(
+      'SELECT max(revision) AS revision FROM rollcall.events WHERE stream_id = $1',
+      [streamId],
+    );
+    return toActual(BigInt(rows[0]?.revision ?? '-1'));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -141,7 +158,7 @@ export class PostgresEventStore implements EventStore {
       const batch = await this.readSafeBatch(after, limit, pending);
       if (batch.events.length > 0 || !batch.pending) return batch.events;
       pending = batch.pending;
-      await sleep(GAP_RETRY_MS);
+      if (pending.running.size > 0) await sleep(GAP_RETRY_MS);
     }
   }
 
@@ -150,18 +167,36 @@ export class PostgresEventStore implements EventStore {
    * batch short, to pass back in on the next read.
    */
   async readSafeBatch(after: bigint, limit: number, pending: PendingGap | undefined): Promise<SafeBatch> {
-    const { rows } = await this.pool.query<EventRow & { snap: string }>({
+    // Asked before the read begins, so a gap its holders left behind is settled by the read that follows.
+    const pendingEnded = pending ? await this.allEnded(pending.running) : false;
+    const { rows } = await this.pool.query<EventRow>({
       name: 'rollcall_read_all',
-      // The snapshot text is taken in the same statement as the rows, so it describes exactly what they saw.
-      text: `WITH s AS MATERIALIZED (SELECT pg_current_snapshot()::text AS snap)
-             SELECT ${COLUMNS}, s.snap FROM rollcall.events e CROSS JOIN s
-              WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
+      text: `SELECT ${COLUMNS} FROM rollcall.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
       values: [after.toString(), limit],
     });
-    if (rows.length === 0) return { events: [], pending };
     const withPositions = rows.map((row) => ({ row, position: BigInt(row.position) }));
-    const safe = safePrefix(withPositions, after, parseSnapshot(rows[0]!.snap), pending);
-    return { events: safe.deliver.map(({ row }) => toRecorded(row)), pending: safe.pending };
+    const prefix = safePrefix(withPositions, after, pending, pendingEnded);
+    const events = prefix.deliver.map(({ row }) => toRecorded(row));
+    if (prefix.newGapUpTo === undefined) return { events, pending: prefix.pending };
+    return { events, pending: { upTo: prefix.newGapUpTo, running: await this.runningTransactions() } };
+  }
+
+  private async runningTransactions(): Promise<Set<string>> {
+    const { rows } = await this.pool.query<{ xid: string }>({
+      name: 'rollcall_running_xids',
+      text: 'SELECT backend_xid::text AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL',
+    });
+    return new Set(rows.map((r) => r.xid));
+  }
+
+  private async allEnded(transactions: ReadonlySet<string>): Promise<boolean> {
+    if (transactions.size === 0) return true;
+    const { rows } = await this.pool.query<{ running: boolean }>({
+      name: 'rollcall_any_running',
+      text: 'SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_xid::text = ANY ($1)) AS running',
+      values: [[...transactions]],
+    });
+    return !rows[0]!.running;
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
@@ -171,7 +206,7 @@ export class PostgresEventStore implements EventStore {
   async getStreamMetadata(streamId: string): Promise<StreamMetadata | undefined> {
     validateStreamId(streamId);
     const { rows } = await this.pool.query<{ metadata: StreamMetadata | null }>(
-      'SELECT metadata FROM rollcall.streams WHERE stream_id = $1',
+      'SELECT metadata FROM rollcall.stream_metadata WHERE stream_id = $1',
       [streamId],
     );
     return rows[0]?.metadata ?? undefined;
@@ -181,7 +216,7 @@ export class PostgresEventStore implements EventStore {
     validateStreamId(streamId);
     assertJsonObject(metadata, 'Stream metadata');
     await this.pool.query(
-      `INSERT INTO rollcall.streams (stream_id, revision, metadata) VALUES ($1, -1, $2)
+      `INSERT INTO rollcall.stream_metadata (stream_id, metadata) VALUES ($1, $2)
        ON CONFLICT (stream_id) DO UPDATE SET metadata = excluded.metadata`,
       [streamId, JSON.stringify(metadata)],
     );
@@ -192,6 +227,13 @@ export class PostgresEventStore implements EventStore {
     await Promise.all([this.signal.close(), this.listener.close()]);
   }
 }
+
+const toAppendResult = (row: AppendRow | undefined): AppendResult => {
+  if (!row) throw new Error('append_events returned no row');
+  return { nextExpectedRevision: BigInt(row.next_revision), position: positionAt(BigInt(row.last_position)) };
+};
+
+const toActual = (revision: bigint): bigint | 'no_stream' => (revision === -1n ? 'no_stream' : revision);
 
 const readLimit = (maxCount: number): number => {
   if (!Number.isInteger(maxCount) || maxCount < 1) throw new InvalidInputError('maxCount must be a positive integer');

@@ -32,6 +32,8 @@ export const createSubscription = (source: Source, from: bigint): AllSubscriptio
       }
       if (batch.events.length === BATCH) continue;
       if (!pending) markCaughtUp();
+      // A gap nobody holds any more settles on the very next read.
+      if (pending?.running.size === 0) continue;
       await source.listener.waitAfter(seen, pending ? GAP_RETRY_MS : IDLE_POLL_MS, stop.signal);
     }
   }

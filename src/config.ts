@@ -1,0 +1,68 @@
+/** Everything Rollcall reads from its environment, read and checked once at start. */
+export interface Config {
+  host: string;
+  port: number;
+  /** External PostgreSQL; without it an embedded server keeps its data under dataDir. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** EventStoreDB as the event store; without it events are kept in PostgreSQL. */
+  eventStoreUrl: string | undefined;
+  /** Kafka bootstrap brokers for the forwarder and consumers (not used by any process yet). */
+  kafkaBrokers: string[] | undefined;
+  pgPoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  return value;
+};
+
+const url = (env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol))
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
+  return raw;
+};
+
+const brokers = (raw: string | undefined): string[] | undefined => {
+  if (raw === undefined || raw === '') return undefined;
+  const list = raw.split(',').map((b) => b.trim());
+  for (const broker of list)
+    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(broker))
+      throw new ConfigError(`KAFKA_BROKERS must be host:port[,host:port...], got "${raw}"`);
+  return list;
+};
+
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    dataDir: env.DATA_DIR || '.rollcall',
+    eventStoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
+    kafkaBrokers: brokers(env.KAFKA_BROKERS),
+    pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 500),
+    logLevel: logLevel as Config['logLevel'],
+  };
+};

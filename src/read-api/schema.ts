@@ -1,0 +1,36 @@
+import type { IResolvers } from 'mercurius';
+import { checkHealth } from './health.js';
+
+export const schema = /* GraphQL */ `
+  type Query {
+    "Whether the API can reach its database, and which event store it writes to."
+    health: Health!
+  }
+
+  enum HealthStatus {
+    ok
+    degraded
+  }
+
+  enum ServiceState {
+    up
+    down
+  }
+
+  enum EventStoreKind {
+    postgres
+    eventstoredb
+  }
+
+  type Health {
+    status: HealthStatus!
+    database: ServiceState!
+    eventStore: EventStoreKind!
+  }
+`;
+
+export const resolvers: IResolvers = {
+  Query: {
+    health: (_root, _args, { app }) => checkHealth(app),
+  },
+};

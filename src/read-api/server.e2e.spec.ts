@@ -1,0 +1,91 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { buildServer } from './server.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+let app: Awaited<ReturnType<typeof buildServer>>;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  app = await buildServer({ store, pool: db.pool });
+});
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+  await db?.close();
+});
+
+const graphql = (payload: string) =>
+  app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload });
+
+describe('HTTP API', () => {
+  it('reports health at /healthz', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok', database: 'up', eventStore: 'postgres' });
+  });
+
+  it('answers the health query over GraphQL', async () => {
+    const response = await graphql(JSON.stringify({ query: '{ health { status database eventStore } }' }));
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ data: { health: { status: 'ok', database: 'up', eventStore: 'postgres' } } });
+  });
+
+  it('serves GraphiQL', async () => {
+    const response = await app.inject({ method: 'GET', url: '/graphiql' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('refuses an unknown field with 400 and GRAPHQL_VALIDATION', async () => {
+    const response = await graphql(JSON.stringify({ query: '{ nope }' }));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0]).toMatchObject({
+      message: 'Cannot query field "nope" on type "Query".',
+      extensions: { code: 'GRAPHQL_VALIDATION' },
+    });
+  });
+
+  it('refuses a query with a syntax error with 400 and GRAPHQL_VALIDATION', async () => {
+    const response = await graphql(JSON.stringify({ query: '{ health ' }));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION');
+  });
+
+  it('refuses a body that is not JSON with 400 and BAD_REQUEST', async () => {
+    const response = await graphql('{bad');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
+  });
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const response = await app.inject({ method: 'GET', url: '/nowhere' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('HTTP API without its database', () => {
+  it('reports 503 at /healthz and a degraded status over GraphQL', async () => {
+    const deadPool = new pg.Pool({ connectionString: db.url });
+    await deadPool.end();
+    const degraded = await buildServer({ store, pool: deadPool });
+    try {
+      const health = await degraded.inject({ method: 'GET', url: '/healthz' });
+      expect(health.statusCode).toBe(503);
+      expect(health.json()).toMatchObject({ status: 'degraded', database: 'down' });
+      const query = await degraded.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ query: '{ health { status } }' }),
+      });
+      expect(query.json()).toEqual({ data: { health: { status: 'degraded' } } });
+    } finally {
+      await degraded.close();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import mercurius from 'mercurius';
+import { formatGraphqlErrors } from './graphql-errors.js';
+import { healthRoute } from './health.js';
+import { type Infrastructure, infrastructure } from './infrastructure.js';
+import { resolvers, schema } from './schema.js';
+
+/** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
+export const buildServer = async (deps: Infrastructure, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
+  const app = Fastify({ ...options, bodyLimit: 1_048_576 });
+
+  // Client mistakes keep their message and status; server faults are logged and hidden.
+  app.setErrorHandler<FastifyError>((error, request, reply) => {
+    const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(statusCode).send({ error: 'Internal Server Error', code: 'INTERNAL', statusCode });
+    }
+    return reply.code(statusCode).send({ error: error.message, code: error.code ?? 'BAD_REQUEST', statusCode });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `No route for ${request.method} ${request.url}`, code: 'NOT_FOUND', statusCode: 404 }),
+  );
+
+  await app.register(infrastructure, deps);
+  await app.register(healthRoute);
+  await app.register(mercurius, {
+    schema,
+    resolvers,
+    path: '/graphql',
+    graphiql: true,
+    queryDepth: 10,
+    errorFormatter: formatGraphqlErrors(app.log),
+  });
+  return app;
+};
