@@ -9,13 +9,14 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { STREAM_DOES_NOT_EXIST, type ExpectedStreamVersion } from '@event-driven-io/emmett';
+import { endAllPools } from '@event-driven-io/dumbo';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
-import pg from 'pg';
 import type { EventData, ExpectedRevision } from '../src/eventstore/event-store.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import { createDatabase } from '../src/postgres/database.js';
 import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { migrate } from '../src/postgres/migrate.js';
+import { createPool } from '../src/postgres/pool.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const POOL_SIZE = 32;
@@ -71,7 +72,7 @@ const RAW_TABLE = `CREATE TABLE IF NOT EXISTS bench_raw_events (
   type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL, recorded_at timestamptz NOT NULL DEFAULT now())`;
 
 /** The ceiling: the same rows in one INSERT, with no checks at all. */
-const rawWriter = (pool: pg.Pool): WriterFactory => (stream, batch) => {
+const rawWriter = (pool: ReturnType<typeof createPool>): WriterFactory => (stream, batch) => {
   let revision = 0;
   return async () => {
     const events = makeBatch(batch);
@@ -123,7 +124,7 @@ const main = async () => {
     };
   }
   const url = await createDatabase(serverUrl, `bench_append_${randomBytes(4).toString('hex')}`);
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  const pool = createPool(url, POOL_SIZE, (error) => console.error(`idle connection lost: ${error.message}`));
   await migrate(pool);
   await pool.query(RAW_TABLE);
   const rollcall = new PostgresEventStore({ pool, connectionString: url });
@@ -172,7 +173,9 @@ const main = async () => {
 
   await rollcall.close();
   await emmett.close();
-  await pool.end().catch(() => undefined);
+  // Emmett's schema migration opens a pool of its own, which close() leaves open.
+  await endAllPools();
+  await pool.end();
   await stopServer();
 
   const ratios = (key: string) => Object.values(cases).map((c) => c[key]!);

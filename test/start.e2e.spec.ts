@@ -16,7 +16,7 @@ describe('npm start', () => {
   it('starts on the embedded default, serves /healthz and GraphQL, and stops cleanly on SIGTERM', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'rollcall-start-'));
     await chmod(dataDir, 0o755);
-    const env = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;
     delete env.EVENTSTORE_URL;
     const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
