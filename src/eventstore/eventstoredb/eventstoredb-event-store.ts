@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BACKWARDS,
+  DeadlineExceededError,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -32,6 +34,7 @@ import { assertJsonObject, validateAppend, validateStreamId } from '../validate-
 /** Our stream metadata lives under one custom key, so it can never be read as an EventStoreDB setting such as maxAge. */
 const METADATA_KEY = 'rollcall';
 const DEFAULT_READ_ALL = 1_000;
+const DUPLICATE_RETRIES = 5;
 
 type AnyResolved = ResolvedEvent | AllStreamResolvedEvent;
 
@@ -40,7 +43,6 @@ const isSystem = (streamId: string, type: string): boolean => streamId.startsWit
 const toRecorded = (resolved: AnyResolved): RecordedEvent | undefined => {
   const event = resolved.event;
   if (!event || !event.isJson || isSystem(event.streamId, event.type)) return undefined;
-  if (!event.position) throw new Error('EventStoreDB did not return event positions: a server of 22.6 or later is needed');
   return {
     id: event.id,
     type: event.type,
@@ -48,7 +50,8 @@ const toRecorded = (resolved: AnyResolved): RecordedEvent | undefined => {
     metadata: event.metadata as EventMetadata,
     streamId: event.streamId,
     revision: event.revision,
-    position: { commit: event.position.commit, prepare: event.position.prepare },
+    // Always set by servers of 22.6 and later, which the adapter requires.
+    position: { commit: event.position!.commit, prepare: event.position!.prepare },
     recordedAt: event.created,
   };
 };
@@ -65,26 +68,33 @@ export class EventStoreDbEventStore implements EventStore {
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     const valid = validateAppend(streamId, events, expected);
-    try {
-      const result = await this.client.appendToStream(
-        streamId,
-        valid.map((e, i) => jsonEvent({ id: e.id, type: e.type, data: events[i]!.data, metadata: events[i]!.metadata })),
-        { expectedRevision: expected },
-      );
-      // An idempotent retry may come back without a position: the stored last event has it.
-      const position = result.position ?? (await this.lastPosition(streamId));
-      return { nextExpectedRevision: result.nextExpectedRevision, position };
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError)
-        throw new WrongExpectedRevisionError(streamId, describeExpected(expected), toActual(error.actualVersion));
-      throw error;
+    // The server counts a stream that only has metadata as existing; the port does not.
+    if (expected === 'stream_exists' && (await this.readStream(streamId, { direction: 'backwards', maxCount: 1 })).length === 0)
+      throw new WrongExpectedRevisionError(streamId, describeExpected(expected), 'no_stream');
+    const toAppend = valid.map((e, i) => jsonEvent({ id: e.id, type: e.type, data: events[i]!.data, metadata: events[i]!.metadata }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await this.client.appendToStream(streamId, toAppend, { expectedRevision: expected });
+        const position = result.position ?? (await this.positionOf(streamId, result.nextExpectedRevision));
+        return { nextExpectedRevision: result.nextExpectedRevision, position };
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError)
+          throw new WrongExpectedRevisionError(streamId, describeExpected(expected), toActual(error.actualVersion));
+        // A duplicate of an append the server has not indexed yet is dropped and times out;
+        // sent again, it comes back as the idempotent success it is.
+        if (error instanceof DeadlineExceededError && attempt < DUPLICATE_RETRIES) {
+          await sleep(50 * attempt);
+          continue;
+        }
+        throw error;
+      }
     }
   }
 
-  private async lastPosition(streamId: string): Promise<Position> {
-    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    if (!last) throw new Error(`Stream "${streamId}" is empty right after an append`);
-    return last.position;
+  private async positionOf(streamId: string, revision: bigint): Promise<Position> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    if (!event) throw new Error(`Stream "${streamId}" has no revision ${revision} right after appending it`);
+    return event.position;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -145,7 +155,12 @@ export class EventStoreDbEventStore implements EventStore {
       fromPosition: options.after ?? START,
       filter: excludeSystemEvents(),
     });
-    const caughtUp = new Promise<void>((resolve) => subscription.once('caughtUp', resolve));
+    // Servers before 23.10 never send caughtUp; the adapter requires 23.10. Ending also settles it, so nobody waits forever.
+    const caughtUp = new Promise<void>((resolve) => {
+      subscription.once('caughtUp', resolve);
+      subscription.once('close', resolve);
+      subscription.once('error', () => resolve());
+    });
     async function* follow(): AsyncGenerator<RecordedEvent> {
       for await (const resolved of subscription) {
         const event = toRecorded(resolved);
