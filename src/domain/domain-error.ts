@@ -1,0 +1,13 @@
+/** Why a command was refused; each code maps to one kind of API error, at the edge. */
+export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'CAPACITY' | 'UNAUTHENTICATED';
+
+/** A refusal with a sentence the person who sent the command can read. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
