@@ -17,7 +17,7 @@ export interface Decider<Command, State, Event extends DomainEvent> {
   decide: (command: Command, state: State) => Event[];
 }
 
-type Fold<State, Event> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
+type Fold<State, Event extends DomainEvent> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
 
 /** Who sent a command, and which request it belongs to; stamped on every event it causes. */
 export interface CommandContext {
