@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type pg from 'pg';
+import { CommandHandler } from './commands/command-handler.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import type { EventStore } from './eventstore/event-store.js';
 import { EventStoreDbEventStore } from './eventstore/eventstoredb/eventstoredb-event-store.js';
@@ -42,7 +43,8 @@ const run = async (role: Role, config: Config): Promise<void> => {
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   const store = openEventStore(config, pool, database.url);
 
-  const app = await buildServer({ store, pool }, { logger: { level: config.logLevel } });
+  const commands = new CommandHandler(store);
+  const app = await buildServer({ store, pool, commands }, { logger: { level: config.logLevel } });
   const address = await app.listen({ host: config.host, port: config.port });
   say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
   say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../domain/domain-error.js';
 import { EventStoreError } from '../eventstore/errors.js';
 
 /** What mercurius throws for a request it refuses before running it (bad JSON, invalid query). */
@@ -37,7 +38,7 @@ export const formatGraphqlErrors =
         statusCode = cause.statusCode;
         return cause.errors?.length ? cause.errors.map((detail) => withCode(detail, code)) : [withCode(error, code)];
       }
-      if (cause instanceof EventStoreError) return [withCode(error, cause.code, cause.message)];
+      if (cause instanceof EventStoreError || cause instanceof DomainError) return [withCode(error, cause.code, cause.message)];
       if (!cause) return [withCode(error, 'GRAPHQL_VALIDATION')];
       log.error({ err: cause, path: error.path }, 'GraphQL resolver failed');
       if (!execution.data) statusCode = 500;

@@ -1,11 +1,18 @@
 import fp from 'fastify-plugin';
 import type pg from 'pg';
+import type { CommandHandler } from '../commands/command-handler.js';
+import type { Actor } from '../domain/actor.js';
 import type { EventStore } from '../eventstore/event-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: EventStore;
     pool: pg.Pool;
+    commands: CommandHandler;
+  }
+  interface FastifyRequest {
+    /** Set by the auth plugin from a valid bearer token; undefined for anonymous requests. */
+    actor: Actor | undefined;
   }
 }
 
@@ -13,13 +20,16 @@ export interface Infrastructure {
   store: EventStore;
   /** The read models' database (and the event store's, on the embedded default). */
   pool: pg.Pool;
+  commands: CommandHandler;
 }
 
 /** Shares the event store and the database pool with every other plugin. */
 export const infrastructure = fp<Infrastructure>(
-  async (app, { store, pool }) => {
+  async (app, { store, pool, commands }) => {
     app.decorate('store', store);
     app.decorate('pool', pool);
+    app.decorate('commands', commands);
+    app.decorateRequest('actor', undefined);
   },
   { name: 'rollcall-infrastructure' },
 );

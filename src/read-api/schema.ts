@@ -1,36 +1,17 @@
 import type { IResolvers } from 'mercurius';
-import { checkHealth } from './health.js';
+import type { GraphqlModule } from './graphql-module.js';
+import { healthModule } from './health-module.js';
 
-export const schema = /* GraphQL */ `
-  type Query {
-    "Whether the API can reach its database, and which event store it writes to."
-    health: Health!
-  }
+/** Every module of the API; each extends the root types. */
+export const modules: GraphqlModule[] = [healthModule];
 
-  enum HealthStatus {
-    ok
-    degraded
-  }
+// GraphQL refuses a root type without fields, so Mutation exists once a module extends it.
+const roots = modules.some((m) => /extend type Mutation\b/.test(m.typeDefs)) ? 'type Query\ntype Mutation' : 'type Query';
 
-  enum ServiceState {
-    up
-    down
-  }
+export const typeDefs = [roots, ...modules.map((m) => m.typeDefs)];
 
-  enum EventStoreKind {
-    postgres
-    eventstoredb
-  }
-
-  type Health {
-    status: HealthStatus!
-    database: ServiceState!
-    eventStore: EventStoreKind!
-  }
-`;
-
-export const resolvers: IResolvers = {
-  Query: {
-    health: (_root, _args, { app }) => checkHealth(app),
-  },
-};
+/** The modules' resolvers merged per type. */
+export const resolvers: IResolvers = {};
+for (const module of modules)
+  for (const [type, fields] of Object.entries(module.resolvers))
+    Object.assign(resolvers, { [type]: { ...(resolvers[type] as object | undefined), ...(fields as object) } });

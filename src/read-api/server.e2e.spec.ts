@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { CommandHandler } from '../commands/command-handler.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { buildServer } from './server.js';
 
@@ -10,7 +11,7 @@ let app: Awaited<ReturnType<typeof buildServer>>;
 beforeAll(async () => {
   db = await createTestDatabase();
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  app = await buildServer({ store, pool: db.pool });
+  app = await buildServer({ store, pool: db.pool, commands: new CommandHandler(store) });
 });
 afterAll(async () => {
   await app?.close();
@@ -72,7 +73,7 @@ describe('HTTP API without its database', () => {
   it('reports 503 at /healthz and a degraded status over GraphQL', async () => {
     const deadPool = new pg.Pool({ connectionString: db.url });
     await deadPool.end();
-    const degraded = await buildServer({ store, pool: deadPool });
+    const degraded = await buildServer({ store, pool: deadPool, commands: new CommandHandler(store) });
     try {
       const health = await degraded.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(503);

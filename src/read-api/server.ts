@@ -3,7 +3,7 @@ import mercurius from 'mercurius';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { healthRoute } from './health.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
-import { resolvers, schema } from './schema.js';
+import { resolvers, typeDefs } from './schema.js';
 
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
 export const buildServer = async (deps: Infrastructure, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
@@ -25,8 +25,9 @@ export const buildServer = async (deps: Infrastructure, options: FastifyServerOp
   await app.register(infrastructure, deps);
   await app.register(healthRoute);
   await app.register(mercurius, {
-    schema,
+    schema: typeDefs,
     resolvers,
+    context: (request) => ({ actor: request.actor }),
     path: '/graphql',
     graphiql: true,
     queryDepth: 10,
