@@ -1,21 +1,11 @@
+import type { Decider, DomainEvent } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
-import type { EventStore, JsonObject, RecordedEvent } from '../eventstore/event-store.js';
+
+export type { Decider, DomainEvent } from '../domain/decider.js';
+import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 import { deterministicId } from './deterministic-id.js';
 import { KeyedQueue } from './keyed-queue.js';
-
-export interface DomainEvent {
-  type: string;
-  data: JsonObject;
-}
-
-/** A consistency boundary as the domain defines it: pure functions, no I/O. */
-export interface Decider<Command, State, Event extends DomainEvent> {
-  initialState: () => State;
-  evolve: (state: State, event: Event) => State;
-  /** Returns the events the command causes, or throws a DomainError. */
-  decide: (command: Command, state: State) => Event[];
-}
 
 type Fold<State, Event extends DomainEvent> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
 

@@ -1,0 +1,14 @@
+import type { JsonObject } from '../eventstore/event-store.js';
+
+export interface DomainEvent {
+  type: string;
+  data: JsonObject;
+}
+
+/** A consistency boundary: pure functions over its own events, no I/O. */
+export interface Decider<Command, State, Event extends DomainEvent> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  /** Returns the events the command causes, or throws a DomainError. */
+  decide: (command: Command, state: State) => Event[];
+}

@@ -1,0 +1,281 @@
+import { type Actor, hasRole } from '../actor.js';
+import type { Decider } from '../decider.js';
+import { DomainError } from '../domain-error.js';
+import {
+  type EventDetails,
+  type EventEvent,
+  type EventState,
+  type ExistingEvent,
+  type FaceVerification,
+  type Registration,
+  evolve,
+  initialState,
+  liveRegistrationOf,
+} from './event.js';
+import { type SessionPlan, expandSessions, isTimeZone } from './sessions.js';
+
+/** Every command carries who sends it and when; ids it needs come with it too. */
+interface Sent {
+  actor: Actor;
+  now: string;
+}
+
+export type EventCommand =
+  | { type: 'CreateEvent'; data: Sent & { eventId: string; details: EventDetails; capacity: number } }
+  | { type: 'ScheduleSessions'; data: Sent & { plan: SessionPlan; sessionIds: string[] } }
+  | { type: 'PublishEvent'; data: Sent }
+  | { type: 'UpdateEvent'; data: Sent & { changes: Partial<EventDetails> } }
+  | { type: 'ChangeCapacity'; data: Sent & { capacity: number } }
+  | { type: 'AssignStaff'; data: Sent & { staffId: string } }
+  | { type: 'CancelEvent'; data: Sent & { reason: string } }
+  | { type: 'Register'; data: Sent & { registrationId: string } }
+  | { type: 'ApproveRegistration'; data: Sent & { registrationId: string } }
+  | { type: 'RejectRegistration'; data: Sent & { registrationId: string; reason: string } }
+  | { type: 'CancelRegistration'; data: Sent & { registrationId: string } }
+  | { type: 'ReissueTicket'; data: Sent & { registrationId: string } };
+
+export const MAX_CAPACITY = 100_000;
+export const MAX_SESSIONS = 1_000;
+const FACE_MODES: readonly FaceVerification[] = ['off', 'optional', 'required'];
+
+const text = (value: unknown, name: string, min: number, max: number): void => {
+  if (typeof value !== 'string' || value.trim().length < min || value.length > max)
+    throw new DomainError('VALIDATION', `${name} must be ${min === 0 ? 'at most' : `${min} to`} ${max} characters`);
+};
+
+const validCapacity = (capacity: number): void => {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY)
+    throw new DomainError('VALIDATION', `Capacity must be a whole number from 1 to ${MAX_CAPACITY}`);
+};
+
+export const validDetails = (details: EventDetails): void => {
+  text(details.title, 'The title', 1, 200);
+  text(details.description, 'The description', 0, 5_000);
+  text(details.venue, 'The venue', 1, 300);
+  if (typeof details.timeZone !== 'string' || !isTimeZone(details.timeZone))
+    throw new DomainError('VALIDATION', `"${details.timeZone}" is not a time zone (use an IANA name such as Europe/Warsaw)`);
+  const opens = Date.parse(details.registrationOpensAt);
+  const closes = Date.parse(details.registrationClosesAt);
+  if (Number.isNaN(opens) || Number.isNaN(closes))
+    throw new DomainError('VALIDATION', 'The registration window needs ISO-8601 opening and closing times');
+  if (closes <= opens) throw new DomainError('VALIDATION', 'Registration must close after it opens');
+  if (typeof details.requiresApproval !== 'boolean') throw new DomainError('VALIDATION', 'requiresApproval must be true or false');
+  if (!FACE_MODES.includes(details.faceVerification))
+    throw new DomainError('VALIDATION', `Face verification must be one of ${FACE_MODES.join(', ')}`);
+};
+
+const existing = (state: EventState): ExistingEvent => {
+  if (state.status === 'none') throw new DomainError('NOT_FOUND', 'No such event');
+  return state;
+};
+
+const notCancelled = (state: EventState): ExistingEvent => {
+  const event = existing(state);
+  if (event.status === 'cancelled') throw new DomainError('CONFLICT', 'The event is cancelled');
+  return event;
+};
+
+/** Organizers act on their own events only; admins on any. */
+const organizing = (state: EventState, actor: Actor): ExistingEvent => {
+  const event = existing(state);
+  if (!hasRole(actor, 'admin') && event.organizerId !== actor.accountId)
+    throw new DomainError('FORBIDDEN', 'Only the organizer of this event can do that');
+  return event;
+};
+
+const registrationIn = (event: ExistingEvent, registrationId: string): Registration => {
+  const registration = event.registrations[registrationId];
+  if (!registration) throw new DomainError('NOT_FOUND', 'No such registration for this event');
+  return registration;
+};
+
+/** Seats freed (by a cancellation or more capacity) go to the waiting list, in order. */
+const promote = (event: ExistingEvent, freeSeats: number): EventEvent[] =>
+  event.waitlist.slice(0, Math.max(0, freeSeats)).map((registrationId) => ({
+    type: 'RegistrationConfirmed',
+    data: { registrationId, attendeeId: event.registrations[registrationId]!.attendeeId, via: 'promotion' },
+  }));
+
+const seatOrWaitlist = (
+  event: ExistingEvent,
+  registrationId: string,
+  attendeeId: string,
+  via: 'registration' | 'approval',
+): EventEvent =>
+  event.confirmed < event.capacity
+    ? { type: 'RegistrationConfirmed', data: { registrationId, attendeeId, via } }
+    : { type: 'RegistrationWaitlisted', data: { registrationId, attendeeId } };
+
+export const createEvent = (command: Extract<EventCommand, { type: 'CreateEvent' }>['data'], state: EventState): EventEvent[] => {
+  if (state.status !== 'none') throw new DomainError('CONFLICT', 'An event with this id exists already');
+  if (!hasRole(command.actor, 'organizer') && !hasRole(command.actor, 'admin'))
+    throw new DomainError('FORBIDDEN', 'Only organizers can create events');
+  validDetails(command.details);
+  validCapacity(command.capacity);
+  return [
+    {
+      type: 'EventCreated',
+      data: { eventId: command.eventId, organizerId: command.actor.accountId, details: command.details, capacity: command.capacity },
+    },
+  ];
+};
+
+export const scheduleSessions = (
+  command: Extract<EventCommand, { type: 'ScheduleSessions' }>['data'],
+  state: EventState,
+): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  const sessions = expandSessions(command.plan, event.details.timeZone, (i) => {
+    const id = command.sessionIds[i];
+    if (!id) throw new DomainError('VALIDATION', 'One session id is needed per occurrence');
+    return id;
+  });
+  if (event.sessions.length + sessions.length > MAX_SESSIONS)
+    throw new DomainError('VALIDATION', `An event has at most ${MAX_SESSIONS} sessions`);
+  return [{ type: 'SessionsScheduled', data: { sessions } }];
+};
+
+export const publishEvent = (command: Extract<EventCommand, { type: 'PublishEvent' }>['data'], state: EventState): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  if (event.status === 'published') throw new DomainError('CONFLICT', 'The event is published already');
+  if (event.sessions.length === 0) throw new DomainError('CONFLICT', 'Schedule at least one session before publishing');
+  return [{ type: 'EventPublished', data: { eventId: event.eventId } }];
+};
+
+export const updateEvent = (command: Extract<EventCommand, { type: 'UpdateEvent' }>['data'], state: EventState): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  const details = { ...event.details, ...command.changes };
+  validDetails(details);
+  return [{ type: 'EventDetailsUpdated', data: { details } }];
+};
+
+export const changeCapacity = (
+  command: Extract<EventCommand, { type: 'ChangeCapacity' }>['data'],
+  state: EventState,
+): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  validCapacity(command.capacity);
+  if (command.capacity < event.confirmed)
+    throw new DomainError('CAPACITY', `${event.confirmed} seats are confirmed already; capacity cannot go below that`);
+  return [
+    { type: 'CapacityChanged', data: { capacity: command.capacity } },
+    ...promote(event, command.capacity - event.confirmed),
+  ];
+};
+
+export const assignStaff = (command: Extract<EventCommand, { type: 'AssignStaff' }>['data'], state: EventState): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  text(command.staffId, 'The staff account id', 1, 100);
+  if (event.staff.includes(command.staffId)) throw new DomainError('CONFLICT', 'This account is assigned already');
+  return [{ type: 'StaffAssigned', data: { staffId: command.staffId } }];
+};
+
+export const cancelEvent = (command: Extract<EventCommand, { type: 'CancelEvent' }>['data'], state: EventState): EventEvent[] => {
+  notCancelled(organizing(state, command.actor));
+  text(command.reason, 'The reason', 1, 500);
+  return [{ type: 'EventCancelled', data: { reason: command.reason } }];
+};
+
+export const register = (command: Extract<EventCommand, { type: 'Register' }>['data'], state: EventState): EventEvent[] => {
+  const event = notCancelled(state);
+  const attendeeId = command.actor.accountId;
+  if (event.status !== 'published') throw new DomainError('NOT_FOUND', 'No such event open for registration');
+  const now = Date.parse(command.now);
+  if (now < Date.parse(event.details.registrationOpensAt)) throw new DomainError('CONFLICT', 'Registration has not opened yet');
+  if (now >= Date.parse(event.details.registrationClosesAt)) throw new DomainError('CONFLICT', 'Registration has closed');
+  if (liveRegistrationOf(event, attendeeId)) throw new DomainError('CONFLICT', 'You are registered for this event already');
+  if (event.registrations[command.registrationId]) throw new DomainError('CONFLICT', 'This registration id is taken');
+  if (event.details.requiresApproval)
+    return [{ type: 'RegistrationSubmitted', data: { registrationId: command.registrationId, attendeeId } }];
+  return [seatOrWaitlist(event, command.registrationId, attendeeId, 'registration')];
+};
+
+export const approveRegistration = (
+  command: Extract<EventCommand, { type: 'ApproveRegistration' }>['data'],
+  state: EventState,
+): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  const registration = registrationIn(event, command.registrationId);
+  if (registration.status !== 'pending') throw new DomainError('CONFLICT', `The registration is ${registration.status}, not pending`);
+  return [seatOrWaitlist(event, registration.registrationId, registration.attendeeId, 'approval')];
+};
+
+export const rejectRegistration = (
+  command: Extract<EventCommand, { type: 'RejectRegistration' }>['data'],
+  state: EventState,
+): EventEvent[] => {
+  const event = notCancelled(organizing(state, command.actor));
+  const registration = registrationIn(event, command.registrationId);
+  text(command.reason, 'The reason', 1, 500);
+  if (registration.status !== 'pending' && registration.status !== 'waitlisted')
+    throw new DomainError('CONFLICT', `A ${registration.status} registration cannot be rejected`);
+  return [{ type: 'RegistrationRejected', data: { registrationId: registration.registrationId, reason: command.reason } }];
+};
+
+export const cancelRegistration = (
+  command: Extract<EventCommand, { type: 'CancelRegistration' }>['data'],
+  state: EventState,
+): EventEvent[] => {
+  const event = notCancelled(state);
+  const registration = registrationIn(event, command.registrationId);
+  const isOrganizer = hasRole(command.actor, 'admin') || event.organizerId === command.actor.accountId;
+  if (registration.attendeeId !== command.actor.accountId && !isOrganizer)
+    throw new DomainError('FORBIDDEN', 'You can cancel only your own registration');
+  if (registration.status !== 'pending' && registration.status !== 'confirmed' && registration.status !== 'waitlisted')
+    throw new DomainError('CONFLICT', `The registration is ${registration.status} already`);
+  const cancelled: EventEvent = {
+    type: 'RegistrationCancelled',
+    data: { registrationId: registration.registrationId, cancelledBy: command.actor.accountId },
+  };
+  if (registration.status !== 'confirmed') return [cancelled];
+  const rest = { ...event, waitlist: event.waitlist.filter((id) => id !== registration.registrationId) };
+  return [cancelled, ...promote(rest, event.capacity - (event.confirmed - 1))];
+};
+
+export const reissueTicket = (
+  command: Extract<EventCommand, { type: 'ReissueTicket' }>['data'],
+  state: EventState,
+): EventEvent[] => {
+  const event = notCancelled(state);
+  const registration = registrationIn(event, command.registrationId);
+  const isOrganizer = hasRole(command.actor, 'admin') || event.organizerId === command.actor.accountId;
+  if (registration.attendeeId !== command.actor.accountId && !isOrganizer)
+    throw new DomainError('FORBIDDEN', 'You can reissue only your own ticket');
+  if (registration.status !== 'confirmed') throw new DomainError('CONFLICT', 'Only a confirmed registration has a ticket');
+  return [{ type: 'TicketReissued', data: { registrationId: registration.registrationId, version: registration.ticketVersion + 1 } }];
+};
+
+export const decide = (command: EventCommand, state: EventState): EventEvent[] => {
+  switch (command.type) {
+    case 'CreateEvent':
+      return createEvent(command.data, state);
+    case 'ScheduleSessions':
+      return scheduleSessions(command.data, state);
+    case 'PublishEvent':
+      return publishEvent(command.data, state);
+    case 'UpdateEvent':
+      return updateEvent(command.data, state);
+    case 'ChangeCapacity':
+      return changeCapacity(command.data, state);
+    case 'AssignStaff':
+      return assignStaff(command.data, state);
+    case 'CancelEvent':
+      return cancelEvent(command.data, state);
+    case 'Register':
+      return register(command.data, state);
+    case 'ApproveRegistration':
+      return approveRegistration(command.data, state);
+    case 'RejectRegistration':
+      return rejectRegistration(command.data, state);
+    case 'CancelRegistration':
+      return cancelRegistration(command.data, state);
+    case 'ReissueTicket':
+      return reissueTicket(command.data, state);
+    default: {
+      const unknown: never = command;
+      throw new DomainError('VALIDATION', `Unknown command ${(unknown as { type: string }).type}`);
+    }
+  }
+};
+
+export const eventDecider: Decider<EventCommand, EventState, EventEvent> = { initialState, evolve, decide };
