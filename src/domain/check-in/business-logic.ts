@@ -6,7 +6,7 @@ import { type CheckInEvent, type CheckInState, type RefusedScan, evolve, initial
 
 /** What a signed ticket says; the handler verifies the signature before the domain sees it. */
 export interface TicketClaims {
-  ticketId: string;
+  registrationId: string;
   eventId: string;
   attendeeId: string;
   version: number;
@@ -22,6 +22,8 @@ interface AtTheDoor {
 
 export type CheckInCommand =
   | { type: 'ScanTicket'; data: AtTheDoor & { ticket: TicketClaims } }
+  /** A code that is not a genuine ticket (bad signature, malformed, another key). */
+  | { type: 'RecordUnreadableScan'; data: AtTheDoor }
   | { type: 'CheckInManually'; data: AtTheDoor & { registrationId: string; reason: string } }
   | { type: 'UndoCheckIn'; data: AtTheDoor & { registrationId: string; reason: string } };
 
@@ -54,21 +56,28 @@ export const scanTicket = (command: Extract<CheckInCommand, { type: 'ScanTicket'
   const attendance = {
     eventId: event.eventId,
     sessionId,
-    registrationId: ticket.ticketId,
+    registrationId: ticket.registrationId,
     attendeeId: ticket.attendeeId,
     staffId: actor.accountId,
   };
   const refuse = (result: RefusedScan): CheckInEvent[] => [
-    { type: 'ScanRefused', data: { eventId: event.eventId, sessionId, registrationId: ticket.ticketId, staffId: actor.accountId, result } },
+    { type: 'ScanRefused', data: { eventId: event.eventId, sessionId, registrationId: ticket.registrationId, staffId: actor.accountId, result } },
   ];
   if (ticket.eventId !== event.eventId) return refuse('wrong_event');
-  const problem = ticketProblem(event, event.registrations[ticket.ticketId], ticket.version);
+  const problem = ticketProblem(event, event.registrations[ticket.registrationId], ticket.version);
   if (problem) return refuse(problem);
   const now = Date.parse(command.now);
   if (now < Date.parse(session.checkInOpensAt) || now >= Date.parse(session.checkInClosesAt)) return refuse('outside_window');
   if (state.status === 'checked_in') return refuse('already_redeemed');
   if (event.details.faceVerification === 'required') return [{ type: 'CheckInAwaitingFace', data: attendance }];
   return [{ type: 'CheckedIn', data: { ...attendance, method: 'scan', reason: null } }];
+};
+
+export const recordUnreadableScan = (command: Extract<CheckInCommand, { type: 'RecordUnreadableScan' }>['data']): CheckInEvent[] => {
+  atTheDoor(command);
+  return [
+    { type: 'UnreadableTicketScanned', data: { eventId: command.event.eventId, sessionId: command.sessionId, staffId: command.actor.accountId } },
+  ];
 };
 
 export const checkInManually = (
@@ -120,6 +129,8 @@ export const decide = (command: CheckInCommand, state: CheckInState): CheckInEve
   switch (command.type) {
     case 'ScanTicket':
       return scanTicket(command.data, state);
+    case 'RecordUnreadableScan':
+      return recordUnreadableScan(command.data);
     case 'CheckInManually':
       return checkInManually(command.data, state);
     case 'UndoCheckIn':

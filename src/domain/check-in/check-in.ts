@@ -28,7 +28,8 @@ export type CheckInEvent =
   | { type: 'CheckedIn'; data: Attendance & { method: 'scan' | 'manual'; reason: string | null } }
   | { type: 'CheckInAwaitingFace'; data: Attendance }
   | { type: 'ScanRefused'; data: { eventId: string; sessionId: string; registrationId: string; staffId: string; result: RefusedScan } }
-  | { type: 'CheckInUndone'; data: { eventId: string; sessionId: string; registrationId: string; staffId: string; reason: string } };
+  | { type: 'CheckInUndone'; data: { eventId: string; sessionId: string; registrationId: string; staffId: string; reason: string } }
+  | { type: 'UnreadableTicketScanned'; data: { eventId: string; sessionId: string; staffId: string } };
 
 export type CheckInState =
   | { status: 'not_checked_in' }
@@ -44,6 +45,7 @@ export const evolve = (state: CheckInState, event: CheckInEvent): CheckInState =
     case 'CheckInAwaitingFace':
       return { status: 'awaiting_face' };
     case 'ScanRefused':
+    case 'UnreadableTicketScanned':
       return state;
     case 'CheckInUndone':
       return { status: 'not_checked_in' };
@@ -60,5 +62,6 @@ export const scanResultOf = (events: readonly CheckInEvent[]): ScanResult => {
   if (!last) return 'already_redeemed';
   if (last.type === 'ScanRefused') return last.data.result;
   if (last.type === 'CheckInAwaitingFace') return 'face_pending';
+  if (last.type === 'UnreadableTicketScanned') return 'invalid';
   return 'ok';
 };

@@ -52,7 +52,7 @@ const eventAfter = (...extra: EventEvent[]): ExistingEvent => {
   return history.reduce(evolveEvent, noEvent()) as ExistingEvent;
 };
 
-const ticket: TicketClaims = { ticketId: 'r1', eventId: 'e1', attendeeId: 'ann', version: 1 };
+const ticket: TicketClaims = { registrationId: 'r1', eventId: 'e1', attendeeId: 'ann', version: 1 };
 const scan = (overrides: Partial<{ actor: Actor; now: string; event: ExistingEvent; ticket: TicketClaims; sessionId: string }> = {}): CheckInCommand => ({
   type: 'ScanTicket',
   data: { actor: staff, now: doorsOpen, event: eventAfter(), sessionId: 's1', ticket, ...overrides },
@@ -80,7 +80,7 @@ describe('Scanning a ticket', () => {
   it('answers wrong_event for a ticket of another event', () =>
     spec([]).when(scan({ ticket: { ...ticket, eventId: 'e2' } })).then([refused('wrong_event')]));
   it('answers invalid for an unknown registration or a version never issued', () => {
-    spec([]).when(scan({ ticket: { ...ticket, ticketId: 'r9' } })).then([
+    spec([]).when(scan({ ticket: { ...ticket, registrationId: 'r9' } })).then([
       { type: 'ScanRefused', data: { eventId: 'e1', sessionId: 's1', registrationId: 'r9', staffId: 'staff-1', result: 'invalid' } },
     ]);
     spec([]).when(scan({ ticket: { ...ticket, version: 5 } })).then([refused('invalid')]);
@@ -90,7 +90,7 @@ describe('Scanning a ticket', () => {
       .when(
         scan({
           event: eventAfter({ type: 'RegistrationWaitlisted', data: { registrationId: 'r2', attendeeId: 'bob' } }),
-          ticket: { ticketId: 'r2', eventId: 'e1', attendeeId: 'bob', version: 0 },
+          ticket: { registrationId: 'r2', eventId: 'e1', attendeeId: 'bob', version: 0 },
         }),
       )
       .then([{ type: 'ScanRefused', data: { eventId: 'e1', sessionId: 's1', registrationId: 'r2', staffId: 'staff-1', result: 'not_confirmed' } }]));
@@ -103,6 +103,14 @@ describe('Scanning a ticket', () => {
     spec([]).when(scan({ event })).then([{ type: 'CheckInAwaitingFace', data: attendance }]);
   });
   it('refuses staff not assigned to the event', () => spec([]).when(scan({ actor: stranger })).thenRefuses('FORBIDDEN'));
+  it('records an unreadable code, for assigned staff only', () => {
+    const unreadable = (actor: Actor): CheckInCommand => ({
+      type: 'RecordUnreadableScan',
+      data: { actor, now: doorsOpen, event: eventAfter(), sessionId: 's1' },
+    });
+    spec([]).when(unreadable(staff)).then([{ type: 'UnreadableTicketScanned', data: { eventId: 'e1', sessionId: 's1', staffId: 'staff-1' } }]);
+    spec([]).when(unreadable(stranger)).thenRefuses('FORBIDDEN');
+  });
   it('refuses an unknown session', () => spec([]).when(scan({ sessionId: 's9' })).thenRefuses('NOT_FOUND'));
 });
 
