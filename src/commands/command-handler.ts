@@ -94,6 +94,11 @@ export class CommandHandler {
     });
   }
 
+  /** The stream's current state, for a decision on another stream that depends on it. */
+  load<State, Event extends DomainEvent>(decider: Fold<State, Event>, streamId: string): Promise<State> {
+    return this.queue.run(streamId, async () => (await this.catchUp(decider, streamId)).state);
+  }
+
   /** The cached stream, brought up to date with whatever the store has beyond it. */
   private async catchUp<State, Event extends DomainEvent>(
     decider: Fold<State, Event>,

@@ -1,0 +1,177 @@
+import { DomainError } from '../domain/domain-error.js';
+import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
+import type { EventDetails, EventEvent, EventState, ExistingEvent, Registration, Session } from '../domain/event/event.js';
+import type { SessionPlan } from '../domain/event/sessions.js';
+import { type Position, formatPosition } from '../eventstore/position.js';
+import type { CommandHandler, CommandResult } from './command-handler.js';
+import { deterministicId } from './deterministic-id.js';
+import { type CommandRequest, contextOf, uuid } from './request.js';
+import { type TicketCodes, ticketIdOf } from './tickets/ticket-codes.js';
+
+export const eventStream = (eventId: string): string => `event-${eventId}`;
+
+export interface TicketView {
+  ticketId: string;
+  version: number;
+  /** The signed code the QR carries. */
+  code: string;
+}
+
+export interface RegistrationView {
+  registrationId: string;
+  eventId: string;
+  status: Registration['status'];
+  ticket: TicketView | null;
+  position: string | null;
+}
+
+export interface EventView {
+  eventId: string;
+  status: ExistingEvent['status'];
+  capacity: number;
+  confirmed: number;
+  waitlisted: number;
+  sessions: Session[];
+  position: string | null;
+}
+
+const positionText = (position: Position | undefined): string | null => (position ? formatPosition(position) : null);
+
+/** The write side of events, registrations and tickets, as the API calls it. */
+export class EventCommands {
+  constructor(
+    private readonly handler: CommandHandler,
+    private readonly codes: TicketCodes,
+  ) {}
+
+  private run(eventId: string, request: CommandRequest, command: EventCommand): Promise<CommandResult<EventState, EventEvent>> {
+    return this.handler.handle(eventDecider, eventStream(uuid(eventId, 'eventId')), command, contextOf(request));
+  }
+
+  private sent(request: CommandRequest) {
+    return { actor: request.actor, now: request.now.toISOString() };
+  }
+
+  private eventView(eventId: string, result: CommandResult<EventState, EventEvent>): EventView {
+    const event = result.state;
+    if (event.status === 'none') throw new DomainError('NOT_FOUND', 'No such event');
+    return {
+      eventId,
+      status: event.status,
+      capacity: event.capacity,
+      confirmed: event.confirmed,
+      waitlisted: event.waitlist.length,
+      sessions: event.sessions,
+      position: positionText(result.position),
+    };
+  }
+
+  /** A ticket for a confirmed registration: its code is signed afresh from the current version. */
+  async ticketOf(event: ExistingEvent, registration: Registration): Promise<TicketView | null> {
+    if (registration.status !== 'confirmed' || event.status === 'cancelled') return null;
+    const code = await this.codes.sign({
+      eventId: event.eventId,
+      registrationId: registration.registrationId,
+      attendeeId: registration.attendeeId,
+      version: registration.ticketVersion,
+    });
+    return { ticketId: ticketIdOf(event.eventId, registration.registrationId), version: registration.ticketVersion, code };
+  }
+
+  private async registrationView(
+    eventId: string,
+    registrationId: string,
+    result: CommandResult<EventState, EventEvent>,
+  ): Promise<RegistrationView> {
+    const event = result.state;
+    const registration = event.status === 'none' ? undefined : event.registrations[registrationId];
+    if (event.status === 'none' || !registration) throw new DomainError('NOT_FOUND', 'No such registration');
+    return {
+      registrationId,
+      eventId,
+      status: registration.status,
+      ticket: await this.ticketOf(event, registration),
+      position: positionText(result.position),
+    };
+  }
+
+  async createEvent(request: CommandRequest, input: { details: EventDetails; capacity: number }): Promise<EventView> {
+    // Derived from the command id, so a resent createEvent lands on the same event.
+    const eventId = deterministicId(request.commandId, 'event');
+    const result = await this.run(eventId, request, { type: 'CreateEvent', data: { ...this.sent(request), eventId, ...input } });
+    return this.eventView(eventId, result);
+  }
+
+  async scheduleSessions(request: CommandRequest, eventId: string, plan: SessionPlan): Promise<EventView> {
+    const count = plan.repeat?.count ?? 1;
+    const sessionIds = Array.from({ length: Math.min(Math.max(count, 1), 1_000) }, (_, i) =>
+      deterministicId(request.commandId, 'session', String(i)),
+    );
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'ScheduleSessions', data: { ...this.sent(request), plan, sessionIds } }));
+  }
+
+  async publishEvent(request: CommandRequest, eventId: string): Promise<EventView> {
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'PublishEvent', data: this.sent(request) }));
+  }
+
+  async updateEvent(request: CommandRequest, eventId: string, changes: Partial<EventDetails>): Promise<EventView> {
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'UpdateEvent', data: { ...this.sent(request), changes } }));
+  }
+
+  async changeCapacity(request: CommandRequest, eventId: string, capacity: number): Promise<EventView> {
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'ChangeCapacity', data: { ...this.sent(request), capacity } }));
+  }
+
+  async assignStaff(request: CommandRequest, eventId: string, staffId: string): Promise<EventView> {
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'AssignStaff', data: { ...this.sent(request), staffId } }));
+  }
+
+  async cancelEvent(request: CommandRequest, eventId: string, reason: string): Promise<EventView> {
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'CancelEvent', data: { ...this.sent(request), reason } }));
+  }
+
+  async register(request: CommandRequest, eventId: string): Promise<RegistrationView> {
+    const registrationId = deterministicId(request.commandId, 'registration');
+    const result = await this.run(eventId, request, { type: 'Register', data: { ...this.sent(request), registrationId } });
+    return this.registrationView(eventId, registrationId, result);
+  }
+
+  async approveRegistration(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {
+    const result = await this.run(eventId, request, {
+      type: 'ApproveRegistration',
+      data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId') },
+    });
+    return this.registrationView(eventId, registrationId, result);
+  }
+
+  async rejectRegistration(request: CommandRequest, eventId: string, registrationId: string, reason: string): Promise<RegistrationView> {
+    const result = await this.run(eventId, request, {
+      type: 'RejectRegistration',
+      data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId'), reason },
+    });
+    return this.registrationView(eventId, registrationId, result);
+  }
+
+  async cancelRegistration(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {
+    const result = await this.run(eventId, request, {
+      type: 'CancelRegistration',
+      data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId') },
+    });
+    return this.registrationView(eventId, registrationId, result);
+  }
+
+  async reissueTicket(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {
+    const result = await this.run(eventId, request, {
+      type: 'ReissueTicket',
+      data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId') },
+    });
+    return this.registrationView(eventId, registrationId, result);
+  }
+
+  /** The event as its stream says now, for decisions elsewhere (check-in) and ticket downloads. */
+  async currentEvent(eventId: string): Promise<ExistingEvent> {
+    const event = await this.handler.load(eventDecider, eventStream(uuid(eventId, 'eventId')));
+    if (event.status === 'none') throw new DomainError('NOT_FOUND', 'No such event');
+    return event;
+  }
+}
