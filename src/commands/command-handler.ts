@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 
@@ -36,7 +37,9 @@ interface Cached<State, Event> {
   handled: Map<string, { events: Event[]; state: State; position: Position }>;
 }
 
-const MAX_CONFLICT_RETRIES = 10;
+/** Conflicts only come from other processes (this one queues per stream), so they are few; a hot stream still settles well within this. */
+const MAX_CONFLICT_RETRIES = 100;
+const MAX_BACKOFF_MS = 20;
 const MAX_CACHED_STREAMS = 10_000;
 
 /**
@@ -89,6 +92,8 @@ export class CommandHandler {
         } catch (error) {
           // Another process wrote first: catch up and decide again on what it wrote.
           if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+          // Jitter keeps processes that keep colliding from colliding in lockstep.
+          await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
         }
       }
     });
