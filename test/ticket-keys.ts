@@ -5,5 +5,6 @@ import { TicketCodes } from '../src/commands/tickets/ticket-codes.js';
 export const freshTicketCodes = async (kid = 'test-ticket-key'): Promise<TicketCodes> => {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA' };
-  return new TicketCodes({ signingKey: privateKey, kid, verificationKeys: createLocalJWKSet({ keys: [jwk] }) });
+  const keys = { signingKey: privateKey, kid, verificationKeys: createLocalJWKSet({ keys: [jwk] }) };
+  return new TicketCodes(async () => keys);
 };

@@ -1,9 +1,11 @@
 import type { IResolvers } from 'mercurius';
+import { accountsModule } from './accounts-module.js';
+import { eventsModule } from './events-module.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { healthModule } from './health-module.js';
 
 /** Every module of the API; each extends the root types. */
-export const modules: GraphqlModule[] = [healthModule];
+export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule];
 
 // GraphQL refuses a root type without fields, so Mutation exists once a module extends it.
 const roots = modules.some((m) => /extend type Mutation\b/.test(m.typeDefs)) ? 'type Query\ntype Mutation' : 'type Query';

@@ -1,17 +1,19 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { CommandHandler } from '../commands/command-handler.js';
+import { buildApp } from '../app.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
-import { buildServer } from './server.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
-let app: Awaited<ReturnType<typeof buildServer>>;
+let app: Awaited<ReturnType<typeof buildApp>>;
+const outboxDir = path.join(tmpdir(), 'rollcall-unused-outbox');
 beforeAll(async () => {
   db = await createTestDatabase();
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  app = await buildServer({ store, pool: db.pool, commands: new CommandHandler(store) });
+  app = await buildApp({ store, pool: db.pool, outboxDir });
 });
 afterAll(async () => {
   await app?.close();
@@ -73,7 +75,7 @@ describe('HTTP API without its database', () => {
   it('reports 503 at /healthz and a degraded status over GraphQL', async () => {
     const deadPool = new pg.Pool({ connectionString: db.url });
     await deadPool.end();
-    const degraded = await buildServer({ store, pool: deadPool, commands: new CommandHandler(store) });
+    const degraded = await buildApp({ store, pool: deadPool, outboxDir });
     try {
       const health = await degraded.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(503);

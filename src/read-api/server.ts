@@ -1,12 +1,19 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import mercurius from 'mercurius';
+import { type Attendance, attendancePlugin } from './attendance-plugin.js';
+import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { healthRoute } from './health.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
 import { resolvers, typeDefs } from './schema.js';
 
+export interface ServerDependencies extends Infrastructure {
+  auth: AuthPluginOptions;
+  attendance: Attendance;
+}
+
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
-export const buildServer = async (deps: Infrastructure, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
+export const buildServer = async (deps: ServerDependencies, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
   const app = Fastify({ ...options, bodyLimit: 1_048_576 });
 
   // Client mistakes keep their message and status; server faults are logged and hidden.
@@ -24,6 +31,8 @@ export const buildServer = async (deps: Infrastructure, options: FastifyServerOp
 
   await app.register(infrastructure, deps);
   await app.register(healthRoute);
+  await app.register(authPlugin, deps.auth);
+  await app.register(attendancePlugin, deps.attendance);
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers,

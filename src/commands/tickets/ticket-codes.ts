@@ -27,20 +27,22 @@ export interface TicketKeys {
  * version is superseded or it is revoked, which the check-in decides from the event.
  */
 export class TicketCodes {
-  constructor(private readonly keys: TicketKeys) {}
+  /** `keys` is asked on first use, so a process can start before its database answers. */
+  constructor(private readonly keys: () => Promise<TicketKeys>) {}
 
-  sign(claims: TicketClaims): Promise<string> {
+  async sign(claims: TicketClaims): Promise<string> {
+    const { kid, signingKey } = await this.keys();
     return new SignJWT({
       tid: ticketIdOf(claims.eventId, claims.registrationId),
       eid: claims.eventId,
       aid: claims.attendeeId,
       ver: claims.version,
     })
-      .setProtectedHeader({ alg: 'EdDSA', kid: this.keys.kid, typ: 'rollcall-ticket+jwt' })
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'rollcall-ticket+jwt' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setIssuedAt()
-      .sign(this.keys.signingKey);
+      .sign(signingKey);
   }
 
   /** The claims of a genuine ticket code, or undefined for anything malformed, tampered or signed by another key. */
@@ -48,7 +50,7 @@ export class TicketCodes {
     if (typeof code !== 'string' || code.length > MAX_CODE_LENGTH) return undefined;
     try {
       // Pinning EdDSA refuses `alg: none` and HMAC tokens keyed with a public key.
-      const { payload } = await jwtVerify(code, this.keys.verificationKeys, { algorithms: ['EdDSA'], issuer: ISSUER, audience: AUDIENCE });
+      const { payload } = await jwtVerify(code, (await this.keys()).verificationKeys, { algorithms: ['EdDSA'], issuer: ISSUER, audience: AUDIENCE });
       const ids = typeof payload.tid === 'string' ? parseTicketId(payload.tid) : undefined;
       if (!ids || ids.eventId !== payload.eid || typeof payload.aid !== 'string') return undefined;
       if (typeof payload.ver !== 'number' || !Number.isInteger(payload.ver) || payload.ver < 1) return undefined;

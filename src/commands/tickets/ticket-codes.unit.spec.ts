@@ -16,9 +16,9 @@ const keysFor = async (kid: string) => {
 beforeAll(async () => {
   const ours = await keysFor('ticket-1');
   const theirs = await keysFor('ticket-1');
-  codes = new TicketCodes({ signingKey: ours.pair.privateKey, kid: 'ticket-1', verificationKeys: ours.jwks });
+  codes = new TicketCodes(async () => ({ signingKey: ours.pair.privateKey, kid: 'ticket-1', verificationKeys: ours.jwks }));
   // Same kid, another key: what a forger with their own key would send.
-  foreign = new TicketCodes({ signingKey: theirs.pair.privateKey, kid: 'ticket-1', verificationKeys: theirs.jwks });
+  foreign = new TicketCodes(async () => ({ signingKey: theirs.pair.privateKey, kid: 'ticket-1', verificationKeys: theirs.jwks }));
 });
 
 describe('ticket codes', () => {

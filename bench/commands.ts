@@ -1,0 +1,162 @@
+/**
+ * Register and check-in throughput and latency through the real GraphQL endpoint (HTTP on
+ * 127.0.0.1, a real PostgreSQL, the PostgreSQL event store) with 1, 16 and 64 concurrent
+ * clients. Last line of output: one JSON object with every figure.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../src/app.js';
+import { commandRequest } from '../src/commands/request.js';
+import type { Actor } from '../src/domain/actor.js';
+import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { createDatabase } from '../src/postgres/database.js';
+import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
+import { migrate } from '../src/postgres/migrate.js';
+import { createPool } from '../src/postgres/pool.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CLIENTS = [1, 16, 64];
+const POOL_SIZE = 20;
+const HOUR = 3_600_000;
+
+const organizer: Actor = { accountId: 'bench-organizer', roles: ['organizer'] };
+const staff: Actor = { accountId: 'bench-staff', roles: ['staff'] };
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+const main = async () => {
+  let stopServer = async () => undefined as void;
+  let serverUrl = process.env.DATABASE_URL;
+  const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-bench-commands-'));
+  await chmod(dir, 0o755);
+  if (!serverUrl) {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
+    serverUrl = server.url;
+    stopServer = () => server.stop();
+  }
+  const url = await createDatabase(serverUrl, `bench_commands_${randomBytes(4).toString('hex')}`);
+  const pool = createPool(url, POOL_SIZE, (error) => console.error(`idle connection lost: ${error.message}`));
+  await migrate(pool);
+  const store = new PostgresEventStore({ pool, connectionString: url });
+  const app = await buildApp({ store, pool, outboxDir: path.join(dir, 'outbox') }, { logger: false });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const token = async (actor: Actor) => (await app.tokens.issueAccessToken(actor)).token;
+
+  const gql = async (bearer: string, query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(`${address}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data!;
+  };
+
+  const organizerToken = await token(organizer);
+  const openEvent = async (capacity: number) => {
+    const { createEvent } = await gql(
+      organizerToken,
+      `mutation ($d: EventDetailsInput!, $c: Int!) { createEvent(details: $d, capacity: $c) { eventId } }`,
+      {
+        c: capacity,
+        d: {
+          title: 'Benchmark',
+          venue: 'Hall',
+          timeZone: 'UTC',
+          registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+          registrationClosesAt: new Date(Date.now() + 24 * HOUR).toISOString(),
+        },
+      },
+    );
+    const eventId = createEvent.eventId as string;
+    const { scheduleSessions } = await gql(
+      organizerToken,
+      `mutation ($e: ID!, $p: SessionPlanInput!) { scheduleSessions(eventId: $e, plan: $p) { sessions { sessionId } } }`,
+      { e: eventId, p: { startsAt: new Date(Date.now() + HOUR / 2).toISOString(), endsAt: new Date(Date.now() + 4 * HOUR).toISOString() } },
+    );
+    await gql(organizerToken, `mutation ($e: ID!) { assignStaff(eventId: $e, staffId: "${staff.accountId}") { eventId } }`, { e: eventId });
+    await gql(organizerToken, `mutation ($e: ID!) { publishEvent(eventId: $e) { status } }`, { e: eventId });
+    return { eventId, sessionId: scheduleSessions.sessions[0].sessionId as string };
+  };
+
+  /** `clients` loops for SECONDS, each taking the next job; returns throughput and latency. */
+  const drive = async (clients: number, job: (n: number) => Promise<void>) => {
+    const latencies: number[] = [];
+    let next = 0;
+    const started = performance.now();
+    const deadline = started + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < deadline) {
+          const n = next++;
+          const t = performance.now();
+          await job(n);
+          latencies.push(performance.now() - t);
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { perSecond: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), count: latencies.length };
+  };
+
+  const figures: Record<string, number> = {};
+  console.log(`${SECONDS}s per case, GraphQL over HTTP at ${address}, PostgreSQL event store`);
+  console.log('\ncommand   clients |  per second | p50 ms | p99 ms');
+
+  const REGISTER = `mutation ($e: ID!) { register(eventId: $e) { status ticket { code } } }`;
+  const CHECK_IN = `mutation ($e: ID!, $s: ID!, $c: String!) { checkIn(eventId: $e, sessionId: $s, code: $c) { result } }`;
+
+  for (const clients of CLIENTS) {
+    // One event per case, large enough never to fill: the seat ledger is exercised, not the waiting list.
+    const { eventId } = await openEvent(100_000);
+    const attendees = await Promise.all(Array.from({ length: 20_000 }, () => token({ accountId: randomUUID(), roles: ['attendee'] })));
+    const result = await drive(clients, async (n) => {
+      const { register } = await gql(attendees[n % attendees.length]!, REGISTER, { e: eventId });
+      if (register.status !== 'confirmed') throw new Error(`registration ${n} came back ${register.status}`);
+    });
+    report('register', clients, result);
+  }
+
+  const staffToken = await token(staff);
+  for (const clients of CLIENTS) {
+    const { eventId, sessionId } = await openEvent(100_000);
+    // Tickets to scan, made through the command side directly: setup, not measured.
+    const codes: string[] = [];
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (codes.length < 6_000) {
+          const view = await app.attendance.events.register(commandRequest({ accountId: randomUUID(), roles: ['attendee'] }, undefined), eventId);
+          codes.push(view.ticket!.code);
+        }
+      }),
+    );
+    const result = await drive(clients, async (n) => {
+      const { checkIn } = await gql(staffToken, CHECK_IN, { e: eventId, s: sessionId, c: codes[n % codes.length] });
+      if (n < codes.length && checkIn.result !== 'ok') throw new Error(`scan ${n} came back ${checkIn.result}`);
+    });
+    report('checkin', clients, result);
+  }
+
+  function report(name: string, clients: number, result: { perSecond: number; p50: number; p99: number }) {
+    figures[`${name}_per_s_at_${clients}`] = round(result.perSecond);
+    figures[`${name}_p50_ms_at_${clients}`] = round(result.p50, 2);
+    figures[`${name}_p99_ms_at_${clients}`] = round(result.p99, 2);
+    console.log(
+      `${name.padEnd(9)} ${String(clients).padStart(7)} | ${String(round(result.perSecond)).padStart(11)} | ${String(round(result.p50, 2)).padStart(6)} | ${String(round(result.p99, 2)).padStart(6)}`,
+    );
+  }
+
+  await app.close();
+  await store.close();
+  await pool.end();
+  await stopServer();
+  await rm(dir, { recursive: true, force: true });
+  console.log(JSON.stringify({ benchmark: 'commands', seconds_per_case: SECONDS, ...figures }));
+};
+
+await main();

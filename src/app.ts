@@ -1,0 +1,35 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type pg from 'pg';
+import { Outbox } from './commands/accounts/outbox.js';
+import { TokenService } from './commands/accounts/token-service.js';
+import { CheckInCommands } from './commands/check-in-commands.js';
+import { CommandHandler } from './commands/command-handler.js';
+import { EventCommands } from './commands/event-commands.js';
+import { TicketCodes } from './commands/tickets/ticket-codes.js';
+import type { EventStore } from './eventstore/event-store.js';
+import { buildServer } from './read-api/server.js';
+
+export interface AppDependencies {
+  store: EventStore;
+  pool: pg.Pool;
+  /** Where mail goes while there is no SMTP (`<DATA_DIR>/outbox`). */
+  outboxDir: string;
+}
+
+/** The API process put together: command side, auth, tickets and the HTTP server. */
+export const buildApp = async (deps: AppDependencies, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
+  const commands = new CommandHandler(deps.store);
+  const tokens = new TokenService(deps.pool);
+  const codes = new TicketCodes(() => tokens.ticketKeys());
+  const events = new EventCommands(commands, codes);
+  return buildServer(
+    {
+      store: deps.store,
+      pool: deps.pool,
+      commands,
+      auth: { tokens, outbox: new Outbox(deps.outboxDir) },
+      attendance: { events, checkIns: new CheckInCommands(commands, events, codes) },
+    },
+    options,
+  );
+};

@@ -1,0 +1,75 @@
+/**
+ * Creates the first admin: `npm run admin:create -- --email a@b.c --password ... --name ...`.
+ * Connects like the API does (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR),
+ * creates a verified account with the admin role and prints its id.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AccountCommands } from '../commands/accounts/account-commands.js';
+import { Outbox } from '../commands/accounts/outbox.js';
+import { TokenService } from '../commands/accounts/token-service.js';
+import { CommandHandler } from '../commands/command-handler.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { DomainError } from '../domain/domain-error.js';
+import { openEventStore } from '../eventstore/open-event-store.js';
+import { migrate } from '../postgres/migrate.js';
+import { openDatabase } from '../postgres/open-database.js';
+import { createPool } from '../postgres/pool.js';
+
+const USAGE = 'Usage: npm run admin:create -- --email <address> --password <10-200 characters> --name <1-100 characters>';
+
+const fail = (message: string, code = 1): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+};
+
+const readArguments = (): { email: string; password: string; name: string } => {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } }));
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+  const { email, password, name } = values;
+  if (typeof email !== 'string' || !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email) || email.length > 254)
+    fail(`--email must be an email address\n${USAGE}`, 2);
+  if (typeof password !== 'string' || password.length < 10 || password.length > 200)
+    fail(`--password must be 10-200 characters\n${USAGE}`, 2);
+  if (typeof name !== 'string' || name.trim().length < 1 || name.length > 100) fail(`--name must be 1-100 characters\n${USAGE}`, 2);
+  return { email: email as string, password: password as string, name: (name as string).trim() };
+};
+
+const main = async () => {
+  const input = readArguments();
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
+    throw error;
+  }
+  const database = await openDatabase(config, say);
+  const pool = createPool(database.url, 2, (error) => say(`PostgreSQL connection dropped: ${error.message}`));
+  const store = openEventStore(config, pool, database.url);
+  try {
+    await migrate(pool);
+    const accounts = new AccountCommands({
+      commands: new CommandHandler(store),
+      store,
+      tokens: new TokenService(pool),
+      outbox: new Outbox(path.resolve(config.dataDir, 'outbox')),
+    });
+    const { accountId } = await accounts.createAdmin(input);
+    process.stdout.write(`${accountId}\n`);
+  } catch (error) {
+    process.exitCode = 1;
+    say(error instanceof DomainError ? `Refused: ${error.message}` : `Failed: ${(error as Error).message}`);
+  } finally {
+    await store.close();
+    await pool.end();
+    await database.stop();
+  }
+};
+
+await main();

@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor, Role } from '../../domain/actor.js';
+import { SYSTEM } from '../../domain/actor.js';
+import { DomainError } from '../../domain/domain-error.js';
+import { type Account, type AccountEvent, type ExistingAccount, accountStream, evolve, initialState } from '../../domain/account/account.js';
+import { type AccountCommand, WRONG_CREDENTIALS, accountDecider } from '../../domain/account/business-logic.js';
+import { emailClaimDecider } from '../../domain/account/email-claim.js';
+import type { EventStore } from '../../eventstore/event-store.js';
+import type { Position } from '../../eventstore/position.js';
+import type { CommandContext, CommandHandler, CommandResult } from '../command-handler.js';
+import { deterministicId } from '../deterministic-id.js';
+import type { Outbox } from './outbox.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { accountOfToken, accountToken, emailClaimStream, normaliseEmail, sha256 } from './secrets.js';
+import type { TokenService } from './token-service.js';
+
+export const EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60_000;
+export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
+export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60_000;
+
+/** Who asks, and under which command id (a resent id takes effect once). */
+export interface Request {
+  commandId: string;
+  actor: Actor | undefined;
+}
+
+export interface AccountView {
+  id: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  emailVerified: boolean;
+}
+
+export interface Session {
+  accessToken: string;
+  /** When the access token expires. */
+  expiresAt: Date;
+  refreshToken: string;
+  refreshTokenExpiresAt: Date;
+  account: AccountView;
+  position: Position;
+}
+
+export interface AccountCommandsDependencies {
+  commands: CommandHandler;
+  store: EventStore;
+  tokens: TokenService;
+  outbox: Outbox;
+  clock?: () => Date;
+}
+
+const view = (account: ExistingAccount): AccountView => ({
+  id: account.accountId,
+  email: account.email,
+  name: account.name,
+  roles: [...account.roles],
+  emailVerified: account.status !== 'unverified',
+});
+
+const positionOf = (result: CommandResult<unknown, unknown>): Position => {
+  // Every account command either appends or throws; no events would be a bug in its decider.
+  if (!result.position) throw new Error('An account command appended nothing');
+  return result.position;
+};
+
+/**
+ * The account side of the API: turns requests into account commands, doing the work a pure
+ * decider cannot (hashing, checking passwords, minting tokens, sending mail), and the
+ * lookups it needs (email → account through the email's claim stream).
+ */
+export class AccountCommands {
+  private readonly commands: CommandHandler;
+  private readonly store: EventStore;
+  private readonly tokens: TokenService;
+  private readonly outbox: Outbox;
+  private readonly clock: () => Date;
+
+  constructor(dependencies: AccountCommandsDependencies) {
+    this.commands = dependencies.commands;
+    this.store = dependencies.store;
+    this.tokens = dependencies.tokens;
+    this.outbox = dependencies.outbox;
+    this.clock = dependencies.clock ?? (() => new Date());
+  }
+
+  async signUp(input: { email: string; password: string; name: string }, request: Request): Promise<{ accountId: string; position: Position }> {
+    const { accountId, token, result } = await this.register(input, request);
+    if (!result.replayed)
+      await this.outbox.send({
+        kind: 'email-verification',
+        to: normaliseEmail(input.email),
+        subject: 'Confirm your email address for Rollcall',
+        text: `Hello ${input.name},\n\nconfirm your email address with this code within 24 hours:\n\n${token}\n`,
+        token,
+      });
+    return { accountId, position: positionOf(result) };
+  }
+
+  async verifyEmail(input: { token: string }, request: Request): Promise<{ account: AccountView; position: Position }> {
+    const accountId = accountOfToken(input.token);
+    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
+    const now = this.clock();
+    const result = await this.handle(accountId, this.context(request, accountId, now), {
+      type: 'VerifyEmail',
+      data: { tokenHash: sha256(input.token), now },
+    });
+    return { account: view(result.state as ExistingAccount), position: positionOf(result) };
+  }
+
+  async logIn(input: { email: string; password: string }, request: Request): Promise<Session> {
+    const accountId = await this.accountIdOf(input.email);
+    const account = accountId ? await this.load(accountId) : initialState();
+    if (!accountId || account.status === 'none') {
+      await verifyPassword(input.password, await decoyHash());
+      throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    }
+    const passwordMatches = await verifyPassword(input.password, account.passwordHash);
+    const now = this.clock();
+    const refreshToken = accountToken(accountId);
+    const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_MS);
+    const result = await this.handle(accountId, this.context(request, accountId, now), {
+      type: 'LogIn',
+      data: {
+        passwordMatches,
+        checkedHash: account.passwordHash,
+        familyId: randomUUID(),
+        refreshTokenHash: sha256(refreshToken),
+        refreshExpiresAt,
+        now,
+      },
+    });
+    return this.session(result, refreshToken, refreshExpiresAt);
+  }
+
+  async refresh(input: { refreshToken: string }, request: Request): Promise<Session> {
+    const accountId = accountOfToken(input.refreshToken);
+    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+    const now = this.clock();
+    const refreshToken = accountToken(accountId);
+    const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_MS);
+    const result = await this.handle(accountId, this.context(request, accountId, now), {
+      type: 'RotateRefreshToken',
+      data: { presentedHash: sha256(input.refreshToken), refreshTokenHash: sha256(refreshToken), refreshExpiresAt, now },
+    });
+    // Recorded first, refused second: the revocation must stand although this request fails.
+    if (result.events[0]?.type === 'RefreshTokenReuseDetected')
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        'This refresh token was used already, so it may have been stolen: every session of its log-in has been ended. Log in again',
+      );
+    return this.session(result, refreshToken, refreshExpiresAt);
+  }
+
+  async logOut(input: { refreshToken: string }, request: Request): Promise<{ position: Position }> {
+    const accountId = accountOfToken(input.refreshToken);
+    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+    const now = this.clock();
+    const result = await this.handle(accountId, this.context(request, accountId, now), {
+      type: 'LogOut',
+      data: { refreshTokenHash: sha256(input.refreshToken), now },
+    });
+    return { position: positionOf(result) };
+  }
+
+  /** Sends a reset token if the address has an account that may reset; says nothing either way. */
+  async requestPasswordReset(input: { email: string }, request: Request): Promise<void> {
+    const accountId = await this.accountIdOf(input.email);
+    if (!accountId) return;
+    const now = this.clock();
+    const token = accountToken(accountId);
+    let result: CommandResult<Account, AccountEvent>;
+    try {
+      result = await this.handle(accountId, this.context(request, accountId, now), {
+        type: 'RequestPasswordReset',
+        data: { reset: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS).toISOString() }, now },
+      });
+    } catch (error) {
+      if (error instanceof DomainError) return; // disabled, or an orphaned claim: nothing to send
+      throw error;
+    }
+    if (result.replayed || result.state.status === 'none') return;
+    await this.outbox.send(
+      {
+        kind: 'password-reset',
+        to: result.state.email,
+        subject: 'Reset your Rollcall password',
+        text: `Hello ${result.state.name},\n\nset a new password with this code within an hour:\n\n${token}\n\nIf you did not ask for this, ignore this message.\n`,
+        token,
+      },
+      now,
+    );
+  }
+
+  async resetPassword(input: { token: string; newPassword: string }, request: Request): Promise<{ position: Position }> {
+    const accountId = accountOfToken(input.token);
+    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This password reset link is not valid');
+    const passwordHash = await hashPassword(input.newPassword);
+    const now = this.clock();
+    const result = await this.handle(accountId, this.context(request, accountId, now), {
+      type: 'ResetPassword',
+      data: { tokenHash: sha256(input.token), passwordHash, now },
+    });
+    return { position: positionOf(result) };
+  }
+
+  grantRole(input: { accountId: string; role: Role }, request: Request): Promise<{ account: AccountView; position: Position }> {
+    return this.changeRole('GrantRole', input, request);
+  }
+
+  revokeRole(input: { accountId: string; role: Role }, request: Request): Promise<{ account: AccountView; position: Position }> {
+    return this.changeRole('RevokeRole', input, request);
+  }
+
+  /** The first admin, made from the command line: verified at once, no mail sent. */
+  async createAdmin(input: { email: string; password: string; name: string }): Promise<{ accountId: string }> {
+    const commandId = randomUUID();
+    const { accountId, token } = await this.register(input, { actor: SYSTEM, commandId: `${commandId}:sign-up` });
+    await this.verifyEmail({ token }, { actor: SYSTEM, commandId: `${commandId}:verify` });
+    await this.grantRole({ accountId, role: 'admin' }, { actor: SYSTEM, commandId: `${commandId}:grant-admin` });
+    return { accountId };
+  }
+
+  /** Claims the address, then creates the account; returns the verification token it minted. */
+  private async register(
+    input: { email: string; password: string; name: string },
+    request: Request,
+  ): Promise<{ accountId: string; token: string; result: CommandResult<Account, AccountEvent> }> {
+    const email = normaliseEmail(input.email);
+    // Derived from the command id, so a resent sign-up lands on the account the first one created.
+    const accountId = deterministicId('account', request.commandId, email);
+    const now = this.clock();
+    const context = this.context(request, accountId, now);
+    const passwordHash = await hashPassword(input.password);
+    await this.commands.handle(emailClaimDecider, emailClaimStream(email), { type: 'ClaimEmail', data: { accountId, now } }, context);
+    const token = accountToken(accountId);
+    const result = await this.handle(accountId, context, {
+      type: 'SignUp',
+      data: {
+        accountId,
+        email,
+        name: input.name,
+        passwordHash,
+        verification: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + EMAIL_VERIFICATION_TTL_MS).toISOString() },
+        now,
+      },
+    });
+    return { accountId, token, result };
+  }
+
+  private async changeRole(
+    type: 'GrantRole' | 'RevokeRole',
+    input: { accountId: string; role: Role },
+    request: Request,
+  ): Promise<{ account: AccountView; position: Position }> {
+    const by = request.actor;
+    if (!by) throw new DomainError('UNAUTHENTICATED', 'Log in as an admin to change roles');
+    const now = this.clock();
+    const result = await this.handle(input.accountId, this.context(request, by.accountId, now), {
+      type,
+      data: { role: input.role, by, now },
+    });
+    return { account: view(result.state as ExistingAccount), position: positionOf(result) };
+  }
+
+  private async session(result: CommandResult<Account, AccountEvent>, refreshToken: string, refreshTokenExpiresAt: Date): Promise<Session> {
+    // A resend cannot be answered the same way: the refresh token was shown once and only its hash is kept.
+    if (result.replayed)
+      throw new DomainError('CONFLICT', 'This commandId was used already, and a session is handed out only once: send a new commandId');
+    const account = result.state as ExistingAccount;
+    const access = await this.tokens.issueAccessToken({ accountId: account.accountId, roles: account.roles });
+    return {
+      accessToken: access.token,
+      expiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt,
+      account: view(account),
+      position: positionOf(result),
+    };
+  }
+
+  private handle(accountId: string, context: CommandContext, command: AccountCommand): Promise<CommandResult<Account, AccountEvent>> {
+    return this.commands.handle(accountDecider, accountStream(accountId), command, context);
+  }
+
+  private context(request: Request, actorId: string, now: Date): CommandContext {
+    return {
+      commandId: request.commandId,
+      actorId: request.actor?.accountId ?? actorId,
+      correlationId: request.commandId,
+      causationId: request.commandId,
+      now,
+    };
+  }
+
+  private async accountIdOf(email: string): Promise<string | undefined> {
+    const claims = await this.store.readStream(emailClaimStream(email), { maxCount: 1 });
+    const accountId = claims[0]?.type === 'EmailClaimed' ? claims[0].data.accountId : undefined;
+    return typeof accountId === 'string' ? accountId : undefined;
+  }
+
+  private async load(accountId: string): Promise<Account> {
+    const events = await this.store.readStream(accountStream(accountId));
+    return events.map((recorded) => ({ type: recorded.type, data: recorded.data }) as AccountEvent).reduce(evolve, initialState());
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * JWTs signed with Ed25519 (alg EdDSA), for two purposes with separate keys:
+ *
+ * - `access`: user access tokens, 15 minutes. Header `typ: at+jwt`; claims `iss: rollcall`,
+ *   `aud: rollcall-api`, `sub` = account id, `roles`, `iat`, `exp`, `jti`.
+ * - `ticket`: QR tickets. `iss: rollcall`, `aud: rollcall-ticket`.
+ *
+ * Tickets are signed and read by TicketCodes (src/commands/tickets/ticket-codes.ts) with the
+ * keys `ticketKeys()` hands out; the public ones are also served for offline scanners.
+ *
+ * Verification pins `algorithms: ['EdDSA']`, the issuer and the audience, and only tries the
+ * keys of the token's purpose: `alg: none`, HS256 signed with a public key, an access token
+ * shown as a ticket (or the reverse) and expired tokens are all refused.
+ *
+ * Keys are created on first use and kept in `rollcall.signing_keys`, so every process signs
+ * with the same key and verifies the others' tokens. Creation happens under an advisory
+ * lock, so processes starting together agree on one key per purpose. Each process loads the
+ * keys once and keeps them: there is no key rotation yet.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  SignJWT,
+  createLocalJWKSet,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+} from 'jose';
+import type pg from 'pg';
+import { type Actor, ROLES, type Role } from '../../domain/actor.js';
+import { DomainError } from '../../domain/domain-error.js';
+
+export type KeyPurpose = 'access' | 'ticket';
+
+export const ISSUER = 'rollcall';
+export const ACCESS_AUDIENCE = 'rollcall-api';
+export const TICKET_AUDIENCE = 'rollcall-ticket';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const ACCESS_TOKEN_TYPE = 'at+jwt';
+const ALGORITHM = 'EdDSA';
+/** Far above any token we issue; refuses to parse megabytes of header. */
+const MAX_TOKEN_LENGTH = 4096;
+// Any fixed key works; it only has to be the same in every process.
+const KEY_CREATION_LOCK = 7_301_002;
+
+export interface AccessToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** The raw ticket keys, for code that signs and verifies tickets itself (see ticketKeys()). */
+export interface TicketKeys {
+  kid: string;
+  signingKey: CryptoKey;
+  /** Resolves a token's `kid` to one of the ticket public keys (jose's createLocalJWKSet). */
+  verificationKeys: JWTVerifyGetKey;
+  publicKeys: JWK[];
+}
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+interface KeyRing {
+  signing: Record<KeyPurpose, SigningKey>;
+  /** Public keys per purpose, newest first. */
+  public: Record<KeyPurpose, JWK[]>;
+}
+
+interface KeyRow {
+  kid: string;
+  purpose: KeyPurpose;
+  private_jwk: JWK;
+  public_jwk: JWK;
+}
+
+export interface TokenServiceOptions {
+  /** The time tokens are issued and checked at; tests move it. */
+  clock?: () => Date;
+}
+
+export class TokenService {
+  private keys: Promise<KeyRing> | undefined;
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: TokenServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async issueAccessToken(actor: Actor): Promise<AccessToken> {
+    const key = (await this.keyRing()).signing.access;
+    const now = Math.floor(this.clock().getTime() / 1000);
+    const expiresAt = new Date((now + ACCESS_TOKEN_TTL_SECONDS) * 1000);
+    const token = await new SignJWT({ roles: [...actor.roles] })
+      .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
+      .setIssuer(ISSUER)
+      .setAudience(ACCESS_AUDIENCE)
+      .setSubject(actor.accountId)
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setExpirationTime(now + ACCESS_TOKEN_TTL_SECONDS)
+      .sign(key.privateKey);
+    return { token, expiresAt };
+  }
+
+  async verifyAccessToken(token: string): Promise<Actor> {
+    const payload = await this.verify(token, 'access', 'access token');
+    const roles = payload.roles;
+    if (
+      typeof payload.sub !== 'string' ||
+      payload.sub.length === 0 ||
+      !Array.isArray(roles) ||
+      !roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role))
+    )
+      throw new DomainError('UNAUTHENTICATED', 'The access token is malformed: it lacks a subject or roles');
+    return { accountId: payload.sub, roles };
+  }
+
+  async ticketKeys(): Promise<TicketKeys> {
+    const ring = await this.keyRing();
+    const publicKeys = ring.public.ticket;
+    return {
+      kid: ring.signing.ticket.kid,
+      signingKey: ring.signing.ticket.privateKey,
+      verificationKeys: createLocalJWKSet({ keys: publicKeys }),
+      publicKeys,
+    };
+  }
+
+  /** Public keys of every purpose, as served at /.well-known/jwks.json. */
+  async jwks(): Promise<JSONWebKeySet> {
+    const ring = await this.keyRing();
+    return { keys: [...ring.public.access, ...ring.public.ticket] };
+  }
+
+  private async verify(token: string, purpose: KeyPurpose, what: string): Promise<JWTPayload> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
+      throw new DomainError('UNAUTHENTICATED', `The ${what} is malformed`);
+    const keys = createLocalJWKSet({ keys: (await this.keyRing()).public[purpose] });
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        algorithms: [ALGORITHM],
+        issuer: ISSUER,
+        audience: purpose === 'access' ? ACCESS_AUDIENCE : TICKET_AUDIENCE,
+        ...(purpose === 'access' ? { typ: ACCESS_TOKEN_TYPE, requiredClaims: ['exp', 'sub'] } : {}),
+        currentDate: this.clock(),
+      });
+      return payload;
+    } catch (error) {
+      throw new DomainError('UNAUTHENTICATED', refusal(error, what));
+    }
+  }
+
+  private keyRing(): Promise<KeyRing> {
+    this.keys ??= loadKeyRing(this.pool).catch((error: unknown) => {
+      this.keys = undefined; // try again on the next call rather than failing forever
+      throw error;
+    });
+    return this.keys;
+  }
+}
+
+/** Why jose refused a token, in words a client developer can act on. */
+const refusal = (error: unknown, what: string): string => {
+  if (error instanceof errors.JWTExpired) return `The ${what} has expired`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return `The ${what} must be signed with EdDSA`;
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed)
+    return `The ${what} is not signed by a Rollcall key`;
+  if (error instanceof errors.JWTClaimValidationFailed) return `The ${what} is not valid: ${error.message}`;
+  return `The ${what} is malformed`;
+};
+
+const loadKeyRing = async (pool: pg.Pool): Promise<KeyRing> => {
+  let rows = await readKeys(pool);
+  const missing = (['access', 'ticket'] as const).filter((purpose) => !rows.some((row) => row.purpose === purpose));
+  if (missing.length > 0) rows = await createKeys(pool, missing);
+  const ring: KeyRing = { signing: {} as KeyRing['signing'], public: { access: [], ticket: [] } };
+  for (const row of rows) {
+    const publicJwk: JWK = { ...row.public_jwk, kid: row.kid, alg: ALGORITHM, use: 'sig' };
+    ring.public[row.purpose].push(publicJwk);
+    if (!ring.signing[row.purpose]) {
+      const privateKey = (await importJWK(row.private_jwk, ALGORITHM)) as CryptoKey;
+      ring.signing[row.purpose] = { kid: row.kid, privateKey, publicJwk };
+    }
+  }
+  return ring;
+};
+
+const readKeys = async (db: pg.Pool | pg.PoolClient): Promise<KeyRow[]> =>
+  (
+    await db.query<KeyRow>(
+      `SELECT kid, purpose, private_jwk, public_jwk FROM rollcall.signing_keys ORDER BY purpose, created_at DESC, kid`,
+    )
+  ).rows;
+
+/** Creates the missing keys unless another process did while we waited for the lock. */
+const createKeys = async (pool: pg.Pool, purposes: KeyPurpose[]): Promise<KeyRow[]> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
+    const existing = await readKeys(client);
+    for (const purpose of purposes) {
+      if (existing.some((row) => row.purpose === purpose)) continue;
+      const { privateKey, publicKey } = await generateKeyPair('Ed25519', { extractable: true });
+      await client.query(
+        `INSERT INTO rollcall.signing_keys (kid, purpose, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)`,
+        [`${purpose}-${randomUUID()}`, purpose, await exportJWK(privateKey), await exportJWK(publicKey)],
+      );
+    }
+    const rows = await readKeys(client);
+    await client.query('COMMIT');
+    return rows;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};

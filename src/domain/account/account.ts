@@ -1,0 +1,149 @@
+import type { Role } from '../actor.js';
+
+/**
+ * One account: who may log in, with which password hash, which roles, and which refresh
+ * token families are alive. Secrets never appear here: passwords, one-time tokens and
+ * refresh tokens are kept as hashes only, so reading the log never lets anyone log in.
+ */
+
+/** A chain of refresh tokens started by one log-in; rotating replaces `currentHash`. */
+export type RefreshFamily = {
+  familyId: string;
+  currentHash: string;
+  /** ISO instant after which the current refresh token is refused. */
+  expiresAt: string;
+  /** Hashes this family has rotated away from: presenting one again is reuse. */
+  rotatedHashes: string[];
+};
+
+/** A one-time token sent by mail (email verification or password reset). */
+export type OneTimeToken = { tokenHash: string; expiresAt: string };
+
+type Known = {
+  accountId: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  roles: Role[];
+  families: RefreshFamily[];
+  passwordReset: OneTimeToken | undefined;
+};
+
+export type NoAccount = { status: 'none' };
+export type UnverifiedAccount = Known & { status: 'unverified'; verification: OneTimeToken | undefined };
+export type ActiveAccount = Known & { status: 'active' };
+export type DisabledAccount = Known & { status: 'disabled' };
+export type Account = NoAccount | UnverifiedAccount | ActiveAccount | DisabledAccount;
+export type ExistingAccount = Exclude<Account, NoAccount>;
+
+export type AccountSignedUp = {
+  type: 'AccountSignedUp';
+  data: { accountId: string; email: string; name: string; passwordHash: string; roles: Role[]; signedUpAt: string };
+};
+export type EmailVerificationRequested = { type: 'EmailVerificationRequested'; data: OneTimeToken & { requestedAt: string } };
+export type EmailVerified = { type: 'EmailVerified'; data: { verifiedAt: string } };
+export type LoggedIn = {
+  type: 'LoggedIn';
+  data: { familyId: string; refreshTokenHash: string; expiresAt: string; loggedInAt: string };
+};
+export type RefreshTokenRotated = {
+  type: 'RefreshTokenRotated';
+  data: { familyId: string; refreshTokenHash: string; expiresAt: string; rotatedAt: string };
+};
+/** An already-rotated refresh token came back: someone holds a copy, so the whole family dies. */
+export type RefreshTokenReuseDetected = { type: 'RefreshTokenReuseDetected'; data: { familyId: string; detectedAt: string } };
+export type LoggedOut = { type: 'LoggedOut'; data: { familyId: string; loggedOutAt: string } };
+export type PasswordResetRequested = { type: 'PasswordResetRequested'; data: OneTimeToken & { requestedAt: string } };
+export type PasswordReset = { type: 'PasswordReset'; data: { passwordHash: string; resetAt: string } };
+export type RoleGranted = { type: 'RoleGranted'; data: { role: Role; grantedBy: string; grantedAt: string } };
+export type RoleRevoked = { type: 'RoleRevoked'; data: { role: Role; revokedBy: string; revokedAt: string } };
+export type AccountDisabled = { type: 'AccountDisabled'; data: { disabledBy: string; disabledAt: string } };
+
+export type AccountEvent =
+  | AccountSignedUp
+  | EmailVerificationRequested
+  | EmailVerified
+  | LoggedIn
+  | RefreshTokenRotated
+  | RefreshTokenReuseDetected
+  | LoggedOut
+  | PasswordResetRequested
+  | PasswordReset
+  | RoleGranted
+  | RoleRevoked
+  | AccountDisabled;
+
+export const accountStream = (accountId: string): string => `account-${accountId}`;
+
+export const initialState = (): Account => ({ status: 'none' });
+
+const withoutFamily = (families: RefreshFamily[], familyId: string): RefreshFamily[] =>
+  families.filter((family) => family.familyId !== familyId);
+
+/** Families whose last token has expired can never be used again; keeping them only grows the state. */
+const alive = (families: RefreshFamily[], at: string): RefreshFamily[] => families.filter((family) => family.expiresAt > at);
+
+export const evolve = (state: Account, event: AccountEvent): Account => {
+  if (event.type === 'AccountSignedUp') {
+    const { accountId, email, name, passwordHash, roles } = event.data;
+    return {
+      status: 'unverified',
+      accountId,
+      email,
+      name,
+      passwordHash,
+      roles: [...roles],
+      families: [],
+      passwordReset: undefined,
+      verification: undefined,
+    };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'EmailVerificationRequested':
+      return state.status === 'unverified'
+        ? { ...state, verification: { tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } }
+        : state;
+    case 'EmailVerified': {
+      if (state.status !== 'unverified') return state;
+      const { verification: _, ...rest } = state;
+      return { ...rest, status: 'active' };
+    }
+    case 'LoggedIn': {
+      const { familyId, refreshTokenHash, expiresAt, loggedInAt } = event.data;
+      const family = { familyId, currentHash: refreshTokenHash, expiresAt, rotatedHashes: [] };
+      return { ...state, families: [...alive(state.families, loggedInAt), family] };
+    }
+    case 'RefreshTokenRotated': {
+      const { familyId, refreshTokenHash, expiresAt } = event.data;
+      return {
+        ...state,
+        families: state.families.map((family) =>
+          family.familyId === familyId
+            ? { familyId, currentHash: refreshTokenHash, expiresAt, rotatedHashes: [...family.rotatedHashes, family.currentHash] }
+            : family,
+        ),
+      };
+    }
+    case 'RefreshTokenReuseDetected':
+    case 'LoggedOut':
+      return { ...state, families: withoutFamily(state.families, event.data.familyId) };
+    case 'PasswordResetRequested':
+      return { ...state, passwordReset: { tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } };
+    case 'PasswordReset':
+      return { ...state, passwordHash: event.data.passwordHash, passwordReset: undefined, families: [] };
+    case 'RoleGranted':
+      return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
+    case 'RoleRevoked':
+      return { ...state, roles: state.roles.filter((role) => role !== event.data.role) };
+    case 'AccountDisabled': {
+      const { accountId, email, name, passwordHash, roles } = state;
+      return { status: 'disabled', accountId, email, name, passwordHash, roles, families: [], passwordReset: undefined };
+    }
+    default: {
+      // An event type this code does not know (written by a newer version) changes nothing here.
+      const _unknown: never = event;
+      return state;
+    }
+  }
+};

@@ -1,0 +1,244 @@
+import { type Actor, type Role, hasRole } from '../actor.js';
+import { DomainError } from '../domain-error.js';
+import type {
+  Account,
+  AccountEvent,
+  AccountSignedUp,
+  EmailVerificationRequested,
+  EmailVerified,
+  ExistingAccount,
+  LoggedIn,
+  LoggedOut,
+  OneTimeToken,
+  PasswordReset,
+  PasswordResetRequested,
+  RefreshTokenReuseDetected,
+  RefreshTokenRotated,
+  RoleGranted,
+  RoleRevoked,
+  AccountDisabled,
+} from './account.js';
+import { evolve, initialState } from './account.js';
+
+/**
+ * Commands carry hashes, never secrets: the command side hashes passwords (scrypt) and
+ * tokens (SHA-256) before deciding, and checks a password against the stored hash itself,
+ * since that check is slow, asynchronous work that has no place in a pure decision.
+ */
+export type SignUp = {
+  type: 'SignUp';
+  data: { accountId: string; email: string; name: string; passwordHash: string; verification: OneTimeToken; now: Date };
+};
+export type VerifyEmail = { type: 'VerifyEmail'; data: { tokenHash: string; now: Date } };
+export type LogIn = {
+  type: 'LogIn';
+  data: {
+    /** Whether the password matched `checkedHash`, the hash the command side checked it against. */
+    passwordMatches: boolean;
+    checkedHash: string;
+    familyId: string;
+    refreshTokenHash: string;
+    refreshExpiresAt: Date;
+    now: Date;
+  };
+};
+export type RotateRefreshToken = {
+  type: 'RotateRefreshToken';
+  data: { presentedHash: string; refreshTokenHash: string; refreshExpiresAt: Date; now: Date };
+};
+export type LogOut = { type: 'LogOut'; data: { refreshTokenHash: string; now: Date } };
+export type RequestPasswordReset = { type: 'RequestPasswordReset'; data: { reset: OneTimeToken; now: Date } };
+export type ResetPassword = { type: 'ResetPassword'; data: { tokenHash: string; passwordHash: string; now: Date } };
+export type GrantRole = { type: 'GrantRole'; data: { role: Role; by: Actor; now: Date } };
+export type RevokeRole = { type: 'RevokeRole'; data: { role: Role; by: Actor; now: Date } };
+export type DisableAccount = { type: 'DisableAccount'; data: { by: Actor; now: Date } };
+
+export type AccountCommand =
+  | SignUp
+  | VerifyEmail
+  | LogIn
+  | RotateRefreshToken
+  | LogOut
+  | RequestPasswordReset
+  | ResetPassword
+  | GrantRole
+  | RevokeRole
+  | DisableAccount;
+
+/** Said for an unknown email and for a wrong password alike, so neither reveals which it was. */
+export const WRONG_CREDENTIALS = 'The email address or password is wrong';
+
+/** Commands that name their account through a token call a missing account an invalid token. */
+const existing = (state: Account, refusal = new DomainError('NOT_FOUND', 'No account has this id')): ExistingAccount => {
+  if (state.status === 'none') throw refusal;
+  return state;
+};
+
+const invalid = (what: string) => new DomainError('UNAUTHENTICATED', `This ${what} is not valid`);
+
+const requireAdmin = (by: Actor, what: string): void => {
+  if (!hasRole(by, 'admin')) throw new DomainError('FORBIDDEN', `Only an admin can ${what}`);
+};
+
+const isExpired = (token: { expiresAt: string }, now: Date): boolean => token.expiresAt <= now.toISOString();
+
+export const signUp = ({ data }: SignUp, state: Account): [AccountSignedUp, EmailVerificationRequested] => {
+  if (state.status !== 'none') throw new DomainError('CONFLICT', 'This account already exists');
+  const at = data.now.toISOString();
+  return [
+    {
+      type: 'AccountSignedUp',
+      data: {
+        accountId: data.accountId,
+        email: data.email,
+        name: data.name,
+        passwordHash: data.passwordHash,
+        roles: ['attendee'],
+        signedUpAt: at,
+      },
+    },
+    { type: 'EmailVerificationRequested', data: { ...data.verification, requestedAt: at } },
+  ];
+};
+
+export const verifyEmail = ({ data }: VerifyEmail, state: Account): [EmailVerified] => {
+  const account = existing(state, invalid('verification link'));
+  if (account.status === 'active') throw new DomainError('CONFLICT', 'This email address is already verified');
+  if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
+  if (!account.verification || account.verification.tokenHash !== data.tokenHash)
+    throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
+  if (isExpired(account.verification, data.now))
+    throw new DomainError('UNAUTHENTICATED', 'This verification link has expired');
+  return [{ type: 'EmailVerified', data: { verifiedAt: data.now.toISOString() } }];
+};
+
+export const logIn = ({ data }: LogIn, state: Account): [LoggedIn] => {
+  // The password is judged before the account's status, so that only its owner learns the status.
+  if (state.status === 'none' || !data.passwordMatches || data.checkedHash !== state.passwordHash)
+    throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+  if (state.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
+  if (state.status === 'unverified') throw new DomainError('FORBIDDEN', 'Verify your email address before logging in');
+  return [
+    {
+      type: 'LoggedIn',
+      data: {
+        familyId: data.familyId,
+        refreshTokenHash: data.refreshTokenHash,
+        expiresAt: data.refreshExpiresAt.toISOString(),
+        loggedInAt: data.now.toISOString(),
+      },
+    },
+  ];
+};
+
+/**
+ * Rotates a live refresh token. A token this family has already rotated away from means two
+ * parties hold the family (one of them stole it): the family is revoked, and the command side
+ * refuses the request once that is recorded.
+ */
+export const rotateRefreshToken = (
+  { data }: RotateRefreshToken,
+  state: Account,
+): [RefreshTokenRotated] | [RefreshTokenReuseDetected] => {
+  const account = existing(state, invalid('refresh token'));
+  if (account.status !== 'active') throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+  const reused = account.families.find((family) => family.rotatedHashes.includes(data.presentedHash));
+  if (reused)
+    return [{ type: 'RefreshTokenReuseDetected', data: { familyId: reused.familyId, detectedAt: data.now.toISOString() } }];
+  const family = account.families.find((candidate) => candidate.currentHash === data.presentedHash);
+  if (!family) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+  if (isExpired(family, data.now)) throw new DomainError('UNAUTHENTICATED', 'This refresh token has expired; log in again');
+  return [
+    {
+      type: 'RefreshTokenRotated',
+      data: {
+        familyId: family.familyId,
+        refreshTokenHash: data.refreshTokenHash,
+        expiresAt: data.refreshExpiresAt.toISOString(),
+        rotatedAt: data.now.toISOString(),
+      },
+    },
+  ];
+};
+
+/** Logging out ends the whole family, whichever of its tokens is presented. */
+export const logOut = ({ data }: LogOut, state: Account): [LoggedOut] => {
+  const account = existing(state, invalid('refresh token'));
+  const family = account.families.find(
+    (candidate) => candidate.currentHash === data.refreshTokenHash || candidate.rotatedHashes.includes(data.refreshTokenHash),
+  );
+  if (!family) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+  return [{ type: 'LoggedOut', data: { familyId: family.familyId, loggedOutAt: data.now.toISOString() } }];
+};
+
+export const requestPasswordReset = ({ data }: RequestPasswordReset, state: Account): [PasswordResetRequested] => {
+  const account = existing(state);
+  if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
+  return [{ type: 'PasswordResetRequested', data: { ...data.reset, requestedAt: data.now.toISOString() } }];
+};
+
+export const resetPassword = ({ data }: ResetPassword, state: Account): [PasswordReset] => {
+  const account = existing(state, invalid('password reset link'));
+  if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
+  if (!account.passwordReset || account.passwordReset.tokenHash !== data.tokenHash)
+    throw new DomainError('UNAUTHENTICATED', 'This password reset link is not valid');
+  if (isExpired(account.passwordReset, data.now))
+    throw new DomainError('UNAUTHENTICATED', 'This password reset link has expired; request a new one');
+  return [{ type: 'PasswordReset', data: { passwordHash: data.passwordHash, resetAt: data.now.toISOString() } }];
+};
+
+export const grantRole = ({ data }: GrantRole, state: Account): [RoleGranted] => {
+  requireAdmin(data.by, 'grant roles');
+  const account = existing(state);
+  if (account.roles.includes(data.role)) throw new DomainError('CONFLICT', `This account already has the role ${data.role}`);
+  return [{ type: 'RoleGranted', data: { role: data.role, grantedBy: data.by.accountId, grantedAt: data.now.toISOString() } }];
+};
+
+export const revokeRole = ({ data }: RevokeRole, state: Account): [RoleRevoked] => {
+  requireAdmin(data.by, 'revoke roles');
+  const account = existing(state);
+  if (!account.roles.includes(data.role)) throw new DomainError('CONFLICT', `This account does not have the role ${data.role}`);
+  // An admin who demotes themselves may leave nobody able to undo it.
+  if (data.role === 'admin' && account.accountId === data.by.accountId)
+    throw new DomainError('FORBIDDEN', 'An admin cannot revoke their own admin role');
+  return [{ type: 'RoleRevoked', data: { role: data.role, revokedBy: data.by.accountId, revokedAt: data.now.toISOString() } }];
+};
+
+export const disableAccount = ({ data }: DisableAccount, state: Account): [AccountDisabled] => {
+  requireAdmin(data.by, 'disable accounts');
+  const account = existing(state);
+  if (account.status === 'disabled') throw new DomainError('CONFLICT', 'This account is already disabled');
+  if (account.accountId === data.by.accountId) throw new DomainError('FORBIDDEN', 'An admin cannot disable their own account');
+  return [{ type: 'AccountDisabled', data: { disabledBy: data.by.accountId, disabledAt: data.now.toISOString() } }];
+};
+
+export const decide = (command: AccountCommand, state: Account): AccountEvent[] => {
+  switch (command.type) {
+    case 'SignUp':
+      return signUp(command, state);
+    case 'VerifyEmail':
+      return verifyEmail(command, state);
+    case 'LogIn':
+      return logIn(command, state);
+    case 'RotateRefreshToken':
+      return rotateRefreshToken(command, state);
+    case 'LogOut':
+      return logOut(command, state);
+    case 'RequestPasswordReset':
+      return requestPasswordReset(command, state);
+    case 'ResetPassword':
+      return resetPassword(command, state);
+    case 'GrantRole':
+      return grantRole(command, state);
+    case 'RevokeRole':
+      return revokeRole(command, state);
+    case 'DisableAccount':
+      return disableAccount(command, state);
+    default: {
+      const unknown: never = command;
+      throw new DomainError('VALIDATION', `Unknown command ${(unknown as { type: string }).type}`);
+    }
+  }
+};
+
+export const accountDecider = { initialState, evolve, decide };

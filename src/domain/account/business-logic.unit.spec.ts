@@ -1,0 +1,312 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../actor.js';
+import { DomainError, type DomainErrorCode } from '../domain-error.js';
+import { type AccountEvent, evolve, initialState } from './account.js';
+import { type AccountCommand, WRONG_CREDENTIALS, decide } from './business-logic.js';
+
+const now = new Date('2030-01-01T12:00:00.000Z');
+const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+const iso = (date: Date) => date.toISOString();
+
+const admin: Actor = { accountId: 'admin-1', roles: ['admin'] };
+const organizer: Actor = { accountId: 'organizer-1', roles: ['organizer'] };
+
+/** given past events, when a command, then these events or this refusal. */
+const given = (...events: AccountEvent[]) => ({
+  when: (command: AccountCommand) => {
+    const run = () => decide(command, events.reduce(evolve, initialState()));
+    return {
+      then: (expected: AccountEvent[]) => expect(run()).toEqual(expected),
+      thenRefuses: (code: DomainErrorCode, message?: string | RegExp) => {
+        let error: unknown;
+        try {
+          run();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(DomainError);
+        expect((error as DomainError).code).toBe(code);
+        if (message) expect((error as DomainError).message).toMatch(message);
+      },
+    };
+  },
+});
+
+const signedUp: AccountEvent = {
+  type: 'AccountSignedUp',
+  data: { accountId: 'acc-1', email: 'ada@example.org', name: 'Ada', passwordHash: 'hash-1', roles: ['attendee'], signedUpAt: iso(now) },
+};
+const verificationRequested: AccountEvent = {
+  type: 'EmailVerificationRequested',
+  data: { tokenHash: 'verify-hash', expiresAt: iso(later(60)), requestedAt: iso(now) },
+};
+const verified: AccountEvent = { type: 'EmailVerified', data: { verifiedAt: iso(now) } };
+const loggedIn = (familyId = 'family-1', hash = 'refresh-1', expiresAt = later(60)): AccountEvent => ({
+  type: 'LoggedIn',
+  data: { familyId, refreshTokenHash: hash, expiresAt: iso(expiresAt), loggedInAt: iso(now) },
+});
+const rotated = (familyId: string, hash: string): AccountEvent => ({
+  type: 'RefreshTokenRotated',
+  data: { familyId, refreshTokenHash: hash, expiresAt: iso(later(60)), rotatedAt: iso(now) },
+});
+const disabled: AccountEvent = { type: 'AccountDisabled', data: { disabledBy: 'admin-1', disabledAt: iso(now) } };
+const resetRequested: AccountEvent = {
+  type: 'PasswordResetRequested',
+  data: { tokenHash: 'reset-hash', expiresAt: iso(later(60)), requestedAt: iso(now) },
+};
+const active = [signedUp, verificationRequested, verified];
+
+const logInCommand = (overrides: Partial<Extract<AccountCommand, { type: 'LogIn' }>['data']> = {}): AccountCommand => ({
+  type: 'LogIn',
+  data: {
+    passwordMatches: true,
+    checkedHash: 'hash-1',
+    familyId: 'family-9',
+    refreshTokenHash: 'refresh-9',
+    refreshExpiresAt: later(60),
+    now,
+    ...overrides,
+  },
+});
+const rotate = (presentedHash: string, at = now): AccountCommand => ({
+  type: 'RotateRefreshToken',
+  data: { presentedHash, refreshTokenHash: 'refresh-new', refreshExpiresAt: later(120), now: at },
+});
+
+describe('Signing up', () => {
+  const command: AccountCommand = {
+    type: 'SignUp',
+    data: {
+      accountId: 'acc-1',
+      email: 'ada@example.org',
+      name: 'Ada',
+      passwordHash: 'hash-1',
+      verification: { tokenHash: 'verify-hash', expiresAt: iso(later(60)) },
+      now,
+    },
+  };
+
+  it('creates an unverified attendee and asks for email verification', () =>
+    given().when(command).then([signedUp, verificationRequested]));
+
+  it('refuses an account id that is taken', () => given(signedUp).when(command).thenRefuses('CONFLICT'));
+});
+
+describe('Verifying the email address', () => {
+  const verify = (tokenHash = 'verify-hash', at = now): AccountCommand => ({ type: 'VerifyEmail', data: { tokenHash, now: at } });
+
+  it('activates the account with the token that was sent', () =>
+    given(signedUp, verificationRequested).when(verify()).then([verified]));
+
+  it('refuses a token that was not sent', () =>
+    given(signedUp, verificationRequested).when(verify('other')).thenRefuses('UNAUTHENTICATED', /not valid/));
+
+  it('refuses an expired token', () =>
+    given(signedUp, verificationRequested).when(verify('verify-hash', later(61))).thenRefuses('UNAUTHENTICATED', /expired/));
+
+  it('refuses a token naming an account that does not exist', () => given().when(verify()).thenRefuses('UNAUTHENTICATED'));
+
+  it('refuses an address that is verified already', () => given(...active).when(verify()).thenRefuses('CONFLICT'));
+
+  it('refuses a disabled account', () =>
+    given(signedUp, verificationRequested, disabled).when(verify()).thenRefuses('FORBIDDEN', /disabled/));
+});
+
+describe('Logging in', () => {
+  it('starts a refresh token family', () =>
+    given(...active).when(logInCommand()).then([loggedIn('family-9', 'refresh-9')]));
+
+  it('refuses a wrong password', () =>
+    given(...active).when(logInCommand({ passwordMatches: false })).thenRefuses('UNAUTHENTICATED', WRONG_CREDENTIALS));
+
+  it('refuses a password checked against a hash that has since changed', () =>
+    given(...active).when(logInCommand({ checkedHash: 'old-hash' })).thenRefuses('UNAUTHENTICATED', WRONG_CREDENTIALS));
+
+  it('refuses an unknown account as a wrong password', () =>
+    given().when(logInCommand()).thenRefuses('UNAUTHENTICATED', WRONG_CREDENTIALS));
+
+  it('refuses an unverified account', () =>
+    given(signedUp, verificationRequested).when(logInCommand()).thenRefuses('FORBIDDEN', /Verify your email/));
+
+  it('refuses a disabled account', () => given(...active, disabled).when(logInCommand()).thenRefuses('FORBIDDEN', /disabled/));
+
+  it('tells a disabled account nothing without the right password', () =>
+    given(...active, disabled).when(logInCommand({ passwordMatches: false })).thenRefuses('UNAUTHENTICATED'));
+});
+
+describe('Rotating a refresh token', () => {
+  it('replaces the current token of its family', () =>
+    given(...active, loggedIn())
+      .when(rotate('refresh-1'))
+      .then([
+        {
+          type: 'RefreshTokenRotated',
+          data: { familyId: 'family-1', refreshTokenHash: 'refresh-new', expiresAt: iso(later(120)), rotatedAt: iso(now) },
+        },
+      ]));
+
+  it('revokes the whole family when an already-rotated token comes back', () =>
+    given(...active, loggedIn(), rotated('family-1', 'refresh-2'))
+      .when(rotate('refresh-1'))
+      .then([{ type: 'RefreshTokenReuseDetected', data: { familyId: 'family-1', detectedAt: iso(now) } }]));
+
+  it('refuses every token of a family revoked for reuse', () =>
+    given(
+      ...active,
+      loggedIn(),
+      rotated('family-1', 'refresh-2'),
+      { type: 'RefreshTokenReuseDetected', data: { familyId: 'family-1', detectedAt: iso(now) } },
+    )
+      .when(rotate('refresh-2'))
+      .thenRefuses('UNAUTHENTICATED', /not valid/));
+
+  it('leaves other families alone when one is revoked', () =>
+    given(
+      ...active,
+      loggedIn('family-1', 'refresh-1'),
+      loggedIn('family-2', 'refresh-a'),
+      rotated('family-1', 'refresh-2'),
+      { type: 'RefreshTokenReuseDetected', data: { familyId: 'family-1', detectedAt: iso(now) } },
+    )
+      .when(rotate('refresh-a'))
+      .then([
+        {
+          type: 'RefreshTokenRotated',
+          data: { familyId: 'family-2', refreshTokenHash: 'refresh-new', expiresAt: iso(later(120)), rotatedAt: iso(now) },
+        },
+      ]));
+
+  it('refuses an unknown token', () => given(...active, loggedIn()).when(rotate('forged')).thenRefuses('UNAUTHENTICATED', /not valid/));
+
+  it('refuses an expired token', () =>
+    given(...active, loggedIn()).when(rotate('refresh-1', later(61))).thenRefuses('UNAUTHENTICATED', /expired/));
+
+  it('refuses a token naming an account that does not exist', () => given().when(rotate('refresh-1')).thenRefuses('UNAUTHENTICATED'));
+
+  it('refuses tokens of an account disabled since', () =>
+    given(...active, loggedIn(), disabled).when(rotate('refresh-1')).thenRefuses('UNAUTHENTICATED'));
+
+  it('refuses tokens issued before a password reset', () =>
+    given(...active, loggedIn(), { type: 'PasswordReset', data: { passwordHash: 'hash-2', resetAt: iso(now) } })
+      .when(rotate('refresh-1'))
+      .thenRefuses('UNAUTHENTICATED'));
+});
+
+describe('Logging out', () => {
+  const logOut = (refreshTokenHash: string): AccountCommand => ({ type: 'LogOut', data: { refreshTokenHash, now } });
+
+  it('revokes the family of the current token', () =>
+    given(...active, loggedIn()).when(logOut('refresh-1')).then([{ type: 'LoggedOut', data: { familyId: 'family-1', loggedOutAt: iso(now) } }]));
+
+  it('revokes the family of a rotated token too', () =>
+    given(...active, loggedIn(), rotated('family-1', 'refresh-2'))
+      .when(logOut('refresh-1'))
+      .then([{ type: 'LoggedOut', data: { familyId: 'family-1', loggedOutAt: iso(now) } }]));
+
+  it('refuses a family that is logged out already', () =>
+    given(...active, loggedIn(), { type: 'LoggedOut', data: { familyId: 'family-1', loggedOutAt: iso(now) } })
+      .when(logOut('refresh-1'))
+      .thenRefuses('UNAUTHENTICATED'));
+
+  it('refuses a token naming an account that does not exist', () => given().when(logOut('refresh-1')).thenRefuses('UNAUTHENTICATED'));
+});
+
+describe('Resetting a password', () => {
+  const request: AccountCommand = {
+    type: 'RequestPasswordReset',
+    data: { reset: { tokenHash: 'reset-hash', expiresAt: iso(later(60)) }, now },
+  };
+  const reset = (tokenHash = 'reset-hash', at = now): AccountCommand => ({
+    type: 'ResetPassword',
+    data: { tokenHash, passwordHash: 'hash-2', now: at },
+  });
+
+  it('sends a one-time token on request', () => given(...active).when(request).then([resetRequested]));
+
+  it('refuses a request for an account that does not exist', () => given().when(request).thenRefuses('NOT_FOUND'));
+
+  it('refuses a request for a disabled account', () => given(...active, disabled).when(request).thenRefuses('FORBIDDEN'));
+
+  it('sets the new password hash with the token that was sent', () =>
+    given(...active, resetRequested).when(reset()).then([{ type: 'PasswordReset', data: { passwordHash: 'hash-2', resetAt: iso(now) } }]));
+
+  it('logs every session out', () => {
+    const state = [...active, loggedIn('f1', 'r1'), loggedIn('f2', 'r2'), resetRequested, { type: 'PasswordReset', data: { passwordHash: 'hash-2', resetAt: iso(now) } } as AccountEvent].reduce(evolve, initialState());
+    expect(state.status === 'active' && state.families).toEqual([]);
+  });
+
+  it('refuses a token that was not sent', () =>
+    given(...active, resetRequested).when(reset('other')).thenRefuses('UNAUTHENTICATED', /not valid/));
+
+  it('refuses a token used once already', () =>
+    given(...active, resetRequested, { type: 'PasswordReset', data: { passwordHash: 'hash-2', resetAt: iso(now) } })
+      .when(reset())
+      .thenRefuses('UNAUTHENTICATED', /not valid/));
+
+  it('refuses an expired token', () =>
+    given(...active, resetRequested).when(reset('reset-hash', later(61))).thenRefuses('UNAUTHENTICATED', /expired/));
+
+  it('refuses without a request', () => given(...active).when(reset()).thenRefuses('UNAUTHENTICATED'));
+
+  it('refuses a token naming an account that does not exist', () => given().when(reset()).thenRefuses('UNAUTHENTICATED'));
+
+  it('refuses a disabled account', () => given(...active, resetRequested, disabled).when(reset()).thenRefuses('FORBIDDEN'));
+});
+
+describe('Granting and revoking roles', () => {
+  const grant = (role: 'admin' | 'organizer' | 'staff' | 'attendee', by: Actor = admin): AccountCommand => ({
+    type: 'GrantRole',
+    data: { role, by, now },
+  });
+  const revoke = (role: 'admin' | 'organizer' | 'staff' | 'attendee', by: Actor = admin): AccountCommand => ({
+    type: 'RevokeRole',
+    data: { role, by, now },
+  });
+  const granted = (role: 'admin' | 'organizer'): AccountEvent => ({
+    type: 'RoleGranted',
+    data: { role, grantedBy: 'admin-1', grantedAt: iso(now) },
+  });
+
+  it('lets an admin grant a role', () => given(...active).when(grant('organizer')).then([granted('organizer')]));
+
+  it('refuses a grant by a non-admin', () => given(...active).when(grant('organizer', organizer)).thenRefuses('FORBIDDEN'));
+
+  it('refuses a role the account has', () => given(...active).when(grant('attendee')).thenRefuses('CONFLICT'));
+
+  it('refuses a grant to an account that does not exist', () => given().when(grant('staff')).thenRefuses('NOT_FOUND'));
+
+  it('lets an admin revoke a role', () =>
+    given(...active, granted('organizer'))
+      .when(revoke('organizer'))
+      .then([{ type: 'RoleRevoked', data: { role: 'organizer', revokedBy: 'admin-1', revokedAt: iso(now) } }]));
+
+  it('refuses a revocation by a non-admin', () =>
+    given(...active, granted('organizer')).when(revoke('organizer', organizer)).thenRefuses('FORBIDDEN'));
+
+  it('refuses a role the account does not have', () => given(...active).when(revoke('staff')).thenRefuses('CONFLICT'));
+
+  it('refuses an admin revoking their own admin role', () =>
+    given(...active, granted('admin')).when(revoke('admin', { accountId: 'acc-1', roles: ['admin'] })).thenRefuses('FORBIDDEN'));
+
+  it('refuses a revocation on an account that does not exist', () => given().when(revoke('staff')).thenRefuses('NOT_FOUND'));
+
+  it('keeps the roles in the state', () => {
+    const state = [...active, granted('organizer'), granted('admin')].reduce(evolve, initialState());
+    expect(state.status === 'active' && state.roles).toEqual(['attendee', 'organizer', 'admin']);
+  });
+});
+
+describe('Disabling an account', () => {
+  const disable = (by: Actor = admin): AccountCommand => ({ type: 'DisableAccount', data: { by, now } });
+
+  it('lets an admin disable an account', () => given(...active).when(disable()).then([disabled]));
+
+  it('refuses a non-admin', () => given(...active).when(disable(organizer)).thenRefuses('FORBIDDEN'));
+
+  it('refuses an account disabled already', () => given(...active, disabled).when(disable()).thenRefuses('CONFLICT'));
+
+  it('refuses an admin disabling themselves', () =>
+    given(...active).when(disable({ accountId: 'acc-1', roles: ['admin'] })).thenRefuses('FORBIDDEN'));
+
+  it('refuses an account that does not exist', () => given().when(disable()).thenRefuses('NOT_FOUND'));
+});

@@ -1,0 +1,65 @@
+import fp from 'fastify-plugin';
+import { AccountCommands } from '../commands/accounts/account-commands.js';
+import type { Outbox } from '../commands/accounts/outbox.js';
+import type { TokenService } from '../commands/accounts/token-service.js';
+import { DomainError } from '../domain/domain-error.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tokens: TokenService;
+    accounts: AccountCommands;
+  }
+}
+
+export interface AuthPluginOptions {
+  tokens: TokenService;
+  /** Where verification and password reset mail is written (`<DATA_DIR>/outbox`). */
+  outbox: Outbox;
+  /** Where GraphQL is served; refusals there are answered as GraphQL errors. */
+  graphqlPath?: string;
+}
+
+const BEARER = /^Bearer +(\S+)$/i;
+
+/**
+ * Authentication: reads `Authorization: Bearer <access token>` into `request.actor`, serves
+ * the public keys at `/.well-known/jwks.json`, and shares the token service and the account
+ * commands with the GraphQL resolvers. A request without the header is anonymous; one whose
+ * token is malformed, expired or not ours is refused before any resolver runs, so a client
+ * never mistakes a broken token for being logged out.
+ */
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app, { tokens, outbox, graphqlPath = '/graphql' }) => {
+    app.decorate('tokens', tokens);
+    app.decorate('accounts', new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox }));
+
+    app.addHook('onRequest', async (request, reply) => {
+      const header = request.headers.authorization;
+      if (header === undefined) return;
+      // Answered here, in the shape each route's clients read: mercurius would report an error
+      // thrown from a hook as BAD_REQUEST, losing the code.
+      const refuse = (message: string) =>
+        reply
+          .code(401)
+          .header('www-authenticate', 'Bearer error="invalid_token"')
+          .send(
+            request.routeOptions.url === graphqlPath
+              ? { data: null, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }
+              : { error: message, code: 'UNAUTHENTICATED', statusCode: 401 },
+          );
+      const token = BEARER.exec(header)?.[1];
+      if (!token) return refuse('The Authorization header must be "Bearer <access token>"');
+      try {
+        request.actor = await tokens.verifyAccessToken(token);
+      } catch (error) {
+        if (error instanceof DomainError) return refuse(error.message);
+        throw error;
+      }
+    });
+
+    app.get('/.well-known/jwks.json', async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=300').send(await tokens.jwks()),
+    );
+  },
+  { name: 'rollcall-auth', dependencies: ['rollcall-infrastructure'] },
+);
