@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
-
-export type { Decider, DomainEvent } from '../domain/decider.js';
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
+import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 import { deterministicId } from './deterministic-id.js';
-import { KeyedQueue } from './keyed-queue.js';
+
+export type { Decider, DomainEvent } from '../domain/decider.js';
 
 type Fold<State, Event extends DomainEvent> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
 
@@ -24,31 +23,59 @@ export interface CommandResult<State, Event> {
   events: Event[];
   /** The stream's state right after them. */
   state: State;
-  /** Global position of the command's last event; absent when it changed nothing. */
+  /**
+   * A global position by which the command's events are stored: that of the last event of
+   * the append that carried them (commands on one stream are appended in batches).
+   * Absent when the command changed nothing.
+   */
   position: Position | undefined;
   /** True when the command had been handled before and nothing new was written. */
   replayed: boolean;
+}
+
+interface Handled<State, Event> {
+  events: Event[];
+  state: State;
+  position: Position;
 }
 
 interface Cached<State, Event> {
   state: State;
   revision: bigint;
   /** Per command id, what it wrote and the state it left, so a resend gets the same answer. */
-  handled: Map<string, { events: Event[]; state: State; position: Position }>;
+  handled: Map<string, Handled<State, Event>>;
 }
+
+type Work =
+  | { kind: 'load'; fold: Fold<any, any>; resolve: (state: any) => void; reject: (error: unknown) => void }
+  | {
+      kind: 'command';
+      fold: Decider<any, any, any>;
+      command: unknown;
+      context: CommandContext;
+      resolve: (result: CommandResult<any, any>) => void;
+      reject: (error: unknown) => void;
+    };
+type CommandWork = Extract<Work, { kind: 'command' }>;
 
 /** Conflicts only come from other processes (this one queues per stream), so they are few; a hot stream still settles well within this. */
 const MAX_CONFLICT_RETRIES = 100;
 const MAX_BACKOFF_MS = 20;
+/** Commands decided together and stored in one append; bounded so an append stays far below the size limit. */
+const MAX_BATCH = 100;
 const MAX_CACHED_STREAMS = 10_000;
 
 /**
- * Loads a stream, folds it, decides, appends with the expected revision. Streams are
- * cached and caught up from the store before every decision; commands on one stream are
- * queued in-process and retried on a conflict with another process.
+ * Loads a stream, folds it, decides, appends with the expected revision.
+ *
+ * Work on one stream runs one batch at a time: the commands that queued up meanwhile are
+ * decided one after another on the evolving state and stored in a single append, so a hot
+ * stream (an event everyone registers for) costs one round trip per batch rather than per
+ * command. Streams are cached and caught up from the store before every batch; a conflict
+ * with another process re-decides the whole batch on what that process wrote.
  */
 export class CommandHandler {
-  private readonly queue = new KeyedQueue();
+  private readonly queues = new Map<string, Work[]>();
   private readonly cache = new Map<string, Cached<unknown, DomainEvent>>();
 
   constructor(private readonly store: EventStore) {}
@@ -59,80 +86,139 @@ export class CommandHandler {
     command: Command,
     context: CommandContext,
   ): Promise<CommandResult<State, Event>> {
-    return this.queue.run(streamId, async () => {
-      for (let attempt = 1; ; attempt++) {
-        const stream = await this.catchUp(decider, streamId);
-        const earlier = stream.handled.get(context.commandId);
-        if (earlier) return { ...earlier, replayed: true };
-        const events = decider.decide(command, stream.state);
-        if (events.length === 0) return { events, state: stream.state, position: undefined, replayed: false };
-        try {
-          const appended = await this.store.append(
-            streamId,
-            events.map((event, index) => ({
-              id: deterministicId(context.commandId, streamId, String(index)),
-              type: event.type,
-              data: event.data,
-              metadata: {
-                correlationId: context.correlationId,
-                causationId: context.causationId,
-                actorId: context.actorId,
-                commandId: context.commandId,
-                occurredAt: context.now.toISOString(),
-                schemaVersion: 1,
-              },
-            })),
-            stream.revision < 0n ? 'no_stream' : stream.revision,
-          );
-          const state = events.reduce(decider.evolve, stream.state);
-          stream.state = state;
-          stream.revision = appended.nextExpectedRevision;
-          stream.handled.set(context.commandId, { events, state, position: appended.position });
-          return { events, state, position: appended.position, replayed: false };
-        } catch (error) {
-          // Another process wrote first: catch up and decide again on what it wrote.
-          if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-          // Jitter keeps processes that keep colliding from colliding in lockstep.
-          await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
-        }
-      }
-    });
+    return new Promise((resolve, reject) => this.enqueue(streamId, { kind: 'command', fold: decider, command, context, resolve, reject }));
   }
 
-  /** The stream's current state, for a decision on another stream that depends on it. */
-  load<State, Event extends DomainEvent>(decider: Fold<State, Event>, streamId: string): Promise<State> {
-    return this.queue.run(streamId, async () => (await this.catchUp(decider, streamId)).state);
+  /** The stream's committed state, caught up after the call, for a decision on another stream that depends on it. */
+  load<State, Event extends DomainEvent>(fold: Fold<State, Event>, streamId: string): Promise<State> {
+    return new Promise((resolve, reject) => this.enqueue(streamId, { kind: 'load', fold, resolve, reject }));
+  }
+
+  private enqueue(streamId: string, work: Work): void {
+    const queue = this.queues.get(streamId);
+    if (queue) {
+      queue.push(work);
+      return;
+    }
+    this.queues.set(streamId, [work]);
+    void this.drain(streamId);
+  }
+
+  private async drain(streamId: string): Promise<void> {
+    const queue = this.queues.get(streamId)!;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        await this.runBatch(streamId, batch);
+      } catch (error) {
+        for (const work of batch) work.reject(error);
+      }
+    }
+    this.queues.delete(streamId);
+  }
+
+  private async runBatch(streamId: string, batch: Work[]): Promise<void> {
+    let commands = batch;
+    for (let attempt = 1; ; attempt++) {
+      const stream = await this.catchUp(batch[0]!.fold, streamId);
+      for (const work of commands) if (work.kind === 'load') work.resolve(stream.state);
+      commands = commands.filter((work) => work.kind === 'command');
+      try {
+        await this.decideAndAppend(streamId, stream, commands as CommandWork[]);
+        return;
+      } catch (error) {
+        // Another process wrote first: catch up and decide again on what it wrote.
+        if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+        // Jitter keeps processes that keep colliding from colliding in lockstep.
+        await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
+      }
+    }
+  }
+
+  /** Decides each command on the state its predecessors in the batch left, then stores all their events at once. */
+  private async decideAndAppend(streamId: string, stream: Cached<unknown, DomainEvent>, batch: CommandWork[]): Promise<void> {
+    let state = stream.state;
+    const toAppend: EventData[] = [];
+    const decided = new Map<string, { work: CommandWork[]; events: DomainEvent[]; state: unknown }>();
+    const settle: (() => void)[] = [];
+    for (const work of batch) {
+      const { commandId } = work.context;
+      const earlier = stream.handled.get(commandId);
+      if (earlier) {
+        settle.push(() => work.resolve({ ...earlier, replayed: true }));
+        continue;
+      }
+      const twin = decided.get(commandId);
+      if (twin) {
+        // The same command twice in one batch: the second is a resend of the first.
+        twin.work.push(work);
+        continue;
+      }
+      let events: DomainEvent[];
+      try {
+        events = work.fold.decide(work.command, state);
+      } catch (error) {
+        settle.push(() => work.reject(error));
+        continue;
+      }
+      if (events.length === 0) {
+        const unchanged = state;
+        settle.push(() => work.resolve({ events, state: unchanged, position: undefined, replayed: false }));
+        continue;
+      }
+      state = events.reduce(work.fold.evolve, state);
+      decided.set(commandId, { work: [work], events, state });
+      toAppend.push(...events.map((event, index) => this.toEventData(event, index, streamId, work.context)));
+    }
+
+    if (toAppend.length > 0) {
+      const appended = await this.store.append(streamId, toAppend, stream.revision < 0n ? 'no_stream' : stream.revision);
+      stream.state = state;
+      stream.revision = appended.nextExpectedRevision;
+      for (const [commandId, outcome] of decided) {
+        const handled = { events: outcome.events, state: outcome.state, position: appended.position };
+        stream.handled.set(commandId, handled);
+        outcome.work.forEach((work, i) => work.resolve({ ...handled, replayed: i > 0 }));
+      }
+    }
+    for (const done of settle) done();
+  }
+
+  private toEventData(event: DomainEvent, index: number, streamId: string, context: CommandContext): EventData {
+    return {
+      // Derived from the command, so a resent command can never be stored twice.
+      id: deterministicId(context.commandId, streamId, String(index)),
+      type: event.type,
+      data: event.data,
+      metadata: {
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        actorId: context.actorId,
+        commandId: context.commandId,
+        occurredAt: context.now.toISOString(),
+        schemaVersion: 1,
+      },
+    };
   }
 
   /** The cached stream, brought up to date with whatever the store has beyond it. */
-  private async catchUp<State, Event extends DomainEvent>(
-    decider: Fold<State, Event>,
-    streamId: string,
-  ): Promise<Cached<State, Event>> {
-    let stream = this.cache.get(streamId) as Cached<State, Event> | undefined;
+  private async catchUp(fold: Fold<unknown, DomainEvent>, streamId: string): Promise<Cached<unknown, DomainEvent>> {
+    let stream = this.cache.get(streamId);
     if (stream) this.cache.delete(streamId);
-    stream ??= { state: decider.initialState(), revision: -1n, handled: new Map() };
+    stream ??= { state: fold.initialState(), revision: -1n, handled: new Map() };
     const newer = await this.store.readStream(streamId, { fromRevision: stream.revision + 1n });
-    for (const recorded of newer) this.apply(decider, stream, recorded);
-    this.cache.set(streamId, stream as Cached<unknown, DomainEvent>);
+    for (const recorded of newer) this.apply(fold, stream, recorded);
+    this.cache.set(streamId, stream);
     if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
     return stream;
   }
 
-  private apply<State, Event extends DomainEvent>(
-    decider: Fold<State, Event>,
-    stream: Cached<State, Event>,
-    recorded: RecordedEvent,
-  ): void {
-    const event = { type: recorded.type, data: recorded.data } as Event;
-    stream.state = decider.evolve(stream.state, event);
+  private apply(fold: Fold<unknown, DomainEvent>, stream: Cached<unknown, DomainEvent>, recorded: RecordedEvent): void {
+    const event = { type: recorded.type, data: recorded.data };
+    stream.state = fold.evolve(stream.state, event);
     stream.revision = recorded.revision;
     const commandId = recorded.metadata.commandId;
     const earlier = stream.handled.get(commandId);
-    stream.handled.set(commandId, {
-      events: [...(earlier?.events ?? []), event],
-      state: stream.state,
-      position: recorded.position,
-    });
+    stream.handled.set(commandId, { events: [...(earlier?.events ?? []), event], state: stream.state, position: recorded.position });
   }
 }

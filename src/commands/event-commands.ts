@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/domain-error.js';
 import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
-import type { EventDetails, EventEvent, EventState, ExistingEvent, Registration, Session } from '../domain/event/event.js';
+import { type EventDetails, type EventEvent, type EventState, type ExistingEvent, type Registration, type Session, registrationOf } from '../domain/event/event.js';
 import type { SessionPlan } from '../domain/event/sessions.js';
 import { type Position, formatPosition } from '../eventstore/position.js';
 import type { CommandHandler, CommandResult } from './command-handler.js';
@@ -84,7 +84,7 @@ export class EventCommands {
     result: CommandResult<EventState, EventEvent>,
   ): Promise<RegistrationView> {
     const event = result.state;
-    const registration = event.status === 'none' ? undefined : event.registrations[registrationId];
+    const registration = event.status === 'none' ? undefined : registrationOf(event, registrationId);
     if (event.status === 'none' || !registration) throw new DomainError('NOT_FOUND', 'No such registration');
     return {
       registrationId,

@@ -5,6 +5,7 @@ import type { CheckInCommands } from '../commands/check-in-commands.js';
 import type { EventCommands } from '../commands/event-commands.js';
 import { parseTicketId } from '../commands/tickets/ticket-codes.js';
 import { DomainError } from '../domain/domain-error.js';
+import { registrationOf } from '../domain/event/event.js';
 
 export interface Attendance {
   events: EventCommands;
@@ -33,7 +34,7 @@ const qrRoute = (app: FastifyInstance, format: 'png' | 'svg') =>
       if (!ids) return fail(reply, 'NOT_FOUND', 'No such ticket');
       try {
         const event = await app.attendance.events.currentEvent(ids.eventId);
-        const registration = event.registrations[ids.registrationId];
+        const registration = registrationOf(event, ids.registrationId);
         if (!registration) return fail(reply, 'NOT_FOUND', 'No such ticket');
         if (registration.attendeeId !== request.actor.accountId) return fail(reply, 'FORBIDDEN', 'This ticket belongs to someone else');
         const ticket = await app.attendance.events.ticketOf(event, registration);

@@ -1,7 +1,7 @@
 import { type Actor, hasRole } from '../actor.js';
 import type { Decider } from '../decider.js';
 import { DomainError } from '../domain-error.js';
-import type { ExistingEvent, Registration, Session } from '../event/event.js';
+import { type ExistingEvent, type Registration, type Session, registrationOf } from '../event/event.js';
 import { type CheckInEvent, type CheckInState, type RefusedScan, evolve, initialState } from './check-in.js';
 
 /** What a signed ticket says; the handler verifies the signature before the domain sees it. */
@@ -64,7 +64,7 @@ export const scanTicket = (command: Extract<CheckInCommand, { type: 'ScanTicket'
     { type: 'ScanRefused', data: { eventId: event.eventId, sessionId, registrationId: ticket.registrationId, staffId: actor.accountId, result } },
   ];
   if (ticket.eventId !== event.eventId) return refuse('wrong_event');
-  const problem = ticketProblem(event, event.registrations[ticket.registrationId], ticket.version);
+  const problem = ticketProblem(event, registrationOf(event, ticket.registrationId), ticket.version);
   if (problem) return refuse(problem);
   const now = Date.parse(command.now);
   if (now < Date.parse(session.checkInOpensAt) || now >= Date.parse(session.checkInClosesAt)) return refuse('outside_window');
@@ -86,7 +86,7 @@ export const checkInManually = (
 ): CheckInEvent[] => {
   atTheDoor(command);
   reason(command.reason);
-  const registration = command.event.registrations[command.registrationId];
+  const registration = registrationOf(command.event, command.registrationId);
   if (!registration) throw new DomainError('NOT_FOUND', 'No such registration for this event');
   const problem = ticketProblem(command.event, registration, registration.ticketVersion);
   if (problem) throw new DomainError('CONFLICT', `This registration cannot be checked in: ${problem.replace('_', ' ')}`);

@@ -11,6 +11,7 @@ import {
   evolve,
   initialState,
   liveRegistrationOf,
+  registrationOf,
 } from './event.js';
 import { type SessionPlan, expandSessions, isTimeZone } from './sessions.js';
 
@@ -84,7 +85,7 @@ const organizing = (state: EventState, actor: Actor): ExistingEvent => {
 };
 
 const registrationIn = (event: ExistingEvent, registrationId: string): Registration => {
-  const registration = event.registrations[registrationId];
+  const registration = registrationOf(event, registrationId);
   if (!registration) throw new DomainError('NOT_FOUND', 'No such registration for this event');
   return registration;
 };
@@ -93,7 +94,7 @@ const registrationIn = (event: ExistingEvent, registrationId: string): Registrat
 const promote = (event: ExistingEvent, freeSeats: number): EventEvent[] =>
   event.waitlist.slice(0, Math.max(0, freeSeats)).map((registrationId) => ({
     type: 'RegistrationConfirmed',
-    data: { registrationId, attendeeId: event.registrations[registrationId]!.attendeeId, via: 'promotion' },
+    data: { registrationId, attendeeId: registrationOf(event, registrationId)!.attendeeId, via: 'promotion' },
   }));
 
 const seatOrWaitlist = (
@@ -184,7 +185,7 @@ export const register = (command: Extract<EventCommand, { type: 'Register' }>['d
   if (now < Date.parse(event.details.registrationOpensAt)) throw new DomainError('CONFLICT', 'Registration has not opened yet');
   if (now >= Date.parse(event.details.registrationClosesAt)) throw new DomainError('CONFLICT', 'Registration has closed');
   if (liveRegistrationOf(event, attendeeId)) throw new DomainError('CONFLICT', 'You are registered for this event already');
-  if (event.registrations[command.registrationId]) throw new DomainError('CONFLICT', 'This registration id is taken');
+  if (registrationOf(event, command.registrationId)) throw new DomainError('CONFLICT', 'This registration id is taken');
   if (event.details.requiresApproval)
     return [{ type: 'RegistrationSubmitted', data: { registrationId: command.registrationId, attendeeId } }];
   return [seatOrWaitlist(event, command.registrationId, attendeeId, 'registration')];

@@ -1,3 +1,5 @@
+import { type PersistentMap, emptyMap, get, remove, set } from '../persistent-map.js';
+
 /**
  * An event people attend: its details, sessions, staff, and the seat ledger of its
  * registrations. Registrations live in the event's own stream because capacity is the
@@ -47,7 +49,9 @@ export type EventState =
       capacity: number;
       sessions: Session[];
       staff: string[];
-      registrations: Record<string, Registration>;
+      registrations: PersistentMap<Registration>;
+      /** Attendee id → their pending, confirmed or waitlisted registration. */
+      liveByAttendee: PersistentMap<string>;
       /** Waitlisted registration ids, first come first served. */
       waitlist: string[];
       confirmed: number;
@@ -75,13 +79,34 @@ export type EventEvent =
 
 export const initialState = (): EventState => ({ status: 'none' });
 
-const updateRegistration = (state: ExistingEvent, registrationId: string, change: Partial<Registration>): ExistingEvent => {
-  const current = state.registrations[registrationId]!;
-  return { ...state, registrations: { ...state.registrations, [registrationId]: { ...current, ...change } } };
+export const registrationOf = (event: ExistingEvent, registrationId: string): Registration | undefined =>
+  get(event.registrations, registrationId);
+
+export const LIVE_STATUSES: readonly RegistrationStatus[] = ['pending', 'confirmed', 'waitlisted'];
+
+export const liveRegistrationOf = (event: ExistingEvent, attendeeId: string): Registration | undefined => {
+  const registrationId = get(event.liveByAttendee, attendeeId);
+  return registrationId === undefined ? undefined : registrationOf(event, registrationId);
 };
 
-const leaveWaitlist = (state: ExistingEvent, registrationId: string): string[] =>
-  state.waitlist.filter((id) => id !== registrationId);
+/** The registration as `change` leaves it, with the attendee index and the waiting list kept in step. */
+const withRegistration = (state: ExistingEvent, registration: Registration): ExistingEvent => {
+  const previous = registrationOf(state, registration.registrationId);
+  const live = LIVE_STATUSES.includes(registration.status);
+  return {
+    ...state,
+    registrations: set(state.registrations, registration.registrationId, registration),
+    liveByAttendee: live
+      ? set(state.liveByAttendee, registration.attendeeId, registration.registrationId)
+      : remove(state.liveByAttendee, registration.attendeeId),
+    waitlist:
+      registration.status === 'waitlisted' && previous?.status !== 'waitlisted'
+        ? [...state.waitlist, registration.registrationId]
+        : previous?.status === 'waitlisted' && registration.status !== 'waitlisted'
+          ? state.waitlist.filter((id) => id !== registration.registrationId)
+          : state.waitlist,
+  };
+};
 
 export const evolve = (state: EventState, event: EventEvent): EventState => {
   if (event.type === 'EventCreated') {
@@ -94,7 +119,8 @@ export const evolve = (state: EventState, event: EventEvent): EventState => {
       capacity,
       sessions: [],
       staff: [],
-      registrations: {},
+      registrations: emptyMap(),
+      liveByAttendee: emptyMap(),
       waitlist: [],
       confirmed: 0,
     };
@@ -116,53 +142,30 @@ export const evolve = (state: EventState, event: EventEvent): EventState => {
     case 'RegistrationSubmitted':
     case 'RegistrationWaitlisted': {
       const { registrationId, attendeeId } = event.data;
+      const ticketVersion = registrationOf(state, registrationId)?.ticketVersion ?? 0;
       const status = event.type === 'RegistrationSubmitted' ? 'pending' : 'waitlisted';
-      const previous = state.registrations[registrationId];
-      return {
-        ...state,
-        registrations: {
-          ...state.registrations,
-          [registrationId]: { registrationId, attendeeId, status, ticketVersion: previous?.ticketVersion ?? 0 },
-        },
-        waitlist: status === 'waitlisted' ? [...state.waitlist, registrationId] : state.waitlist,
-      };
+      return withRegistration(state, { registrationId, attendeeId, status, ticketVersion });
     }
     case 'RegistrationConfirmed': {
       const { registrationId, attendeeId } = event.data;
-      const previous = state.registrations[registrationId];
-      return {
-        ...state,
-        registrations: {
-          ...state.registrations,
-          [registrationId]: { registrationId, attendeeId, status: 'confirmed', ticketVersion: (previous?.ticketVersion ?? 0) + 1 },
-        },
-        waitlist: leaveWaitlist(state, registrationId),
-        confirmed: state.confirmed + 1,
-      };
+      const ticketVersion = (registrationOf(state, registrationId)?.ticketVersion ?? 0) + 1;
+      const confirmed = withRegistration(state, { registrationId, attendeeId, status: 'confirmed', ticketVersion });
+      return { ...confirmed, confirmed: state.confirmed + 1 };
     }
     case 'RegistrationRejected':
-      return {
-        ...updateRegistration(state, event.data.registrationId, { status: 'rejected' }),
-        waitlist: leaveWaitlist(state, event.data.registrationId),
-      };
     case 'RegistrationCancelled': {
-      const wasConfirmed = state.registrations[event.data.registrationId]?.status === 'confirmed';
-      return {
-        ...updateRegistration(state, event.data.registrationId, { status: 'cancelled' }),
-        waitlist: leaveWaitlist(state, event.data.registrationId),
-        confirmed: wasConfirmed ? state.confirmed - 1 : state.confirmed,
-      };
+      const registration = registrationOf(state, event.data.registrationId)!;
+      const status = event.type === 'RegistrationRejected' ? 'rejected' : 'cancelled';
+      const next = withRegistration(state, { ...registration, status });
+      return registration.status === 'confirmed' ? { ...next, confirmed: state.confirmed - 1 } : next;
     }
-    case 'TicketReissued':
-      return updateRegistration(state, event.data.registrationId, { ticketVersion: event.data.version });
+    case 'TicketReissued': {
+      const registration = registrationOf(state, event.data.registrationId)!;
+      return withRegistration(state, { ...registration, ticketVersion: event.data.version });
+    }
     default: {
       const unknown: never = event;
       return unknown;
     }
   }
 };
-
-export const LIVE_STATUSES: readonly RegistrationStatus[] = ['pending', 'confirmed', 'waitlisted'];
-
-export const liveRegistrationOf = (state: ExistingEvent, attendeeId: string): Registration | undefined =>
-  Object.values(state.registrations).find((r) => r.attendeeId === attendeeId && LIVE_STATUSES.includes(r.status));

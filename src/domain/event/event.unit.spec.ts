@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../../../test/decider-spec.js';
 import type { Actor } from '../actor.js';
 import { type EventCommand, eventDecider } from './business-logic.js';
-import { type EventDetails, type EventEvent, evolve, initialState } from './event.js';
+import { type EventDetails, type EventEvent, evolve, initialState, registrationOf } from './event.js';
 import { addLocalDays } from './sessions.js';
 
 const spec = deciderSpec(eventDecider);
@@ -248,7 +248,7 @@ describe('Tickets', () => {
       evolve,
       initialState(),
     );
-    expect(state.status !== 'none' && state.registrations.r1?.ticketVersion).toBe(2);
+    expect(state.status !== 'none' && registrationOf(state, 'r1')?.ticketVersion).toBe(2);
   });
 });
 

@@ -36,7 +36,7 @@ export class AppendSignal {
         await this.client.query(`NOTIFY ${CHANNEL}`);
       } catch (error) {
         // Subscribers also poll, so a lost signal only delays them.
-        process.emitWarning(`append signal failed: ${(error as Error).message}`);
+        if (!this.closed) process.emitWarning(`append signal failed: ${(error as Error).message}`);
         this.dropClient();
       }
     } while (this.again && !this.closed);
