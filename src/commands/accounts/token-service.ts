@@ -73,6 +73,8 @@ interface KeyRing {
   signing: Record<KeyPurpose, SigningKey>;
   /** Public keys per purpose, newest first. */
   public: Record<KeyPurpose, JWK[]>;
+  /** Built once per ring: jose keeps the imported keys inside, so verifying never imports again. */
+  verifiers: Record<KeyPurpose, JWTVerifyGetKey>;
 }
 
 interface KeyRow {
@@ -133,7 +135,7 @@ export class TokenService {
     return {
       kid: ring.signing.ticket.kid,
       signingKey: ring.signing.ticket.privateKey,
-      verificationKeys: createLocalJWKSet({ keys: publicKeys }),
+      verificationKeys: ring.verifiers.ticket,
       publicKeys,
     };
   }
@@ -147,7 +149,7 @@ export class TokenService {
   private async verify(token: string, purpose: KeyPurpose, what: string): Promise<JWTPayload> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
       throw new DomainError('UNAUTHENTICATED', `The ${what} is malformed`);
-    const keys = createLocalJWKSet({ keys: (await this.keyRing()).public[purpose] });
+    const keys = (await this.keyRing()).verifiers[purpose];
     try {
       const { payload } = await jwtVerify(token, keys, {
         algorithms: [ALGORITHM],
@@ -185,7 +187,7 @@ const loadKeyRing = async (pool: pg.Pool): Promise<KeyRing> => {
   let rows = await readKeys(pool);
   const missing = (['access', 'ticket'] as const).filter((purpose) => !rows.some((row) => row.purpose === purpose));
   if (missing.length > 0) rows = await createKeys(pool, missing);
-  const ring: KeyRing = { signing: {} as KeyRing['signing'], public: { access: [], ticket: [] } };
+  const ring: Omit<KeyRing, 'verifiers'> = { signing: {} as KeyRing['signing'], public: { access: [], ticket: [] } };
   for (const row of rows) {
     const publicJwk: JWK = { ...row.public_jwk, kid: row.kid, alg: ALGORITHM, use: 'sig' };
     ring.public[row.purpose].push(publicJwk);
@@ -194,7 +196,10 @@ const loadKeyRing = async (pool: pg.Pool): Promise<KeyRing> => {
       ring.signing[row.purpose] = { kid: row.kid, privateKey, publicJwk };
     }
   }
-  return ring;
+  return {
+    ...ring,
+    verifiers: { access: createLocalJWKSet({ keys: ring.public.access }), ticket: createLocalJWKSet({ keys: ring.public.ticket }) },
+  };
 };
 
 const readKeys = async (db: pg.Pool | pg.PoolClient): Promise<KeyRow[]> =>

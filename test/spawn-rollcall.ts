@@ -1,0 +1,36 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface RunningRollcall {
+  child: ChildProcess;
+  /** e.g. http://127.0.0.1:41234 */
+  address: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `src/main.ts <role>` as its own process, as `npm start` does, and waits until it listens. */
+export const spawnRollcall = (role: string, env: NodeJS.ProcessEnv): Promise<RunningRollcall> => {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/main.ts', role], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match)
+        resolve({
+          child,
+          address: match[1]!,
+          output: () => output,
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
+        });
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+  });
+};
