@@ -133,6 +133,24 @@ describe('Scheduling and publishing', () => {
 });
 
 describe('Editing an event', () => {
+  it('refuses edits, capacity changes, staff and cancellation by another organizer', () => {
+    spec(open()).when({ type: 'UpdateEvent', data: { actor: otherOrganizer, now, changes: { venue: 'X' } } }).thenRefuses('FORBIDDEN');
+    spec(open()).when({ type: 'ChangeCapacity', data: { actor: otherOrganizer, now, capacity: 5 } }).thenRefuses('FORBIDDEN');
+    spec(open()).when({ type: 'AssignStaff', data: { actor: otherOrganizer, now, staffId: 's' } }).thenRefuses('FORBIDDEN');
+    spec(open()).when({ type: 'CancelEvent', data: { actor: otherOrganizer, now, reason: 'x' } }).thenRefuses('FORBIDDEN');
+  });
+  it('refuses a capacity that is not a whole positive number', () =>
+    spec(open()).when({ type: 'ChangeCapacity', data: { actor: organizer, now, capacity: 0 } }).thenRefuses('VALIDATION'));
+  it('refuses a cancellation without a reason', () =>
+    spec(open()).when({ type: 'CancelEvent', data: { actor: organizer, now, reason: ' ' } }).thenRefuses('VALIDATION'));
+  it('refuses editing, scheduling and publishing a cancelled event', () => {
+    const cancelled: EventEvent[] = [created(), { type: 'EventCancelled', data: { reason: 'x' } }];
+    spec(cancelled).when({ type: 'UpdateEvent', data: { actor: organizer, now, changes: { venue: 'X' } } }).thenRefuses('CONFLICT');
+    spec(cancelled)
+      .when({ type: 'ScheduleSessions', data: { actor: organizer, now, plan: session, sessionIds: ['x'] } })
+      .thenRefuses('CONFLICT');
+    spec(cancelled).when({ type: 'PublishEvent', data: { actor: organizer, now } }).thenRefuses('CONFLICT');
+  });
   it('updates details', () =>
     spec(open())
       .when({ type: 'UpdateEvent', data: { actor: organizer, now, changes: { venue: 'Hall B' } } })
@@ -188,6 +206,10 @@ describe('Approving and rejecting', () => {
     spec([...pending, confirmed('r1', 'ann', 'approval')]).when(approve(organizer, 'r2')).then([waitlisted('r2', 'bob')]));
   it('refuses approval by someone other than the organizer', () =>
     spec(pending).when(approve(otherOrganizer, 'r1')).thenRefuses('FORBIDDEN'));
+  it('refuses rejecting a confirmed registration', () =>
+    spec([...pending, confirmed('r1', 'ann', 'approval')])
+      .when({ type: 'RejectRegistration', data: { actor: organizer, now, registrationId: 'r1', reason: 'late' } })
+      .thenRefuses('CONFLICT'));
   it('refuses approving twice, or an unknown registration', () => {
     spec([...pending, confirmed('r1', 'ann', 'approval')]).when(approve(organizer, 'r1')).thenRefuses('CONFLICT');
     spec(pending).when(approve(organizer, 'nope')).thenRefuses('NOT_FOUND');
@@ -216,6 +238,11 @@ describe('Cancelling and the waiting list', () => {
   it('promotes nobody when a waitlisted registration is cancelled', () =>
     spec(full).when(cancel(bob, 'r2')).then([{ type: 'RegistrationCancelled', data: { registrationId: 'r2', cancelledBy: 'bob' } }]));
   it('refuses cancelling someone else’s registration', () => spec(full).when(cancel(cat, 'r1')).thenRefuses('FORBIDDEN'));
+  it('lets the organizer cancel a registration', () =>
+    spec(full)
+      .when(cancel(organizer, 'r3'))
+      .then([{ type: 'RegistrationCancelled', data: { registrationId: 'r3', cancelledBy: 'org-1' } }]));
+  it('refuses cancelling an unknown registration', () => spec(full).when(cancel(ann, 'nope')).thenRefuses('NOT_FOUND'));
   it('refuses cancelling twice', () =>
     spec([...full, { type: 'RegistrationCancelled', data: { registrationId: 'r2', cancelledBy: 'bob' } }])
       .when(cancel(bob, 'r2'))
