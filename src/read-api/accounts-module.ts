@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { deterministicId } from '../commands/deterministic-id.js';
 import type { MercuriusContext } from 'mercurius';
 import type { AccountView, Request, Session } from '../commands/accounts/account-commands.js';
 import { ROLES, type Role } from '../domain/actor.js';
@@ -42,12 +43,15 @@ const accountId = (value: unknown): string => {
 const role = (value: unknown): Role =>
   (ROLES as readonly unknown[]).includes(value) ? (value as Role) : refuse(`role must be one of ${ROLES.join(', ')}`);
 
-/** The idempotency key of a mutation: the client's, when it sends one, so a resend takes effect once. */
+/**
+ * The idempotency key of a mutation: the client's, when it sends one, so a resend takes
+ * effect once; scoped to the caller, so nobody can replay another account's command.
+ */
 const request = (args: { commandId?: unknown }, context: MercuriusContext): Request => {
   const commandId = args.commandId ?? randomUUID();
   if (typeof commandId !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(commandId))
     refuse('commandId must be 1-100 characters of letters, digits, "_", ".", ":" or "-"');
-  return { commandId: commandId as string, actor: context.actor };
+  return { commandId: deterministicId(context.actor?.accountId ?? 'anonymous', commandId as string), actor: context.actor };
 };
 
 type Args = Record<string, unknown>;
@@ -70,22 +74,22 @@ export const accountsModule: GraphqlModule = {
   typeDefs: /* GraphQL */ `
     extend type Mutation {
       "Creates an attendee account and mails a verification token. Passwords are 10-200 characters."
-      signUp(email: String!, password: String!, name: String!, commandId: String): SignUpResult!
+      signUp(email: String!, password: String!, name: String!, commandId: ID): SignUpResult!
       "Confirms the email address with the token from the verification mail."
-      verifyEmail(token: String!, commandId: String): AccountResult!
-      logIn(email: String!, password: String!, commandId: String): AuthSession!
+      verifyEmail(token: String!, commandId: ID): AccountResult!
+      logIn(email: String!, password: String!, commandId: ID): AuthSession!
       "Exchanges a refresh token for a new pair; the old refresh token stops working."
-      refreshToken(refreshToken: String!, commandId: String): AuthSession!
+      refreshToken(refreshToken: String!, commandId: ID): AuthSession!
       "Ends the log-in the refresh token belongs to."
-      logOut(refreshToken: String!, commandId: String): CommandReceipt!
+      logOut(refreshToken: String!, commandId: ID): CommandReceipt!
       "Mails a reset token if the address has an account; always true, so it reveals nothing."
-      requestPasswordReset(email: String!, commandId: String): Boolean!
+      requestPasswordReset(email: String!, commandId: ID): Boolean!
       "Sets a new password with the token from the reset mail and ends every log-in."
-      resetPassword(token: String!, newPassword: String!, commandId: String): CommandReceipt!
+      resetPassword(token: String!, newPassword: String!, commandId: ID): CommandReceipt!
       "Admins only."
-      grantRole(accountId: ID!, role: AccountRole!, commandId: String): AccountResult!
+      grantRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
       "Admins only."
-      revokeRole(accountId: ID!, role: AccountRole!, commandId: String): AccountResult!
+      revokeRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
     }
 
     enum AccountRole {

@@ -60,7 +60,7 @@ const refusal = async (query: string, variables: Record<string, unknown> = {}, a
   return { code: body.errors[0].extensions.code as string, message: body.errors[0].message as string };
 };
 
-const SIGN_UP = `mutation ($email: String!, $password: String!, $name: String!, $commandId: String) {
+const SIGN_UP = `mutation ($email: String!, $password: String!, $name: String!, $commandId: ID) {
   signUp(email: $email, password: $password, name: $name, commandId: $commandId) { accountId position } }`;
 const VERIFY = `mutation ($token: String!) { verifyEmail(token: $token) { account { id emailVerified roles } position } }`;
 const LOG_IN = `mutation ($email: String!, $password: String!) {
