@@ -10,7 +10,7 @@ export const deciderSpec =
       const run = () => decider.decide(command, given.reduce(decider.evolve, decider.initialState()));
       return {
         then: (expected: Event[]) => expect(run()).toEqual(expected),
-        thenRefuses: (code: DomainErrorCode, message?: RegExp) => {
+        thenRefuses: (code: DomainErrorCode, message?: string | RegExp) => {
           let thrown: unknown;
           try {
             run();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../actor.js';
-import { DomainError, type DomainErrorCode } from '../domain-error.js';
+import { deciderSpec } from '../../../test/decider-spec.js';
 import { type AccountEvent, evolve, initialState } from './account.js';
-import { type AccountCommand, WRONG_CREDENTIALS, decide } from './business-logic.js';
+import { type AccountCommand, WRONG_CREDENTIALS, accountDecider } from './business-logic.js';
 
 const now = new Date('2030-01-01T12:00:00.000Z');
 const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
@@ -11,26 +11,7 @@ const iso = (date: Date) => date.toISOString();
 const admin: Actor = { accountId: 'admin-1', roles: ['admin'] };
 const organizer: Actor = { accountId: 'organizer-1', roles: ['organizer'] };
 
-/** given past events, when a command, then these events or this refusal. */
-const given = (...events: AccountEvent[]) => ({
-  when: (command: AccountCommand) => {
-    const run = () => decide(command, events.reduce(evolve, initialState()));
-    return {
-      then: (expected: AccountEvent[]) => expect(run()).toEqual(expected),
-      thenRefuses: (code: DomainErrorCode, message?: string | RegExp) => {
-        let error: unknown;
-        try {
-          run();
-        } catch (caught) {
-          error = caught;
-        }
-        expect(error).toBeInstanceOf(DomainError);
-        expect((error as DomainError).code).toBe(code);
-        if (message) expect((error as DomainError).message).toMatch(message);
-      },
-    };
-  },
-});
+const given = (...events: AccountEvent[]) => deciderSpec(accountDecider)(events);
 
 const signedUp: AccountEvent = {
   type: 'AccountSignedUp',

@@ -90,6 +90,14 @@ const registrationIn = (event: ExistingEvent, registrationId: string): Registrat
   return registration;
 };
 
+/** Attendees act on their own registrations; the event's organizer and admins on any. */
+const ownRegistration = (event: ExistingEvent, registrationId: string, actor: Actor, refusal: string): Registration => {
+  const registration = registrationIn(event, registrationId);
+  const isOrganizer = hasRole(actor, 'admin') || event.organizerId === actor.accountId;
+  if (registration.attendeeId !== actor.accountId && !isOrganizer) throw new DomainError('FORBIDDEN', refusal);
+  return registration;
+};
+
 /** Seats freed (by a cancellation or more capacity) go to the waiting list, in order. */
 const promote = (event: ExistingEvent, freeSeats: number): EventEvent[] =>
   event.waitlist.slice(0, Math.max(0, freeSeats)).map((registrationId) => ({
@@ -218,10 +226,7 @@ export const cancelRegistration = (
   state: EventState,
 ): EventEvent[] => {
   const event = notCancelled(state);
-  const registration = registrationIn(event, command.registrationId);
-  const isOrganizer = hasRole(command.actor, 'admin') || event.organizerId === command.actor.accountId;
-  if (registration.attendeeId !== command.actor.accountId && !isOrganizer)
-    throw new DomainError('FORBIDDEN', 'You can cancel only your own registration');
+  const registration = ownRegistration(event, command.registrationId, command.actor, 'You can cancel only your own registration');
   if (registration.status !== 'pending' && registration.status !== 'confirmed' && registration.status !== 'waitlisted')
     throw new DomainError('CONFLICT', `The registration is ${registration.status} already`);
   const cancelled: EventEvent = {
@@ -238,10 +243,7 @@ export const reissueTicket = (
   state: EventState,
 ): EventEvent[] => {
   const event = notCancelled(state);
-  const registration = registrationIn(event, command.registrationId);
-  const isOrganizer = hasRole(command.actor, 'admin') || event.organizerId === command.actor.accountId;
-  if (registration.attendeeId !== command.actor.accountId && !isOrganizer)
-    throw new DomainError('FORBIDDEN', 'You can reissue only your own ticket');
+  const registration = ownRegistration(event, command.registrationId, command.actor, 'You can reissue only your own ticket');
   if (registration.status !== 'confirmed') throw new DomainError('CONFLICT', 'Only a confirmed registration has a ticket');
   return [{ type: 'TicketReissued', data: { registrationId: registration.registrationId, version: registration.ticketVersion + 1 } }];
 };
