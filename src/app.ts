@@ -7,6 +7,9 @@ import { CommandHandler } from './commands/command-handler.js';
 import { EventCommands } from './commands/event-commands.js';
 import { TicketCodes } from './commands/tickets/ticket-codes.js';
 import type { EventStore } from './eventstore/event-store.js';
+import { liveSchema } from './projections/runner.js';
+import { ProjectionPositions } from './read-api/projection-positions.js';
+import { ReadModels } from './read-api/read-models.js';
 import { buildServer } from './read-api/server.js';
 
 export interface AppDependencies {
@@ -29,6 +32,10 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
       commands,
       auth: { tokens, outbox: new Outbox(deps.outboxDir) },
       attendance: { events, checkIns: new CheckInCommands(commands, events, codes) },
+      reads: {
+        models: new ReadModels(deps.pool, { attendance: liveSchema('attendance'), accounts: liveSchema('accounts'), audit: liveSchema('audit') }),
+        positions: new ProjectionPositions(deps.pool),
+      },
     },
     options,
   );

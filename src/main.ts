@@ -1,16 +1,18 @@
 /**
  * One binary, several roles: `tsx src/main.ts <role>`. Roles so far: `api` (HTTP and
- * GraphQL) and `all` (every role in one process, on the embedded default for `npm start`).
+ * GraphQL), `projector` (keeps the read models; extra ones wait as hot standbys) and `all`
+ * (both in one process, on the embedded default for `npm start`).
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { openEventStore } from './eventstore/open-event-store.js';
+import { startProjector } from './projections/projector.js';
 import { migrate } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
 
-const ROLES = ['all', 'api'] as const;
+const ROLES = ['all', 'api', 'projector'] as const;
 type Role = (typeof ROLES)[number];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,9 +26,24 @@ const run = async (role: Role, config: Config): Promise<void> => {
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   const store = openEventStore(config, pool, database.url);
 
-  const app = await buildApp({ store, pool, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
-  const address = await app.listen({ host: config.host, port: config.port });
-  say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
+  const projector =
+    role === 'api'
+      ? undefined
+      : await startProjector({
+          store,
+          pool,
+          // A failed projection stops and says why; the others and the API carry on.
+          onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
+        });
+  const app =
+    role === 'projector'
+      ? undefined
+      : await buildApp({ store, pool, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
+  if (app) {
+    const address = await app.listen({ host: config.host, port: config.port });
+    say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
+  }
+  if (projector) say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
 
   let stopping = false;
@@ -35,7 +52,8 @@ const run = async (role: Role, config: Config): Promise<void> => {
     stopping = true;
     say(`${signal}: shutting down`);
     try {
-      await app.close();
+      await app?.close();
+      await projector?.stop();
       await store.close();
       await pool.end();
       await database.stop();

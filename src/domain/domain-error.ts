@@ -1,5 +1,13 @@
 /** Why a command was refused; each code maps to one kind of API error, at the edge. */
-export type DomainErrorCode = 'VALIDATION' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'CAPACITY' | 'UNAUTHENTICATED';
+export type DomainErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'CAPACITY'
+  | 'UNAUTHENTICATED'
+  /** The read side did not reach a position in time; asking again later will do. */
+  | 'NOT_YET_VISIBLE';
 
 /** A refusal with a sentence the person who sent the command can read. */
 export class DomainError extends Error {

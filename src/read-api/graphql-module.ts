@@ -1,4 +1,4 @@
-import type { IResolvers } from 'mercurius';
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import type { Actor } from '../domain/actor.js';
 
 declare module 'mercurius' {
@@ -12,4 +12,6 @@ declare module 'mercurius' {
 export interface GraphqlModule {
   typeDefs: string;
   resolvers: IResolvers;
+  /** Batched field resolvers (mercurius loaders), so lists never cost a query per item. */
+  loaders?: MercuriusLoaders;
 }

@@ -1,11 +1,12 @@
-import type { IResolvers } from 'mercurius';
+import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { accountsModule } from './accounts-module.js';
 import { eventsModule } from './events-module.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { healthModule } from './health-module.js';
+import { queriesModule } from './queries-module.js';
 
 /** Every module of the API; each extends the root types. */
-export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule];
+export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule];
 
 // GraphQL refuses a root type without fields, so Mutation exists once a module extends it.
 const roots = modules.some((m) => /extend type Mutation\b/.test(m.typeDefs)) ? 'type Query\ntype Mutation' : 'type Query';
@@ -17,3 +18,5 @@ export const resolvers: IResolvers = {};
 for (const module of modules)
   for (const [type, fields] of Object.entries(module.resolvers))
     Object.assign(resolvers, { [type]: { ...(resolvers[type] as object | undefined), ...(fields as object) } });
+
+export const loaders: MercuriusLoaders = Object.assign({}, ...modules.map((m) => m.loaders ?? {}));

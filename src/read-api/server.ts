@@ -2,14 +2,16 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOpt
 import mercurius from 'mercurius';
 import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
+import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { healthRoute } from './health.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
-import { resolvers, typeDefs } from './schema.js';
+import { loaders, resolvers, typeDefs } from './schema.js';
 
 export interface ServerDependencies extends Infrastructure {
   auth: AuthPluginOptions;
   attendance: Attendance;
+  reads: ReadSide;
 }
 
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
@@ -33,9 +35,11 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   await app.register(healthRoute);
   await app.register(authPlugin, deps.auth);
   await app.register(attendancePlugin, deps.attendance);
+  await app.register(readSidePlugin, deps.reads);
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers,
+    loaders,
     context: (request) => ({ actor: request.actor }),
     path: '/graphql',
     graphiql: true,

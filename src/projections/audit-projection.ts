@@ -1,0 +1,46 @@
+import type { Projection } from './projection.js';
+
+/** Every event's stream, type, actor, correlation id and time: who did what, when. */
+export const auditProjection: Projection = {
+  name: 'audit',
+  tables: ['audit_log'],
+  async setUp(client, s) {
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS ${s}.audit_log (
+        commit_position bigint NOT NULL,
+        prepare_position bigint NOT NULL,
+        event_id uuid NOT NULL,
+        stream_id text NOT NULL,
+        type text NOT NULL,
+        actor_id text NOT NULL,
+        correlation_id text NOT NULL,
+        command_id text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        PRIMARY KEY (commit_position, prepare_position)
+      );
+      CREATE INDEX IF NOT EXISTS audit_by_actor ON ${s}.audit_log (actor_id, commit_position);
+      CREATE INDEX IF NOT EXISTS audit_by_correlation ON ${s}.audit_log (correlation_id, commit_position);
+      CREATE INDEX IF NOT EXISTS audit_by_time ON ${s}.audit_log (occurred_at);`);
+  },
+  async apply(client, s, events) {
+    if (events.length === 0) return;
+    // One statement per batch: the audit index sees every event, so it is the one that must keep up.
+    await client.query(
+      `INSERT INTO ${s}.audit_log (commit_position, prepare_position, event_id, stream_id, type, actor_id, correlation_id, command_id, occurred_at, recorded_at)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])`,
+      [
+        events.map((e) => e.position.commit.toString()),
+        events.map((e) => e.position.prepare.toString()),
+        events.map((e) => e.id),
+        events.map((e) => e.streamId),
+        events.map((e) => e.type),
+        events.map((e) => e.metadata.actorId),
+        events.map((e) => e.metadata.correlationId),
+        events.map((e) => e.metadata.commandId),
+        events.map((e) => e.metadata.occurredAt),
+        events.map((e) => e.recordedAt),
+      ],
+    );
+  },
+};

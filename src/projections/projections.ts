@@ -1,0 +1,7 @@
+import { accountsProjection } from './accounts-projection.js';
+import { attendanceProjection } from './attendance-projection.js';
+import { auditProjection } from './audit-projection.js';
+import type { Projection } from './projection.js';
+
+/** Every read model the projector keeps. */
+export const projections: readonly Projection[] = [attendanceProjection, accountsProjection, auditProjection];

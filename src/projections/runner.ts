@@ -1,0 +1,547 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import type { AllSubscription, EventStore, RecordedEvent } from '../eventstore/event-store.js';
+import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
+import { batches } from './batches.js';
+import type { Projection } from './projection.js';
+
+/** Where runners announce each committed checkpoint, payload `<name>:<commit>/<prepare>`. */
+export const PROJECTIONS_CHANNEL = 'rollcall_projections';
+
+const DEFAULT_BATCH_SIZE = 1_000;
+const DEFAULT_LOCK_RETRY_MS = 1_000;
+/** After a read or connection error (not the projection's), the runner lets go and tries again this much later. */
+const DEFAULT_RETRY_MS = 1_000;
+// First key of the two-key advisory lock; the second is hashtext(name). Any fixed value
+// works as long as every process uses it (the migration lock uses the one-key space).
+const LOCK_CLASS = 7_301_003;
+/** "Nothing applied yet" in the checkpoint table, whose positions are NOT NULL. */
+const NO_POSITION = -1n;
+
+/** Read models of projection `name` live in schema `rm_<name>`. */
+export const liveSchema = (name: string): string => `rm_${name}`;
+
+const NAME = /^[a-z][a-z0-9_]{0,59}$/;
+
+export type RunnerState = 'waiting_for_lock' | 'running' | 'failed' | 'stopped';
+
+/** Why a projection stopped: the event it could not apply and how far behind it stands. */
+export interface ProjectionFailure {
+  projection: string;
+  /** The failing event; null when the projection failed before any event (in `setUp`). */
+  eventId: string | null;
+  type: string | null;
+  streamId: string | null;
+  position: string | null;
+  error: string;
+  /** The last applied position (formatted), null when nothing was applied. */
+  checkpoint: string | null;
+  lag: {
+    /** The furthest position the runner had received from the store when it failed. */
+    head: string | null;
+    /** Events received after the checkpoint and not applied (at least the failing one). */
+    events: number;
+  };
+  failedAt: string;
+}
+
+export interface RunnerStatus {
+  name: string;
+  state: RunnerState;
+  /** The last applied position; undefined when nothing is applied yet (or not yet read). */
+  position: Position | undefined;
+  failure?: ProjectionFailure;
+}
+
+/** pino-shaped, so a fastify or pino logger fits. */
+export interface RunnerLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  pool: pg.Pool;
+  projection: Projection;
+  /** Most events applied in one transaction (default 1,000). */
+  batchSize?: number;
+  onFailure?: (failure: ProjectionFailure) => void;
+  log?: RunnerLog;
+  /** How often a runner without the lock asks for it again (default 1 s). */
+  lockRetryMs?: number;
+}
+
+export interface Checkpoint {
+  name: string;
+  /** Undefined when nothing is applied yet. */
+  position: Position | undefined;
+  status: 'running' | 'stopped' | 'failed';
+  failure: ProjectionFailure | null;
+  updatedAt: Date;
+}
+
+interface CheckpointRow {
+  name: string;
+  commit_position: string;
+  prepare_position: string;
+  status: Checkpoint['status'];
+  failure: ProjectionFailure | null;
+  updated_at: Date;
+}
+
+export const readCheckpoint = async (pool: pg.Pool | pg.PoolClient, name: string): Promise<Checkpoint | undefined> => {
+  const { rows } = await pool.query<CheckpointRow>(
+    `SELECT name, commit_position, prepare_position, status, failure, updated_at
+       FROM rollcall.projection_checkpoints WHERE name = $1`,
+    [name],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const commit = BigInt(row.commit_position);
+  return {
+    name: row.name,
+    position: commit === NO_POSITION ? undefined : { commit, prepare: BigInt(row.prepare_position) },
+    status: row.status,
+    failure: row.failure,
+    updatedAt: row.updated_at,
+  };
+};
+
+/** The checkpoint row no longer says what this runner last wrote: someone else owns the projection now. */
+class CheckpointMovedError extends Error {
+  constructor(name: string) {
+    super(`The checkpoint of projection ${name} was moved by someone else`);
+  }
+}
+
+/** An error of the projection while applying `event`, as opposed to the runner's own I/O. */
+class ApplyError extends Error {
+  constructor(readonly event: RecordedEvent, readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+/** The advisory lock's connection, held for as long as the runner owns the projection. */
+interface Lock {
+  client: pg.PoolClient;
+  /** Aborted when the connection breaks, which ends the session lock. */
+  lost: AbortSignal;
+  onError: (error: Error) => void;
+}
+
+/** What the runner holds while it owns the projection. */
+interface Tenure {
+  lock: Lock;
+  subscription: AllSubscription;
+  batches: AsyncGenerator<RecordedEvent[], void, undefined>;
+  /** The furthest position received from the store. */
+  head: Position | undefined;
+  /** Received after the checkpoint and not applied yet. */
+  unapplied: number;
+}
+
+type Outcome = 'stopped' | 'failed' | 'retry';
+
+const noLog: RunnerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const toDb = (p: Position | undefined): [string, string] =>
+  p ? [p.commit.toString(), p.prepare.toString()] : [NO_POSITION.toString(), NO_POSITION.toString()];
+
+/**
+ * Runs one projection: the one active runner of it across processes (advisory lock; the
+ * others wait as hot standbys), applying events in batches, each batch in one transaction
+ * with its checkpoint, so a crash never applies an event twice or skips one.
+ */
+export class ProjectionRunner {
+  private readonly store: EventStore;
+  private readonly pool: pg.Pool;
+  private readonly projection: Projection;
+  private readonly schema: string;
+  private readonly batchSize: number;
+  private readonly lockRetryMs: number;
+  private readonly onFailure: ((failure: ProjectionFailure) => void) | undefined;
+  private readonly log: RunnerLog;
+  private readonly progress = new EventEmitter();
+
+  private state: RunnerState = 'stopped';
+  private position: Position | undefined;
+  private failure: ProjectionFailure | undefined;
+  private starting: Promise<void> | undefined;
+  private life: Promise<void> | undefined;
+  private stopSignal: AbortController | undefined;
+
+  constructor(options: ProjectionRunnerOptions) {
+    if (!NAME.test(options.projection.name))
+      throw new Error(`Projection name "${options.projection.name}" must match ${NAME} (it names a schema)`);
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+    this.store = options.store;
+    this.pool = options.pool;
+    this.projection = options.projection;
+    this.schema = liveSchema(options.projection.name);
+    this.batchSize = batchSize;
+    this.lockRetryMs = options.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS;
+    this.onFailure = options.onFailure;
+    this.log = options.log ?? noLog;
+    this.progress.setMaxListeners(0);
+  }
+
+  get name(): string {
+    return this.projection.name;
+  }
+
+  status(): RunnerStatus {
+    return {
+      name: this.name,
+      state: this.state,
+      position: this.position,
+      ...(this.failure ? { failure: this.failure } : {}),
+    };
+  }
+
+  /**
+   * Takes the lock and starts applying, or starts waiting for the lock; resolves once
+   * either is under way. Rejects when the projection cannot be set up (state `failed`).
+   */
+  start(): Promise<void> {
+    if (this.starting) return this.starting;
+    if (this.life) return Promise.resolve();
+    this.starting = this.begin().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async begin(): Promise<void> {
+    const stop = new AbortController();
+    this.failure = undefined;
+    let tenure: Tenure | undefined;
+    const lock = await this.tryLock();
+    if (lock) {
+      try {
+        tenure = await this.takeOver(lock);
+      } catch (error) {
+        await this.fail(undefined, error, undefined);
+        await this.release(lock);
+        throw error;
+      }
+    } else {
+      this.setState('waiting_for_lock');
+    }
+    this.stopSignal = stop;
+    this.life = this.live(stop.signal, tenure).finally(() => (this.life = undefined));
+  }
+
+  /** Lets go: closes the subscription, waits for the batch in flight, releases the lock. */
+  async stop(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    this.stopSignal?.abort();
+    await this.life;
+    if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  /**
+   * Resolves once everything up to `position` is applied (and committed); rejects when
+   * the runner fails first, or after `timeoutMs`.
+   */
+  caughtUp(position: Position, { timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    const reached = (): boolean => this.position !== undefined && comparePositions(this.position, position) >= 0;
+    if (reached()) return Promise.resolve();
+    if (this.failure) return Promise.reject(new Error(`Projection ${this.name} failed: ${this.failure.error}`));
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error): void => {
+        clearTimeout(timer);
+        this.progress.off('checkpoint', onCheckpoint);
+        this.progress.off('failure', onFailure);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onCheckpoint = (): void => {
+        if (reached()) done();
+      };
+      const onFailure = (failure: ProjectionFailure): void =>
+        done(new Error(`Projection ${this.name} failed: ${failure.error}`));
+      const timer = setTimeout(
+        () => done(new Error(`Projection ${this.name} did not reach ${formatPosition(position)} in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.progress.on('checkpoint', onCheckpoint);
+      this.progress.on('failure', onFailure);
+    });
+  }
+
+  private setState(state: RunnerState): void {
+    if (this.state !== state) this.log.info({ projection: this.name, state }, `projection ${this.name}: ${state}`);
+    this.state = state;
+  }
+
+  /** Owns the projection (or waits to) until stopped or failed. */
+  private async live(stop: AbortSignal, first: Tenure | undefined): Promise<void> {
+    let tenure = first;
+    while (!stop.aborted) {
+      if (!tenure) {
+        this.setState('waiting_for_lock');
+        const lock = await this.waitForLock(stop);
+        if (!lock) break;
+        try {
+          tenure = await this.takeOver(lock);
+        } catch (error) {
+          await this.fail(undefined, error, undefined);
+          await this.release(lock);
+          return;
+        }
+      }
+      const { subscription } = tenure;
+      // Closing the subscription is what ends a wait for events, on stop or a lost lock.
+      const close = (): void => void subscription.close().catch(() => undefined);
+      stop.addEventListener('abort', close);
+      tenure.lock.lost.addEventListener('abort', close);
+      if (stop.aborted) close();
+      const outcome = await this.run(tenure, stop).finally(() => {
+        stop.removeEventListener('abort', close);
+        tenure?.lock.lost.removeEventListener('abort', close);
+      });
+      await subscription.close().catch(() => undefined);
+      if (outcome === 'stopped') await this.markStopped(tenure.lock.client);
+      await this.release(tenure.lock);
+      tenure = undefined;
+      if (outcome === 'failed') return;
+      if (outcome === 'retry') await sleep(DEFAULT_RETRY_MS, undefined, { signal: stop }).catch(() => undefined);
+    }
+    if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  private async tryLock(): Promise<Lock | undefined> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [LOCK_CLASS, this.name],
+      );
+      if (!rows[0]?.locked) {
+        client.release();
+        return undefined;
+      }
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    const lost = new AbortController();
+    // A checked-out client without an 'error' listener would crash the process when its connection drops.
+    const onError = (error: Error): void => {
+      this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: lost its lock connection`);
+      lost.abort();
+    };
+    client.on('error', onError);
+    return { client, lost: lost.signal, onError };
+  }
+
+  private async waitForLock(stop: AbortSignal): Promise<Lock | undefined> {
+    while (!stop.aborted) {
+      try {
+        const lock = await this.tryLock();
+        if (lock && stop.aborted) await this.release(lock);
+        else if (lock) return lock;
+      } catch (error) {
+        this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: cannot ask for its lock`);
+      }
+      await sleep(this.lockRetryMs, undefined, { signal: stop }).catch(() => undefined);
+    }
+    return undefined;
+  }
+
+  private async release({ client, onError }: Lock): Promise<void> {
+    try {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.name]);
+      client.release();
+    } catch (error) {
+      // A broken connection has lost its session lock already; the pool must not reuse it.
+      client.release(error as Error);
+    }
+    client.off('error', onError);
+  }
+
+  /** With the lock held: set up the read model, read the checkpoint, subscribe after it. */
+  private async takeOver(lock: Lock): Promise<Tenure> {
+    const { client } = lock;
+    await client.query('BEGIN');
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      await this.projection.setUp(client, this.schema);
+      await client.query(
+        `INSERT INTO rollcall.projection_checkpoints (name, commit_position, prepare_position, status)
+         VALUES ($1, $2, $2, 'running')
+         ON CONFLICT (name) DO UPDATE SET status = 'running', failure = NULL, updated_at = now()`,
+        [this.name, NO_POSITION.toString()],
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    const checkpoint = await readCheckpoint(client, this.name);
+    this.position = checkpoint?.position;
+    this.failure = undefined;
+    const subscription = this.store.subscribeToAll(this.position ? { after: this.position } : {});
+    const tenure: Tenure = {
+      lock,
+      subscription,
+      batches: batches(subscription[Symbol.asyncIterator](), this.batchSize),
+      head: this.position,
+      unapplied: 0,
+    };
+    this.setState('running');
+    return tenure;
+  }
+
+  private async run(tenure: Tenure, stop: AbortSignal): Promise<Outcome> {
+    for (;;) {
+      let next: IteratorResult<RecordedEvent[]>;
+      try {
+        next = await tenure.batches.next();
+      } catch (error) {
+        if (stop.aborted) return 'stopped';
+        this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: reading events failed`);
+        return 'retry';
+      }
+      if (stop.aborted) return 'stopped';
+      if (tenure.lock.lost.aborted || next.done) return 'retry';
+      const batch = next.value;
+      tenure.head = batch[batch.length - 1]!.position;
+      tenure.unapplied += batch.length;
+      const outcome = await this.applyBatch(tenure, batch);
+      if (outcome) return outcome;
+    }
+  }
+
+  /** Applies a batch whole, or event by event to pinpoint the one that fails; undefined to go on. */
+  private async applyBatch(tenure: Tenure, batch: readonly RecordedEvent[]): Promise<Outcome | undefined> {
+    try {
+      await this.commit(tenure, batch);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ApplyError) || batch.length === 1) return this.handle(tenure, error);
+    }
+    // Which event of the batch failed is unknown: apply the good prefix one by one.
+    for (const event of batch) {
+      try {
+        await this.commit(tenure, [event]);
+      } catch (error) {
+        return this.handle(tenure, error);
+      }
+    }
+    return undefined;
+  }
+
+  private async handle(tenure: Tenure, error: unknown): Promise<Outcome> {
+    if (error instanceof ApplyError) {
+      await this.fail(error.event, error.reason, tenure);
+      return 'failed';
+    }
+    // Not the projection's fault (a connection, a moved checkpoint): start over from the stored checkpoint.
+    this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: ${message(error)}; starting over`);
+    return 'retry';
+  }
+
+  /** One transaction: the events' rows and the checkpoint after them; then the news. */
+  private async commit(tenure: Tenure, events: readonly RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1]!.position;
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        await this.projection.apply(client, this.schema, events);
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw new ApplyError(events[0]!, error);
+      }
+      try {
+        await this.moveCheckpoint(client, last);
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      await client.query('COMMIT');
+      this.position = last;
+      tenure.unapplied -= events.length;
+      this.progress.emit('checkpoint', last);
+      await client
+        .query('SELECT pg_notify($1, $2)', [PROJECTIONS_CHANNEL, `${this.name}:${last.commit}/${last.prepare}`])
+        .catch((error: Error) =>
+          this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: NOTIFY failed`),
+        );
+    } catch (error) {
+      if (!(error instanceof ApplyError) && !(error instanceof CheckpointMovedError)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Fenced by the position this runner believes is stored: if anyone else moved the
+   * checkpoint (a second runner after a lost lock, an operator), nothing is committed.
+   */
+  private async moveCheckpoint(client: pg.PoolClient, to: Position): Promise<void> {
+    const [commit, prepare] = toDb(to);
+    const [fromCommit, fromPrepare] = toDb(this.position);
+    const { rowCount } = await client.query(
+      `INSERT INTO rollcall.projection_checkpoints AS c (name, commit_position, prepare_position, status)
+       VALUES ($1, $2, $3, 'running')
+       ON CONFLICT (name) DO UPDATE
+         SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
+             status = 'running', failure = NULL, updated_at = now()
+       WHERE c.commit_position = $4 AND c.prepare_position = $5`,
+      [this.name, commit, prepare, fromCommit, fromPrepare],
+    );
+    if (rowCount !== 1) throw new CheckpointMovedError(this.name);
+  }
+
+  private async fail(event: RecordedEvent | undefined, reason: unknown, tenure: Tenure | undefined): Promise<void> {
+    const failure: ProjectionFailure = {
+      projection: this.name,
+      eventId: event?.id ?? null,
+      type: event?.type ?? null,
+      streamId: event?.streamId ?? null,
+      position: event ? formatPosition(event.position) : null,
+      error: message(reason),
+      checkpoint: this.position ? formatPosition(this.position) : null,
+      lag: { head: tenure?.head ? formatPosition(tenure.head) : null, events: tenure?.unapplied ?? 0 },
+      failedAt: new Date().toISOString(),
+    };
+    this.failure = failure;
+    this.setState('failed');
+    this.log.error({ projection: this.name, failure }, `projection ${this.name} failed: ${failure.error}`);
+    const [commit, prepare] = toDb(this.position);
+    try {
+      await this.pool.query(
+        `INSERT INTO rollcall.projection_checkpoints AS c (name, commit_position, prepare_position, status, failure)
+         VALUES ($1, $2, $3, 'failed', $4)
+         ON CONFLICT (name) DO UPDATE SET status = 'failed', failure = excluded.failure, updated_at = now()
+         WHERE $5 OR (c.commit_position = $2 AND c.prepare_position = $3)`,
+        // Failing in setUp, nothing moved: the runner still holds the lock, no fence needed.
+        [this.name, commit, prepare, JSON.stringify(failure), tenure === undefined],
+      );
+    } catch (error) {
+      this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: cannot record its failure`);
+    }
+    this.progress.emit('failure', failure);
+    try {
+      this.onFailure?.(failure);
+    } catch (error) {
+      this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: onFailure threw`);
+    }
+  }
+
+  private async markStopped(lock: pg.PoolClient): Promise<void> {
+    const [commit, prepare] = toDb(this.position);
+    await lock
+      .query(
+        `UPDATE rollcall.projection_checkpoints SET status = 'stopped', updated_at = now()
+          WHERE name = $1 AND commit_position = $2 AND prepare_position = $3 AND status = 'running'`,
+        [this.name, commit, prepare],
+      )
+      .catch(() => undefined);
+  }
+}

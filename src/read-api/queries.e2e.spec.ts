@@ -1,0 +1,201 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { buildApp } from '../app.js';
+import type { Actor } from '../domain/actor.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { type Projector, startProjector } from '../projections/projector.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+let app: FastifyInstance;
+let projector: Projector;
+let outboxDir: string;
+const failures: unknown[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
+  app = await buildApp({ store, pool: db.pool, outboxDir });
+  projector = await startProjector({ store, pool: db.pool, onFailure: (failure) => failures.push(failure) });
+});
+afterAll(async () => {
+  await projector?.stop();
+  await app?.close();
+  await store?.close();
+  await db?.close();
+  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
+});
+
+const HOUR = 3_600_000;
+const organizer: Actor = { accountId: 'org-q', roles: ['organizer'] };
+const staff: Actor = { accountId: 'staff-q', roles: ['staff'] };
+const admin: Actor = { accountId: 'admin-q', roles: ['admin'] };
+const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
+
+const gql = async (actor: Actor | undefined, query: string, variables: Record<string, unknown> = {}) => {
+  const authorization = actor ? { authorization: `Bearer ${(await app.tokens.issueAccessToken(actor)).token}` } : {};
+  const response = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', ...authorization },
+    payload: JSON.stringify({ query, variables }),
+  });
+  const body = response.json();
+  return { data: body.data, code: body.errors?.[0]?.extensions?.code as string | undefined, errors: body.errors };
+};
+
+/** A published event with one open session, staff assigned; returns ids and the last position. */
+const openEvent = async (title: string, capacity = 2) => {
+  const created = await gql(
+    organizer,
+    `mutation ($d: EventDetailsInput!, $c: Int!) { createEvent(details: $d, capacity: $c) { eventId } }`,
+    {
+      c: capacity,
+      d: {
+        title,
+        venue: 'Hall',
+        timeZone: 'UTC',
+        registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+        registrationClosesAt: new Date(Date.now() + HOUR).toISOString(),
+      },
+    },
+  );
+  const eventId = created.data.createEvent.eventId as string;
+  const scheduled = await gql(
+    organizer,
+    `mutation ($e: ID!, $p: SessionPlanInput!) { scheduleSessions(eventId: $e, plan: $p) { sessions { sessionId } } }`,
+    { e: eventId, p: { startsAt: new Date(Date.now() + HOUR / 2).toISOString(), endsAt: new Date(Date.now() + 2 * HOUR).toISOString() } },
+  );
+  await gql(organizer, `mutation ($e: ID!) { assignStaff(eventId: $e, staffId: "${staff.accountId}") { eventId } }`, { e: eventId });
+  const published = await gql(organizer, `mutation ($e: ID!) { publishEvent(eventId: $e) { position } }`, { e: eventId });
+  return { eventId, sessionId: scheduled.data.scheduleSessions.sessions[0].sessionId as string, position: published.data.publishEvent.position as string };
+};
+
+const REGISTER = `mutation ($e: ID!) { register(eventId: $e) { registrationId status position ticket { code } } }`;
+const EVENT = `query ($e: ID!, $at: String) { event(eventId: $e, atPosition: $at) {
+  title status capacity counts { confirmed pending waitlisted } sessions { sessionId checkedIn } } }`;
+
+describe('reading what was written', () => {
+  it('shows an event with live counts once the read side has reached the mutation’s position', async () => {
+    const { eventId } = await openEvent('Counts', 1);
+    await gql(attendee('ann'), REGISTER, { e: eventId });
+    const second = await gql(attendee('bob'), REGISTER, { e: eventId });
+    expect(second.data.register.status).toBe('waitlisted');
+    const read = await gql(undefined, EVENT, { e: eventId, at: second.data.register.position });
+    expect(read.errors).toBeUndefined();
+    expect(read.data.event).toMatchObject({ title: 'Counts', status: 'published', capacity: 1, counts: { confirmed: 1, pending: 0, waitlisted: 1 } });
+    expect(read.data.event.sessions).toHaveLength(1);
+  });
+
+  it('answers NOT_YET_VISIBLE for a position the read side cannot reach, and VALIDATION for a malformed one', async () => {
+    const { eventId } = await openEvent('Future');
+    expect((await gql(undefined, EVENT, { e: eventId, at: '99999999999' })).code).toBe('NOT_YET_VISIBLE');
+    expect((await gql(undefined, EVENT, { e: eventId, at: 'yesterday' })).code).toBe('VALIDATION');
+  }, 20_000);
+
+  it('hides drafts from everyone but their organizer and admins', async () => {
+    const created = await gql(
+      organizer,
+      `mutation ($d: EventDetailsInput!) { createEvent(details: $d, capacity: 5) { eventId position } }`,
+      {
+        d: {
+          title: 'Draft',
+          venue: 'Hall',
+          timeZone: 'UTC',
+          registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+          registrationClosesAt: new Date(Date.now() + HOUR).toISOString(),
+        },
+      },
+    );
+    const { eventId, position } = created.data.createEvent;
+    expect((await gql(attendee('ann'), EVENT, { e: eventId, at: position })).data.event).toBeNull();
+    expect((await gql(organizer, EVENT, { e: eventId, at: position })).data.event.status).toBe('draft');
+    expect((await gql(admin, EVENT, { e: eventId, at: position })).data.event.status).toBe('draft');
+  });
+
+  it('pages through events with a cursor, and refuses a forged one', async () => {
+    const a = await openEvent('Page A');
+    await openEvent('Page B');
+    const query = `query ($after: String, $at: String) { events(first: 1, after: $after, atPosition: $at) { nodes { eventId } pageInfo { endCursor hasNextPage } } }`;
+    const titles: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 50; page++) {
+      const result = await gql(undefined, query, { after, at: a.position });
+      titles.push(...result.data.events.nodes.map((n: { eventId: string }) => n.eventId));
+      if (!result.data.events.pageInfo.hasNextPage) break;
+      after = result.data.events.pageInfo.endCursor;
+    }
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(titles).toContain(a.eventId);
+    expect((await gql(undefined, query, { after: 'bm90LWEtY3Vyc29y' })).code).toBe('VALIDATION');
+  });
+});
+
+describe('registrations and the door', () => {
+  it('lists an event’s registrations to its organizer and staff only, filtered by status', async () => {
+    const { eventId } = await openEvent('Registrations', 1);
+    await gql(attendee('cat'), REGISTER, { e: eventId });
+    const last = await gql(attendee('dan'), REGISTER, { e: eventId });
+    const query = `query ($e: ID!, $s: RegistrationStatus, $at: String) {
+      registrations(eventId: $e, status: $s, atPosition: $at) { nodes { attendeeId status } } }`;
+    const all = await gql(organizer, query, { e: eventId, at: last.data.register.position });
+    expect(all.data.registrations.nodes.map((n: { attendeeId: string }) => n.attendeeId)).toEqual(['cat', 'dan']);
+    const waitlisted = await gql(staff, query, { e: eventId, s: 'waitlisted' });
+    expect(waitlisted.data.registrations.nodes).toEqual([{ attendeeId: 'dan', status: 'waitlisted' }]);
+    expect((await gql(attendee('cat'), query, { e: eventId })).code).toBe('FORBIDDEN');
+    expect((await gql(undefined, query, { e: eventId })).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('shows an attendee their own registrations', async () => {
+    const { eventId } = await openEvent('Mine');
+    const registered = await gql(attendee('eve'), REGISTER, { e: eventId });
+    const mine = await gql(attendee('eve'), `query ($at: String) { myRegistrations(atPosition: $at) { nodes { eventId status } } }`, {
+      at: registered.data.register.position,
+    });
+    expect(mine.data.myRegistrations.nodes).toContainEqual({ eventId, status: 'confirmed' });
+  });
+
+  it('counts check-ins per session and keeps the door log, refused scans included', async () => {
+    const { eventId, sessionId } = await openEvent('Door');
+    const { ticket } = (await gql(attendee('fay'), REGISTER, { e: eventId })).data.register;
+    const CHECK_IN = `mutation ($e: ID!, $s: ID!, $c: String!) { checkIn(eventId: $e, sessionId: $s, code: $c) { result position } }`;
+    await gql(staff, CHECK_IN, { e: eventId, s: sessionId, c: ticket.code });
+    const again = await gql(staff, CHECK_IN, { e: eventId, s: sessionId, c: ticket.code });
+    const at = again.data.checkIn.position;
+    const attendance = await gql(staff, `query ($e: ID!, $s: ID!, $at: String) { sessionAttendance(eventId: $e, sessionId: $s, atPosition: $at) { confirmed checkedIn } }`, {
+      e: eventId,
+      s: sessionId,
+      at,
+    });
+    expect(attendance.data.sessionAttendance).toEqual({ confirmed: 1, checkedIn: 1 });
+    const log = await gql(organizer, `query ($e: ID!, $s: ID!) { checkIns(eventId: $e, sessionId: $s) { nodes { kind result attendeeId staffId } } }`, {
+      e: eventId,
+      s: sessionId,
+    });
+    expect(log.data.checkIns.nodes).toEqual([
+      { kind: 'scan', result: 'ok', attendeeId: 'fay', staffId: 'staff-q' },
+      { kind: 'scan', result: 'already_redeemed', attendeeId: null, staffId: 'staff-q' },
+    ]);
+  });
+});
+
+describe('the audit log', () => {
+  it('shows admins who did what, and nobody else', async () => {
+    const { position } = await openEvent('Audited');
+    const query = `query ($actor: ID, $at: String) { auditLog(actorId: $actor, atPosition: $at, first: 100) { nodes { type actorId streamId } } }`;
+    const entries = await gql(admin, query, { actor: organizer.accountId, at: position });
+    const types = entries.data.auditLog.nodes.map((n: { type: string }) => n.type);
+    expect(types).toEqual(expect.arrayContaining(['EventCreated', 'SessionsScheduled', 'StaffAssigned', 'EventPublished']));
+    expect(entries.data.auditLog.nodes.every((n: { actorId: string }) => n.actorId === organizer.accountId)).toBe(true);
+    expect((await gql(organizer, query, { actor: organizer.accountId })).code).toBe('FORBIDDEN');
+  });
+
+  it('kept every projection running', () => {
+    expect(failures).toEqual([]);
+  });
+});
