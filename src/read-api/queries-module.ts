@@ -1,10 +1,55 @@
+import { GraphQLScalarType } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
+import { projections } from '../projections/projections.js';
+import { readCheckpoint } from '../projections/runner.js';
+import { aggregateAt, parseReplayPoint, streamHistory } from './audit-replay.js';
 import type { GraphqlModule } from './graphql-module.js';
+import { requireAdmin } from './read-models.js';
+import { formatPosition } from '../eventstore/position.js';
 
 type Ctx = MercuriusContext;
 type Paging = { first?: number | null; after?: string | null; atPosition?: string | null };
 
+/** Event data and folded state: arbitrary JSON, passed through as it is. */
+const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
 const typeDefs = /* GraphQL */ `
+  scalar JSON
+
+  type StreamEvent {
+    revision: String!
+    position: String!
+    eventId: ID!
+    type: String!
+    data: JSON!
+    metadata: JSON!
+    recordedAt: String!
+  }
+
+  type AggregateState {
+    streamId: String!
+    "The last revision folded in (null: none)."
+    revision: String
+    position: String
+    "What the domain's own evolve folds the stream to; password and token hashes redacted."
+    state: JSON!
+  }
+
+  type ProjectionStatus {
+    name: String!
+    "running, stopped or failed"
+    status: String!
+    position: String
+    updatedAt: String!
+    "The event, the error and the lag, when it failed."
+    failure: JSON
+  }
+
   type PageInfo {
     "Pass as \`after\` for the next page."
     endCursor: String
@@ -121,6 +166,12 @@ const typeDefs = /* GraphQL */ `
     myRegistrations(first: Int, after: String, atPosition: String): RegistrationConnection!
     sessionAttendance(eventId: ID!, sessionId: ID!, atPosition: String): SessionAttendance!
     checkIns(eventId: ID!, sessionId: ID!, first: Int, after: String, atPosition: String): CheckInConnection!
+    "Admins only: every event of a stream with its metadata, replayed from the event store."
+    streamHistory(streamId: String!): [StreamEvent!]!
+    "Admins only: the stream's state at a revision (a number) or a time (ISO-8601), or now."
+    aggregateAt(streamId: String!, at: String): AggregateState!
+    "Admins only: each projection's checkpoint and health."
+    projections: [ProjectionStatus!]!
     "Admins only: who did what, when."
     auditLog(actorId: ID, correlationId: ID, from: String, to: String, first: Int, after: String, atPosition: String): AuditConnection!
   }
@@ -132,7 +183,31 @@ const WITH_ACCOUNTS = ['attendance', 'accounts'];
 export const queriesModule: GraphqlModule = {
   typeDefs,
   resolvers: {
+    JSON: JSONScalar,
     Query: {
+      streamHistory: (_root, args: { streamId: string }, ctx: Ctx) => {
+        requireAdmin(ctx.actor);
+        return streamHistory(ctx.app.store, args.streamId);
+      },
+      aggregateAt: (_root, args: { streamId: string; at?: string | null }, ctx: Ctx) => {
+        requireAdmin(ctx.actor);
+        return aggregateAt(ctx.app.store, args.streamId, parseReplayPoint(args.at));
+      },
+      projections: async (_root, _args, ctx: Ctx) => {
+        requireAdmin(ctx.actor);
+        return Promise.all(
+          projections.map(async ({ name }) => {
+            const checkpoint = await readCheckpoint(ctx.app.pool, name);
+            return {
+              name,
+              status: checkpoint?.status ?? 'not started',
+              position: checkpoint?.position ? formatPosition(checkpoint.position) : null,
+              updatedAt: (checkpoint?.updatedAt ?? new Date(0)).toISOString(),
+              failure: checkpoint?.failure ?? null,
+            };
+          }),
+        );
+      },
       me: async (_root, args: { atPosition?: string | null }, ctx: Ctx) => {
         await ctx.app.reads.positions.waitFor(['accounts'], args.atPosition);
         return ctx.app.reads.models.me(ctx.actor);

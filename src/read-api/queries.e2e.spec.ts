@@ -195,6 +195,52 @@ describe('the audit log', () => {
     expect((await gql(organizer, query, { actor: organizer.accountId })).code).toBe('FORBIDDEN');
   });
 
+  it('replays a stream for admins: its history, and the state at a revision or a time', async () => {
+    const { eventId } = await openEvent('Replayed', 1);
+    await gql(attendee('gus'), REGISTER, { e: eventId });
+    const stream = `event-${eventId}`;
+    const history = await gql(admin, `query ($s: String!) { streamHistory(streamId: $s) { revision type metadata data } }`, { s: stream });
+    expect(history.data.streamHistory.map((e: { type: string }) => e.type)).toEqual([
+      'EventCreated',
+      'SessionsScheduled',
+      'StaffAssigned',
+      'EventPublished',
+      'RegistrationConfirmed',
+    ]);
+    expect(history.data.streamHistory[0].metadata.actorId).toBe(organizer.accountId);
+
+    const AT = `query ($s: String!, $at: String) { aggregateAt(streamId: $s, at: $at) { revision state } }`;
+    const draft = await gql(admin, AT, { s: stream, at: '0' });
+    expect(draft.data.aggregateAt).toMatchObject({ revision: '0', state: { status: 'draft', confirmed: 0 } });
+    const now = await gql(admin, AT, { s: stream });
+    expect(now.data.aggregateAt.state).toMatchObject({ status: 'published', confirmed: 1 });
+    const before = await gql(admin, AT, { s: stream, at: '2000-01-01T00:00:00Z' });
+    expect(before.data.aggregateAt).toMatchObject({ revision: null, state: { status: 'none' } });
+    expect((await gql(admin, AT, { s: stream, at: 'soon' })).code).toBe('VALIDATION');
+    expect((await gql(admin, AT, { s: 'nobody-owns-this' })).code).toBe('NOT_FOUND');
+    expect((await gql(organizer, AT, { s: stream })).code).toBe('FORBIDDEN');
+  });
+
+  it('keeps password and token hashes out of replays', async () => {
+    await app.accounts.createAdmin({ email: 'audit-root@example.org', password: 'correct horse battery', name: 'Root' });
+    const { rows } = await db.pool.query<{ stream_id: string }>(
+      "SELECT stream_id FROM rollcall.events WHERE type = 'AccountSignedUp' AND data->>'email' = 'audit-root@example.org'",
+    );
+    const stream = rows[0]!.stream_id;
+    const history = await gql(admin, `query ($s: String!) { streamHistory(streamId: $s) { data } }`, { s: stream });
+    expect(JSON.stringify(history.data.streamHistory)).not.toMatch(/scrypt|\$/);
+    expect(history.data.streamHistory[0].data.passwordHash).toBe('[redacted]');
+    const state = await gql(admin, `query ($s: String!) { aggregateAt(streamId: $s) { state } }`, { s: stream });
+    expect(state.data.aggregateAt.state.passwordHash).toBe('[redacted]');
+  });
+
+  it('reports every projection running, for admins only', async () => {
+    const status = await gql(admin, `{ projections { name status position failure } }`);
+    expect(status.data.projections.map((p: { name: string }) => p.name).sort()).toEqual(['accounts', 'attendance', 'audit']);
+    expect(status.data.projections.every((p: { status: string; failure: unknown }) => p.status === 'running' && p.failure === null)).toBe(true);
+    expect((await gql(organizer, `{ projections { name } }`)).code).toBe('FORBIDDEN');
+  });
+
   it('kept every projection running', () => {
     expect(failures).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { GraphQLScalarType } from 'graphql';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { accountsModule } from './accounts-module.js';
 import { eventsModule } from './events-module.js';
@@ -13,10 +14,12 @@ const roots = modules.some((m) => /extend type Mutation\b/.test(m.typeDefs)) ? '
 
 export const typeDefs = [roots, ...modules.map((m) => m.typeDefs)];
 
-/** The modules' resolvers merged per type. */
+/** The modules' resolvers merged per type (a custom scalar is taken as it is). */
 export const resolvers: IResolvers = {};
 for (const module of modules)
   for (const [type, fields] of Object.entries(module.resolvers))
-    Object.assign(resolvers, { [type]: { ...(resolvers[type] as object | undefined), ...(fields as object) } });
+    Object.assign(resolvers, {
+      [type]: fields instanceof GraphQLScalarType ? fields : { ...(resolvers[type] as object | undefined), ...(fields as object) },
+    });
 
 export const loaders: MercuriusLoaders = Object.assign({}, ...modules.map((m) => m.loaders ?? {}));
