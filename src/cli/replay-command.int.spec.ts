@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anEvent } from '../../test/events.js';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { replayCommand } from './replay-command.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+const stream = 'event-7b0c9a52-55a4-4b0c-9a52-7b0c9a5255a4';
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const details = {
+    title: 'Replay me',
+    description: '',
+    venue: 'Hall',
+    timeZone: 'UTC',
+    registrationOpensAt: '2026-01-01T00:00:00.000Z',
+    registrationClosesAt: '2026-02-01T00:00:00.000Z',
+    requiresApproval: false,
+    faceVerification: 'off',
+  };
+  await store.append(
+    stream,
+    [
+      { ...anEvent('EventCreated', { eventId: stream.slice(6), organizerId: 'org-1', details, capacity: 3 }) },
+      { ...anEvent('CapacityChanged', { capacity: 7 }) },
+    ],
+    'no_stream',
+  );
+});
+afterAll(async () => {
+  await store?.close();
+  await db?.close();
+});
+
+const run = async (...args: string[]) => {
+  const lines: string[] = [];
+  const code = await replayCommand(args, store, (line) => lines.push(line));
+  return { code, output: lines.join('\n') };
+};
+
+describe('rollcall admin replay', () => {
+  it('prints the history and the state now', async () => {
+    const { code, output } = await run(stream);
+    expect(code).toBe(0);
+    expect(output).toContain('2 event(s)');
+    expect(output).toMatch(/#0 .*EventCreated {2}by test-actor/);
+    expect(output).toContain('"capacity": 7');
+  });
+
+  it('stops at a revision, as JSON', async () => {
+    const { code, output } = await run(stream, '--at', '0', '--json');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(output);
+    expect(parsed.history).toHaveLength(1);
+    expect(parsed.state).toMatchObject({ revision: '0', state: { status: 'draft', capacity: 3 } });
+  });
+
+  it('shows usage for missing arguments', async () => {
+    expect((await run()).code).toBe(2);
+    expect((await run(stream, '--at')).code).toBe(2);
+  });
+
+  it('refuses a point that is neither a revision nor a time', async () => {
+    await expect(run(stream, '--at', 'tomorrow')).rejects.toThrow(/neither a revision nor an ISO-8601 time/);
+  });
+});
