@@ -6,6 +6,7 @@ import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { healthRoute } from './health.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
+import { queryCostRule } from './query-cost.js';
 import { loaders, resolvers, typeDefs } from './schema.js';
 
 export interface ServerDependencies extends Infrastructure {
@@ -44,6 +45,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     path: '/graphql',
     graphiql: true,
     queryDepth: 10,
+    validationRules: [queryCostRule()],
     errorFormatter: formatGraphqlErrors(app.log),
   });
   return app;
