@@ -10,6 +10,7 @@ import type { EventStore } from './eventstore/event-store.js';
 import { liveSchema } from './projections/runner.js';
 import { ProjectionPositions } from './read-api/projection-positions.js';
 import { ReadModels } from './read-api/read-models.js';
+import { LiveFeed } from './read-api/live-feed.js';
 import { buildServer } from './read-api/server.js';
 
 export interface AppDependencies {
@@ -36,6 +37,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         models: new ReadModels(deps.pool, { attendance: liveSchema('attendance'), accounts: liveSchema('accounts'), audit: liveSchema('audit') }),
         positions: new ProjectionPositions(deps.pool),
       },
+      live: new LiveFeed({ pool: deps.pool, connection: deps.pool.options, schema: liveSchema('attendance') }),
     },
     options,
   );

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface RunningRollcall {
   child: ChildProcess;
-  /** e.g. http://127.0.0.1:41234 */
+  /** e.g. http://127.0.0.1:41234; empty for a role that does not listen. */
   address: string;
   /** Everything it printed so far. */
   output(): string;
@@ -10,8 +10,15 @@ export interface RunningRollcall {
   stop(): Promise<number | null>;
 }
 
-/** Starts `src/main.ts <role>` as its own process, as `npm start` does, and waits until it listens. */
-export const spawnRollcall = (role: string, env: NodeJS.ProcessEnv): Promise<RunningRollcall> => {
+/**
+ * Starts `src/main.ts <role>` as its own process, as `npm start` does, and waits until it
+ * prints `ready`: by default that it listens (the `projector` role prints "Projecting read models").
+ */
+export const spawnRollcall = (
+  role: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp = /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+): Promise<RunningRollcall> => {
   const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/main.ts', role], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -19,11 +26,11 @@ export const spawnRollcall = (role: string, env: NodeJS.ProcessEnv): Promise<Run
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = ready.exec(output);
       if (match)
         resolve({
           child,
-          address: match[1]!,
+          address: match[1] ?? '',
           output: () => output,
           stop: () => {
             child.kill('SIGTERM');
@@ -31,6 +38,6 @@ export const spawnRollcall = (role: string, env: NodeJS.ProcessEnv): Promise<Run
           },
         });
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready:\n${output}`)));
   });
 };

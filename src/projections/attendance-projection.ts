@@ -31,6 +31,9 @@ const setUpSql = (s: string) => `
     updated_at timestamptz NOT NULL
   );
   CREATE INDEX IF NOT EXISTS events_by_status ON ${s}.events (status, created_position);
+  -- Where the counts last changed, for the live feed; ALTER so read models built before it gain it.
+  ALTER TABLE ${s}.events ADD COLUMN IF NOT EXISTS updated_position bigint;
+  CREATE INDEX IF NOT EXISTS events_by_update ON ${s}.events (updated_position);
   CREATE TABLE IF NOT EXISTS ${s}.sessions (
     session_id uuid PRIMARY KEY,
     event_id uuid NOT NULL,
@@ -41,6 +44,8 @@ const setUpSql = (s: string) => `
     checked_in int NOT NULL DEFAULT 0
   );
   CREATE INDEX IF NOT EXISTS sessions_by_event ON ${s}.sessions (event_id, starts_at);
+  ALTER TABLE ${s}.sessions ADD COLUMN IF NOT EXISTS updated_position bigint;
+  CREATE INDEX IF NOT EXISTS sessions_by_update ON ${s}.sessions (updated_position);
   CREATE TABLE IF NOT EXISTS ${s}.staff (
     event_id uuid NOT NULL,
     staff_id text NOT NULL,
@@ -113,7 +118,11 @@ const moveRegistration = async (
   const to = counter(status);
   if (from === to) return;
   const changes = [from && `${from} = ${from} - 1`, to && `${to} = ${to} + 1`].filter(Boolean).join(', ');
-  await client.query(`UPDATE ${s}.events SET ${changes}, updated_at = $2 WHERE event_id = $1`, [eventId, recorded.recordedAt]);
+  await client.query(`UPDATE ${s}.events SET ${changes}, updated_at = $2, updated_position = $3 WHERE event_id = $1`, [
+    eventId,
+    recorded.recordedAt,
+    recorded.position.commit.toString(),
+  ]);
 };
 
 const applyOne = async (client: pg.PoolClient, s: string, recorded: RecordedEvent): Promise<void> => {
@@ -259,7 +268,11 @@ const logCheckIn = async (client: pg.PoolClient, s: string, recorded: RecordedEv
   );
   const change = event.type === 'CheckedIn' ? 1 : event.type === 'CheckInUndone' ? -1 : 0;
   if (change !== 0)
-    await client.query(`UPDATE ${s}.sessions SET checked_in = checked_in + $2 WHERE session_id = $1`, [data.sessionId, change]);
+    await client.query(`UPDATE ${s}.sessions SET checked_in = checked_in + $2, updated_position = $3 WHERE session_id = $1`, [
+      data.sessionId,
+      change,
+      recorded.position.commit.toString(),
+    ]);
 };
 
 const HANDLED_PREFIXES = ['event-', 'checkin-'];

@@ -136,7 +136,7 @@ export class ReadModels {
   }
 
   /** Registrations and door logs show people: the event's organizer, its staff and admins only. */
-  private async requireEventTeam(actor: Actor | undefined, eventId: string): Promise<void> {
+  async requireEventTeam(actor: Actor | undefined, eventId: string): Promise<void> {
     const caller = requireActor(actor);
     if (hasRole(caller, 'admin')) return;
     const { rows } = await this.pool.query(

@@ -5,12 +5,14 @@ import { eventsModule } from './events-module.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { healthModule } from './health-module.js';
 import { queriesModule } from './queries-module.js';
+import { subscriptionsModule } from './subscriptions-module.js';
 
 /** Every module of the API; each extends the root types. */
-export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule];
+export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule, subscriptionsModule];
 
-// GraphQL refuses a root type without fields, so Mutation exists once a module extends it.
-const roots = modules.some((m) => /extend type Mutation\b/.test(m.typeDefs)) ? 'type Query\ntype Mutation' : 'type Query';
+// GraphQL refuses a root type without fields, so Mutation and Subscription exist once a module extends them.
+const extended = (root: string) => modules.some((m) => new RegExp(`extend type ${root}\\b`).test(m.typeDefs));
+const roots = ['type Query', ...['Mutation', 'Subscription'].filter(extended).map((root) => `type ${root}`)].join('\n');
 
 export const typeDefs = [roots, ...modules.map((m) => m.typeDefs)];
 

@@ -6,13 +6,17 @@ import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { healthRoute } from './health.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
+import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
 import { queryCostRule } from './query-cost.js';
 import { loaders, resolvers, typeDefs } from './schema.js';
+import { subscriptionConnection } from './subscriptions-module.js';
 
 export interface ServerDependencies extends Infrastructure {
   auth: AuthPluginOptions;
   attendance: Attendance;
   reads: ReadSide;
+  /** Publishes what the projector commits to this process' GraphQL subscribers. */
+  live: LiveFeed;
 }
 
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
@@ -47,6 +51,8 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     queryDepth: 10,
     validationRules: [queryCostRule()],
     errorFormatter: formatGraphqlErrors(app.log),
+    subscription: subscriptionConnection(deps.auth.tokens),
   });
+  await app.register(liveFeedPlugin, { feed: deps.live });
   return app;
 };

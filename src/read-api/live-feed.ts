@@ -1,0 +1,259 @@
+import type { FastifyBaseLogger } from 'fastify';
+import fp from 'fastify-plugin';
+import pg from 'pg';
+import { formatPosition } from '../eventstore/position.js';
+import { PROJECTIONS_CHANNEL, readCheckpoint } from '../projections/runner.js';
+
+/** The pubsub topics of one event's live dashboards. */
+export const liveTopics = {
+  checkInRecorded: (eventId: string): string => `checkInRecorded:${eventId}`,
+  attendanceChanged: (eventId: string): string => `attendanceChanged:${eventId}`,
+};
+
+/** One new row of an event's check-in log. */
+export interface LiveCheckIn {
+  position: string;
+  eventId: string;
+  sessionId: string;
+  registrationId: string | null;
+  attendeeId: string | null;
+  staffId: string;
+  kind: string;
+  result: string;
+  reason: string | null;
+  at: string;
+}
+
+/** An event's counts as of `position`, after they changed. */
+export interface AttendanceCounts {
+  eventId: string;
+  position: string;
+  confirmed: number;
+  pending: number;
+  waitlisted: number;
+  sessions: { sessionId: string; checkedIn: number }[];
+}
+
+export type Publish = (topic: string, payload: LiveCheckIn | AttendanceCounts) => void;
+
+export interface LiveFeedOptions {
+  pool: pg.Pool;
+  /** For the one LISTEN connection, which stays open and so is not taken from the pool. */
+  connection: pg.ClientConfig;
+  /** The attendance read model's schema (`rm_attendance`). */
+  schema: string;
+  /** Wait before listening again after the LISTEN connection broke (default 1 s). */
+  reconnectMs?: number;
+}
+
+const PROJECTION = 'attendance';
+const DEFAULT_RECONNECT_MS = 1_000;
+const UNDEFINED_TABLE = '42P01';
+
+interface CheckInRow {
+  position: string;
+  event_id: string;
+  session_id: string;
+  registration_id: string | null;
+  attendee_id: string | null;
+  staff_id: string;
+  kind: string;
+  result: string;
+  reason: string | null;
+  at: Date;
+}
+
+interface CountsRow {
+  event_id: string;
+  confirmed: number;
+  pending: number;
+  waitlisted: number;
+  sessions: { sessionId: string; checkedIn: number }[];
+}
+
+const noop = (): void => undefined;
+
+/**
+ * Carries what the attendance projector commits, in whichever process it runs, to this
+ * process' subscribers: one LISTEN on the projections channel; on each `attendance:` notice
+ * it reads, in one snapshot, the check-in rows and count changes between the last position
+ * it published and the projection's checkpoint, and publishes them per event. Reading up to
+ * the checkpoint (not trusting the notices) is what makes it exactly-once and in order:
+ * notices coalesce or get lost while the connection is down, and the next read catches up.
+ */
+export class LiveFeed {
+  private readonly reconnectMs: number;
+  private publish: Publish | undefined;
+  private log: FastifyBaseLogger | undefined;
+  private client: pg.Client | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  /** The checkpoint commit position up to which everything is published; undefined before the first read. */
+  private seen: bigint | undefined;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private closed = false;
+
+  constructor(private readonly options: LiveFeedOptions) {
+    this.reconnectMs = options.reconnectMs ?? DEFAULT_RECONNECT_MS;
+  }
+
+  /** Listens from now on: what was projected before is not news. */
+  async start(publish: Publish, log: FastifyBaseLogger): Promise<void> {
+    if (this.publish) throw new Error('The live feed is started already');
+    this.publish = publish;
+    this.log = log;
+    await this.listen();
+    await this.reading;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(noop);
+    await this.reading;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ ...this.options.connection, application_name: 'rollcall-live-feed' });
+    client.on('notification', (notice) => {
+      if (notice.payload?.startsWith(`${PROJECTION}:`)) this.poke();
+    });
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('the connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${PROJECTIONS_CHANNEL}`);
+    } catch (error) {
+      client.end().catch(noop);
+      this.listenLater(error as Error);
+      return;
+    }
+    if (this.closed) {
+      await client.end().catch(noop);
+      return;
+    }
+    this.client = client;
+    // The first read sets where the feed starts; after a reconnect it catches up on what was missed.
+    this.poke();
+  }
+
+  private lost(client: pg.Client, error: Error): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.end().catch(noop);
+    this.listenLater(error);
+  }
+
+  private listenLater(error: Error): void {
+    if (this.closed || this.retry) return;
+    this.log?.warn({ err: error }, `live feed: LISTEN ${PROJECTIONS_CHANNEL} failed; listening again in ${this.reconnectMs} ms`);
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.listen();
+    }, this.reconnectMs);
+  }
+
+  /** One read at a time; notices during a read make one more read after it. */
+  private poke(): void {
+    if (this.closed) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.drain().finally(() => (this.reading = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.readNews();
+      } catch (error) {
+        // Nothing was published and `seen` did not move: the next notice reads it all again.
+        if ((error as { code?: string }).code !== UNDEFINED_TABLE)
+          this.log?.warn({ err: error }, 'live feed: reading what is new failed');
+      }
+    } while (this.again && !this.closed);
+  }
+
+  private async readNews(): Promise<void> {
+    const s = this.options.schema;
+    const client = await this.options.pool.connect();
+    let checkIns: CheckInRow[] = [];
+    let counts: CountsRow[] = [];
+    let position: string;
+    let upTo: bigint;
+    try {
+      // One snapshot: the checkpoint and the rows it covers, committed together by the projector.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const checkpoint = await readCheckpoint(client, PROJECTION);
+        upTo = checkpoint?.position?.commit ?? -1n;
+        position = checkpoint?.position ? formatPosition(checkpoint.position) : '';
+        if (this.seen !== undefined && upTo > this.seen) {
+          const range = [this.seen.toString(), upTo.toString()];
+          ({ rows: checkIns } = await client.query<CheckInRow>(
+            `SELECT * FROM ${s}.check_ins WHERE position > $1 AND position <= $2 ORDER BY position`,
+            range,
+          ));
+          ({ rows: counts } = await client.query<CountsRow>(
+            `SELECT e.event_id, e.confirmed, e.pending, e.waitlisted,
+                    coalesce(json_agg(json_build_object('sessionId', x.session_id, 'checkedIn', x.checked_in)
+                      ORDER BY x.starts_at, x.session_id) FILTER (WHERE x.session_id IS NOT NULL), '[]') AS sessions
+               FROM ${s}.events e LEFT JOIN ${s}.sessions x ON x.event_id = e.event_id
+              WHERE e.event_id IN (SELECT event_id FROM ${s}.events WHERE updated_position > $1 AND updated_position <= $2
+                             UNION SELECT event_id FROM ${s}.sessions WHERE updated_position > $1 AND updated_position <= $2)
+              GROUP BY e.event_id`,
+            range,
+          ));
+        }
+      } finally {
+        await client.query('COMMIT');
+      }
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    client.release();
+    // A checkpoint behind `seen` is a projection being rebuilt: what it replays was published already.
+    if (this.seen !== undefined && upTo <= this.seen) return;
+    const first = this.seen === undefined;
+    this.seen = upTo;
+    if (first || !this.publish) return;
+    for (const row of checkIns)
+      this.publish(liveTopics.checkInRecorded(row.event_id), {
+        position: String(row.position),
+        eventId: row.event_id,
+        sessionId: row.session_id,
+        registrationId: row.registration_id,
+        attendeeId: row.attendee_id,
+        staffId: row.staff_id,
+        kind: row.kind,
+        result: row.result,
+        reason: row.reason,
+        at: row.at.toISOString(),
+      });
+    for (const row of counts)
+      this.publish(liveTopics.attendanceChanged(row.event_id), {
+        eventId: row.event_id,
+        position,
+        confirmed: row.confirmed,
+        pending: row.pending,
+        waitlisted: row.waitlisted,
+        sessions: row.sessions,
+      });
+  }
+}
+
+/** Runs the feed while the server runs, publishing into mercurius' pubsub. */
+export const liveFeedPlugin = fp<{ feed: LiveFeed }>(
+  async (app, { feed }) => {
+    app.addHook('onReady', async () =>
+      feed.start((topic, payload) => app.graphql.pubsub.publish({ topic, payload }, noop), app.log),
+    );
+    app.addHook('onClose', async () => feed.close());
+  },
+  { name: 'rollcall-live-feed', dependencies: ['mercurius'] },
+);
