@@ -26,6 +26,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
   const tokens = new TokenService(deps.pool);
   const codes = new TicketCodes(() => tokens.ticketKeys());
   const events = new EventCommands(commands, codes);
+  const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options, schema: liveSchema('attendance') });
   return buildServer(
     {
       store: deps.store,
@@ -35,9 +36,9 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
       attendance: { events, checkIns: new CheckInCommands(commands, events, codes) },
       reads: {
         models: new ReadModels(deps.pool, { attendance: liveSchema('attendance'), accounts: liveSchema('accounts'), audit: liveSchema('audit') }),
-        positions: new ProjectionPositions(deps.pool),
+        positions: new ProjectionPositions(deps.pool, live),
       },
-      live: new LiveFeed({ pool: deps.pool, connection: deps.pool.options, schema: liveSchema('attendance') }),
+      live,
     },
     options,
   );

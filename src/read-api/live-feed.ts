@@ -92,6 +92,7 @@ export class LiveFeed {
   private reading: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  private readonly noticeWaiters = new Set<() => void>();
 
   constructor(private readonly options: LiveFeedOptions) {
     this.reconnectMs = options.reconnectMs ?? DEFAULT_RECONNECT_MS;
@@ -106,8 +107,22 @@ export class LiveFeed {
     await this.reading;
   }
 
+  /** Resolves at the next notice of any projection, or after `timeoutMs`, whichever comes first. */
+  nextNotice(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.noticeWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.noticeWaiters.add(wake);
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of [...this.noticeWaiters]) wake();
     clearTimeout(this.retry);
     const client = this.client;
     this.client = undefined;
@@ -118,6 +133,7 @@ export class LiveFeed {
   private async listen(): Promise<void> {
     const client = new pg.Client({ ...this.options.connection, application_name: 'rollcall-live-feed' });
     client.on('notification', (notice) => {
+      for (const wake of [...this.noticeWaiters]) wake();
       if (notice.payload?.startsWith(`${PROJECTION}:`)) this.poke();
     });
     client.on('error', (error) => this.lost(client, error));

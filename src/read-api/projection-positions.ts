@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { DomainError } from '../domain/domain-error.js';
 import { comparePositions, parsePosition } from '../eventstore/position.js';
@@ -10,14 +9,23 @@ export const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
  * Read-your-writes: a query that passes the position its mutation returned waits, bounded,
  * until the projections it reads have applied that far.
  */
+/** Time to look again without a notice, in case one was missed. */
+const FALLBACK_POLL_MS = 50;
+
 export class ProjectionPositions {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Wakes a wait when a projector commits (LISTEN rollcall_projections). */
+    private readonly notices: { nextNotice(timeoutMs: number): Promise<void> },
+  ) {}
 
   async waitFor(projections: readonly string[], position: string | null | undefined, timeoutMs = READ_YOUR_WRITES_TIMEOUT_MS): Promise<void> {
     if (position == null) return;
     const target = parsePosition(position);
     const deadline = Date.now() + timeoutMs;
-    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    for (;;) {
+      // Subscribed before reading, so a commit between the read and the wait still wakes it.
+      const notice = this.notices.nextNotice(FALLBACK_POLL_MS);
       const { rows } = await this.pool.query<{ name: string; commit_position: string; prepare_position: string }>(
         'SELECT name, commit_position, prepare_position FROM rollcall.projection_checkpoints WHERE name = ANY ($1)',
         [projections],
@@ -29,7 +37,7 @@ export class ProjectionPositions {
       if (reached) return;
       if (Date.now() >= deadline)
         throw new DomainError('NOT_YET_VISIBLE', `The read side has not reached position ${position} within ${timeoutMs} ms; ask again`);
-      await sleep(pause);
+      await notice;
     }
   }
 }
