@@ -7,6 +7,7 @@ import { CommandHandler } from './commands/command-handler.js';
 import { EventCommands } from './commands/event-commands.js';
 import { TicketCodes } from './commands/tickets/ticket-codes.js';
 import type { EventStore } from './eventstore/event-store.js';
+import { Jobs } from './projections/rebuild-jobs.js';
 import { liveSchema } from './projections/runner.js';
 import { ProjectionPositions } from './read-api/projection-positions.js';
 import { ReadModels } from './read-api/read-models.js';
@@ -18,6 +19,8 @@ export interface AppDependencies {
   pool: pg.Pool;
   /** Where mail goes while there is no SMTP (`<DATA_DIR>/outbox`). */
   outboxDir: string;
+  /** Shared with the projector in the `all` role; by default one of its own, started on first use. */
+  jobs?: Jobs;
 }
 
 /** The API process put together: command side, auth, tickets and the HTTP server. */
@@ -26,14 +29,16 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
   const tokens = new TokenService(deps.pool);
   const codes = new TicketCodes(() => tokens.ticketKeys());
   const events = new EventCommands(commands, codes);
+  const jobs = deps.jobs ?? new Jobs((deps.pool.options as { connectionString: string }).connectionString);
   const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options, schema: liveSchema('attendance') });
-  return buildServer(
+  const app = await buildServer(
     {
       store: deps.store,
       pool: deps.pool,
       commands,
+      jobs,
       auth: { tokens, outbox: new Outbox(deps.outboxDir) },
-      attendance: { events, checkIns: new CheckInCommands(commands, events, codes) },
+      attendance: { events, checkIns: new CheckInCommands(commands, events, codes), codes },
       reads: {
         models: new ReadModels(deps.pool, { attendance: liveSchema('attendance'), accounts: liveSchema('accounts'), audit: liveSchema('audit') }),
         positions: new ProjectionPositions(deps.pool, live),
@@ -42,4 +47,6 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
     },
     options,
   );
+  if (!deps.jobs) app.addHook('onClose', () => jobs.stop());
+  return app;
 };

@@ -8,6 +8,7 @@ import { buildApp } from './app.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { openEventStore } from './eventstore/open-event-store.js';
 import { startProjector } from './projections/projector.js';
+import { Jobs } from './projections/rebuild-jobs.js';
 import { migrate } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
@@ -35,10 +36,13 @@ const run = async (role: Role, config: Config): Promise<void> => {
           // A failed projection stops and says why; the others and the API carry on.
           onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
         });
+  // Projectors also run the rebuilds admins queue; the API only queues them.
+  const jobs = new Jobs(database.url);
+  if (projector) await jobs.work({ store, pool });
   const app =
     role === 'projector'
       ? undefined
-      : await buildApp({ store, pool, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
+      : await buildApp({ store, pool, jobs, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
   if (app) {
     const address = await app.listen({ host: config.host, port: config.port });
     say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
@@ -53,6 +57,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
     say(`${signal}: shutting down`);
     try {
       await app?.close();
+      await jobs.stop();
       await projector?.stop();
       await store.close();
       await pool.end();

@@ -11,6 +11,12 @@ const SHADOW_LOCK_CLASS = 7_301_004;
 const NO_POSITION = -1n;
 const DEFAULT_BATCH_SIZE = 1_000;
 const DEFAULT_PAGE_SIZE = 5_000;
+
+/** A page read from the log, and the part of it up to the limit. */
+interface Page {
+  page: RecordedEvent[];
+  events: RecordedEvent[];
+}
 const DEFAULT_LOCK_RETRY_MS = 1_000;
 const NAME = /^[a-z][a-z0-9_]{0,59}$/;
 /** PostgreSQL cuts longer identifiers silently, which would make two schemas one. */
@@ -182,14 +188,18 @@ export class ShadowBuild {
    */
   async applyAll(limit?: Position): Promise<void> {
     await this.countRemaining();
-    for (;;) {
-      const { page, events } = await this.nextPage(limit);
+    let next: Promise<Page> | undefined = this.nextPage(limit, this.position);
+    while (next) {
+      const { page, events }: Page = await next;
+      // The next page is read while this one is applied: reading and writing use different
+      // connections, so the database and Node work side by side.
+      next = events.length === 0 || events.length < page.length ? undefined : this.nextPage(limit, page[page.length - 1]!.position);
+      next?.catch(() => undefined); // awaited on the next turn; a failure there is handled then
       for (let i = 0; i < events.length; i += this.batchSize) {
         this.options.signal?.throwIfAborted();
         await this.commitBatch(events.slice(i, i + this.batchSize));
         this.report('building');
       }
-      if (events.length === 0 || events.length < page.length) return;
     }
   }
 
@@ -199,7 +209,7 @@ export class ShadowBuild {
    */
   async applyTail(): Promise<void> {
     for (;;) {
-      const { events } = await this.nextPage(undefined);
+      const { events } = await this.nextPage(undefined, this.position);
       if (events.length === 0) return;
       for (let i = 0; i < events.length; i += this.batchSize) await this.applyBatch(events.slice(i, i + this.batchSize));
     }
@@ -231,9 +241,9 @@ export class ShadowBuild {
     }
   }
 
-  private async nextPage(limit: Position | undefined): Promise<{ page: RecordedEvent[]; events: RecordedEvent[] }> {
+  private async nextPage(limit: Position | undefined, after: Position | undefined): Promise<Page> {
     this.options.signal?.throwIfAborted();
-    const page = await this.options.store.readAll({ maxCount: this.pageSize, ...(this.position ? { after: this.position } : {}) });
+    const page = await this.options.store.readAll({ maxCount: this.pageSize, ...(after ? { after } : {}) });
     const events = limit ? page.filter((e) => comparePositions(e.position, limit) <= 0) : page;
     return { page, events };
   }

@@ -3,13 +3,14 @@ import fp from 'fastify-plugin';
 import QRCode from 'qrcode';
 import type { CheckInCommands } from '../commands/check-in-commands.js';
 import type { EventCommands } from '../commands/event-commands.js';
-import { parseTicketId } from '../commands/tickets/ticket-codes.js';
+import { type TicketCodes, parseTicketId } from '../commands/tickets/ticket-codes.js';
 import { DomainError } from '../domain/domain-error.js';
 import { registrationOf } from '../domain/event/event.js';
 
 export interface Attendance {
   events: EventCommands;
   checkIns: CheckInCommands;
+  codes: TicketCodes;
 }
 
 declare module 'fastify' {

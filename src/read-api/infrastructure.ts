@@ -3,12 +3,14 @@ import type pg from 'pg';
 import type { CommandHandler } from '../commands/command-handler.js';
 import type { Actor } from '../domain/actor.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import type { Jobs } from '../projections/rebuild-jobs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: EventStore;
     pool: pg.Pool;
     commands: CommandHandler;
+    jobs: Jobs;
   }
   interface FastifyRequest {
     /** Set by the auth plugin from a valid bearer token; undefined for anonymous requests. */
@@ -21,14 +23,17 @@ export interface Infrastructure {
   /** The read models' database (and the event store's, on the embedded default). */
   pool: pg.Pool;
   commands: CommandHandler;
+  /** Background jobs (pg-boss): admins queue projection rebuilds through it. */
+  jobs: Jobs;
 }
 
 /** Shares the event store and the database pool with every other plugin. */
 export const infrastructure = fp<Infrastructure>(
-  async (app, { store, pool, commands }) => {
+  async (app, { store, pool, commands, jobs }) => {
     app.decorate('store', store);
     app.decorate('pool', pool);
     app.decorate('commands', commands);
+    app.decorate('jobs', jobs);
     app.decorateRequest('actor', undefined);
   },
   { name: 'rollcall-infrastructure' },

@@ -50,6 +50,35 @@ const typeDefs = /* GraphQL */ `
     failure: JSON
   }
 
+  type RebuildJob {
+    id: ID!
+    projection: String!
+    "created, retry, active, completed, cancelled or failed"
+    state: String!
+    createdOn: String!
+    completedOn: String
+    "The rebuilt position and event count, or the error."
+    output: JSON
+  }
+
+  type TicketView {
+    ticketId: ID!
+    eventId: ID!
+    registrationId: ID!
+    attendeeId: ID!
+    status: RegistrationStatus!
+    version: Int!
+    "The signed code for the QR; only its holder sees it, and only while the registration is confirmed."
+    code: String
+    qrPngUrl: String!
+    qrSvgUrl: String!
+  }
+
+  extend type Mutation {
+    "Admins only: rebuild a projection from the first event, in the background (pg-boss); the live tables keep serving until the swap."
+    rebuildProjection(name: String!): RebuildJob!
+  }
+
   type PageInfo {
     "Pass as \`after\` for the next page."
     endCursor: String
@@ -172,6 +201,10 @@ const typeDefs = /* GraphQL */ `
     aggregateAt(streamId: String!, at: String): AggregateState!
     "Admins only: each projection's checkpoint and health."
     projections: [ProjectionStatus!]!
+    "Admins only: a rebuild job and how it went."
+    rebuildJob(id: ID!): RebuildJob
+    "A ticket, for its holder (with its code) and the event's organizer, staff and admins (without)."
+    ticket(ticketId: ID!, atPosition: String): TicketView
     "Admins only: who did what, when."
     auditLog(actorId: ID, correlationId: ID, from: String, to: String, first: Int, after: String, atPosition: String): AuditConnection!
   }
@@ -184,7 +217,18 @@ export const queriesModule: GraphqlModule = {
   typeDefs,
   resolvers: {
     JSON: JSONScalar,
+    Mutation: {
+      rebuildProjection: (_root, args: { name: string }, ctx: Ctx) => ctx.app.jobs.requestRebuild(args.name, requireAdmin(ctx.actor).accountId),
+    },
     Query: {
+      rebuildJob: (_root, args: { id: string }, ctx: Ctx) => {
+        requireAdmin(ctx.actor);
+        return ctx.app.jobs.rebuildJob(args.id);
+      },
+      ticket: async (_root, args: { ticketId: string; atPosition?: string | null }, ctx: Ctx) => {
+        await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+        return ctx.app.reads.models.ticket(ctx.actor, args.ticketId, (claims) => ctx.app.attendance.codes.sign(claims));
+      },
       streamHistory: (_root, args: { streamId: string }, ctx: Ctx) => {
         requireAdmin(ctx.actor);
         return streamHistory(ctx.app.store, args.streamId);

@@ -241,6 +241,38 @@ describe('the audit log', () => {
     expect((await gql(organizer, `{ projections { name } }`)).code).toBe('FORBIDDEN');
   });
 
+  it('rebuilds a projection in the background when an admin asks, while it keeps serving', async () => {
+    await app.jobs.work({ store, pool: db.pool });
+    const queued = await gql(admin, `mutation { rebuildProjection(name: "audit") { id projection state } }`);
+    expect(queued.errors).toBeUndefined();
+    expect(queued.data.rebuildProjection).toMatchObject({ projection: 'audit' });
+    const JOB = `query ($id: ID!) { rebuildJob(id: $id) { state output } }`;
+    let job = (await gql(admin, JOB, { id: queued.data.rebuildProjection.id })).data.rebuildJob;
+    for (let i = 0; i < 300 && job.state !== 'completed' && job.state !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await gql(admin, JOB, { id: queued.data.rebuildProjection.id })).data.rebuildJob;
+    }
+    expect(job.state).toBe('completed');
+    expect(job.output.position).toMatch(/^\d+$/);
+    const audit = await gql(admin, `query { auditLog(first: 1) { nodes { type } } }`);
+    expect(audit.data.auditLog.nodes).toHaveLength(1);
+    expect((await gql(organizer, `mutation { rebuildProjection(name: "audit") { id } }`)).code).toBe('FORBIDDEN');
+    expect((await gql(admin, `mutation { rebuildProjection(name: "nope") { id } }`)).code).toBe('VALIDATION');
+  }, 60_000);
+
+  it('shows a ticket to its holder with its code, to the event team without, and to nobody else', async () => {
+    const { eventId } = await openEvent('Tickets');
+    const registered = (await gql(attendee('hal'), REGISTER, { e: eventId })).data.register;
+    const ticketId = `${eventId}_${registered.registrationId}`;
+    const TICKET = `query ($t: ID!, $at: String) { ticket(ticketId: $t, atPosition: $at) { status version code qrPngUrl } }`;
+    const mine = await gql(attendee('hal'), TICKET, { t: ticketId, at: registered.position });
+    expect(mine.data.ticket).toMatchObject({ status: 'confirmed', version: 1, qrPngUrl: `/tickets/${ticketId}/qr.png` });
+    expect(mine.data.ticket.code).toMatch(/^ey/);
+    expect((await gql(organizer, TICKET, { t: ticketId })).data.ticket).toMatchObject({ status: 'confirmed', code: null });
+    expect((await gql(attendee('ivy'), TICKET, { t: ticketId })).code).toBe('FORBIDDEN');
+    expect((await gql(attendee('hal'), TICKET, { t: 'nope' })).code).toBe('VALIDATION');
+  });
+
   it('kept every projection running', () => {
     expect(failures).toEqual([]);
   });

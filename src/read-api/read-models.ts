@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Actor } from '../domain/actor.js';
 import { hasRole } from '../domain/actor.js';
+import { parseTicketId } from '../commands/tickets/ticket-codes.js';
+import type { TicketClaims } from '../domain/check-in/business-logic.js';
 import { DomainError } from '../domain/domain-error.js';
 
 /**
@@ -221,6 +223,41 @@ export class ReadModels {
       reason: row.reason,
       at: row.at.toISOString(),
     }));
+  }
+
+  /**
+   * A ticket as the read model has it. The code is signed afresh from the stored version and
+   * shown to the holder alone; the organizer and staff see the rest.
+   */
+  async ticket(actor: Actor | undefined, ticketId: string, sign: (claims: TicketClaims) => Promise<string>) {
+    const caller = requireActor(actor);
+    const ids = parseTicketId(ticketId);
+    if (!ids) throw new DomainError('VALIDATION', 'A ticket id is <eventId>_<registrationId>');
+    const { rows } = await this.pool.query<RegistrationRow & { event_status: string }>(
+      `SELECT r.*, e.status AS event_status FROM ${this.schemas.attendance}.registrations r
+         JOIN ${this.schemas.attendance}.events e ON e.event_id = r.event_id
+        WHERE r.registration_id = $1 AND r.event_id = $2`,
+      [ids.registrationId, ids.eventId],
+    );
+    const row = rows[0];
+    if (!row) throw new DomainError('NOT_FOUND', 'No such ticket');
+    const isHolder = row.attendee_id === caller.accountId;
+    if (!isHolder) await this.requireEventTeam(caller, ids.eventId);
+    const valid = row.status === 'confirmed' && row.event_status !== 'cancelled';
+    return {
+      ticketId,
+      eventId: row.event_id,
+      registrationId: row.registration_id,
+      attendeeId: row.attendee_id,
+      status: row.status,
+      version: row.ticket_version,
+      code:
+        isHolder && valid
+          ? await sign({ eventId: row.event_id, registrationId: row.registration_id, attendeeId: row.attendee_id, version: row.ticket_version })
+          : null,
+      qrPngUrl: `/tickets/${ticketId}/qr.png`,
+      qrSvgUrl: `/tickets/${ticketId}/qr.svg`,
+    };
   }
 
   async me(actor: Actor | undefined) {
