@@ -4,7 +4,7 @@ import type { EventStore } from '../eventstore/event-store.js';
 import { type Position, formatPosition } from '../eventstore/position.js';
 import type { Projection } from '../projections/projection.js';
 import { projections as allProjections } from '../projections/projections.js';
-import { RebuildBusyError, readShadowBuilds, rebuildProjection } from '../projections/rebuild.js';
+import { RebuildBusyError, buildShadowsTogether, readShadowBuilds, rebuildProjection } from '../projections/rebuild.js';
 import { liveSchema, readCheckpoint } from '../projections/runner.js';
 import { verifyProjection } from '../projections/verify.js';
 import { ProgressBar } from './progress.js';
@@ -155,6 +155,29 @@ const status = async (known: readonly Projection[], json: boolean, deps: Project
 
 const rebuild = async (chosen: readonly Projection[], batchSize: number | undefined, deps: ProjectionsCommandDeps): Promise<number> => {
   const { store, pool } = await deps.connect();
+  if (chosen.length > 1) {
+    // One pass over the log builds every shadow; each projection then catches up and swaps below.
+    const bar = new ProgressBar(chosen.map((p) => p.name).join('+'), deps.err);
+    try {
+      await buildShadowsTogether({
+        store,
+        pool,
+        projections: chosen,
+        onProgress: (progress) => progress.projection === chosen[0]!.name && bar.update(progress),
+        ...(batchSize ? { batchSize } : {}),
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      bar.finish(`built ${chosen.length} shadows in ${bar.elapsedSeconds().toFixed(1)} s (${count(bar.rate())} events/s each)`);
+    } catch (error) {
+      bar.finish();
+      if (deps.signal?.aborted) {
+        deps.err.write('interrupted; the live tables are unchanged, run the rebuild again to resume\n');
+        return 130;
+      }
+      deps.err.write(`rebuild failed, the live tables are unchanged: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   for (const projection of chosen) {
     const bar = new ProgressBar(projection.name, deps.err);
     try {

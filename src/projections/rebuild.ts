@@ -186,6 +186,35 @@ export class ShadowBuild {
    * Applies everything the store holds after the shadow's position (up to `limit` when
    * given), a transaction per batch with the build's checkpoint.
    */
+  /**
+   * Builds several shadows from one pass over the log: each page goes to every shadow (the
+   * part after its own position), so a full rebuild parses each event once, not once per
+   * projection, and the shadows write on their own connections side by side.
+   */
+  static async applyAllTogether(shadows: readonly ShadowBuild[]): Promise<void> {
+    const [first] = shadows;
+    if (!first) return;
+    await Promise.all(shadows.map((shadow) => shadow.countRemaining()));
+    const positions = shadows.map((shadow) => shadow.position);
+    const start = positions.includes(undefined) ? undefined : positions.reduce((a, b) => (comparePositions(a!, b!) <= 0 ? a : b));
+    let next: Promise<Page> | undefined = first.nextPage(undefined, start);
+    while (next) {
+      const { page }: Page = await next;
+      next = page.length < first.pageSize ? undefined : first.nextPage(undefined, page[page.length - 1]!.position);
+      next?.catch(() => undefined); // awaited on the next turn; a failure there is handled then
+      await Promise.all(
+        shadows.map(async (shadow) => {
+          const mine = shadow.position ? page.filter((e) => comparePositions(e.position, shadow.position!) > 0) : page;
+          for (let i = 0; i < mine.length; i += shadow.batchSize) {
+            shadow.options.signal?.throwIfAborted();
+            await shadow.commitBatch(mine.slice(i, i + shadow.batchSize));
+            shadow.report('building');
+          }
+        }),
+      );
+    }
+  }
+
   async applyAll(limit?: Position): Promise<void> {
     await this.countRemaining();
     let next: Promise<Page> | undefined = this.nextPage(limit, this.position);
@@ -318,6 +347,20 @@ export class ShadowBuild {
  *    drop `rm_<name>__old` once the queries that were reading it are done. Killed before
  *    that, the next rebuild drops it.
  */
+/**
+ * The bulk of rebuilding several projections, reading the log once for all of them; each
+ * `rebuildProjection` afterwards resumes from there, catches up and swaps.
+ */
+export const buildShadowsTogether = async (options: Omit<ShadowBuildOptions, 'projection'> & { projections: readonly Projection[] }): Promise<void> => {
+  const shadows: ShadowBuild[] = [];
+  try {
+    for (const projection of options.projections) shadows.push(await ShadowBuild.open({ ...options, projection }, 'rebuild', true));
+    await ShadowBuild.applyAllTogether(shadows);
+  } finally {
+    await Promise.all(shadows.map((shadow) => shadow.close()));
+  }
+};
+
 export const rebuildProjection = async (options: RebuildOptions): Promise<RebuildResult> => {
   const { name } = options.projection;
   const lockRetryMs = options.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS;
