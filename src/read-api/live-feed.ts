@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import pg from 'pg';
 import { formatPosition } from '../eventstore/position.js';
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '../projections/runner.js';
+import { type CheckInEntry, type CheckInRow, checkInEntry } from './read-models.js';
 
 /** The pubsub topics of one event's live dashboards. */
 export const liveTopics = {
@@ -11,19 +12,6 @@ export const liveTopics = {
 };
 
 /** One new row of an event's check-in log. */
-export interface LiveCheckIn {
-  position: string;
-  eventId: string;
-  sessionId: string;
-  registrationId: string | null;
-  attendeeId: string | null;
-  staffId: string;
-  kind: string;
-  result: string;
-  reason: string | null;
-  at: string;
-}
-
 /** An event's counts as of `position`, after they changed. */
 export interface AttendanceCounts {
   eventId: string;
@@ -34,7 +22,7 @@ export interface AttendanceCounts {
   sessions: { sessionId: string; checkedIn: number }[];
 }
 
-export type Publish = (topic: string, payload: LiveCheckIn | AttendanceCounts) => void;
+export type Publish = (topic: string, payload: CheckInEntry | AttendanceCounts) => void;
 
 export interface LiveFeedOptions {
   pool: pg.Pool;
@@ -49,19 +37,6 @@ export interface LiveFeedOptions {
 const PROJECTION = 'attendance';
 const DEFAULT_RECONNECT_MS = 1_000;
 const UNDEFINED_TABLE = '42P01';
-
-interface CheckInRow {
-  position: string;
-  event_id: string;
-  session_id: string;
-  registration_id: string | null;
-  attendee_id: string | null;
-  staff_id: string;
-  kind: string;
-  result: string;
-  reason: string | null;
-  at: Date;
-}
 
 interface CountsRow {
   event_id: string;
@@ -238,19 +213,7 @@ export class LiveFeed {
     const first = this.seen === undefined;
     this.seen = upTo;
     if (first || !this.publish) return;
-    for (const row of checkIns)
-      this.publish(liveTopics.checkInRecorded(row.event_id), {
-        position: String(row.position),
-        eventId: row.event_id,
-        sessionId: row.session_id,
-        registrationId: row.registration_id,
-        attendeeId: row.attendee_id,
-        staffId: row.staff_id,
-        kind: row.kind,
-        result: row.result,
-        reason: row.reason,
-        at: row.at.toISOString(),
-      });
+    for (const row of checkIns) this.publish(liveTopics.checkInRecorded(row.event_id), checkInEntry(row));
     for (const row of counts)
       this.publish(liveTopics.attendanceChanged(row.event_id), {
         eventId: row.event_id,

@@ -145,7 +145,10 @@ const typeDefs = /* GraphQL */ `
   }
 
   type CheckInEntry {
+    "Position in the check-in log: increasing, so a dashboard can order and de-duplicate."
     position: String!
+    eventId: ID!
+    sessionId: ID!
     registrationId: ID
     attendeeId: ID
     staffId: ID!

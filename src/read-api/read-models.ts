@@ -208,21 +208,12 @@ export class ReadModels {
   async checkIns(actor: Actor | undefined, args: { eventId: string; sessionId: string; first?: number | null; after?: string | null }) {
     await this.requireEventTeam(actor, args.eventId);
     const size = pageSize(args.first, 50);
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<CheckInRow>(
       `SELECT * FROM ${this.schemas.attendance}.check_ins
         WHERE event_id = $1 AND session_id = $2 AND ($3::bigint IS NULL OR position > $3) ORDER BY position LIMIT $4`,
       [args.eventId, args.sessionId, decodeCursor(args.after), size + 1],
     );
-    return paged(rows, size, (row) => String(row.position), (row) => ({
-      position: String(row.position),
-      registrationId: row.registration_id,
-      attendeeId: row.attendee_id,
-      staffId: row.staff_id,
-      kind: row.kind,
-      result: row.result,
-      reason: row.reason,
-      at: row.at.toISOString(),
-    }));
+    return paged(rows, size, (row) => String(row.position), checkInEntry);
   }
 
   /**
@@ -296,6 +287,36 @@ export class ReadModels {
     }));
   }
 }
+
+/** A row of the check-in log, as the attendance projection writes it. */
+export interface CheckInRow {
+  position: string;
+  event_id: string;
+  session_id: string;
+  registration_id: string | null;
+  attendee_id: string | null;
+  staff_id: string;
+  kind: string;
+  result: string;
+  reason: string | null;
+  at: Date;
+}
+
+/** One line of the door log, for queries and for the live feed alike. */
+export const checkInEntry = (row: CheckInRow) => ({
+  position: String(row.position),
+  eventId: row.event_id,
+  sessionId: row.session_id,
+  registrationId: row.registration_id,
+  attendeeId: row.attendee_id,
+  staffId: row.staff_id,
+  kind: row.kind,
+  result: row.result,
+  reason: row.reason,
+  at: row.at.toISOString(),
+});
+
+export type CheckInEntry = ReturnType<typeof checkInEntry>;
 
 interface RegistrationRow {
   registration_id: string;

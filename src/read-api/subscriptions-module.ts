@@ -17,21 +17,6 @@ declare module 'mercurius' {
 type Ctx = MercuriusContext;
 
 const typeDefs = /* GraphQL */ `
-  type LiveCheckIn {
-    "Position in the check-in log: increasing, so a dashboard can order and de-duplicate."
-    position: String!
-    eventId: ID!
-    sessionId: ID!
-    registrationId: ID
-    attendeeId: ID
-    staffId: ID!
-    "scan, manual or undo"
-    kind: String!
-    result: String!
-    reason: String
-    at: String!
-  }
-
   type SessionCheckedIn {
     sessionId: ID!
     checkedIn: Int!
@@ -53,7 +38,7 @@ const typeDefs = /* GraphQL */ `
   # admins only, checked when subscribing.
   extend type Subscription {
     "Each new row of the event's check-in log, refused scans and undos included."
-    checkInRecorded(eventId: ID!): LiveCheckIn!
+    checkInRecorded(eventId: ID!): CheckInEntry!
     "The event's counts, after its registrations or check-ins changed them."
     attendanceChanged(eventId: ID!): AttendanceCounts!
   }
