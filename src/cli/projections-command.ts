@@ -170,12 +170,7 @@ const rebuild = async (chosen: readonly Projection[], batchSize: number | undefi
       bar.finish(`built ${chosen.length} shadows in ${bar.elapsedSeconds().toFixed(1)} s (${count(bar.rate())} events/s each)`);
     } catch (error) {
       bar.finish();
-      if (deps.signal?.aborted) {
-        deps.err.write('interrupted; the live tables are unchanged, run the rebuild again to resume\n');
-        return 130;
-      }
-      deps.err.write(`rebuild failed, the live tables are unchanged: ${(error as Error).message}\n`);
-      return 1;
+      return rebuildFailed(error, chosen.map((p) => p.name).join(', '), deps);
     }
   }
   for (const projection of chosen) {
@@ -196,19 +191,22 @@ const rebuild = async (chosen: readonly Projection[], batchSize: number | undefi
       deps.out(`${projection.name}: rebuilt from ${count(result.applied)} events and swapped in, live checkpoint ${position(result.position) ?? 'none'}${resumed}`);
     } catch (error) {
       bar.finish();
-      if (deps.signal?.aborted) {
-        deps.err.write(`${projection.name}: interrupted; the live tables are unchanged, run the rebuild again to resume\n`);
-        return 130;
-      }
-      if (error instanceof RebuildBusyError) {
-        deps.err.write(`${error.message}\n`);
-        return 1;
-      }
-      deps.err.write(`${projection.name}: rebuild failed, the live tables are unchanged: ${(error as Error).message}\n`);
-      return 1;
+      return rebuildFailed(error, projection.name, deps);
     }
   }
   return 0;
+};
+
+/** Says why a rebuild stopped (the live tables are never touched before the swap); returns the exit code. */
+const rebuildFailed = (error: unknown, what: string, deps: ProjectionsCommandDeps): number => {
+  if (deps.signal?.aborted) {
+    deps.err.write(`${what}: interrupted; the live tables are unchanged, run the rebuild again to resume\n`);
+    return 130;
+  }
+  deps.err.write(
+    error instanceof RebuildBusyError ? `${error.message}\n` : `${what}: rebuild failed, the live tables are unchanged: ${(error as Error).message}\n`,
+  );
+  return 1;
 };
 
 const verify = async (projection: Projection, batchSize: number | undefined, json: boolean, deps: ProjectionsCommandDeps): Promise<number> => {
