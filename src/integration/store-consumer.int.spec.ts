@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { anEvent } from '../../test/events.js';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import type { IntegrationEvent } from './contract.js';
+import { type Reactor, listDeadLetters, replayDeadLetters } from './delivery.js';
+import { StoreConsumer } from './store-consumer.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+});
+afterAll(async () => {
+  await store?.close();
+  await db?.close();
+});
+
+const capacityChanged = (capacity: number) => anEvent('CapacityChanged', { capacity });
+const fast = { attempts: 3, backoffMs: 1 };
+
+/** Counts calls per event; fails `failures(event)` times before it succeeds. */
+const reactor = (name: string, failures: (event: IntegrationEvent) => number): Reactor & { calls: Map<string, number>; handled: string[] } => {
+  const calls = new Map<string, number>();
+  const handled: string[] = [];
+  return {
+    name,
+    calls,
+    handled,
+    async handle(event) {
+      const n = (calls.get(event.id) ?? 0) + 1;
+      calls.set(event.id, n);
+      if (n <= failures(event)) throw new Error(`cannot handle capacity ${event.data.capacity} yet`);
+      handled.push(event.id);
+    },
+  };
+};
+
+describe('a reactor on the embedded default', () => {
+  it('gets every published event once, retries a transient failure, and sets a poison event aside as a dead letter', async () => {
+    const name = `reactor-${randomUUID().slice(0, 8)}`;
+    const poison = 13;
+    const worker = reactor(name, (event) => (event.data.capacity === poison ? 99 : event.data.capacity === 7 ? 2 : 0));
+    const consumer = new StoreConsumer({ store, pool: db.pool, reactor: worker, retry: fast });
+    await consumer.start();
+    const stream = `event-${randomUUID()}`;
+    await store.append(stream, [capacityChanged(5), capacityChanged(7), capacityChanged(poison)], 'no_stream');
+    // Internal events are not delivered at all.
+    await store.append(`account-${randomUUID()}`, [anEvent('LoggedIn', { familyId: 'f', refreshTokenHash: 'h', expiresAt: 'x', loggedInAt: 'y' })], 'no_stream');
+    const { position } = await store.append(stream, [capacityChanged(9)], 2n);
+    await consumer.caughtUp(position);
+    await consumer.stop();
+
+    const capacities = (ids: string[]) => ids.length;
+    expect(capacities(worker.handled)).toBe(3);
+    expect([...worker.calls.values()].sort()).toEqual([1, 1, 3, 3]);
+    const letters = await listDeadLetters(db.pool, name);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ type: 'CapacityChanged', attempts: 3, error: 'cannot handle capacity 13 yet' });
+
+    // Fixed, the dead letter replays and leaves the list.
+    const fixed = reactor(name, () => 0);
+    expect(await replayDeadLetters(db.pool, fixed, undefined, fast)).toEqual({ replayed: 1, stillFailing: 0 });
+    expect(await listDeadLetters(db.pool, name)).toEqual([]);
+  });
+
+  it('resumes from its checkpoint after a restart without handing an event over twice', async () => {
+    const name = `reactor-${randomUUID().slice(0, 8)}`;
+    const worker = reactor(name, () => 0);
+    const first = new StoreConsumer({ store, pool: db.pool, reactor: worker, retry: fast });
+    await first.start();
+    const stream = `event-${randomUUID()}`;
+    const a = await store.append(stream, [capacityChanged(1), capacityChanged(2)], 'no_stream');
+    await first.caughtUp(a.position);
+    await first.stop();
+    const b = await store.append(stream, [capacityChanged(3)], 1n);
+    const second = new StoreConsumer({ store, pool: db.pool, reactor: worker, retry: fast });
+    await second.start();
+    await second.caughtUp(b.position);
+    expect(await second.lag()).toBe(0);
+    await second.report();
+    await second.stop();
+    expect([...worker.calls.values()].every((n) => n === 1)).toBe(true);
+    const ours = worker.handled.length;
+    expect(ours).toBeGreaterThanOrEqual(3);
+    const { rows } = await db.pool.query('SELECT mode, lag FROM rollcall.consumer_lag WHERE consumer = $1', [name]);
+    expect(rows).toEqual([{ mode: 'store', lag: '0' }]);
+  });
+});
