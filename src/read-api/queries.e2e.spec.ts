@@ -7,6 +7,8 @@ import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { buildApp } from '../app.js';
 import type { Actor } from '../domain/actor.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import type { IntegrationEvent } from '../integration/contract.js';
+import { deliver, reportLag } from '../integration/delivery.js';
 import { type Projector, startProjector } from '../projections/projector.js';
 
 let db: TestDatabase;
@@ -271,6 +273,31 @@ describe('the audit log', () => {
     expect((await gql(organizer, TICKET, { t: ticketId })).data.ticket).toMatchObject({ status: 'confirmed', code: null });
     expect((await gql(attendee('ivy'), TICKET, { t: ticketId })).code).toBe('FORBIDDEN');
     expect((await gql(attendee('hal'), TICKET, { t: 'nope' })).code).toBe('VALIDATION');
+  });
+
+  it('shows admins the reactors’ lag and dead letters, and serves /metrics', async () => {
+    await reportLag(db.pool, 'forecaster', 'store', 12);
+    const poison: IntegrationEvent = {
+      id: '5b0c9a52-55a4-4b0c-9a52-7b0c9a5255a4',
+      type: 'CapacityChanged',
+      version: 1,
+      streamId: 'event-x',
+      revision: '1',
+      position: '1',
+      occurredAt: '2026-01-01T00:00:00Z',
+      correlationId: 'c',
+      causationId: 'c',
+      data: { capacity: 1 },
+    };
+    await deliver(db.pool, { name: 'forecaster', handle: async () => Promise.reject(new Error('model missing')) }, poison, { attempts: 2, backoffMs: 1 });
+    const view = await gql(admin, `{ consumers { consumer mode lag } deadLetters(consumer: "forecaster") { eventId type error attempts } }`);
+    expect(view.data.consumers).toContainEqual({ consumer: 'forecaster', mode: 'store', lag: 12 });
+    expect(view.data.deadLetters).toEqual([{ eventId: poison.id, type: 'CapacityChanged', error: 'model missing', attempts: 2 }]);
+    expect((await gql(organizer, `{ consumers { lag } }`)).code).toBe('FORBIDDEN');
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('rollcall_consumer_lag{consumer="forecaster",mode="store"} 12');
+    expect(metrics.body).toMatch(/rollcall_projection_position\{projection="attendance"\} \d+/);
   });
 
   it('kept every projection running', () => {

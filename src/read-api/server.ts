@@ -5,6 +5,7 @@ import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { healthRoute } from './health.js';
+import { metricsRoute } from './operations-module.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
 import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
 import { queryCostRule } from './query-cost.js';
@@ -38,6 +39,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
 
   await app.register(infrastructure, deps);
   await app.register(healthRoute);
+  await app.register(metricsRoute);
   await app.register(authPlugin, deps.auth);
   await app.register(attendancePlugin, deps.attendance);
   await app.register(readSidePlugin, deps.reads);
