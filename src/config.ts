@@ -10,6 +10,8 @@ export interface Config {
   /** Kafka bootstrap brokers for the forwarder and consumers (not used by any process yet). */
   kafkaBrokers: string[] | undefined;
   pgPoolSize: number;
+  /** SMTP server for mail (smtp:// or smtps://user:pass@host:port); without it mail goes to `<dataDir>/outbox`. */
+  smtpUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -63,6 +65,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     eventStoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
     kafkaBrokers: brokers(env.KAFKA_BROKERS),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 500),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     logLevel: logLevel as Config['logLevel'],
   };
 };

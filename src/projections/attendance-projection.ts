@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { CheckInEvent } from '../domain/check-in/check-in.js';
 import type { EventDetails, EventEvent } from '../domain/event/event.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
+import { type IssuedTicket, enqueueTicketDeliveries } from '../jobs/ticket-delivery.js';
 import type { Projection } from './projection.js';
 
 /**
@@ -113,6 +114,7 @@ class BatchChanges {
   readonly staff: [string, string][] = [];
   readonly checkIns: unknown[][] = [];
   readonly registrations = new Map<string, RegistrationRow & { dirty: boolean }>();
+  readonly issuedTickets: IssuedTicket[] = [];
 
   patchEvent(eventId: string, patch: Record<string, unknown>): void {
     const created = this.newEvents.get(eventId);
@@ -201,6 +203,8 @@ const gather = (changes: BatchChanges, recorded: RecordedEvent): void => {
       return changes.moveRegistration(recorded, event.data.registrationId, 'waitlisted', event.data.attendeeId);
     case 'RegistrationConfirmed': {
       const version = (changes.registrations.get(event.data.registrationId)?.ticketVersion ?? 0) + 1;
+      const { registrationId, attendeeId } = event.data;
+      changes.issuedTickets.push({ registrationId, attendeeId, eventId: eventIdOf(recorded.streamId), version, recordedAt: at });
       return changes.moveRegistration(recorded, event.data.registrationId, 'confirmed', event.data.attendeeId, version);
     }
     case 'RegistrationRejected':
@@ -417,5 +421,6 @@ export const attendanceProjection: Projection = {
     }
     for (const recorded of relevant) gather(changes, recorded);
     await write(client, schema, changes);
+    await enqueueTicketDeliveries(client, schema, changes.issuedTickets);
   },
 };

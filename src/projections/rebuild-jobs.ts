@@ -1,13 +1,13 @@
 import PgBoss from 'pg-boss';
-import type pg from 'pg';
+import pg from 'pg';
 import { DomainError } from '../domain/domain-error.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
+import { REBUILD_QUEUE, createQueues } from '../jobs/queues.js';
 import { projections } from './projections.js';
 import { rebuildProjection } from './rebuild.js';
 
-/** pg-boss queue of projection rebuilds that admins ask for through the API. */
-export const REBUILD_QUEUE = 'projection-rebuild';
+export { REBUILD_QUEUE };
 
 export interface RebuildJobData {
   projection: string;
@@ -25,17 +25,31 @@ export interface RebuildJobView {
 }
 
 /** A pg-boss instance on Rollcall's database, started on first use and stopped with the process. */
+// Any fixed key works; it only has to be the same in every process.
+const JOBS_SETUP_LOCK = 7_301_006;
+
 export class Jobs {
   private started: Promise<PgBoss> | undefined;
 
-  constructor(private readonly connectionString: string) {}
+  constructor(
+    private readonly connectionString: string,
+    private readonly options: Omit<PgBoss.ConstructorOptions, 'connectionString' | 'schema'> = {},
+  ) {}
 
   boss(): Promise<PgBoss> {
     this.started ??= (async () => {
-      const boss = new PgBoss({ connectionString: this.connectionString, max: 3, schema: 'pgboss' });
+      const boss = new PgBoss({ connectionString: this.connectionString, max: 3, ...this.options, schema: 'pgboss' });
       boss.on('error', (error) => process.stderr.write(`pg-boss: ${error.message}\n`));
-      await boss.start();
-      await boss.createQueue(REBUILD_QUEUE);
+      // pg-boss's schema and queue set-up is DDL; two processes starting at once deadlock on it.
+      const lock = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-jobs-setup' });
+      await lock.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock($1)', [JOBS_SETUP_LOCK]);
+        await boss.start();
+        await createQueues(boss);
+      } finally {
+        await lock.end().catch(() => undefined);
+      }
       return boss;
     })();
     return this.started;

@@ -9,6 +9,7 @@ import { ACCESS_AUDIENCE, ISSUER, TokenService } from '../commands/accounts/toke
 import { accountStream } from '../domain/account/account.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { buildApp } from '../app.js';
+import { startJobWorkersOn } from '../jobs/job-runner.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
   outbox = new Outbox(outboxDir);
   app = await buildApp({ store, pool: db.pool, outboxDir });
+  await startJobWorkersOn(app.jobs, db.pool, { smtpUrl: undefined, outboxDir });
   tokens = app.tokens;
   await app.accounts.createAdmin({ email: 'root@example.org', password: PASSWORD, name: 'Root' });
   adminToken = (await logIn('root@example.org')).accessToken;
@@ -75,7 +77,14 @@ const HEALTH = '{ health { status } }';
 
 const logIn = async (email: string, password = PASSWORD) => (await ok(LOG_IN, { email, password })).logIn;
 
-const mailTo = async (to: string, kind: string) => (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
+/** Mail goes out through the `mail` job, a moment after the mutation: wait for it to land. */
+const mailTo = async (to: string, kind: string) => {
+  for (let tries = 0; ; tries++) {
+    const found = (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
+    if (found.length > 0 || tries >= 100) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
 
 let counter = 0;
 /** A signed-up, verified attendee. */

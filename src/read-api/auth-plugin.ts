@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
+import { mailJobs } from '../jobs/job-runner.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
 import type { TokenService } from '../commands/accounts/token-service.js';
 import { DomainError } from '../domain/domain-error.js';
@@ -31,7 +32,8 @@ const BEARER = /^Bearer +(\S+)$/i;
 export const authPlugin = fp<AuthPluginOptions>(
   async (app, { tokens, outbox, graphqlPath = '/graphql' }) => {
     app.decorate('tokens', tokens);
-    app.decorate('accounts', new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox }));
+    // Mail leaves through the `mail` job queue (retried, dead-lettered), sent by the job workers.
+    app.decorate('accounts', new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox, mail: mailJobs(app.jobs) }));
 
     app.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization;

@@ -4,12 +4,13 @@ import { accountsModule } from './accounts-module.js';
 import { eventsModule } from './events-module.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { healthModule } from './health-module.js';
+import { jobsModule } from './jobs-module.js';
 import { operationsModule } from './operations-module.js';
 import { queriesModule } from './queries-module.js';
 import { subscriptionsModule } from './subscriptions-module.js';
 
 /** Every module of the API; each extends the root types. */
-export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule, subscriptionsModule, operationsModule];
+export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule, subscriptionsModule, operationsModule, jobsModule];
 
 // GraphQL refuses a root type without fields, so Mutation and Subscription exist once a module extends them.
 const extended = (root: string) => modules.some((m) => new RegExp(`extend type ${root}\\b`).test(m.typeDefs));

@@ -9,7 +9,7 @@ import type { EventStore } from '../../eventstore/event-store.js';
 import type { Position } from '../../eventstore/position.js';
 import type { CommandContext, CommandHandler, CommandResult } from '../command-handler.js';
 import { deterministicId } from '../deterministic-id.js';
-import type { Outbox } from './outbox.js';
+import type { MailQueue, OutgoingMail, Outbox } from './outbox.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import { accountOfToken, accountToken, emailClaimStream, normaliseEmail, sha256 } from './secrets.js';
 import type { TokenService } from './token-service.js';
@@ -47,6 +47,8 @@ export interface AccountCommandsDependencies {
   store: EventStore;
   tokens: TokenService;
   outbox: Outbox;
+  /** The `mail` job queue (retried, dead-lettered); without it mail is written straight to the outbox. */
+  mail?: MailQueue;
   clock?: () => Date;
 }
 
@@ -74,6 +76,7 @@ export class AccountCommands {
   private readonly store: EventStore;
   private readonly tokens: TokenService;
   private readonly outbox: Outbox;
+  private readonly mail: MailQueue | undefined;
   private readonly clock: () => Date;
 
   constructor(dependencies: AccountCommandsDependencies) {
@@ -81,13 +84,14 @@ export class AccountCommands {
     this.store = dependencies.store;
     this.tokens = dependencies.tokens;
     this.outbox = dependencies.outbox;
+    this.mail = dependencies.mail;
     this.clock = dependencies.clock ?? (() => new Date());
   }
 
   async signUp(input: { email: string; password: string; name: string }, request: Request): Promise<{ accountId: string; position: Position }> {
     const { accountId, token, result } = await this.register(input, request);
     if (!result.replayed)
-      await this.outbox.send({
+      await this.send({
         kind: 'email-verification',
         to: normaliseEmail(input.email),
         subject: 'Confirm your email address for Rollcall',
@@ -180,16 +184,13 @@ export class AccountCommands {
       throw error;
     }
     if (result.replayed || result.state.status === 'none') return;
-    await this.outbox.send(
-      {
-        kind: 'password-reset',
-        to: result.state.email,
-        subject: 'Reset your Rollcall password',
-        text: `Hello ${result.state.name},\n\nset a new password with this code within an hour:\n\n${token}\n\nIf you did not ask for this, ignore this message.\n`,
-        token,
-      },
-      now,
-    );
+    await this.send({
+      kind: 'password-reset',
+      to: result.state.email,
+      subject: 'Reset your Rollcall password',
+      text: `Hello ${result.state.name},\n\nset a new password with this code within an hour:\n\n${token}\n\nIf you did not ask for this, ignore this message.\n`,
+      token,
+    });
   }
 
   async resetPassword(input: { token: string; newPassword: string }, request: Request): Promise<{ position: Position }> {
@@ -277,6 +278,11 @@ export class AccountCommands {
       account: view(account),
       position: positionOf(result),
     };
+  }
+
+  private async send(message: OutgoingMail): Promise<void> {
+    if (this.mail) await this.mail.enqueue(message);
+    else await this.outbox.send(message, this.clock());
   }
 
   private handle(accountId: string, context: CommandContext, command: AccountCommand): Promise<CommandResult<Account, AccountEvent>> {

@@ -1,0 +1,165 @@
+/**
+ * The Kafka forwarder against a real broker (KAFKA_BROKERS; `npm run kafka:start` runs one):
+ *  1. throughput: seeds BENCH_EVENTS events (default 100,000) over 1,000 streams through the
+ *     PostgreSQL store, then times a fresh forwarder from start until Kafka acknowledged the
+ *     last of them (events/s from store to broker acknowledgement);
+ *  2. latency: appends BENCH_RATE events per second (default 1,000) for BENCH_SECONDS
+ *     (default 10) while the forwarder runs and a kafkajs consumer reads the topic; each is
+ *     timed from just before its append to the consumer's handler receiving it.
+ * Last line of output: one JSON object with every figure.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kafka, logLevel } from 'kafkajs';
+import { loadConfig } from '../src/config.js';
+import type { EventData } from '../src/eventstore/event-store.js';
+import { positionAt } from '../src/eventstore/position.js';
+import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import type { IntegrationEvent } from '../src/integration/contract.js';
+import { Forwarder } from '../src/integration/forwarder.js';
+import { createDatabase } from '../src/postgres/database.js';
+import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
+import { migrate } from '../src/postgres/migrate.js';
+import { createPool } from '../src/postgres/pool.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const RATE = Number(process.env.BENCH_RATE ?? 1_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const STREAMS = 1_000;
+const WRITERS = 16;
+
+const anEvent = (n: number): EventData => ({
+  id: randomUUID(),
+  // A published type (internal ones never leave), about the size of a registration.
+  type: 'RegistrationConfirmed',
+  data: { registrationId: randomUUID(), attendeeId: `attendee-${n}`, via: 'registration' },
+  metadata: {
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    actorId: 'bench',
+    commandId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    schemaVersion: 1,
+  },
+});
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+const main = async () => {
+  const brokers = loadConfig().kafkaBrokers;
+  if (!brokers) {
+    console.error('bench:kafka needs a broker: set KAFKA_BROKERS (e.g. `npm run kafka:start` and KAFKA_BROKERS=127.0.0.1:9092)');
+    process.exit(1);
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-bench-kafka-'));
+  await chmod(dir, 0o755);
+  let stopServer = async () => undefined as void;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
+    serverUrl = server.url;
+    stopServer = () => server.stop();
+  }
+  const url = await createDatabase(serverUrl, `bench_kafka_${randomBytes(4).toString('hex')}`);
+  const pool = createPool(url, 24, (error) => console.error(`idle connection lost: ${error.message}`));
+  await migrate(pool);
+  const store = new PostgresEventStore({ pool, connectionString: url });
+  const topicPrefix = `bench${randomBytes(4).toString('hex')}.`;
+  const streams = Array.from({ length: STREAMS }, () => `event-${randomUUID()}`);
+
+  // Seed, in appends of 10 so seeding is quick; the forwarder reads them one by one from the log.
+  const seedStart = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      while (next < EVENTS) {
+        const n = next;
+        next += 10;
+        await store.append(streams[(n / 10) % STREAMS]!, Array.from({ length: Math.min(10, EVENTS - n) }, (_, i) => anEvent(n + i)), 'any');
+      }
+    }),
+  );
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const { rows } = await pool.query<{ head: string }>('SELECT max(position)::text AS head FROM rollcall.events');
+  const head = positionAt(BigInt(rows[0]!.head));
+  console.log(`seeded ${EVENTS} events in ${seedSeconds.toFixed(1)} s`);
+
+  // 1. Throughput: from start (connect, create topics) to the last seeded event acknowledged.
+  const forwarder = new Forwarder({ store, pool, brokers, topicPrefix });
+  const forwardStart = performance.now();
+  await forwarder.start();
+  await forwarder.caughtUp(head, { timeoutMs: 600_000 });
+  const forwardSeconds = (performance.now() - forwardStart) / 1000;
+  const forwardPerS = EVENTS / forwardSeconds;
+  console.log(`forwarded ${EVENTS} events in ${forwardSeconds.toFixed(1)} s: ${Math.round(forwardPerS)} events/s`);
+
+  // 2. Latency at a steady rate, append to a consumer's handler.
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const kafka = new Kafka({ clientId: 'bench-kafka', brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  // Latest only: the seeded events are not part of this measurement.
+  await consumer.subscribe({ topics: [`${topicPrefix}event`], fromBeginning: false });
+  let joined!: () => void;
+  const groupJoined = new Promise<void>((resolve) => (joined = resolve));
+  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const event = JSON.parse(message.value!.toString()) as IntegrationEvent;
+      const start = sentAt.get(event.id);
+      if (start === undefined) return;
+      sentAt.delete(event.id);
+      latencies.push(performance.now() - start);
+    },
+  });
+  await groupJoined;
+  await sleep(1_000);
+  const total = RATE * SECONDS;
+  const lagStart = performance.now();
+  const appends: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = lagStart + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const event = anEvent(i);
+    sentAt.set(event.id, performance.now());
+    appends.push(store.append(streams[i % STREAMS]!, [event], 'any'));
+  }
+  await Promise.all(appends);
+  const achievedRate = total / ((performance.now() - lagStart) / 1000);
+  const until = performance.now() + 30_000;
+  while (latencies.length < total && performance.now() < until) await sleep(50);
+  await consumer.disconnect();
+  await forwarder.stop();
+  await store.close();
+  await pool.end();
+  await stopServer();
+  await rm(dir, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  const median = percentile(latencies, 50);
+  const p99 = percentile(latencies, 99);
+  console.log(`latency at ${RATE} events/s over ${latencies.length} of ${total} events: median ${median.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
+  console.log(
+    JSON.stringify({
+      events_seeded: EVENTS,
+      seed_events_per_s: Math.round(EVENTS / seedSeconds),
+      forward_events_per_s: Math.round(forwardPerS),
+      forward_seconds: round(forwardSeconds),
+      e2e_rate: RATE,
+      e2e_events: latencies.length,
+      e2e_missing: total - latencies.length,
+      e2e_median_ms: round(median),
+      e2e_p99_ms: round(p99),
+      append_rate_achieved: Math.round(achievedRate),
+    }),
+  );
+  if (latencies.length < total) process.exitCode = 1;
+};
+
+await main();

@@ -1,0 +1,54 @@
+import type PgBoss from 'pg-boss';
+
+/** Projection rebuilds that admins ask for through the API. */
+export const REBUILD_QUEUE = 'projection-rebuild';
+/** Verification and password reset mail, and session reminders: one message per job. */
+export const MAIL_QUEUE = 'mail';
+/** A confirmed registration's ticket, mailed with its QR code. */
+export const TICKET_DELIVERY_QUEUE = 'ticket-delivery';
+/** The cron sweep that queues reminders for sessions starting within a day. */
+export const SESSION_REMINDER_QUEUE = 'session-reminder';
+/** Placeholders for the ML issue: scheduled, with handlers that do nothing yet. */
+export const FORECAST_REFRESH_QUEUE = 'forecast-refresh';
+export const MODEL_RETRAINING_QUEUE = 'model-retraining';
+
+export type QueueSettings = Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>>;
+
+/**
+ * Every queue Rollcall works, with its retry policy. Backoff doubles `retryDelay` (seconds)
+ * each attempt, with jitter; a job still failing after `retryLimit` retries is copied to
+ * the queue's dead letter queue, where it stays for an admin to look at (and `retryJob`).
+ * `expireInSeconds` bounds one attempt: a worker that dies mid-job leaves it active, and
+ * pg-boss's maintenance hands it back for a retry once it has expired.
+ */
+export const QUEUES: Readonly<Record<string, QueueSettings>> = {
+  [MAIL_QUEUE]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
+  [TICKET_DELIVERY_QUEUE]: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  [SESSION_REMINDER_QUEUE]: { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 240 },
+  [FORECAST_REFRESH_QUEUE]: { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 600 },
+  [MODEL_RETRAINING_QUEUE]: { retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 3_600 },
+  // A rebuild is resumable, so an expired attempt carries on where the last one stopped.
+  [REBUILD_QUEUE]: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 4 * 3_600 },
+};
+
+export const deadLetterQueue = (queue: string): string => `${queue}-dead`;
+
+export const isDeadLetterQueue = (queue: string): boolean => queue.endsWith('-dead');
+
+/**
+ * Creates a queue and its dead letter queue, or brings an existing one's settings up to
+ * date (createQueue leaves a queue that exists as it is). Dead letters are kept 14 days and
+ * never retried on their own.
+ */
+export const createQueue = async (boss: PgBoss, name: string, settings: QueueSettings): Promise<void> => {
+  const dead = deadLetterQueue(name);
+  const deadSettings = { retryLimit: 0, retentionMinutes: 14 * 24 * 60 };
+  await boss.createQueue(dead, { name: dead, ...deadSettings });
+  const options = { name, ...settings, deadLetter: dead };
+  await boss.createQueue(name, options);
+  await boss.updateQueue(name, options);
+};
+
+export const createQueues = async (boss: PgBoss): Promise<void> => {
+  for (const [name, settings] of Object.entries(QUEUES)) await createQueue(boss, name, settings);
+};

@@ -1,0 +1,68 @@
+import type pg from 'pg';
+import { deterministicId } from '../commands/deterministic-id.js';
+import { liveSchema } from '../projections/runner.js';
+import type { MailJobs } from './mailer.js';
+
+/** Every five minutes: reminders for sessions that start within the next day. */
+export const SESSION_REMINDER_CRON = '*/5 * * * *';
+export const REMINDER_WINDOW_HOURS = 24;
+
+interface DueReminder {
+  session_id: string;
+  registration_id: string;
+  email: string;
+  name: string;
+  title: string;
+  venue: string;
+  starts_at: Date;
+}
+
+/**
+ * The `session-reminder` sweep: claims every confirmed attendee of a published event whose
+ * session starts within the window and has no reminder yet, and queues their mail, in one
+ * transaction (the mail jobs are sent on it), so a sweep that fails or overlaps another
+ * queues each reminder once. Attendees the accounts read model lacks wait for a later sweep.
+ */
+export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJobs }, now = new Date()): Promise<{ queued: number }> => {
+  const attendance = liveSchema('attendance');
+  const client = await deps.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<DueReminder>(
+      `WITH due AS (
+         SELECT s.session_id, r.registration_id, a.email, a.name, e.title, e.venue, s.starts_at
+           FROM ${attendance}.sessions s
+           JOIN ${attendance}.events e ON e.event_id = s.event_id AND e.status = 'published'
+           JOIN ${attendance}.registrations r ON r.event_id = s.event_id AND r.status = 'confirmed'
+           JOIN ${liveSchema('accounts')}.accounts a ON a.account_id = r.attendee_id
+          WHERE s.starts_at > $1 AND s.starts_at <= $1 + make_interval(hours => $2)
+       ), claimed AS (
+         INSERT INTO rollcall.session_reminders (session_id, registration_id)
+         SELECT session_id, registration_id FROM due
+         ON CONFLICT DO NOTHING
+         RETURNING session_id, registration_id
+       )
+       SELECT due.* FROM due JOIN claimed USING (session_id, registration_id)`,
+      [now, REMINDER_WINDOW_HOURS],
+    );
+    const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
+    for (const row of rows)
+      await deps.mail.enqueue(
+        {
+          kind: 'session-reminder',
+          to: row.email,
+          subject: `Reminder: ${row.title} starts soon`,
+          text: `Hello ${row.name},\n\n${row.title} starts ${row.starts_at.toISOString()} at ${row.venue}. Bring your ticket's QR code.\n`,
+          token: '',
+        },
+        { id: deterministicId('session-reminder', row.session_id, row.registration_id), singletonKey: `${row.session_id}:${row.registration_id}`, db },
+      );
+    await client.query('COMMIT');
+    return { queued: rows.length };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+};

@@ -1,0 +1,116 @@
+import type pg from 'pg';
+import PgBoss from 'pg-boss';
+import QRCode from 'qrcode';
+import { deterministicId } from '../commands/deterministic-id.js';
+import { type TicketCodes, ticketIdOf } from '../commands/tickets/ticket-codes.js';
+import { liveSchema } from '../projections/runner.js';
+import type { Mailer } from './mailer.js';
+import { TICKET_DELIVERY_QUEUE } from './queues.js';
+
+export interface TicketDeliveryData {
+  registrationId: string;
+  eventId: string;
+  attendeeId: string;
+  /** The ticket version to send; a later version (reissue) or a cancellation supersedes it. */
+  version: number;
+}
+
+/** A ticket the attendance projection just issued, with when its event was recorded. */
+export interface IssuedTicket extends TicketDeliveryData {
+  recordedAt: Date;
+}
+
+/**
+ * Tickets issued longer ago than this are not mailed when their events are projected:
+ * a read model built from scratch on an existing store replays years of confirmations.
+ */
+export const TICKET_MAIL_HORIZON_MS = 24 * 60 * 60_000;
+
+/** One job per ticket version, whoever enqueues it and however often. */
+export const ticketDeliveryJobId = (registrationId: string, version: number): string =>
+  deterministicId('ticket-delivery', registrationId, String(version));
+
+// Renders pg-boss's insert only; every statement runs on the `db` passed to send.
+const statements = new PgBoss({
+  schema: 'pgboss',
+  db: { executeSql: () => Promise.reject(new Error('ticket delivery jobs are sent on the projection’s transaction')) },
+});
+
+/**
+ * Queues the delivery of tickets in the transaction of the projection batch that issued
+ * them: the job exists if and only if the registration's new row committed, so a batch
+ * retried after a rollback queues nothing twice. Only the live read model sends (a rebuild
+ * or verify shadow replays history), and only once the job tables exist.
+ */
+export const enqueueTicketDeliveries = async (
+  client: pg.PoolClient,
+  schema: string,
+  tickets: readonly IssuedTicket[],
+  now = new Date(),
+): Promise<void> => {
+  if (schema !== liveSchema('attendance')) return;
+  const recent = tickets.filter((t) => now.getTime() - t.recordedAt.getTime() <= TICKET_MAIL_HORIZON_MS);
+  if (recent.length === 0) return;
+  const { rows } = await client.query<{ installed: boolean }>("SELECT to_regclass('pgboss.job') IS NOT NULL AS installed");
+  if (!rows[0]?.installed) return;
+  const db = { executeSql: (text: string, values: unknown[]) => client.query(text, values) };
+  for (const { recordedAt: _, ...ticket } of recent)
+    await statements.send(TICKET_DELIVERY_QUEUE, ticket satisfies TicketDeliveryData, {
+      id: ticketDeliveryJobId(ticket.registrationId, ticket.version),
+      singletonKey: `${ticket.registrationId}:${ticket.version}`,
+      db,
+    });
+};
+
+export interface TicketDeliveryDependencies {
+  pool: pg.Pool;
+  codes: TicketCodes;
+  mailer: Mailer;
+}
+
+interface TicketRow {
+  status: string;
+  ticket_version: number;
+  title: string;
+  venue: string;
+  email: string | null;
+  name: string | null;
+  first_session: Date | null;
+}
+
+/**
+ * The `ticket-delivery` handler: reads the registration, its event and the attendee's
+ * address from the read models, signs the ticket code and mails it with its QR as a PNG.
+ * A superseded ticket (reissued, cancelled) is skipped; a read model that has not caught
+ * up yet (no account) throws, so the job is retried with backoff.
+ */
+export const deliverTicket = async (deps: TicketDeliveryDependencies, ticket: TicketDeliveryData): Promise<{ delivered: string } | { skipped: string }> => {
+  const attendance = liveSchema('attendance');
+  const { rows } = await deps.pool.query<TicketRow>(
+    `SELECT r.status, r.ticket_version, e.title, e.venue, a.email, a.name,
+            (SELECT min(s.starts_at) FROM ${attendance}.sessions s WHERE s.event_id = r.event_id) AS first_session
+       FROM ${attendance}.registrations r
+       JOIN ${attendance}.events e ON e.event_id = r.event_id
+       LEFT JOIN ${liveSchema('accounts')}.accounts a ON a.account_id = r.attendee_id
+      WHERE r.registration_id = $1`,
+    [ticket.registrationId],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`Registration ${ticket.registrationId} is not in the attendance read model`);
+  if (row.status !== 'confirmed' || row.ticket_version !== ticket.version)
+    return { skipped: `the registration is ${row.status} with ticket version ${row.ticket_version}` };
+  if (!row.email) throw new Error(`Attendee ${ticket.attendeeId} is not in the accounts read model yet`);
+  const code = await deps.codes.sign(ticket);
+  const png = await QRCode.toBuffer(code, { type: 'png', margin: 2, width: 384 });
+  const ticketId = ticketIdOf(ticket.eventId, ticket.registrationId);
+  const when = row.first_session ? `\nIt starts ${row.first_session.toISOString()} at ${row.venue}.\n` : `\nVenue: ${row.venue}\n`;
+  await deps.mailer.deliver({
+    kind: 'ticket',
+    to: row.email,
+    subject: `Your ticket for ${row.title}`,
+    text: `Hello ${row.name ?? ''},\n\nyour registration for ${row.title} is confirmed.${when}\nShow the attached QR code at the door. Ticket ${ticketId}, version ${ticket.version}.\n`,
+    token: '',
+    attachments: [{ filename: `ticket-${ticketId}.png`, contentType: 'image/png', contentBase64: png.toString('base64') }],
+  });
+  return { delivered: row.email };
+};

@@ -1,0 +1,105 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { buildApp } from '../app.js';
+import type { Actor } from '../domain/actor.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { deliverMail } from '../jobs/mailer.js';
+import { MAIL_QUEUE } from '../jobs/queues.js';
+import { Jobs } from '../projections/rebuild-jobs.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+let app: FastifyInstance;
+let jobs: Jobs;
+let outboxDir: string;
+let smtpDown = true;
+const delivered: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-jobs-'));
+  jobs = new Jobs(db.url);
+  app = await buildApp({ store, pool: db.pool, outboxDir, jobs });
+  const mailer = {
+    deliver: async (message: { to: string }) => {
+      if (smtpDown) throw new Error('SMTP server refused the connection');
+      delivered.push(message.to);
+    },
+  };
+  await (await jobs.boss()).work(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, deliverMail(mailer));
+});
+afterAll(async () => {
+  await app?.close();
+  await jobs?.stop();
+  await store?.close();
+  await db?.close();
+  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
+});
+
+const admin: Actor = { accountId: 'admin-j', roles: ['admin'] };
+const organizer: Actor = { accountId: 'org-j', roles: ['organizer'] };
+
+const gql = async (actor: Actor | undefined, query: string, variables: Record<string, unknown> = {}) => {
+  const authorization = actor ? { authorization: `Bearer ${(await app.tokens.issueAccessToken(actor)).token}` } : {};
+  const response = await app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', ...authorization },
+    payload: JSON.stringify({ query, variables }),
+  });
+  const body = response.json();
+  return { data: body.data, code: body.errors?.[0]?.extensions?.code as string | undefined, errors: body.errors };
+};
+
+const FAILED = `query ($q: String!) { failedJobs(queue: $q, first: 10) { id queue state data error failedAt retryCount } }`;
+const QUEUES = `{ jobQueues { name queued active failed deadLetter } }`;
+
+describe('the background jobs admin view', () => {
+  it('shows a job whose retries are spent, and retryJob puts it back to run', async () => {
+    const boss = await jobs.boss();
+    const id = (await boss.send(
+      MAIL_QUEUE,
+      { kind: 'password-reset', to: 'pat@example.org', subject: 'Reset', text: 'code s3cret', token: 's3cret' },
+      { retryLimit: 0 },
+    ))!;
+    let failed: { id: string; data: Record<string, unknown>; error: { message?: string }; failedAt: string }[] = [];
+    for (let i = 0; i < 100 && failed.length === 0; i++) {
+      failed = (await gql(admin, FAILED, { q: MAIL_QUEUE })).data.failedJobs;
+      if (failed.length === 0) await sleep(200);
+    }
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ id, data: { to: 'pat@example.org', token: '[redacted]', text: '[redacted]' } });
+    expect(failed[0]!.error.message).toBe('SMTP server refused the connection');
+    expect(failed[0]!.failedAt).toMatch(/^\d{4}-/);
+
+    const queues = (await gql(admin, QUEUES)).data.jobQueues as { name: string; failed: number; queued: number; deadLetter: string | null }[];
+    expect(queues.find((q) => q.name === MAIL_QUEUE)).toMatchObject({ failed: 1, deadLetter: 'mail-dead' });
+    expect(queues.find((q) => q.name === 'mail-dead')).toMatchObject({ queued: 1 });
+    expect(queues.map((q) => q.name)).toEqual(
+      expect.arrayContaining(['ticket-delivery', 'session-reminder', 'forecast-refresh', 'model-retraining', 'projection-rebuild']),
+    );
+
+    smtpDown = false;
+    const retried = await gql(admin, `mutation ($q: String!, $id: ID!) { retryJob(queue: $q, id: $id) { id state } }`, { q: MAIL_QUEUE, id });
+    expect(retried.data.retryJob).toEqual({ id, state: 'retry' });
+    for (let i = 0; i < 100 && delivered.length === 0; i++) await sleep(200);
+    expect(delivered).toEqual(['pat@example.org']);
+    expect((await boss.getJobById(MAIL_QUEUE, id))?.state).toBe('completed');
+    expect((await gql(admin, FAILED, { q: MAIL_QUEUE })).data.failedJobs).toEqual([]);
+  });
+
+  it('is for admins only', async () => {
+    expect((await gql(organizer, QUEUES)).code).toBe('FORBIDDEN');
+    expect((await gql(organizer, FAILED, { q: MAIL_QUEUE })).code).toBe('FORBIDDEN');
+    expect((await gql(undefined, QUEUES)).code).toBe('UNAUTHENTICATED');
+    const retry = await gql(organizer, `mutation { retryJob(queue: "mail", id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    expect(retry.code).toBe('FORBIDDEN');
+    expect((await gql(admin, FAILED, { q: 'nope' })).code).toBe('VALIDATION');
+  });
+});
