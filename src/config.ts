@@ -7,8 +7,10 @@ export interface Config {
   dataDir: string;
   /** EventStoreDB as the event store; without it events are kept in PostgreSQL. */
   eventStoreUrl: string | undefined;
-  /** Kafka bootstrap brokers for the forwarder and consumers (not used by any process yet). */
+  /** Kafka bootstrap brokers: the forwarder publishes there, reactors consume in groups. */
   kafkaBrokers: string[] | undefined;
+  /** Prepended to each topic's category (`rollcall.event`, …), e.g. one per environment. */
+  kafkaTopicPrefix: string;
   pgPoolSize: number;
   /** SMTP server for mail (smtp:// or smtps://user:pass@host:port); without it mail goes to `<dataDir>/outbox`. */
   smtpUrl: string | undefined;
@@ -53,6 +55,12 @@ const brokers = (raw: string | undefined): string[] | undefined => {
   return list;
 };
 
+const topicPrefix = (raw: string | undefined): string => {
+  if (raw === undefined || raw === '') return 'rollcall.';
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new ConfigError(`KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-', got "${raw}"`);
+  return raw;
+};
+
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
@@ -64,6 +72,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     dataDir: env.DATA_DIR || '.rollcall',
     eventStoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
     kafkaBrokers: brokers(env.KAFKA_BROKERS),
+    kafkaTopicPrefix: topicPrefix(env.KAFKA_TOPIC_PREFIX),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 500),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     logLevel: logLevel as Config['logLevel'],

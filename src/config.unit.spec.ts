@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       dataDir: '.rollcall',
       eventStoreUrl: undefined,
       kafkaBrokers: undefined,
+      kafkaTopicPrefix: 'rollcall.',
       pgPoolSize: 10,
       logLevel: 'info',
     });
@@ -38,6 +39,7 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
     [{ EVENTSTORE_URL: 'http://es:2113' }, /EVENTSTORE_URL must start with esdb:/],
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS must be host:port/],
+    [{ KAFKA_TOPIC_PREFIX: 'a b' }, /KAFKA_TOPIC_PREFIX may hold only/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

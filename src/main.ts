@@ -56,7 +56,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
   }
   const forwarder =
     config.kafkaBrokers && (role === 'forwarder' || role === 'all')
-      ? new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: process.env.KAFKA_TOPIC_PREFIX || undefined, log: consoleLog })
+      ? new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, log: consoleLog })
       : undefined;
   await forwarder?.start();
   if (forwarder) say(`Forwarding events to Kafka at ${config.kafkaBrokers!.join(',')}`);
