@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CompressionTypes, Kafka, type Message, type Producer, Partitioners, logLevel } from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import type pg from 'pg';
+import { type SessionLock, releaseSessionLock, trySessionLock } from '../postgres/session-lock.js';
 import { toIntegrationEvent } from './contract.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
@@ -272,40 +273,15 @@ export class Forwarder {
     return undefined;
   }
 
-  private async tryLock(): Promise<Lock | undefined> {
-    const client = await this.pool.connect();
-    try {
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [
-        LOCK_CLASS,
-        this.name,
-      ]);
-      if (!rows[0]?.locked) {
-        client.release();
-        return undefined;
-      }
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    const lost = new AbortController();
-    // A checked-out client without an 'error' listener would crash the process when its connection drops.
-    const onError = (error: Error): void => {
-      this.log.warn({ forwarder: this.name, err: error }, `${this.name}: lost its lock connection`);
-      lost.abort();
-    };
-    client.on('error', onError);
-    return { client, lost: lost.signal, onError };
+  private tryLock(): Promise<Lock | undefined> {
+    return trySessionLock(this.pool, LOCK_CLASS, this.name, (error) =>
+      this.log.warn({ forwarder: this.name, err: error }, `${this.name}: lost its lock connection`),
+    );
   }
 
-  private async release({ client, onError }: Lock): Promise<void> {
-    try {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.name]);
-      client.release();
-    } catch (error) {
-      // A broken connection has lost its session lock already; the pool must not reuse it.
-      client.release(error as Error);
-    }
-    client.off('error', onError);
+
+  private release(lock: Lock): Promise<void> {
+    return releaseSessionLock(lock, LOCK_CLASS, this.name);
   }
 
   /** With the lock held: publish from the checkpoint until stopped, the lock is lost, or PostgreSQL fails. */
@@ -469,9 +445,4 @@ export class Forwarder {
 }
 
 /** The advisory lock's connection, held for as long as this forwarder is the active one. */
-interface Lock {
-  client: pg.PoolClient;
-  /** Aborted when the connection breaks, which ends the session lock. */
-  lost: AbortSignal;
-  onError: (error: Error) => void;
-}
+type Lock = SessionLock;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { type SessionLock, releaseSessionLock, trySessionLock } from '../postgres/session-lock.js';
 import type { AllSubscription, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
 import { batches } from './batches.js';
@@ -124,12 +125,7 @@ class ApplyError extends Error {
 }
 
 /** The advisory lock's connection, held for as long as the runner owns the projection. */
-interface Lock {
-  client: pg.PoolClient;
-  /** Aborted when the connection breaks, which ends the session lock. */
-  lost: AbortSignal;
-  onError: (error: Error) => void;
-}
+type Lock = SessionLock;
 
 /** What the runner holds while it owns the projection. */
 interface Tenure {
@@ -322,30 +318,12 @@ export class ProjectionRunner {
     if (this.state !== 'failed') this.setState('stopped');
   }
 
-  private async tryLock(): Promise<Lock | undefined> {
-    const client = await this.pool.connect();
-    try {
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-        [LOCK_CLASS, this.name],
-      );
-      if (!rows[0]?.locked) {
-        client.release();
-        return undefined;
-      }
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    const lost = new AbortController();
-    // A checked-out client without an 'error' listener would crash the process when its connection drops.
-    const onError = (error: Error): void => {
-      this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: lost its lock connection`);
-      lost.abort();
-    };
-    client.on('error', onError);
-    return { client, lost: lost.signal, onError };
+  private tryLock(): Promise<Lock | undefined> {
+    return trySessionLock(this.pool, LOCK_CLASS, this.name, (error) =>
+      this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: lost its lock connection`),
+    );
   }
+
 
   private async waitForLock(stop: AbortSignal): Promise<Lock | undefined> {
     while (!stop.aborted) {
@@ -371,15 +349,8 @@ export class ProjectionRunner {
     return rows.length > 0;
   }
 
-  private async release({ client, onError }: Lock): Promise<void> {
-    try {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS, this.name]);
-      client.release();
-    } catch (error) {
-      // A broken connection has lost its session lock already; the pool must not reuse it.
-      client.release(error as Error);
-    }
-    client.off('error', onError);
+  private release(lock: Lock): Promise<void> {
+    return releaseSessionLock(lock, LOCK_CLASS, this.name);
   }
 
   /** With the lock held: set up the read model, read the checkpoint, subscribe after it. */
