@@ -5,17 +5,13 @@
  * Last line of output: one JSON object with every figure.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { STREAM_DOES_NOT_EXIST, type ExpectedStreamVersion } from '@event-driven-io/emmett';
 import { endAllPools } from '@event-driven-io/dumbo';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import type { EventData, ExpectedRevision } from '../src/eventstore/event-store.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
-import { createDatabase } from '../src/postgres/database.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { migrate } from '../src/postgres/migrate.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createPool } from '../src/postgres/pool.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -111,19 +107,8 @@ const measure = async (factory: WriterFactory, label: string, writers: number, b
 };
 
 const main = async () => {
-  let stopServer = async () => undefined as void;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-bench-'));
-    await chmod(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-    serverUrl = server.url;
-    stopServer = async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
-  const url = await createDatabase(serverUrl, `bench_append_${randomBytes(4).toString('hex')}`);
+  const database = await openBenchDatabase('append');
+  const { url } = database;
   const pool = createPool(url, POOL_SIZE, (error) => console.error(`idle connection lost: ${error.message}`));
   await migrate(pool);
   await pool.query(RAW_TABLE);
@@ -176,7 +161,7 @@ const main = async () => {
   // Emmett's schema migration opens a pool of its own, which close() leaves open.
   await endAllPools();
   await pool.end();
-  await stopServer();
+  await database.close();
 
   const ratios = (key: string) => Object.values(cases).map((c) => c[key]!);
   console.log(

@@ -5,16 +5,12 @@
  * load generator does not eat the server's event loop. Last line of output: one JSON
  * object with every figure.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { spawnRollcall } from '../test/spawn-rollcall.js';
 import { TokenService } from '../src/commands/accounts/token-service.js';
 import type { Actor } from '../src/domain/actor.js';
-import { createDatabase } from '../src/postgres/database.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { migrate } from '../src/postgres/migrate.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createPool } from '../src/postgres/pool.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -30,16 +26,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 const main = async () => {
-  let stopServer = async () => undefined as void;
-  let serverUrl = process.env.DATABASE_URL;
-  const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-bench-commands-'));
-  await chmod(dir, 0o755);
-  if (!serverUrl) {
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-    serverUrl = server.url;
-    stopServer = () => server.stop();
-  }
-  const url = await createDatabase(serverUrl, `bench_commands_${randomBytes(4).toString('hex')}`);
+  const database = await openBenchDatabase('commands');
+  const { url } = database;
   const pool = createPool(url, POOL_SIZE, (error) => console.error(`idle connection lost: ${error.message}`));
   await migrate(pool);
   const server = await spawnRollcall('api', {
@@ -47,7 +35,7 @@ const main = async () => {
     DATABASE_URL: url,
     EVENTSTORE_URL: '',
     PORT: '0',
-    DATA_DIR: dir,
+    DATA_DIR: database.dir,
     PG_POOL_SIZE: String(SERVER_POOL_SIZE),
     LOG_LEVEL: 'warn',
   });
@@ -163,8 +151,7 @@ const main = async () => {
   const exitCode = await server.stop();
   if (exitCode !== 0) console.error(`the server exited with ${exitCode}:\n${server.output()}`);
   await pool.end();
-  await stopServer();
-  await rm(dir, { recursive: true, force: true });
+  await database.close();
   console.log(JSON.stringify({ benchmark: 'commands', seconds_per_case: SECONDS, ...figures }));
 };
 

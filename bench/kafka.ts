@@ -9,9 +9,6 @@
  * Last line of output: one JSON object with every figure.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadConfig } from '../src/config.js';
@@ -20,9 +17,8 @@ import { positionAt } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import type { IntegrationEvent } from '../src/integration/contract.js';
 import { Forwarder } from '../src/integration/forwarder.js';
-import { createDatabase } from '../src/postgres/database.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { migrate } from '../src/postgres/migrate.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createPool } from '../src/postgres/pool.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -55,16 +51,8 @@ const main = async () => {
     console.error('bench:kafka needs a broker: set KAFKA_BROKERS (e.g. `npm run kafka:start` and KAFKA_BROKERS=127.0.0.1:9092)');
     process.exit(1);
   }
-  const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-bench-kafka-'));
-  await chmod(dir, 0o755);
-  let stopServer = async () => undefined as void;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-    serverUrl = server.url;
-    stopServer = () => server.stop();
-  }
-  const url = await createDatabase(serverUrl, `bench_kafka_${randomBytes(4).toString('hex')}`);
+  const database = await openBenchDatabase('kafka');
+  const { url } = database;
   const pool = createPool(url, 24, (error) => console.error(`idle connection lost: ${error.message}`));
   await migrate(pool);
   const store = new PostgresEventStore({ pool, connectionString: url });
@@ -138,8 +126,7 @@ const main = async () => {
   await forwarder.stop();
   await store.close();
   await pool.end();
-  await stopServer();
-  await rm(dir, { recursive: true, force: true });
+  await database.close();
 
   latencies.sort((a, b) => a - b);
   const median = percentile(latencies, 50);

@@ -4,9 +4,7 @@
  * GraphQL query at a steady BENCH_RATE events per second (default 500). Last line of
  * output: one JSON object with every figure.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from '../src/app.js';
@@ -15,9 +13,8 @@ import type { EventDetails, EventEvent } from '../src/domain/event/event.js';
 import type { EventData } from '../src/eventstore/event-store.js';
 import { formatPosition } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
-import { createDatabase } from '../src/postgres/database.js';
-import { startEmbeddedPostgres } from '../src/postgres/embedded.js';
 import { migrate } from '../src/postgres/migrate.js';
+import { openBenchDatabase } from './bench-database.js';
 import { createPool } from '../src/postgres/pool.js';
 import { startProjector } from '../src/projections/projector.js';
 import { projections } from '../src/projections/projections.js';
@@ -102,16 +99,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 const main = async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'rollcall-bench-projections-'));
-  await chmod(dir, 0o755);
-  let stopServer = async () => undefined as void;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
-    serverUrl = server.url;
-    stopServer = () => server.stop();
-  }
-  const url = await createDatabase(serverUrl, `bench_projections_${randomBytes(4).toString('hex')}`);
+  const database = await openBenchDatabase('projections');
+  const { url } = database;
   const pool = createPool(url, 24, (error) => console.error(`idle connection lost: ${error.message}`));
   await migrate(pool);
   const store = new PostgresEventStore({ pool, connectionString: url });
@@ -147,7 +136,7 @@ const main = async () => {
 
   // Lag: append at a steady rate, ask GraphQL for each append's position.
   const projector = await startProjector({ store, pool, onFailure: (f) => console.error('projection failed', f) });
-  const app = await buildApp({ store, pool, outboxDir: path.join(dir, 'outbox') }, { logger: false });
+  const app = await buildApp({ store, pool, outboxDir: path.join(database.dir, 'outbox') }, { logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   // Several events, so that appends at the target rate do not queue behind each other's fsync.
   const lanes = await Promise.all(
@@ -207,8 +196,7 @@ const main = async () => {
   await projector.stop();
   await store.close();
   await pool.end();
-  await stopServer();
-  await rm(dir, { recursive: true, force: true });
+  await database.close();
 
   const figures = {
     benchmark: 'projections',
