@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlClient } from '../../test/graphql.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { buildApp } from '../app.js';
 import type { Actor } from '../domain/actor.js';
@@ -45,17 +46,7 @@ afterAll(async () => {
 const admin: Actor = { accountId: 'admin-j', roles: ['admin'] };
 const organizer: Actor = { accountId: 'org-j', roles: ['organizer'] };
 
-const gql = async (actor: Actor | undefined, query: string, variables: Record<string, unknown> = {}) => {
-  const authorization = actor ? { authorization: `Bearer ${(await app.tokens.issueAccessToken(actor)).token}` } : {};
-  const response = await app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { 'content-type': 'application/json', ...authorization },
-    payload: JSON.stringify({ query, variables }),
-  });
-  const body = response.json();
-  return { data: body.data, code: body.errors?.[0]?.extensions?.code as string | undefined, errors: body.errors };
-};
+const gql = graphqlClient(() => app);
 
 const FAILED = `query ($q: String!) { failedJobs(queue: $q, first: 10) { id queue state data error failedAt retryCount } }`;
 const QUEUES = `{ jobQueues { name queued active failed deadLetter } }`;

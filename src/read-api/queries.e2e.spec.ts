@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlClient } from '../../test/graphql.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { buildApp } from '../app.js';
 import type { Actor } from '../domain/actor.js';
@@ -39,17 +40,7 @@ const staff: Actor = { accountId: 'staff-q', roles: ['staff'] };
 const admin: Actor = { accountId: 'admin-q', roles: ['admin'] };
 const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
 
-const gql = async (actor: Actor | undefined, query: string, variables: Record<string, unknown> = {}) => {
-  const authorization = actor ? { authorization: `Bearer ${(await app.tokens.issueAccessToken(actor)).token}` } : {};
-  const response = await app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { 'content-type': 'application/json', ...authorization },
-    payload: JSON.stringify({ query, variables }),
-  });
-  const body = response.json();
-  return { data: body.data, code: body.errors?.[0]?.extensions?.code as string | undefined, errors: body.errors };
-};
+const gql = graphqlClient(() => app);
 
 /** A published event with one open session, staff assigned; returns ids and the last position. */
 const openEvent = async (title: string, capacity = 2) => {
