@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
+import { refreshForecasts } from '../ml/forecast/refresh-forecasts.js';
+import { retrainForecastModel } from '../ml/forecast/retrain-model.js';
 import type { Jobs } from '../projections/rebuild-jobs.js';
 import { MailJobs, type Mailer, deliverMail, openMailer } from './mailer.js';
 import {
@@ -25,16 +27,10 @@ export interface JobWorkerDependencies {
   log?: (line: string) => void;
 }
 
-/** The ML issue's jobs are scheduled already, so their cadence is visible; they do nothing yet. */
-const notImplemented = (queue: string, log: (line: string) => void) => async (): Promise<{ implemented: false }> => {
-  log(`${queue}: not implemented yet (ML issue)`);
-  return { implemented: false };
-};
-
 /**
  * Works every queue in this process (the projector's) and keeps the schedules: mail,
- * ticket delivery, the session reminder sweep, and the ML placeholders. One job at a time
- * per queue, so a failure fails only its own job.
+ * ticket delivery, the session reminder sweep, and the attendance forecasts' refresh and
+ * retraining. One job at a time per queue, so a failure fails only its own job.
  */
 export const startJobWorkers = async (deps: JobWorkerDependencies): Promise<void> => {
   const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -43,8 +39,9 @@ export const startJobWorkers = async (deps: JobWorkerDependencies): Promise<void
   await boss.work(MAIL_QUEUE, one, deliverMail(deps.mailer));
   await boss.work<TicketDeliveryData>(TICKET_DELIVERY_QUEUE, one, ([job]) => deliverTicket(deps, job!.data));
   await boss.work(SESSION_REMINDER_QUEUE, one, () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs) }));
-  await boss.work(FORECAST_REFRESH_QUEUE, one, notImplemented(FORECAST_REFRESH_QUEUE, log));
-  await boss.work(MODEL_RETRAINING_QUEUE, one, notImplemented(MODEL_RETRAINING_QUEUE, log));
+  const forecasts = { pool: deps.pool, log };
+  await boss.work(FORECAST_REFRESH_QUEUE, one, ([job]) => refreshForecasts(forecasts, job!.data));
+  await boss.work(MODEL_RETRAINING_QUEUE, one, () => retrainForecastModel(forecasts));
   await schedule(boss);
 };
 

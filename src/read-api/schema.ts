@@ -2,6 +2,7 @@ import { GraphQLScalarType } from 'graphql';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { accountsModule } from './accounts-module.js';
 import { eventsModule } from './events-module.js';
+import { forecastModule } from './forecast-module.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { healthModule } from './health-module.js';
 import { jobsModule } from './jobs-module.js';
@@ -10,7 +11,7 @@ import { queriesModule } from './queries-module.js';
 import { subscriptionsModule } from './subscriptions-module.js';
 
 /** Every module of the API; each extends the root types. */
-export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule, subscriptionsModule, operationsModule, jobsModule];
+export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule, subscriptionsModule, operationsModule, jobsModule, forecastModule];
 
 // GraphQL refuses a root type without fields, so Mutation and Subscription exist once a module extends them.
 const extended = (root: string) => modules.some((m) => new RegExp(`extend type ${root}\\b`).test(m.typeDefs));

@@ -1,0 +1,27 @@
+/** z for a two-sided 90% interval of a normal distribution. */
+const Z_90 = 1.6449;
+
+export interface ExpectedAttendance {
+  /** The sum of the show-up probabilities. */
+  expected: number;
+  /** A 90% interval of the head count, whole people, within 0 and the number confirmed. */
+  low: number;
+  high: number;
+}
+
+/**
+ * The head count at a session as a sum of independent Bernoulli draws, one per confirmed
+ * registration, with its interval from the normal approximation: rough for a handful of
+ * people, good for a hall. Friends who come together are not independent, so read the
+ * interval as a lower bound on the uncertainty.
+ */
+export const expectedAttendance = (probabilities: readonly number[]): ExpectedAttendance => {
+  const expected = probabilities.reduce((sum, p) => sum + p, 0);
+  const spread = Z_90 * Math.sqrt(probabilities.reduce((sum, p) => sum + p * (1 - p), 0));
+  // The nudges keep float noise (3.0000000001) from widening the interval by a person.
+  return {
+    expected,
+    low: Math.max(0, Math.floor(expected - spread + 1e-9)),
+    high: Math.min(probabilities.length, Math.max(0, Math.ceil(expected + spread - 1e-9))),
+  };
+};

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlClient } from '../../test/graphql.js';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { buildApp } from '../app.js';
+import type { Actor } from '../domain/actor.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { startJobWorkersOn } from '../jobs/job-runner.js';
+import { FORECAST_REFRESH_QUEUE } from '../jobs/queues.js';
+import { AttendanceHistory } from '../ml/forecast/attendance-history.fixture.js';
+import { PRIOR_SHOW_UP_RATE } from '../ml/forecast/forecaster.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+let app: FastifyInstance;
+let outboxDir: string;
+
+const DAY = 86_400_000;
+const organizer: Actor = { accountId: 'org-f', roles: ['organizer'] };
+const otherOrganizer: Actor = { accountId: 'org-g', roles: ['organizer'] };
+const admin: Actor = { accountId: 'admin-f', roles: ['admin'] };
+const attendee: Actor = { accountId: 'ann', roles: ['attendee'] };
+
+const history = new AttendanceHistory();
+const event = history.event(organizer.accountId, [new Date(Date.now() + 14 * DAY), new Date(Date.now() + 7 * DAY)], new Date(Date.now() - DAY));
+const registrations = ['ann', 'bob', 'cat'].map((name) => history.register(event.eventId, name, new Date(Date.now() - DAY)));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-forecast-'));
+  app = await buildApp({ store, pool: db.pool, outboxDir });
+  await startJobWorkersOn(app.jobs, db.pool, { smtpUrl: undefined, outboxDir });
+  await history.project(db.pool);
+});
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+  await db?.close();
+  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
+});
+
+const gql = graphqlClient(() => app);
+
+const FORECAST = `query ($e: ID!) { attendanceForecast(eventId: $e) {
+  eventId modelVersion computedAt
+  sessions { sessionId startsAt confirmed expectedAttendance low high registrations { registrationId attendeeId probability } } } }`;
+
+/** Sends a job as a reactor would and waits for the worker to finish it. */
+const refreshThroughTheQueue = async (data: object) => {
+  const boss = await app.jobs.boss();
+  const id = (await boss.send(FORECAST_REFRESH_QUEUE, data))!;
+  for (let waited = 0; waited < 30_000; waited += 200) {
+    const job = await boss.getJobById(FORECAST_REFRESH_QUEUE, id);
+    if (job?.state === 'completed') return;
+    if (job?.state === 'failed') throw new Error(`forecast-refresh failed: ${JSON.stringify(job.output)}`);
+    await sleep(200);
+  }
+  throw new Error('forecast-refresh did not finish');
+};
+
+describe('attendanceForecast', () => {
+  it('is empty until a refresh has run', async () => {
+    const result = await gql(organizer, FORECAST, { e: event.eventId });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.attendanceForecast).toEqual({ eventId: event.eventId, modelVersion: null, computedAt: null, sessions: [] });
+  });
+
+  it('shows the organizer each upcoming session’s expected head count and who is likely to come', async () => {
+    await refreshThroughTheQueue({ eventId: event.eventId });
+    const result = await gql(organizer, FORECAST, { e: event.eventId });
+    expect(result.errors).toBeUndefined();
+    const forecast = result.data.attendanceForecast;
+    expect(forecast.modelVersion).toBeNull();
+    expect(Date.parse(forecast.computedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // Sessions in start order, though scheduled the other way round.
+    expect(forecast.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual([event.sessionIds[1], event.sessionIds[0]]);
+    for (const session of forecast.sessions) {
+      expect(session.confirmed).toBe(3);
+      expect(new Set(session.registrations.map((r: { registrationId: string }) => r.registrationId))).toEqual(new Set(registrations));
+      expect(session.registrations.every((r: { probability: number }) => r.probability === PRIOR_SHOW_UP_RATE)).toBe(true);
+      expect(session.expectedAttendance).toBeCloseTo(3 * PRIOR_SHOW_UP_RATE, 12);
+      // 1.8 ± 1.645 × √0.72 is -0.2 to 3.2, clamped to the three confirmed.
+      expect([session.low, session.high]).toEqual([0, 3]);
+    }
+  });
+
+  it('shows admins too', async () => {
+    const result = await gql(admin, FORECAST, { e: event.eventId });
+    expect(result.data.attendanceForecast.sessions).toHaveLength(2);
+  });
+
+  it('is FORBIDDEN to other organizers and to attendees, and needs a login', async () => {
+    expect((await gql(otherOrganizer, FORECAST, { e: event.eventId })).code).toBe('FORBIDDEN');
+    expect((await gql(attendee, FORECAST, { e: event.eventId })).code).toBe('FORBIDDEN');
+    expect((await gql(undefined, FORECAST, { e: event.eventId })).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('is NOT_FOUND for an event that does not exist', async () => {
+    expect((await gql(admin, FORECAST, { e: randomUUID() })).code).toBe('NOT_FOUND');
+    expect((await gql(admin, FORECAST, { e: 'not-an-event' })).code).toBe('NOT_FOUND');
+  });
+});
