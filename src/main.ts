@@ -1,8 +1,10 @@
 /**
  * One binary, several roles: `tsx src/main.ts <role>`. Roles so far: `api` (HTTP and
- * GraphQL), `projector` (keeps the read models; extra ones wait as hot standbys), `all`
- * (both in one process, on the embedded default for `npm start`), and `forwarder` (publishes
- * the log to Kafka; needs KAFKA_BROKERS, which makes `all` forward too; standbys wait).
+ * GraphQL), `projector` (keeps the read models and works the jobs; extra ones wait as hot
+ * standbys), `forwarder` (publishes the log to Kafka; needs KAFKA_BROKERS, which makes `all`
+ * forward too; standbys wait), `ml-worker` (runs the reactors: a Kafka consumer group each
+ * with KAFKA_BROKERS, else the store's subscription from their own checkpoints), and `all`
+ * (everything in one process, on the embedded default for `npm start`).
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
@@ -10,13 +12,15 @@ import { ConfigError, type Config, loadConfig } from './config.js';
 import { openEventStore } from './eventstore/open-event-store.js';
 import { startJobWorkersOn } from './jobs/job-runner.js';
 import { Forwarder, consoleLog } from './integration/forwarder.js';
+import { startMlWorker } from './ml/ml-worker.js';
+import { createReactors } from './ml/reactors.js';
 import { startProjector } from './projections/projector.js';
 import { Jobs } from './projections/rebuild-jobs.js';
 import { migrate } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
 
-const ROLES = ['all', 'api', 'projector', 'forwarder'] as const;
+const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker'] as const;
 type Role = (typeof ROLES)[number];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,58 +28,66 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const run = async (role: Role, config: Config): Promise<void> => {
   if (role === 'forwarder' && !config.kafkaBrokers) throw new ConfigError('the forwarder role needs KAFKA_BROKERS');
   const database = await openDatabase(config, say);
+  // What has started, stopped in reverse order: a signal during start-up stops what runs so far.
+  const started: Array<() => Promise<unknown>> = [() => database.stop()];
+  // Installed once the embedded server (whose package adds signal handlers of its own) runs.
+  handleSignals(started);
   const pool = createPool(database.url, config.pgPoolSize, (error) =>
     process.stderr.write(`PostgreSQL connection dropped: ${error.message}\n`),
   );
+  started.push(() => pool.end());
   const applied = await migrate(pool);
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
   const store = openEventStore(config, pool, database.url);
+  started.push(() => store.close());
 
   // Started before the projector: it queues ticket deliveries in pg-boss's tables.
   const jobs = new Jobs(database.url);
+  started.push(() => jobs.stop());
   await jobs.boss();
-  const projector =
-    role === 'api' || role === 'forwarder'
-      ? undefined
-      : await startProjector({
-          store,
-          pool,
-          // A failed projection stops and says why; the others and the API carry on.
-          onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
-        });
-  // Projectors also run the rebuilds admins queue, mail, tickets and schedules; the API only queues them.
-  if (projector) await jobs.work({ store, pool });
-  if (projector) await startJobWorkersOn(jobs, pool, { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') });
-  const app =
-    role === 'projector' || role === 'forwarder'
-      ? undefined
-      : await buildApp({ store, pool, jobs, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
-  if (app) {
+  if (role === 'projector' || role === 'all') {
+    const projector = await startProjector({
+      store,
+      pool,
+      // A failed projection stops and says why; the others and the API carry on.
+      onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
+    });
+    started.push(() => projector.stop());
+    // Projectors also run the rebuilds admins queue, mail, tickets and schedules; the API only queues them.
+    await jobs.work({ store, pool });
+    await startJobWorkersOn(jobs, pool, { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') });
+    say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
+  }
+  if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {
+    const forwarder = new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, log: consoleLog });
+    started.push(() => forwarder.stop());
+    await forwarder.start();
+    say(`Forwarding events to Kafka at ${config.kafkaBrokers.join(',')}`);
+  }
+  if (role === 'ml-worker' || role === 'all') {
+    const kafka = config.kafkaBrokers ? { kafka: { brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } } : {};
+    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs }), ...kafka });
+    started.push(() => mlWorker.stop());
+    say(`Running reactors on ${mlWorker.mode === 'kafka' ? 'Kafka' : 'the event store'}: ${mlWorker.reactors.join(', ')}`);
+  }
+  say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
+  // Last, so that "listening" means every part of this role is running.
+  if (role === 'api' || role === 'all') {
+    const app = await buildApp({ store, pool, jobs, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
+    started.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
     say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
-  }
-  const forwarder =
-    config.kafkaBrokers && (role === 'forwarder' || role === 'all')
-      ? new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, log: consoleLog })
-      : undefined;
-  await forwarder?.start();
-  if (forwarder) say(`Forwarding events to Kafka at ${config.kafkaBrokers!.join(',')}`);
-  if (projector) say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
-  say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
+  } else say(`Rollcall (${role}) running`);
+};
 
+const handleSignals = (started: Array<() => Promise<unknown>>): void => {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: shutting down`);
     try {
-      await app?.close();
-      await jobs.stop();
-      await projector?.stop();
-      await forwarder?.stop();
-      await store.close();
-      await pool.end();
-      await database.stop();
+      for (const close of started.reverse()) await close();
       process.exit(0);
     } catch (error) {
       process.stderr.write(`Shutdown failed: ${(error as Error).stack ?? String(error)}\n`);

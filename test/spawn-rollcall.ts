@@ -41,3 +41,16 @@ export const spawnRollcall = (
     child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready:\n${output}`)));
   });
 };
+
+/** `npm run rollcall -- <args>` as an operator runs it: the admin CLI as its own process, to its exit. */
+export const runRollcallCli = (args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/rollcall.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+};

@@ -8,6 +8,7 @@ import { RebuildBusyError, buildShadowsTogether, readShadowBuilds, rebuildProjec
 import { liveSchema, readCheckpoint } from '../projections/runner.js';
 import { verifyProjection } from '../projections/verify.js';
 import { ProgressBar } from './progress.js';
+import { table } from './table.js';
 
 export const PROJECTIONS_USAGE = `Usage: rollcall admin projections <command>
   list [--json]              the projections, their schemas and tables
@@ -35,12 +36,6 @@ class UsageError extends Error {}
 
 const position = (p: Position | undefined): string | null => (p ? formatPosition(p) : null);
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-const table = (rows: string[][]): string[] => {
-  if (rows.length === 0) return [];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
-};
 
 /** Runs `admin projections <args>`; resolves to the process's exit code. */
 export const runProjectionsCommand = async (args: string[], deps: ProjectionsCommandDeps): Promise<number> => {

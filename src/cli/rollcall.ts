@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --import tsx/esm
 /**
- * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>`
- * and `npm run rollcall -- admin replay <stream> [--at <revision|time>] [--json]`.
+ * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>`,
+ * `npm run rollcall -- admin replay <stream> [--at <revision|time>] [--json]`
+ * and `npm run rollcall -- admin dead-letters list [--consumer <name>] [--json] | replay <consumer> [--event <id>]`.
  * Connects like `src/main.ts` does: DATABASE_URL or the embedded PostgreSQL under DATA_DIR,
  * events in EventStoreDB when EVENTSTORE_URL is set. Results go to stdout, progress and
  * errors to stderr.
@@ -10,13 +11,17 @@ import type pg from 'pg';
 import { ConfigError, loadConfig } from '../config.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { openEventStore } from '../eventstore/open-event-store.js';
+import { createReactors } from '../ml/reactors.js';
 import { migrate } from '../postgres/migrate.js';
 import { openDatabase } from '../postgres/open-database.js';
 import { createPool } from '../postgres/pool.js';
+import { Jobs } from '../projections/rebuild-jobs.js';
+import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './dead-letters-command.js';
 import { type Connection, PROJECTIONS_USAGE, runProjectionsCommand } from './projections-command.js';
 import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 
-const USAGE = `Usage: rollcall admin <area> ...\n\n${PROJECTIONS_USAGE}\n  ${REPLAY_USAGE}`;
+const USAGE = `Usage: rollcall admin <area> ...\n\n${PROJECTIONS_USAGE}\n  ${REPLAY_USAGE}\n\n${DEAD_LETTERS_USAGE}`;
+const AREAS = ['projections', 'replay', 'dead-letters'];
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -26,7 +31,7 @@ const main = async (): Promise<number> => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (group !== 'admin' || (area !== 'projections' && area !== 'replay')) {
+  if (group !== 'admin' || !AREAS.includes(area ?? '')) {
     say(USAGE);
     return 2;
   }
@@ -42,7 +47,9 @@ const main = async (): Promise<number> => {
   }
 
   const interrupt = new AbortController();
-  let opened: { connection: Connection; close(): Promise<void> } | undefined;
+  let opened: { connection: Connection; url: string; close(): Promise<void> } | undefined;
+  // Replaying a dead letter runs its reactor here, and reactors queue jobs.
+  let jobs: Jobs | undefined;
   const connect = async (): Promise<Connection> => {
     if (opened) return opened.connection;
     const database = await openDatabase(config, say);
@@ -73,12 +80,22 @@ const main = async (): Promise<number> => {
       await close();
       throw error;
     }
-    opened = { connection: { store, pool }, close };
+    opened = { connection: { store, pool }, url: database.url, close };
     return opened.connection;
   };
 
   try {
     if (area === 'replay') return await replayCommand(args, (await connect()).store, (line) => process.stdout.write(`${line}\n`));
+    if (area === 'dead-letters')
+      return await runDeadLettersCommand(args, {
+        connect: async () => {
+          const { pool } = await connect();
+          jobs ??= new Jobs(opened!.url);
+          return { pool, reactors: createReactors({ jobs }) };
+        },
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: say,
+      });
     return await runProjectionsCommand(args, {
       connect,
       out: (line) => process.stdout.write(`${line}\n`),
@@ -89,6 +106,7 @@ const main = async (): Promise<number> => {
     say(`Failed: ${(error as Error).message}`);
     return 1;
   } finally {
+    await jobs?.stop();
     await opened?.close();
   }
 };

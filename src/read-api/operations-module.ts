@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
-import { listDeadLetters } from '../integration/delivery.js';
+import { listDeadLetters, replayDeadLetters } from '../integration/delivery.js';
+import { createReactors, reactorNamed } from '../ml/reactors.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { requireAdmin } from './read-models.js';
 
@@ -33,11 +34,23 @@ export const operationsModule: GraphqlModule = {
       event: JSON!
     }
 
+    type DeadLetterReplay {
+      "Dead letters the reactor handled this time; they left the list."
+      replayed: Int!
+      "Dead letters it failed on again, after its retries; they stay, with the new error."
+      stillFailing: Int!
+    }
+
     extend type Query {
       "Admins only: how far behind each reactor is."
       consumers: [ConsumerLag!]!
-      "Admins only: events reactors kept failing on (replay them with the worker's CLI)."
+      "Admins only: events reactors kept failing on (replayDeadLetters hands them over again)."
       deadLetters(consumer: String, first: Int): [DeadLetter!]!
+    }
+
+    extend type Mutation {
+      "Admins only: hands a reactor's dead letters (or the one of eventId) to it again; VALIDATION for a consumer no reactor has."
+      replayDeadLetters(consumer: String!, eventId: ID): DeadLetterReplay!
     }
   `,
   resolvers: {
@@ -49,6 +62,14 @@ export const operationsModule: GraphqlModule = {
       deadLetters: (_root, args: { consumer?: string | null; first?: number | null }, ctx: MercuriusContext) => {
         requireAdmin(ctx.actor);
         return listDeadLetters(ctx.app.pool, args.consumer, Math.min(Math.max(args.first ?? 50, 1), 500));
+      },
+    },
+    Mutation: {
+      // The reactor runs here, in the API process, on the API's own database and job queues.
+      replayDeadLetters: (_root, args: { consumer: string; eventId?: string | null }, ctx: MercuriusContext) => {
+        requireAdmin(ctx.actor);
+        const reactor = reactorNamed(createReactors({ jobs: ctx.app.jobs }), args.consumer);
+        return replayDeadLetters(ctx.app.pool, reactor, args.eventId ?? undefined);
       },
     },
   },

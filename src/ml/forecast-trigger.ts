@@ -1,0 +1,65 @@
+import type { IntegrationEvent } from '../integration/contract.js';
+import type { PublishedType } from '../integration/domain-events.js';
+import { FORECAST_REFRESH_QUEUE } from '../jobs/queues.js';
+import type { Jobs } from '../projections/rebuild-jobs.js';
+import type { ForecastRefreshData } from './forecast/refresh-forecasts.js';
+import type { WorkerReactor } from './reactors.js';
+
+/**
+ * Changes within one window of this many seconds refresh an event's forecast once, when the
+ * window closes: a burst of registrations costs one refresh, and the refresh still comes
+ * after the last change it covers.
+ */
+export const REFRESH_WINDOW_SECONDS = 30;
+
+/**
+ * What changes who is expected at an event, on the event's own stream. Forecasts cover
+ * confirmed registrations only, so these are left out on purpose: RegistrationRejected (it
+ * only ever refuses a pending or waitlisted one), RegistrationWaitlisted, and TicketReissued
+ * (the same person keeps the same seat).
+ */
+const ON_EVENT_STREAM = [
+  'RegistrationConfirmed',
+  'RegistrationCancelled',
+  'CapacityChanged',
+  'SessionsScheduled',
+  'EventCancelled',
+] as const satisfies readonly PublishedType[];
+const EVENT_STREAM_PREFIX = 'event-';
+
+/** Who actually came: check-in streams are per session and ticket, so the event id is in the data. */
+const CHECK_INS = ['CheckedIn', 'CheckInUndone'] as const satisfies readonly PublishedType[];
+
+const isOneOf = <T extends string>(types: readonly T[], type: string): type is T => (types as readonly string[]).includes(type);
+
+/** The event whose forecast this integration event makes stale, if any. */
+export const staleForecastOf = (event: IntegrationEvent): string | undefined => {
+  if (isOneOf(ON_EVENT_STREAM, event.type) && event.streamId.startsWith(EVENT_STREAM_PREFIX))
+    return event.streamId.slice(EVENT_STREAM_PREFIX.length);
+  if (isOneOf(CHECK_INS, event.type) && typeof event.data.eventId === 'string') return event.data.eventId;
+  return undefined;
+};
+
+/**
+ * Queues a forecast refresh for an event whenever who is expected there changes. Idempotent:
+ * a redelivered event falls into a window whose job exists already (pg-boss's unique
+ * key, window and queue), or at worst queues one more refresh of the same forecast.
+ */
+export class ForecastTrigger implements WorkerReactor {
+  readonly name = 'forecast-trigger';
+  readonly categories = ['event', 'checkin'];
+
+  constructor(private readonly jobs: Jobs) {}
+
+  async handle(event: IntegrationEvent): Promise<void> {
+    const eventId = staleForecastOf(event);
+    if (!eventId) return;
+    // singletonSeconds keys the job to the window (PostgreSQL's clock, like startAfter's), so
+    // sends within it are dropped; startAfter holds the job until the window has closed.
+    await (await this.jobs.boss()).send(FORECAST_REFRESH_QUEUE, { eventId } satisfies ForecastRefreshData, {
+      singletonKey: eventId,
+      singletonSeconds: REFRESH_WINDOW_SECONDS,
+      startAfter: REFRESH_WINDOW_SECONDS,
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type pg from 'pg';
+import type { EventStore } from '../eventstore/event-store.js';
+import { DEAD_LETTER_TOPIC_SUFFIX, KafkaReactorConsumer } from '../integration/kafka-consumer.js';
+import { StoreConsumer } from '../integration/store-consumer.js';
+import type { WorkerReactor } from './reactors.js';
+
+// The forwarder's default: whichever of the two starts first creates a topic, and both must agree.
+const TOPIC_PARTITIONS = 6;
+
+export interface MlWorkerOptions {
+  store: EventStore;
+  pool: pg.Pool;
+  reactors: readonly WorkerReactor[];
+  /** Each reactor joins a consumer group on these brokers; without them it follows the store from its own checkpoint. */
+  kafka?: { brokers: string[]; topicPrefix: string };
+}
+
+export interface MlWorker {
+  mode: 'kafka' | 'store';
+  /** The names of the reactors it runs. */
+  reactors: string[];
+  stop(): Promise<void>;
+}
+
+interface Consumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Subscribing to a topic that does not exist fails where brokers do not create topics on
+ * their own, and the ml-worker may well start before the forwarder has published anything.
+ */
+const createMissingTopics = async (brokers: string[], topics: readonly string[]): Promise<void> => {
+  const admin = new Kafka({ clientId: 'rollcall-ml-worker', brokers, logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/** Starts every reactor: a Kafka consumer group member each when `kafka` is given, else a store consumer each. */
+export const startMlWorker = async (options: MlWorkerOptions): Promise<MlWorker> => {
+  const { kafka, store, pool } = options;
+  let consumers: Consumer[];
+  if (kafka) {
+    const topicsOf = (reactor: WorkerReactor) => reactor.categories.map((category) => `${kafka.topicPrefix}${category}`);
+    const deadLetterTopic = `${kafka.topicPrefix}${DEAD_LETTER_TOPIC_SUFFIX}`;
+    await createMissingTopics(kafka.brokers, [...new Set(options.reactors.flatMap(topicsOf)), deadLetterTopic]);
+    consumers = options.reactors.map(
+      (reactor) => new KafkaReactorConsumer({ brokers: kafka.brokers, topics: topicsOf(reactor), deadLetterTopic, pool, reactor }),
+    );
+  } else consumers = options.reactors.map((reactor) => new StoreConsumer({ store, pool, reactor }));
+
+  const started: Consumer[] = [];
+  const stop = async () => {
+    for (const consumer of started.splice(0).reverse()) await consumer.stop();
+  };
+  try {
+    for (const consumer of consumers) {
+      // Listed before it starts: one that fails half way still has connections to close.
+      started.push(consumer);
+      await consumer.start();
+    }
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return { mode: kafka ? 'kafka' : 'store', reactors: options.reactors.map((r) => r.name), stop };
+};

@@ -1,0 +1,25 @@
+import { DomainError } from '../domain/domain-error.js';
+import type { Reactor } from '../integration/delivery.js';
+import type { Jobs } from '../projections/rebuild-jobs.js';
+import { ForecastTrigger } from './forecast-trigger.js';
+
+/** A reactor the ml-worker runs, and the stream categories it reacts to: on Kafka, the topics its group reads. */
+export interface WorkerReactor extends Reactor {
+  readonly categories: readonly string[];
+}
+
+export interface ReactorDependencies {
+  jobs: Jobs;
+}
+
+/**
+ * Every reactor the ml-worker runs. The admin tools build the same list to find the reactor
+ * behind a dead letter's consumer name, so a replay runs the very handler that failed.
+ */
+export const createReactors = (deps: ReactorDependencies): WorkerReactor[] => [new ForecastTrigger(deps.jobs)];
+
+export const reactorNamed = (reactors: readonly WorkerReactor[], name: string): WorkerReactor => {
+  const reactor = reactors.find((r) => r.name === name);
+  if (!reactor) throw new DomainError('VALIDATION', `No reactor named "${name}"; reactors: ${reactors.map((r) => r.name).join(', ')}`);
+  return reactor;
+};
