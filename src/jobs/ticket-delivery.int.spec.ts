@@ -3,25 +3,33 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anEvent } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { Outbox } from '../commands/accounts/outbox.js';
 import { TokenService } from '../commands/accounts/token-service.js';
+import { CommandHandler } from '../commands/command-handler.js';
+import { EventCommands } from '../commands/event-commands.js';
+import { commandRequest } from '../commands/request.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
+import type { RecordedEvent } from '../eventstore/event-store.js';
+import { positionAt } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { accountsProjection } from '../projections/accounts-projection.js';
 import { attendanceProjection } from '../projections/attendance-projection.js';
 import type { Projection } from '../projections/projection.js';
+import { rebuildProjection } from '../projections/rebuild.js';
 import { Jobs } from '../projections/rebuild-jobs.js';
-import { ProjectionRunner } from '../projections/runner.js';
+import { ProjectionRunner, liveSchema } from '../projections/runner.js';
 import { startJobWorkers } from './job-runner.js';
 import { OutboxMailer } from './mailer.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
+import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketQrPng } from './ticket-delivery.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
 let jobs: Jobs;
+let codes: TicketCodes;
 let outboxDir: string;
 const runners: ProjectionRunner[] = [];
 
@@ -31,13 +39,8 @@ beforeAll(async () => {
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-tickets-'));
   jobs = new Jobs(db.url);
   const tokens = new TokenService(db.pool);
-  await startJobWorkers({
-    jobs,
-    pool: db.pool,
-    mailer: new OutboxMailer(new Outbox(outboxDir)),
-    codes: new TicketCodes(() => tokens.ticketKeys()),
-    log: () => undefined,
-  });
+  codes = new TicketCodes(() => tokens.ticketKeys());
+  await startJobWorkers({ jobs, pool: db.pool, mailer: new OutboxMailer(new Outbox(outboxDir)), codes, log: () => undefined });
 });
 afterAll(async () => {
   for (const runner of runners) await runner.stop();
@@ -48,40 +51,76 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
+const ORGANIZER = 'org';
+
+interface Confirmed {
+  eventId: string;
+  registrationId: string;
+  attendeeId: string;
+}
+
+/** An attendee's account and a published event with one session, where the attendee's registration is confirmed. */
+const confirmedRegistration = async (name: string, email: string): Promise<Confirmed> => {
+  const attendeeId = randomUUID();
+  const eventId = randomUUID();
+  const registrationId = randomUUID();
+  await store.append(
+    `account-${attendeeId}`,
+    [anEvent('AccountSignedUp', { accountId: attendeeId, email, name, passwordHash: 'x', roles: ['attendee'], signedUpAt: new Date().toISOString() })],
+    'no_stream',
+  );
+  const details = {
+    title: 'Ticketed',
+    description: '',
+    venue: 'Hall',
+    timeZone: 'UTC',
+    requiresApproval: false,
+    faceVerification: 'off',
+    registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+    registrationClosesAt: new Date(Date.now() + HOUR).toISOString(),
+  };
+  const startsAt = new Date(Date.now() + 2 * HOUR).toISOString();
+  await store.append(
+    `event-${eventId}`,
+    [
+      anEvent('EventCreated', { eventId, organizerId: ORGANIZER, details, capacity: 10 }),
+      anEvent('SessionsScheduled', {
+        sessions: [{ sessionId: randomUUID(), startsAt, endsAt: new Date(Date.now() + 3 * HOUR).toISOString(), checkInOpensAt: startsAt, checkInClosesAt: startsAt }],
+      }),
+      anEvent('EventPublished', { eventId }),
+      anEvent('RegistrationConfirmed', { registrationId, attendeeId, via: 'registration' }),
+    ],
+    'no_stream',
+  );
+  return { eventId, registrationId, attendeeId };
+};
+
+/** Starts the projector's runners once; later tests find them running. */
+const startProjections = async (attendance: Projection = attendanceProjection): Promise<void> => {
+  if (runners.length > 0) return;
+  for (const projection of [accountsProjection, attendance]) {
+    const runner = new ProjectionRunner({ store, pool: db.pool, projection, lockRetryMs: 50 });
+    runners.push(runner);
+    await runner.start();
+  }
+};
+
+const mailsTo = async (to: string) => (await new Outbox(outboxDir).messages()).filter((mail) => mail.to === to);
+
+/** Polls until `check` stops throwing: projection, job and mail each take their turn. */
+const eventually = <T>(check: () => Promise<T>): Promise<T> => vi.waitFor(check, { timeout: 30_000, interval: 200 });
+
+const deliveryJobsOf = async (registrationId: string) =>
+  (
+    await db.pool.query<{ data: TicketDeliveryData; state: string }>(
+      "SELECT data, state FROM pgboss.job WHERE name = $1 AND data->>'registrationId' = $2 ORDER BY (data->>'version')::int",
+      [TICKET_DELIVERY_QUEUE, registrationId],
+    )
+  ).rows;
 
 describe('ticket delivery', () => {
   it('mails one ticket with a PNG QR for a confirmed registration, although the projection batch was retried', async () => {
-    const accountId = randomUUID();
-    const eventId = randomUUID();
-    const registrationId = randomUUID();
-    await store.append(
-      `account-${accountId}`,
-      [anEvent('AccountSignedUp', { accountId, email: 'tia@example.org', name: 'Tia', passwordHash: 'x', roles: ['attendee'], signedUpAt: new Date().toISOString() })],
-      'no_stream',
-    );
-    const details = {
-      title: 'Ticketed',
-      description: '',
-      venue: 'Hall',
-      timeZone: 'UTC',
-      requiresApproval: false,
-      faceVerification: 'off',
-      registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
-      registrationClosesAt: new Date(Date.now() + HOUR).toISOString(),
-    };
-    const startsAt = new Date(Date.now() + 2 * HOUR).toISOString();
-    await store.append(
-      `event-${eventId}`,
-      [
-        anEvent('EventCreated', { eventId, organizerId: 'org', details, capacity: 10 }),
-        anEvent('SessionsScheduled', {
-          sessions: [{ sessionId: randomUUID(), startsAt, endsAt: new Date(Date.now() + 3 * HOUR).toISOString(), checkInOpensAt: startsAt, checkInClosesAt: startsAt }],
-        }),
-        anEvent('EventPublished', { eventId }),
-        anEvent('RegistrationConfirmed', { registrationId, attendeeId: accountId, via: 'registration' }),
-      ],
-      'no_stream',
-    );
+    await confirmedRegistration('Tia', 'tia@example.org');
 
     // The first try of the batch that confirms fails after its rows and its job were written:
     // the runner rolls it back and applies the events one by one.
@@ -96,11 +135,7 @@ describe('ticket delivery', () => {
         }
       },
     };
-    for (const projection of [accountsProjection, flaky]) {
-      const runner = new ProjectionRunner({ store, pool: db.pool, projection, lockRetryMs: 50 });
-      runners.push(runner);
-      await runner.start();
-    }
+    await startProjections(flaky);
     const outbox = new Outbox(outboxDir);
     const deadline = Date.now() + 30_000;
     while ((await outbox.messages()).length === 0 && Date.now() < deadline) await sleep(200);
@@ -118,5 +153,83 @@ describe('ticket delivery', () => {
 
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1", [TICKET_DELIVERY_QUEUE]);
     expect(rows[0].n).toBe(1);
+  });
+
+  it('mails a reissued ticket as version 2, saying it replaces the first, with a QR that verifies as version 2', async () => {
+    const { eventId, registrationId, attendeeId } = await confirmedRegistration('Uma', 'uma@example.org');
+    await startProjections();
+    await eventually(async () => expect(await mailsTo('uma@example.org')).toHaveLength(1));
+    const sign = vi.spyOn(codes, 'sign');
+
+    const organizer = { accountId: ORGANIZER, roles: ['organizer' as const] };
+    await new EventCommands(new CommandHandler(store), codes).reissueTicket(commandRequest(organizer, undefined), eventId, registrationId);
+    const mails = await eventually(async () => {
+      const sent = await mailsTo('uma@example.org');
+      expect(sent).toHaveLength(2);
+      return sent;
+    });
+
+    expect((await deliveryJobsOf(registrationId)).map((job) => job.data)).toEqual([
+      { eventId, registrationId, attendeeId, version: 1 },
+      { eventId, registrationId, attendeeId, version: 2 },
+    ]);
+    const reissued = mails[1]!;
+    expect(reissued.subject).toBe('Your new ticket for Ticketed');
+    expect(reissued.text).toContain('It replaces the one we sent you before, whose QR code no longer works at the door.');
+    // No QR decoder among the dependencies: the QR shows the code signed meanwhile whose rendering matches it byte for byte.
+    const png = Buffer.from(reissued.attachments![0]!.contentBase64, 'base64');
+    const signed = await Promise.all(sign.mock.results.map((result) => result.value as Promise<string>));
+    sign.mockRestore();
+    const shown = [];
+    for (const code of signed) if ((await ticketQrPng(code)).equals(png)) shown.push(await codes.read(code));
+    expect(shown[0]).toEqual({ eventId, registrationId, attendeeId, version: 2 });
+  });
+
+  it('queues no delivery when the read model is rebuilt, even after pg-boss has archived the delivered jobs', async () => {
+    const { eventId, registrationId } = await confirmedRegistration('Val', 'val@example.org');
+    await store.append(`event-${eventId}`, [anEvent('TicketReissued', { registrationId, version: 2 })], 'any');
+    await startProjections();
+    await eventually(async () => expect((await deliveryJobsOf(registrationId)).map((job) => job.state)).toEqual(['completed', 'completed']));
+    // pg-boss archives completed jobs after 12 hours; their ids are then free to be queued again.
+    await db.pool.query("DELETE FROM pgboss.job WHERE name = $1 AND state = 'completed'", [TICKET_DELIVERY_QUEUE]);
+    const queued = async () =>
+      (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1', [TICKET_DELIVERY_QUEUE])).rows[0]!.n;
+    const before = await queued();
+
+    await rebuildProjection({ store, pool: db.pool, projection: attendanceProjection, lockRetryMs: 50 });
+
+    expect(await queued()).toBe(before);
+  });
+
+  it('queues no delivery for a reissue recorded longer ago than the mail horizon, as in old history replayed live', async () => {
+    const { eventId, registrationId } = await confirmedRegistration('Wes', 'wes@example.org');
+    await startProjections();
+    await eventually(async () => expect(await deliveryJobsOf(registrationId)).toHaveLength(1));
+    const reissuedVersionTwo = (recordedAt: Date): RecordedEvent => ({
+      ...anEvent('TicketReissued', { registrationId, version: 2 }),
+      streamId: `event-${eventId}`,
+      revision: 4n,
+      position: positionAt(1n << 40n),
+      recordedAt,
+    });
+    /** Projects the reissue onto the live tables, counts the delivery jobs it queued, and takes it all back. */
+    const jobsQueuedBy = async (recordedAt: Date): Promise<number> => {
+      const client = await db.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await attendanceProjection.apply(client, liveSchema('attendance'), [reissuedVersionTwo(recordedAt)]);
+        const { rows } = await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'registrationId' = $2 AND data->>'version' = '2'",
+          [TICKET_DELIVERY_QUEUE, registrationId],
+        );
+        return rows[0]!.n;
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+    };
+
+    expect(await jobsQueuedBy(new Date(Date.now() - TICKET_MAIL_HORIZON_MS - HOUR))).toBe(0);
+    expect(await jobsQueuedBy(new Date())).toBe(1);
   });
 });

@@ -62,6 +62,9 @@ export const enqueueTicketDeliveries = async (
     });
 };
 
+/** The ticket mail's QR image of a signed ticket code. */
+export const ticketQrPng = (code: string): Promise<Buffer> => QRCode.toBuffer(code, { type: 'png', margin: 2, width: 384 });
+
 export interface TicketDeliveryDependencies {
   pool: pg.Pool;
   codes: TicketCodes;
@@ -100,15 +103,20 @@ export const deliverTicket = async (deps: TicketDeliveryDependencies, ticket: Ti
   if (row.status !== 'confirmed' || row.ticket_version !== ticket.version)
     return { skipped: `the registration is ${row.status} with ticket version ${row.ticket_version}` };
   if (!row.email) throw new Error(`Attendee ${ticket.attendeeId} is not in the accounts read model yet`);
-  const code = await deps.codes.sign(ticket);
-  const png = await QRCode.toBuffer(code, { type: 'png', margin: 2, width: 384 });
+  const png = await ticketQrPng(await deps.codes.sign(ticket));
   const ticketId = ticketIdOf(ticket.eventId, ticket.registrationId);
   const when = row.first_session ? `\nIt starts ${row.first_session.toISOString()} at ${row.venue}.\n` : `\nVenue: ${row.venue}\n`;
+  // Only a reissue makes a later version, and it revokes the earlier code: an attendee not
+  // told so might bring the old QR to the door.
+  const reissued = ticket.version > 1;
+  const opening = reissued
+    ? `here is your new ticket for ${row.title}. It replaces the one we sent you before, whose QR code no longer works at the door.`
+    : `your registration for ${row.title} is confirmed.`;
   await deps.mailer.deliver({
     kind: 'ticket',
     to: row.email,
-    subject: `Your ticket for ${row.title}`,
-    text: `Hello ${row.name ?? ''},\n\nyour registration for ${row.title} is confirmed.${when}\nShow the attached QR code at the door. Ticket ${ticketId}, version ${ticket.version}.\n`,
+    subject: `Your ${reissued ? 'new ' : ''}ticket for ${row.title}`,
+    text: `Hello ${row.name ?? ''},\n\n${opening}${when}\nShow the attached QR code at the door. Ticket ${ticketId}, version ${ticket.version}.\n`,
     token: '',
     attachments: [{ filename: `ticket-${ticketId}.png`, contentType: 'image/png', contentBase64: png.toString('base64') }],
   });

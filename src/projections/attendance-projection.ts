@@ -212,8 +212,13 @@ const gather = (changes: BatchChanges, recorded: RecordedEvent): void => {
     case 'RegistrationCancelled':
       return changes.moveRegistration(recorded, event.data.registrationId, 'cancelled');
     case 'TicketReissued': {
+      // apply() loads the row of every registration the batch names, so only a registration
+      // this read model never saw is missing: there is nothing to update, nor anyone to mail.
       const row = changes.registrations.get(event.data.registrationId);
-      if (row) Object.assign(row, { ticketVersion: event.data.version, updatedAt: at, dirty: true });
+      if (!row) return;
+      const { registrationId, attendeeId, eventId } = row;
+      Object.assign(row, { ticketVersion: event.data.version, updatedAt: at, dirty: true });
+      changes.issuedTickets.push({ registrationId, attendeeId, eventId, version: event.data.version, recordedAt: at });
       return;
     }
     case 'CheckedIn':
