@@ -8,11 +8,13 @@ export const MAIL_QUEUE = 'mail';
 export const TICKET_DELIVERY_QUEUE = 'ticket-delivery';
 /** The cron sweep that queues reminders for sessions starting within a day. */
 export const SESSION_REMINDER_QUEUE = 'session-reminder';
-/** Placeholders for the ML issue: scheduled, with handlers that do nothing yet. */
+/** Attendance forecasts for upcoming sessions: hourly for every event, or `{ eventId }` for one that changed. */
 export const FORECAST_REFRESH_QUEUE = 'forecast-refresh';
+/** The daily retraining of the show-up model on past sessions. */
 export const MODEL_RETRAINING_QUEUE = 'model-retraining';
 
-export type QueueSettings = Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>>;
+export type QueueSettings = Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>> &
+  Pick<PgBoss.Queue, 'policy'>;
 
 /**
  * Every queue Rollcall works, with its retry policy. Backoff doubles `retryDelay` (seconds)
@@ -28,7 +30,9 @@ export const QUEUES: Readonly<Record<string, QueueSettings>> = {
   [FORECAST_REFRESH_QUEUE]: { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 600 },
   [MODEL_RETRAINING_QUEUE]: { retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 3_600 },
   // A rebuild is resumable, so an expired attempt carries on where the last one stopped.
-  [REBUILD_QUEUE]: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 4 * 3_600 },
+  // 'short' makes a job's singletonKey unique among queued jobs (on a standard queue it does
+  // nothing without singletonSeconds): one waiting rebuild per projection.
+  [REBUILD_QUEUE]: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 4 * 3_600, policy: 'short' },
 };
 
 export const deadLetterQueue = (queue: string): string => `${queue}-dead`;

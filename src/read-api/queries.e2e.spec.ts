@@ -234,6 +234,12 @@ describe('the audit log', () => {
     expect((await gql(organizer, `{ projections { name } }`)).code).toBe('FORBIDDEN');
   });
 
+  it('queues one rebuild per projection while none runs, refusing a second request', async () => {
+    const first = await gql(admin, `mutation { rebuildProjection(name: "accounts") { id state } }`);
+    expect(first.data.rebuildProjection.state).toBe('created');
+    expect((await gql(admin, `mutation { rebuildProjection(name: "accounts") { id } }`)).code).toBe('CONFLICT');
+  });
+
   it('rebuilds a projection in the background when an admin asks, while it keeps serving', async () => {
     await app.jobs.work({ store, pool: db.pool });
     const queued = await gql(admin, `mutation { rebuildProjection(name: "audit") { id projection state } }`);
