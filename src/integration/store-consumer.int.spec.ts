@@ -88,4 +88,29 @@ describe('a reactor on the embedded default', () => {
     const { rows } = await db.pool.query('SELECT mode, lag FROM rollcall.consumer_lag WHERE consumer = $1', [name]);
     expect(rows).toEqual([{ mode: 'store', lag: '0' }]);
   });
+
+  it('runs one consumer per reactor name: a second waits as a standby and takes over where the first stopped', async () => {
+    const name = `reactor-${randomUUID().slice(0, 8)}`;
+    const [one, two] = [reactor(name, () => 0), reactor(name, () => 0)];
+    const first = new StoreConsumer({ store, pool: db.pool, reactor: one, retry: fast, lockRetryMs: 50 });
+    const standby = new StoreConsumer({ store, pool: db.pool, reactor: two, retry: fast, lockRetryMs: 50 });
+    await first.start();
+    const stream = `event-${randomUUID()}`;
+    const a = await store.append(stream, [capacityChanged(1), capacityChanged(2)], 'no_stream');
+    await first.caughtUp(a.position);
+    await standby.start();
+    const b = await store.append(stream, [capacityChanged(3)], 1n);
+    await first.caughtUp(b.position);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a few of the standby's lock attempts
+    expect([first.active, standby.active]).toEqual([true, false]);
+    expect(two.handled).toEqual([]);
+
+    await first.stop();
+    const c = await store.append(stream, [capacityChanged(4)], 2n);
+    await standby.caughtUp(c.position);
+    await standby.stop();
+    // The standby starts at the first one's checkpoint: it gets the new event only.
+    expect(two.handled).toHaveLength(1);
+    expect([...one.calls.values(), ...two.calls.values()].every((n) => n === 1)).toBe(true);
+  });
 });

@@ -1,49 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { AllSubscription, EventStore } from '../eventstore/event-store.js';
 import { type Position, comparePositions } from '../eventstore/position.js';
+import { type SessionLock, releaseSessionLock, trySessionLock } from '../postgres/session-lock.js';
 import { toIntegrationEvent } from './contract.js';
 import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliver, reportLag } from './delivery.js';
 
 const LAG_REPORT_MS = 5_000;
+const DEFAULT_LOCK_RETRY_MS = 1_000;
+// First key of the two-key advisory lock (the second is hashtext(reactor name)); the forwarder uses 7_301_005.
+const LOCK_CLASS = 7_301_007;
+
+export interface StoreConsumerOptions {
+  store: EventStore;
+  pool: pg.Pool;
+  reactor: Reactor;
+  retry?: RetryPolicy;
+  /** How often a standby asks for the lock, and the pause after a failure (default 1 s). */
+  lockRetryMs?: number;
+  log?: (line: string) => void;
+}
 
 /**
  * A reactor on the embedded default: follows the event store from its own checkpoint and
- * hands each published event to the reactor. Run one per reactor name.
+ * hands each published event to the reactor. One consumer per reactor name is active across
+ * processes (a session advisory lock, as the forwarder has); the others wait as standbys, so
+ * a second ml-worker on the same database takes over instead of doing the work twice.
  */
 export class StoreConsumer {
-  private subscription: AllSubscription | undefined;
-  private running: Promise<void> | undefined;
+  private life: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private position: Position | undefined;
+  private holding = false;
   private readonly waiters = new Set<() => void>();
+  private readonly log: (line: string) => void;
 
-  constructor(
-    private readonly deps: { store: EventStore; pool: pg.Pool; reactor: Reactor; retry?: RetryPolicy },
-  ) {}
+  constructor(private readonly deps: StoreConsumerOptions) {
+    this.log = deps.log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
 
+  /** Whether this consumer holds the lock and follows the store (false for a standby). */
+  get active(): boolean {
+    return this.holding;
+  }
+
+  /** Starts following, or waiting for the lock as a standby. */
   async start(): Promise<void> {
-    const { rows } = await this.deps.pool.query<{ commit_position: string; prepare_position: string }>(
-      'SELECT commit_position, prepare_position FROM rollcall.consumer_checkpoints WHERE consumer = $1',
-      [this.deps.reactor.name],
-    );
-    this.position = rows[0] ? { commit: BigInt(rows[0].commit_position), prepare: BigInt(rows[0].prepare_position) } : undefined;
-    const subscription = this.deps.store.subscribeToAll(this.position ? { after: this.position } : {});
-    this.subscription = subscription;
-    this.running = this.follow(subscription);
+    if (this.life) return;
+    this.life = this.live(this.stopping.signal);
     this.timer = setInterval(() => void this.report().catch(() => undefined), LAG_REPORT_MS);
   }
 
-  private async follow(subscription: AllSubscription): Promise<void> {
-    for await (const recorded of subscription) {
-      const event = toIntegrationEvent(recorded);
-      if (event) await deliver(this.deps.pool, this.deps.reactor, event, this.deps.retry ?? DEFAULT_RETRY);
-      await this.deps.pool.query(
-        `INSERT INTO rollcall.consumer_checkpoints (consumer, commit_position, prepare_position) VALUES ($1, $2, $3)
-         ON CONFLICT (consumer) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = now()`,
-        [this.deps.reactor.name, recorded.position.commit.toString(), recorded.position.prepare.toString()],
-      );
-      this.position = recorded.position;
-      for (const wake of [...this.waiters]) wake();
+  private async live(stop: AbortSignal): Promise<void> {
+    const name = this.deps.reactor.name;
+    const pause = () => sleep(this.deps.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS, undefined, { signal: stop }).catch(() => undefined);
+    while (!stop.aborted) {
+      let lock: SessionLock | undefined;
+      try {
+        lock = await trySessionLock(this.deps.pool, LOCK_CLASS, name, (error) => this.log(`reactor ${name}: lost its lock connection: ${error.message}`));
+        if (lock) await this.follow(lock, stop);
+      } catch (error) {
+        // PostgreSQL went away, or its lock connection did: start over from the stored checkpoint.
+        if (!stop.aborted) this.log(`reactor ${name}: ${(error as Error).message}; starting over`);
+      } finally {
+        this.holding = false;
+        if (lock) await releaseSessionLock(lock, LOCK_CLASS, name);
+      }
+      if (!stop.aborted) await pause();
+    }
+  }
+
+  private async follow(lock: SessionLock, stop: AbortSignal): Promise<void> {
+    const { pool, reactor, store } = this.deps;
+    const owned = AbortSignal.any([stop, lock.lost]);
+    const { rows } = await lock.client.query<{ commit_position: string; prepare_position: string }>(
+      'SELECT commit_position, prepare_position FROM rollcall.consumer_checkpoints WHERE consumer = $1',
+      [reactor.name],
+    );
+    this.position = rows[0] ? { commit: BigInt(rows[0].commit_position), prepare: BigInt(rows[0].prepare_position) } : undefined;
+    this.holding = true;
+    const subscription: AllSubscription = store.subscribeToAll(this.position ? { after: this.position } : {});
+    const close = () => void subscription.close().catch(() => undefined);
+    owned.addEventListener('abort', close);
+    try {
+      for await (const recorded of subscription) {
+        const event = toIntegrationEvent(recorded);
+        if (event) await deliver(pool, reactor, event, this.deps.retry ?? DEFAULT_RETRY);
+        if (owned.aborted) return;
+        await lock.client.query(
+          `INSERT INTO rollcall.consumer_checkpoints (consumer, commit_position, prepare_position) VALUES ($1, $2, $3)
+           ON CONFLICT (consumer) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = now()`,
+          [reactor.name, recorded.position.commit.toString(), recorded.position.prepare.toString()],
+        );
+        this.position = recorded.position;
+        for (const wake of [...this.waiters]) wake();
+      }
+    } finally {
+      owned.removeEventListener('abort', close);
+      await subscription.close().catch(() => undefined);
     }
   }
 
@@ -55,8 +110,9 @@ export class StoreConsumer {
     return Number(rows[0]!.n);
   }
 
+  /** Reports the lag of the active consumer; a standby has none of its own to report. */
   async report(): Promise<void> {
-    await reportLag(this.deps.pool, this.deps.reactor.name, 'store', await this.lag());
+    if (this.holding) await reportLag(this.deps.pool, this.deps.reactor.name, 'store', await this.lag());
   }
 
   /** Resolves once everything up to `position` went to the reactor. */
@@ -73,7 +129,7 @@ export class StoreConsumer {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.subscription?.close();
-    await this.running;
+    this.stopping.abort();
+    await this.life;
   }
 }
