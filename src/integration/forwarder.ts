@@ -33,7 +33,8 @@ import type { RunnerLog } from '../projections/runner.js';
 
 const DEFAULT_NAME = 'kafka';
 export const DEFAULT_TOPIC_PREFIX = 'rollcall.';
-const DEFAULT_PARTITIONS = 6;
+/** Partitions of each topic Rollcall creates; the ml-worker creates topics too and must agree. */
+export const DEFAULT_PARTITIONS = 6;
 const DEFAULT_BATCH_SIZE = 1_000;
 const DEFAULT_LOCK_RETRY_MS = 1_000;
 const DEFAULT_BACKOFF = { initialMs: 250, maxMs: 5_000 };

@@ -1,4 +1,4 @@
-import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
+import { type Consumer, Kafka, Partitioners, type Producer, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import type { IntegrationEvent } from './contract.js';
 import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliver, reportLag } from './delivery.js';
@@ -41,7 +41,8 @@ export class KafkaReactorConsumer {
 
   async start(): Promise<void> {
     const { reactor, pool } = this.options;
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Keyed by stream like the forwarder's messages, with the Java client's partitioner as it has.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
     const consumer = this.kafka.consumer({ groupId: reactor.name });
     this.consumer = consumer;

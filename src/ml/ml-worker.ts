@@ -2,11 +2,9 @@ import { Kafka, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import type { EventStore } from '../eventstore/event-store.js';
 import { DEAD_LETTER_TOPIC_SUFFIX, KafkaReactorConsumer } from '../integration/kafka-consumer.js';
+import { DEFAULT_PARTITIONS } from '../integration/forwarder.js';
 import { StoreConsumer } from '../integration/store-consumer.js';
 import type { WorkerReactor } from './reactors.js';
-
-// The forwarder's default: whichever of the two starts first creates a topic, and both must agree.
-const TOPIC_PARTITIONS = 6;
 
 export interface MlWorkerOptions {
   store: EventStore;
@@ -38,7 +36,7 @@ const createMissingTopics = async (brokers: string[], topics: readonly string[])
   try {
     await admin.createTopics({
       waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: TOPIC_PARTITIONS, replicationFactor: 1 })),
+      topics: topics.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1 })),
     });
   } finally {
     await admin.disconnect();
