@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
+import { isUuid } from '../uuid.js';
 import type { CommandContext } from './command-handler.js';
 import { deterministicId } from './deterministic-id.js';
 
@@ -34,10 +35,11 @@ export const contextOf = (request: CommandRequest): CommandContext => ({
   now: request.now,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Ids in the API are UUIDs; anything else cannot name anything. */
+/**
+ * Ids in the API are UUIDs; anything else cannot name anything. Lower case only: these ids go
+ * into stream names as they are, where an upper-case spelling would name another stream.
+ */
 export const uuid = (value: string, what: string): string => {
-  if (typeof value !== 'string' || !UUID.test(value)) throw new DomainError('VALIDATION', `${what} must be a UUID`);
+  if (typeof value !== 'string' || !isUuid(value) || value !== value.toLowerCase()) throw new DomainError('VALIDATION', `${what} must be a UUID`);
   return value;
 };

@@ -1,3 +1,4 @@
+import { isUuid } from '../uuid.js';
 import { InvalidInputError } from './errors.js';
 import type { EventData, ExpectedRevision } from './event-store.js';
 
@@ -8,7 +9,6 @@ import type { EventData, ExpectedRevision } from './event-store.js';
 export const MAX_APPEND_BYTES = 1_000_000;
 export const MAX_EVENTS_PER_APPEND = 1_000;
 const MAX_JSON_DEPTH = 64;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
 const ENVELOPE_STRINGS = ['correlationId', 'causationId', 'actorId', 'commandId'] as const;
 
@@ -39,7 +39,7 @@ export const validateAppend = (
   const validated = events.map((event, index) => {
     const at = `event #${index}`;
     if (typeof event !== 'object' || event === null) throw new InvalidInputError(`${at} is not an object`);
-    if (typeof event.id !== 'string' || !UUID.test(event.id)) throw new InvalidInputError(`${at}: id must be a UUID`);
+    if (typeof event.id !== 'string' || !isUuid(event.id)) throw new InvalidInputError(`${at}: id must be a UUID`);
     const id = event.id.toLowerCase();
     if (ids.has(id)) throw new InvalidInputError(`${at}: id ${id} appears twice in one append`);
     ids.add(id);

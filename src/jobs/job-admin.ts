@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import { DomainError } from '../domain/domain-error.js';
+import { isUuid } from '../uuid.js';
 import { QUEUES, deadLetterQueue } from './queues.js';
 
 export interface JobQueueView {
@@ -88,7 +89,7 @@ export const failedJobs = async (boss: PgBoss, queue: string, first = 20): Promi
 /** Puts a failed job back in its queue for one more attempt. */
 export const retryJob = async (boss: PgBoss, queue: string, id: string): Promise<FailedJobView> => {
   checkQueue(queue);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new DomainError('VALIDATION', 'A job id is a UUID');
+  if (!isUuid(id)) throw new DomainError('VALIDATION', 'A job id is a UUID');
   const job = await boss.getJobById(queue, id);
   if (!job) throw new DomainError('NOT_FOUND', `No job ${id} in ${queue} (jobs finished long ago are archived)`);
   if (job.state !== 'failed') throw new DomainError('CONFLICT', `Job ${id} is ${job.state}; only failed jobs can be retried`);

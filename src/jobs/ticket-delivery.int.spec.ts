@@ -12,6 +12,7 @@ import { CommandHandler } from '../commands/command-handler.js';
 import { EventCommands } from '../commands/event-commands.js';
 import { commandRequest } from '../commands/request.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
+import { ticketQrPng } from '../commands/tickets/ticket-qr.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import { positionAt } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
@@ -24,7 +25,7 @@ import { ProjectionRunner, liveSchema } from '../projections/runner.js';
 import { startJobWorkers } from './job-runner.js';
 import { OutboxMailer } from './mailer.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
-import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketQrPng } from './ticket-delivery.js';
+import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData } from './ticket-delivery.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;

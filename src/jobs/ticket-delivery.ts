@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
-import QRCode from 'qrcode';
 import { deterministicId } from '../commands/deterministic-id.js';
 import { type TicketCodes, ticketIdOf } from '../commands/tickets/ticket-codes.js';
+import { ticketQrPng } from '../commands/tickets/ticket-qr.js';
 import { liveSchema } from '../projections/runner.js';
 import type { Mailer } from './mailer.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
@@ -61,9 +61,6 @@ export const enqueueTicketDeliveries = async (
       db,
     });
 };
-
-/** The ticket mail's QR image of a signed ticket code. */
-export const ticketQrPng = (code: string): Promise<Buffer> => QRCode.toBuffer(code, { type: 'png', margin: 2, width: 384 });
 
 export interface TicketDeliveryDependencies {
   pool: pg.Pool;

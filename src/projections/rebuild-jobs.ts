@@ -4,6 +4,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
 import { REBUILD_QUEUE, createQueues } from '../jobs/queues.js';
+import { isUuid } from '../uuid.js';
 import { projections } from './projections.js';
 import { rebuildProjection } from './rebuild.js';
 
@@ -76,7 +77,7 @@ export class Jobs {
   }
 
   async rebuildJob(id: string): Promise<RebuildJobView | null> {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new DomainError('VALIDATION', 'A job id is a UUID');
+    if (!isUuid(id)) throw new DomainError('VALIDATION', 'A job id is a UUID');
     const job = await (await this.boss()).getJobById<RebuildJobData>(REBUILD_QUEUE, id, { includeArchive: true });
     if (!job) return null;
     return {

@@ -5,6 +5,7 @@ import type { AccountView, Request, Session } from '../commands/accounts/account
 import { ROLES, type Role } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
 import { formatPosition } from '../eventstore/position.js';
+import { isUuid } from '../uuid.js';
 import type { GraphqlModule } from './graphql-module.js';
 
 /** Input checks at the edge; the GraphQL schema has checked the types already. */
@@ -34,10 +35,9 @@ const name = (value: unknown): string => {
 };
 /** Our tokens are about 80 characters; anything much longer is not one. */
 const token = (value: unknown, field: string): string => text(value, field, 1, 200);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const accountId = (value: unknown): string => {
   const id = text(value, 'accountId', 36, 36).toLowerCase();
-  if (!UUID.test(id)) refuse('accountId must be a UUID');
+  if (!isUuid(id)) refuse('accountId must be a UUID');
   return id;
 };
 const role = (value: unknown): Role =>

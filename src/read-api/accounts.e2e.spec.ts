@@ -1,46 +1,30 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { SignJWT, UnsecuredJWT, base64url, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import { Outbox } from '../commands/accounts/outbox.js';
 import { ACCESS_AUDIENCE, ISSUER, TokenService } from '../commands/accounts/token-service.js';
 import { accountStream } from '../domain/account/account.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
-import { buildApp } from '../app.js';
 import { startJobWorkersOn } from '../jobs/job-runner.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
+let rollcall: TestApp;
 let tokens: TokenService;
 let outbox: Outbox;
-let outboxDir: string;
-let app: Awaited<ReturnType<typeof buildApp>>;
 let adminToken: string;
 
 const PASSWORD = 'correct horse battery';
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
-  outbox = new Outbox(outboxDir);
-  app = await buildApp({ store, pool: db.pool, outboxDir });
-  await startJobWorkersOn(app.jobs, db.pool, { smtpUrl: undefined, outboxDir });
-  tokens = app.tokens;
-  await app.accounts.createAdmin({ email: 'root@example.org', password: PASSWORD, name: 'Root' });
+  rollcall = await startTestApp();
+  outbox = new Outbox(rollcall.outboxDir);
+  await startJobWorkersOn(rollcall.app.jobs, rollcall.db.pool, { smtpUrl: undefined, outboxDir: rollcall.outboxDir });
+  tokens = rollcall.app.tokens;
+  await rollcall.app.accounts.createAdmin({ email: 'root@example.org', password: PASSWORD, name: 'Root' });
   adminToken = (await logIn('root@example.org')).accessToken;
 });
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await db?.close();
-  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
-});
+afterAll(() => rollcall?.close());
 
 const graphql = (query: string, variables: Record<string, unknown> = {}, accessToken?: string) =>
-  app.inject({
+  rollcall.app.inject({
     method: 'POST',
     url: '/graphql',
     headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
@@ -126,7 +110,7 @@ describe('An attendee account', () => {
     const reuse = await refusal(REFRESH, { refreshToken: session.refreshToken });
     expect(reuse).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/used already/) });
     expect((await refusal(REFRESH, { refreshToken: rotated.refreshToken })).code).toBe('UNAUTHENTICATED');
-    const types = (await store.readStream(accountStream(signUp.accountId))).map((e) => e.type);
+    const types = (await rollcall.store.readStream(accountStream(signUp.accountId))).map((e) => e.type);
     expect(types.slice(-3)).toEqual(['LoggedIn', 'RefreshTokenRotated', 'RefreshTokenReuseDetected']);
 
     const again = await logIn(email);
@@ -145,7 +129,7 @@ describe('An attendee account', () => {
     const second = (await ok(SIGN_UP, variables)).signUp;
     expect(second).toEqual(first);
     expect(await mailTo('resent@example.org', 'email-verification')).toHaveLength(1);
-    expect(await store.readStream(accountStream(first.accountId))).toHaveLength(2);
+    expect(await rollcall.store.readStream(accountStream(first.accountId))).toHaveLength(2);
   });
 
   it('refuses a wrong password and an unknown address alike', async () => {
@@ -189,11 +173,11 @@ describe('Roles', () => {
 
   it('refuses a grant by a non-admin, and by nobody, and writes nothing', async () => {
     const { accountId, session } = await anAttendee();
-    const before = await store.readStream(accountStream(accountId));
+    const before = await rollcall.store.readStream(accountStream(accountId));
     expect((await refusal(GRANT, { accountId, role: 'admin' }, session.accessToken)).code).toBe('FORBIDDEN');
     expect((await refusal(GRANT, { accountId, role: 'admin' })).code).toBe('UNAUTHENTICATED');
     expect((await refusal(REVOKE, { accountId, role: 'attendee' }, session.accessToken)).code).toBe('FORBIDDEN');
-    expect(await store.readStream(accountStream(accountId))).toEqual(before);
+    expect(await rollcall.store.readStream(accountStream(accountId))).toEqual(before);
   });
 
   it('refuses a grant to an account that does not exist', async () => {
@@ -205,8 +189,8 @@ describe('Bad credentials and bad input', () => {
   /** Sends a grantRole with this Authorization header; must be refused with 401 and write nothing. */
   const expectRefusedToken = async (authorization: string, message: RegExp) => {
     const { accountId } = await anAttendee();
-    const before = await store.readStream(accountStream(accountId));
-    const response = await app.inject({
+    const before = await rollcall.store.readStream(accountStream(accountId));
+    const response = await rollcall.app.inject({
       method: 'POST',
       url: '/graphql',
       headers: { 'content-type': 'application/json', authorization },
@@ -215,7 +199,7 @@ describe('Bad credentials and bad input', () => {
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/invalid_token/);
     expect(response.json()).toEqual({ data: null, errors: [{ message: expect.stringMatching(message), extensions: { code: 'UNAUTHENTICATED' } }] });
-    expect(await store.readStream(accountStream(accountId))).toEqual(before);
+    expect(await rollcall.store.readStream(accountStream(accountId))).toEqual(before);
   };
 
   const adminClaims = async () => {
@@ -228,7 +212,7 @@ describe('Bad credentials and bad input', () => {
   it('refuses an Authorization header that is not a bearer token', () => expectRefusedToken(`Basic ${adminToken}`, /Bearer/));
 
   it('refuses an expired token', async () => {
-    const past = new TokenService(db.pool, { clock: () => new Date(Date.now() - 16 * 60_000) });
+    const past = new TokenService(rollcall.db.pool, { clock: () => new Date(Date.now() - 16 * 60_000) });
     const expired = await past.issueAccessToken({ accountId: (await adminClaims()).sub, roles: ['admin'] });
     await expectRefusedToken(`Bearer ${expired.token}`, /expired/);
   });
@@ -273,10 +257,10 @@ describe('Bad credentials and bad input', () => {
   });
 
   it('refuses a bad token on plain HTTP routes too, and lets requests without one through', async () => {
-    const refused = await app.inject({ method: 'GET', url: '/healthz', headers: { authorization: 'Bearer nope' } });
+    const refused = await rollcall.app.inject({ method: 'GET', url: '/healthz', headers: { authorization: 'Bearer nope' } });
     expect(refused.statusCode).toBe(401);
     expect(refused.json()).toMatchObject({ code: 'UNAUTHENTICATED', statusCode: 401 });
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    expect((await rollcall.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
   });
 
   it('refuses arguments of the wrong type before running anything', async () => {
@@ -288,7 +272,7 @@ describe('Bad credentials and bad input', () => {
 
   it('refuses bad and oversized strings with VALIDATION and writes nothing', async () => {
     const { accountId, email, session } = await anAttendee();
-    const before = await store.readStream(accountStream(accountId));
+    const before = await rollcall.store.readStream(accountStream(accountId));
     const cases: [string, Record<string, unknown>, string?][] = [
       [SIGN_UP, { email: 'not-an-email', password: PASSWORD, name: 'X' }],
       [SIGN_UP, { email: `${'a'.repeat(300)}@example.org`, password: PASSWORD, name: 'X' }],
@@ -306,8 +290,8 @@ describe('Bad credentials and bad input', () => {
     ];
     for (const [query, variables, token] of cases)
       expect((await refusal(query, variables, token)).code, JSON.stringify(variables).slice(0, 120)).toBe('VALIDATION');
-    expect(await store.readStream(accountStream(accountId))).toEqual(before);
-    expect((await store.readAll()).some((e) => e.type === 'AccountSignedUp' && e.data.name === 'X')).toBe(false);
+    expect(await rollcall.store.readStream(accountStream(accountId))).toEqual(before);
+    expect((await rollcall.store.readAll()).some((e) => e.type === 'AccountSignedUp' && e.data.name === 'X')).toBe(false);
   });
 
   it('refuses forged one-time and refresh tokens', async () => {
@@ -320,7 +304,7 @@ describe('Bad credentials and bad input', () => {
   });
 
   it('serves both purposes\' public keys, and no private part, at /.well-known/jwks.json', async () => {
-    const response = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    const response = await rollcall.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
     expect(response.statusCode).toBe(200);
     const { keys } = response.json();
     expect(keys).toHaveLength(2);

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import QRCode from 'qrcode';
 import type { CheckInCommands } from '../commands/check-in-commands.js';
 import type { EventCommands } from '../commands/event-commands.js';
 import { type TicketCodes, parseTicketId } from '../commands/tickets/ticket-codes.js';
+import { ticketQrPng, ticketQrSvg } from '../commands/tickets/ticket-qr.js';
 import { DomainError } from '../domain/domain-error.js';
 import { registrationOf } from '../domain/event/event.js';
 
@@ -42,8 +42,8 @@ const qrRoute = (app: FastifyInstance, format: 'png' | 'svg') =>
         if (!ticket) return fail(reply, 'NOT_FOUND', 'This registration has no valid ticket');
         // The code admits its bearer: no cache may keep it.
         reply.header('cache-control', 'no-store');
-        if (format === 'png') return reply.type('image/png').send(await QRCode.toBuffer(ticket.code, { type: 'png', margin: 2, width: 384 }));
-        return reply.type('image/svg+xml').send(await QRCode.toString(ticket.code, { type: 'svg', margin: 2 }));
+        if (format === 'png') return reply.type('image/png').send(await ticketQrPng(ticket.code));
+        return reply.type('image/svg+xml').send(await ticketQrSvg(ticket.code));
       } catch (error) {
         if (error instanceof DomainError) return fail(reply, error.code, error.message);
         throw error;

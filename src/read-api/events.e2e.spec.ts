@@ -1,32 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { buildApp } from '../app.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
 import { registrationOf } from '../domain/event/event.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
-let app: FastifyInstance;
-let outboxDir: string;
+let rollcall: TestApp;
 const tokens = new Map<string, string>();
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
-  app = await buildApp({ store, pool: db.pool, outboxDir });
+  rollcall = await startTestApp();
 });
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await db?.close();
-  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
-});
+afterAll(() => rollcall?.close());
 
 const organizer: Actor = { accountId: 'org-1', roles: ['organizer'] };
 const staff: Actor = { accountId: 'staff-1', roles: ['staff'] };
@@ -34,7 +17,7 @@ const ann: Actor = { accountId: 'ann', roles: ['attendee'] };
 const bob: Actor = { accountId: 'bob', roles: ['attendee'] };
 
 const tokenOf = async (actor: Actor) => {
-  if (!tokens.has(actor.accountId)) tokens.set(actor.accountId, (await app.tokens.issueAccessToken(actor)).token);
+  if (!tokens.has(actor.accountId)) tokens.set(actor.accountId, (await rollcall.app.tokens.issueAccessToken(actor)).token);
   return tokens.get(actor.accountId)!;
 };
 
@@ -45,7 +28,7 @@ interface GqlResponse {
 }
 
 const gql = async (actor: Actor | undefined, query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse> => {
-  const response = await app.inject({
+  const response = await rollcall.app.inject({
     method: 'POST',
     url: '/graphql',
     headers: { 'content-type': 'application/json', ...(actor ? { authorization: `Bearer ${await tokenOf(actor)}` } : {}) },
@@ -56,7 +39,7 @@ const gql = async (actor: Actor | undefined, query: string, variables: Record<st
 };
 
 const codeOf = (response: GqlResponse) => response.errors?.[0]?.extensions.code;
-const eventCount = async () => Number((await db.pool.query('SELECT count(*) FROM rollcall.events')).rows[0].count);
+const eventCount = async () => Number((await rollcall.db.pool.query('SELECT count(*) FROM rollcall.events')).rows[0].count);
 
 const HOUR = 3_600_000;
 const detailsInput = (overrides: Record<string, unknown> = {}) => ({
@@ -103,8 +86,8 @@ describe('organizing an event', () => {
       plan: { startsAt: '2026-12-03T18:00:00Z', endsAt: '2026-12-03T20:00:00Z', repeat: { every: 'week', count: 4 } },
     });
     expect(scheduled.data!.scheduleSessions.sessions).toHaveLength(4);
-    expect((await store.readStream(`event-${eventId}`)).map((e) => e.type)).toEqual(['EventCreated', 'SessionsScheduled']);
-    const last = (await store.readStream(`event-${eventId}`)).at(-1)!;
+    expect((await rollcall.store.readStream(`event-${eventId}`)).map((e) => e.type)).toEqual(['EventCreated', 'SessionsScheduled']);
+    const last = (await rollcall.store.readStream(`event-${eventId}`)).at(-1)!;
     expect(last.metadata).toMatchObject({ actorId: 'org-1', schemaVersion: 1 });
   });
 
@@ -153,7 +136,7 @@ describe('bad input changes nothing', () => {
     const { eventId } = await openEvent();
     const before = await eventCount();
     for (const token of ['garbage', 'a.b.c', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbm4ifQ.']) {
-      const response = await app.inject({
+      const response = await rollcall.app.inject({
         method: 'POST',
         url: '/graphql',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -171,16 +154,16 @@ describe('registering and tickets', () => {
     const registered = await gql(ann, REGISTER, { eventId });
     expect(registered.data!.register).toMatchObject({ status: 'confirmed', ticket: { version: 1 } });
     const ticket = registered.data!.register.ticket;
-    const png = await app.inject({ method: 'GET', url: ticket.qrPngUrl, headers: { authorization: `Bearer ${await tokenOf(ann)}` } });
+    const png = await rollcall.app.inject({ method: 'GET', url: ticket.qrPngUrl, headers: { authorization: `Bearer ${await tokenOf(ann)}` } });
     expect(png.statusCode).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
     expect(png.rawPayload.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    const svg = await app.inject({ method: 'GET', url: ticket.qrSvgUrl, headers: { authorization: `Bearer ${await tokenOf(ann)}` } });
+    const svg = await rollcall.app.inject({ method: 'GET', url: ticket.qrSvgUrl, headers: { authorization: `Bearer ${await tokenOf(ann)}` } });
     expect(svg.body).toMatch(/^<svg/);
-    const stolen = await app.inject({ method: 'GET', url: ticket.qrPngUrl, headers: { authorization: `Bearer ${await tokenOf(bob)}` } });
+    const stolen = await rollcall.app.inject({ method: 'GET', url: ticket.qrPngUrl, headers: { authorization: `Bearer ${await tokenOf(bob)}` } });
     expect(stolen.statusCode).toBe(403);
-    expect((await app.inject({ method: 'GET', url: ticket.qrPngUrl })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/tickets/nope/qr.png', headers: { authorization: `Bearer ${await tokenOf(ann)}` } })).statusCode).toBe(404);
+    expect((await rollcall.app.inject({ method: 'GET', url: ticket.qrPngUrl })).statusCode).toBe(401);
+    expect((await rollcall.app.inject({ method: 'GET', url: '/tickets/nope/qr.png', headers: { authorization: `Bearer ${await tokenOf(ann)}` } })).statusCode).toBe(404);
   });
 
   it('takes a resent register once and answers it the same', async () => {
@@ -220,7 +203,7 @@ describe('registering and tickets', () => {
     const cancel = 'mutation ($e: ID!, $r: ID!) { cancelRegistration(eventId: $e, registrationId: $r) { status } }';
     expect(codeOf(await gql(bob, cancel, { e: eventId, r: annReg.registrationId }))).toBe('FORBIDDEN');
     expect((await gql(ann, cancel, { e: eventId, r: annReg.registrationId })).data!.cancelRegistration.status).toBe('cancelled');
-    const event = await app.attendance.events.currentEvent(eventId);
+    const event = await rollcall.app.attendance.events.currentEvent(eventId);
     expect(registrationOf(event, bobReg.registrationId)?.status).toBe('confirmed');
   });
 });
@@ -267,7 +250,7 @@ describe('checking in', () => {
     expect((await gql(staff, manual, { e: eventId, s: sessionId, r: registrationId, why: 'Phone died' })).data!.manualCheckIn.result).toBe('ok');
     expect(codeOf(await gql(staff, manual, { e: eventId, s: sessionId, r: registrationId, why: 'again' }))).toBe('CONFLICT');
     expect((await gql(staff, undo, { e: eventId, s: sessionId, r: registrationId, why: 'Wrong person' })).data!.undoCheckIn.position).toMatch(/^\d+$/);
-    const stream = await store.readStream(`checkin-${sessionId}-${registrationId}`);
+    const stream = await rollcall.store.readStream(`checkin-${sessionId}-${registrationId}`);
     expect(stream.map((e) => [e.type, e.data.reason])).toEqual([
       ['CheckedIn', 'Phone died'],
       ['CheckInUndone', 'Wrong person'],

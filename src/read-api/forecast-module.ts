@@ -1,9 +1,11 @@
 import type { MercuriusContext } from 'mercurius';
 import { hasRole } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
-import { isUuid, readEventForecast } from '../ml/forecast/forecast-store.js';
+import { readEventForecast } from '../ml/forecast/forecast-store.js';
 import { liveSchema } from '../projections/runner.js';
+import { isUuid } from '../uuid.js';
 import type { GraphqlModule } from './graphql-module.js';
+import { requireActor } from './read-models.js';
 
 type Ctx = MercuriusContext;
 
@@ -47,8 +49,7 @@ const typeDefs = /* GraphQL */ `
 
 /** Per-attendee probabilities are personal data: the organizer plans the room with them, staff at the door do not need them. */
 const requireOrganizerOrAdmin = async (ctx: Ctx, eventId: string): Promise<void> => {
-  const actor = ctx.actor;
-  if (!actor) throw new DomainError('UNAUTHENTICATED', 'Log in first: this needs a valid access token');
+  const actor = requireActor(ctx.actor);
   const { rows } = isUuid(eventId)
     ? await ctx.app.pool.query<{ organizer_id: string }>(`SELECT organizer_id FROM ${liveSchema('attendance')}.events WHERE event_id = $1`, [eventId])
     : { rows: [] };

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlClient } from '../../test/graphql.js';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { buildApp } from '../app.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { startJobWorkersOn } from '../jobs/job-runner.js';
 import { FORECAST_REFRESH_QUEUE } from '../jobs/queues.js';
 import { AttendanceHistory } from '../ml/forecast/attendance-history.fixture.js';
 import { PRIOR_SHOW_UP_RATE } from '../ml/forecast/forecaster.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
-let app: FastifyInstance;
-let outboxDir: string;
+let rollcall: TestApp;
 
 const DAY = 86_400_000;
 const organizer: Actor = { accountId: 'org-f', roles: ['organizer'] };
@@ -31,21 +22,13 @@ const event = history.event(organizer.accountId, [new Date(Date.now() + 14 * DAY
 const registrations = ['ann', 'bob', 'cat'].map((name) => history.register(event.eventId, name, new Date(Date.now() - DAY)));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-forecast-'));
-  app = await buildApp({ store, pool: db.pool, outboxDir });
-  await startJobWorkersOn(app.jobs, db.pool, { smtpUrl: undefined, outboxDir });
-  await history.project(db.pool);
+  rollcall = await startTestApp();
+  await startJobWorkersOn(rollcall.app.jobs, rollcall.db.pool, { smtpUrl: undefined, outboxDir: rollcall.outboxDir });
+  await history.project(rollcall.db.pool);
 });
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await db?.close();
-  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
-});
+afterAll(() => rollcall?.close());
 
-const gql = graphqlClient(() => app);
+const gql = graphqlClient(() => rollcall.app);
 
 const FORECAST = `query ($e: ID!) { attendanceForecast(eventId: $e) {
   eventId modelVersion computedAt
@@ -53,7 +36,7 @@ const FORECAST = `query ($e: ID!) { attendanceForecast(eventId: $e) {
 
 /** Sends a job as a reactor would and waits for the worker to finish it. */
 const refreshThroughTheQueue = async (data: object) => {
-  const boss = await app.jobs.boss();
+  const boss = await rollcall.app.jobs.boss();
   const id = (await boss.send(FORECAST_REFRESH_QUEUE, data))!;
   for (let waited = 0; waited < 30_000; waited += 200) {
     const job = await boss.getJobById(FORECAST_REFRESH_QUEUE, id);

@@ -1,59 +1,38 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlClient } from '../../test/graphql.js';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { buildApp } from '../app.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { deliverMail } from '../jobs/mailer.js';
 import { MAIL_QUEUE } from '../jobs/queues.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
-let app: FastifyInstance;
-let jobs: Jobs;
-let outboxDir: string;
+let rollcall: TestApp;
 let smtpDown = true;
 const delivered: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-jobs-'));
-  jobs = new Jobs(db.url);
-  app = await buildApp({ store, pool: db.pool, outboxDir, jobs });
+  rollcall = await startTestApp();
   const mailer = {
     deliver: async (message: { to: string }) => {
       if (smtpDown) throw new Error('SMTP server refused the connection');
       delivered.push(message.to);
     },
   };
-  await (await jobs.boss()).work(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, deliverMail(mailer));
+  await (await rollcall.app.jobs.boss()).work(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, deliverMail(mailer));
 });
-afterAll(async () => {
-  await app?.close();
-  await jobs?.stop();
-  await store?.close();
-  await db?.close();
-  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
-});
+afterAll(() => rollcall?.close());
 
 const admin: Actor = { accountId: 'admin-j', roles: ['admin'] };
 const organizer: Actor = { accountId: 'org-j', roles: ['organizer'] };
 
-const gql = graphqlClient(() => app);
+const gql = graphqlClient(() => rollcall.app);
 
 const FAILED = `query ($q: String!) { failedJobs(queue: $q, first: 10) { id queue state data error failedAt retryCount } }`;
 const QUEUES = `{ jobQueues { name queued active failed deadLetter } }`;
 
 describe('the background jobs admin view', () => {
   it('shows a job whose retries are spent, and retryJob puts it back to run', async () => {
-    const boss = await jobs.boss();
+    const boss = await rollcall.app.jobs.boss();
     const id = (await boss.send(
       MAIL_QUEUE,
       { kind: 'password-reset', to: 'pat@example.org', subject: 'Reset', text: 'code s3cret', token: 's3cret' },

@@ -1,52 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlClient } from '../../test/graphql.js';
 import { forecastTriggerDeadLetter, queuedForecastRefreshes } from '../../test/forecast-trigger.js';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { buildApp } from '../app.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
-let jobs: Jobs;
-let app: FastifyInstance;
-let outboxDir: string;
+let rollcall: TestApp;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-operations-'));
-  jobs = new Jobs(db.url);
-  app = await buildApp({ store, pool: db.pool, outboxDir, jobs });
+  rollcall = await startTestApp();
 });
-afterAll(async () => {
-  await app?.close();
-  await jobs?.stop();
-  await store?.close();
-  await db?.close();
-  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
-});
+afterAll(() => rollcall?.close());
 
 const admin: Actor = { accountId: 'admin-o', roles: ['admin'] };
 const organizer: Actor = { accountId: 'org-o', roles: ['organizer'] };
-const gql = graphqlClient(() => app);
+const gql = graphqlClient(() => rollcall.app);
 
 const REPLAY = `mutation ($consumer: String!, $eventId: ID) { replayDeadLetters(consumer: $consumer, eventId: $eventId) { replayed stillFailing } }`;
 const LETTERS = `{ deadLetters(consumer: "forecast-trigger") { eventId error } }`;
 
 describe('replayDeadLetters', () => {
   it('hands a dead letter to its reactor again: the job is queued and the letter leaves the list', async () => {
-    const letter = await forecastTriggerDeadLetter(db.pool);
+    const letter = await forecastTriggerDeadLetter(rollcall.db.pool);
     expect((await gql(admin, LETTERS)).data.deadLetters).toEqual([{ eventId: letter.id, error: expect.stringContaining('ECONNREFUSED') }]);
 
     const replay = await gql(admin, REPLAY, { consumer: 'forecast-trigger', eventId: letter.id });
     expect(replay.data.replayDeadLetters).toEqual({ replayed: 1, stillFailing: 0 });
     expect((await gql(admin, LETTERS)).data.deadLetters).toEqual([]);
-    expect((await queuedForecastRefreshes(db.pool)).map((job) => job.eventId)).toEqual([letter.streamId.slice('event-'.length)]);
+    expect((await queuedForecastRefreshes(rollcall.db.pool)).map((job) => job.eventId)).toEqual([letter.streamId.slice('event-'.length)]);
   });
 
   it('refuses a consumer no reactor has', async () => {
@@ -56,7 +35,7 @@ describe('replayDeadLetters', () => {
   });
 
   it('is for admins only', async () => {
-    await forecastTriggerDeadLetter(db.pool);
+    await forecastTriggerDeadLetter(rollcall.db.pool);
     expect((await gql(organizer, REPLAY, { consumer: 'forecast-trigger' })).code).toBe('FORBIDDEN');
     expect((await gql(undefined, REPLAY, { consumer: 'forecast-trigger' })).code).toBe('UNAUTHENTICATED');
     expect((await gql(admin, LETTERS)).data.deadLetters).toHaveLength(1);

@@ -1,37 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlClient } from '../../test/graphql.js';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { buildApp } from '../app.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import { deliver, reportLag } from '../integration/delivery.js';
 import { type Projector, startProjector } from '../projections/projector.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
-let app: FastifyInstance;
+let rollcall: TestApp;
 let projector: Projector;
-let outboxDir: string;
 const failures: unknown[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
-  app = await buildApp({ store, pool: db.pool, outboxDir });
-  projector = await startProjector({ store, pool: db.pool, onFailure: (failure) => failures.push(failure) });
+  rollcall = await startTestApp();
+  projector = await startProjector({ store: rollcall.store, pool: rollcall.db.pool, onFailure: (failure) => failures.push(failure) });
 });
 afterAll(async () => {
   await projector?.stop();
-  await app?.close();
-  await store?.close();
-  await db?.close();
-  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
+  await rollcall?.close();
 });
 
 const HOUR = 3_600_000;
@@ -40,7 +25,7 @@ const staff: Actor = { accountId: 'staff-q', roles: ['staff'] };
 const admin: Actor = { accountId: 'admin-q', roles: ['admin'] };
 const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
 
-const gql = graphqlClient(() => app);
+const gql = graphqlClient(() => rollcall.app);
 
 /** A published event with one open session, staff assigned; returns ids and the last position. */
 const openEvent = async (title: string, capacity = 2) => {
@@ -215,8 +200,8 @@ describe('the audit log', () => {
   });
 
   it('keeps password and token hashes out of replays', async () => {
-    await app.accounts.createAdmin({ email: 'audit-root@example.org', password: 'correct horse battery', name: 'Root' });
-    const { rows } = await db.pool.query<{ stream_id: string }>(
+    await rollcall.app.accounts.createAdmin({ email: 'audit-root@example.org', password: 'correct horse battery', name: 'Root' });
+    const { rows } = await rollcall.db.pool.query<{ stream_id: string }>(
       "SELECT stream_id FROM rollcall.events WHERE type = 'AccountSignedUp' AND data->>'email' = 'audit-root@example.org'",
     );
     const stream = rows[0]!.stream_id;
@@ -241,7 +226,7 @@ describe('the audit log', () => {
   });
 
   it('rebuilds a projection in the background when an admin asks, while it keeps serving', async () => {
-    await app.jobs.work({ store, pool: db.pool });
+    await rollcall.app.jobs.work({ store: rollcall.store, pool: rollcall.db.pool });
     const queued = await gql(admin, `mutation { rebuildProjection(name: "audit") { id projection state } }`);
     expect(queued.errors).toBeUndefined();
     expect(queued.data.rebuildProjection).toMatchObject({ projection: 'audit' });
@@ -273,7 +258,7 @@ describe('the audit log', () => {
   });
 
   it('shows admins the reactors’ lag and dead letters, and serves /metrics', async () => {
-    await reportLag(db.pool, 'forecaster', 'store', 12);
+    await reportLag(rollcall.db.pool, 'forecaster', 'store', 12);
     const poison: IntegrationEvent = {
       id: '5b0c9a52-55a4-4b0c-9a52-7b0c9a5255a4',
       type: 'CapacityChanged',
@@ -286,12 +271,12 @@ describe('the audit log', () => {
       causationId: 'c',
       data: { capacity: 1 },
     };
-    await deliver(db.pool, { name: 'forecaster', handle: async () => Promise.reject(new Error('model missing')) }, poison, { attempts: 2, backoffMs: 1 });
+    await deliver(rollcall.db.pool, { name: 'forecaster', handle: async () => Promise.reject(new Error('model missing')) }, poison, { attempts: 2, backoffMs: 1 });
     const view = await gql(admin, `{ consumers { consumer mode lag } deadLetters(consumer: "forecaster") { eventId type error attempts } }`);
     expect(view.data.consumers).toContainEqual({ consumer: 'forecaster', mode: 'store', lag: 12 });
     expect(view.data.deadLetters).toEqual([{ eventId: poison.id, type: 'CapacityChanged', error: 'model missing', attempts: 2 }]);
     expect((await gql(organizer, `{ consumers { lag } }`)).code).toBe('FORBIDDEN');
-    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await rollcall.app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.body).toContain('rollcall_consumer_lag{consumer="forecaster",mode="store"} 12');
     expect(metrics.body).toMatch(/rollcall_projection_position\{projection="attendance"\} \d+/);

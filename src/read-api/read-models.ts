@@ -42,7 +42,7 @@ const paged = <Row, T>(rows: Row[], size: number, keyOf: (row: Row) => string, t
 /** The caller's account id and whether they are an admin, as query parameters. */
 const viewer = (actor: Actor | undefined): [string, boolean] => [actor?.accountId ?? '', actor ? hasRole(actor, 'admin') : false];
 
-const requireActor = (actor: Actor | undefined): Actor => {
+export const requireActor = (actor: Actor | undefined): Actor => {
   if (!actor) throw new DomainError('UNAUTHENTICATED', 'Log in first: this needs a valid access token');
   return actor;
 };

@@ -1,32 +1,20 @@
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { type TestApp, startTestApp } from '../../test/test-app.js';
 import { buildApp } from '../app.js';
-import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 
-let db: TestDatabase;
-let store: PostgresEventStore;
-let app: Awaited<ReturnType<typeof buildApp>>;
-const outboxDir = path.join(tmpdir(), 'rollcall-unused-outbox');
+let rollcall: TestApp;
 beforeAll(async () => {
-  db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
-  app = await buildApp({ store, pool: db.pool, outboxDir });
+  rollcall = await startTestApp();
 });
-afterAll(async () => {
-  await app?.close();
-  await store?.close();
-  await db?.close();
-});
+afterAll(() => rollcall?.close());
 
 const graphql = (payload: string) =>
-  app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload });
+  rollcall.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload });
 
 describe('HTTP API', () => {
   it('reports health at /healthz', async () => {
-    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    const response = await rollcall.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok', database: 'up', eventStore: 'postgres' });
   });
@@ -38,7 +26,7 @@ describe('HTTP API', () => {
   });
 
   it('serves GraphiQL', async () => {
-    const response = await app.inject({ method: 'GET', url: '/graphiql' });
+    const response = await rollcall.app.inject({ method: 'GET', url: '/graphiql' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/html/);
   });
@@ -65,7 +53,7 @@ describe('HTTP API', () => {
   });
 
   it('answers an unknown route with a JSON 404', async () => {
-    const response = await app.inject({ method: 'GET', url: '/nowhere' });
+    const response = await rollcall.app.inject({ method: 'GET', url: '/nowhere' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -73,9 +61,9 @@ describe('HTTP API', () => {
 
 describe('HTTP API without its database', () => {
   it('reports 503 at /healthz and a degraded status over GraphQL', async () => {
-    const deadPool = new pg.Pool({ connectionString: db.url });
+    const deadPool = new pg.Pool({ connectionString: rollcall.db.url });
     await deadPool.end();
-    const degraded = await buildApp({ store, pool: deadPool, outboxDir });
+    const degraded = await buildApp({ store: rollcall.store, pool: deadPool, outboxDir: rollcall.outboxDir });
     try {
       const health = await degraded.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(503);

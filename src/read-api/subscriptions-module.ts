@@ -4,6 +4,7 @@ import type { MercuriusContext } from 'mercurius';
 import type { TokenService } from '../commands/accounts/token-service.js';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
+import { isUuid } from '../uuid.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { liveTopics } from './live-feed.js';
 
@@ -44,8 +45,6 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Refusals as GraphQL errors with their code: an error thrown while subscribing is sent as
  * it is, past the error formatter, so the code must already be in its extensions.
@@ -58,7 +57,7 @@ const refusal = (error: unknown, ctx: Ctx): GraphQLError => {
 
 const mayWatch = async (ctx: Ctx, eventId: string): Promise<void> => {
   if (ctx.tokenRefusal !== undefined) throw new DomainError('UNAUTHENTICATED', ctx.tokenRefusal);
-  if (!UUID.test(eventId)) throw new DomainError('VALIDATION', 'eventId must be a UUID');
+  if (!isUuid(eventId)) throw new DomainError('VALIDATION', 'eventId must be a UUID');
   await ctx.app.reads.models.requireEventTeam(ctx.actor, eventId);
 };
 

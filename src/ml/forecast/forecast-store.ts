@@ -6,11 +6,6 @@ import type { ForecastMetrics } from './training.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Event, session and registration ids are UUIDs; anything else names nothing. */
-export const isUuid = (id: string): boolean => UUID.test(id);
-
 export interface ModelToSave extends Omit<StoredModel, 'version'> {
   trainedAt: Date;
   examples: number;

@@ -1,7 +1,8 @@
 import type pg from 'pg';
+import { isUuid } from '../../uuid.js';
 import { AttendeeHistory, featuresOf } from './features.js';
 import { type Forecaster, baseRateForecaster, modelForecaster } from './forecaster.js';
-import { isUuid, latestModel, replaceForecasts } from './forecast-store.js';
+import { latestModel, replaceForecasts } from './forecast-store.js';
 import { countShowUps, loadOutcomes, loadUpcomingEventIds, loadUpcomingOccasions } from './training-set.js';
 
 /** A `forecast-refresh` job: one event (a reactor saw it change), or every upcoming one (the hourly cron). */

@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { type TestDatabase, createTestDatabase } from './postgres.js';
+
+export interface TestApp {
+  db: TestDatabase;
+  store: PostgresEventStore;
+  /** The API, with its own job queues (`app.jobs`), stopped when it closes. */
+  app: FastifyInstance;
+  /** Where mail lands, as there is no SMTP in tests. */
+  outboxDir: string;
+  close(): Promise<void>;
+}
+
+/** The API process on a fresh database, for e2e specs to drive with `app.inject`. */
+export const startTestApp = async (): Promise<TestApp> => {
+  const db = await createTestDatabase();
+  const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  const outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
+  const release = async () => {
+    await store.close();
+    await db.close();
+    await rm(outboxDir, { recursive: true, force: true });
+  };
+  const app = await buildApp({ store, pool: db.pool, outboxDir }).catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+  return {
+    db,
+    store,
+    app,
+    outboxDir,
+    close: async () => {
+      await app.close();
+      await release();
+    },
+  };
+};
