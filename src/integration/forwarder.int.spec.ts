@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../eventstore/event-store.js';
 import { positionAt } from '../eventstore/position.js';
@@ -176,6 +177,23 @@ suite('the Kafka forwarder', () => {
       'causation-id': first.metadata.causationId,
       'schema-version': '1',
     });
+  });
+
+  it('hands its lock connection back to the pool with synchronous commits restored', async () => {
+    // One connection, so the lock's (where checkpoints commit without a flush) is the one handed back.
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const forwarder = new Forwarder({ store, pool, brokers: brokers!, topicPrefix: `test${randomBytes(4).toString('hex')}.`, log });
+    try {
+      await forwarder.start();
+      await store.append(uniqueStream('event'), [anEvent('CapacityChanged', { capacity: 1 })], 'no_stream');
+      await forwarder.caughtUp(positionAt(await headOf(db)), { timeoutMs: 60_000 });
+      await forwarder.stop();
+      const { rows } = await pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
+      expect(rows[0]!.synchronous_commit).toBe('on');
+    } finally {
+      await forwarder.stop();
+      await pool.end();
+    }
   });
 
   it('loses nothing when the forwarder process is killed with SIGKILL mid-stream and restarted', { timeout: 300_000 }, async () => {

@@ -280,15 +280,20 @@ export class Forwarder {
     );
   }
 
-
-  private release(lock: Lock): Promise<void> {
-    return releaseSessionLock(lock, LOCK_CLASS, this.name);
+  private async release(lock: Lock): Promise<void> {
+    // The connection goes back to the pool, where appends must wait for their WAL flush again.
+    await lock.client.query('RESET synchronous_commit').catch(() => undefined);
+    await releaseSessionLock(lock, LOCK_CLASS, this.name);
   }
 
   /** With the lock held: publish from the checkpoint until stopped, the lock is lost, or PostgreSQL fails. */
   private async forward(lock: Lock, stop: AbortSignal): Promise<void> {
     const owned = AbortSignal.any([stop, lock.lost]);
     this.position = await this.readCheckpoint(lock.client);
+    // Checkpoints, written on this connection, commit without waiting for the WAL flush: one
+    // lost in a database crash only publishes a tail again, which at-least-once delivery
+    // allows, while a flush per batch put a disk sync between every two publishes.
+    await lock.client.query('SET synchronous_commit = off');
     const subscription = this.store.subscribeToAll(this.position ? { after: this.position } : {});
     let session: KafkaSession | undefined;
     // Ends a wait for events and interrupts a send that is retrying against a dead broker.
@@ -425,36 +430,21 @@ export class Forwarder {
     return commit === NO_POSITION ? undefined : { commit, prepare: BigInt(rows[0]!.prepare_position) };
   }
 
-  /**
-   * Fenced by the position this forwarder believes is stored, as the projection runner's
-   * checkpoint is. Committed without waiting for the WAL flush: a checkpoint lost in a
-   * database crash only publishes a tail again, which at-least-once delivery allows, while
-   * a flush per batch put a disk sync between every two publishes.
-   */
+  /** Fenced by the position this forwarder believes is stored, as the projection runner's checkpoint is. */
   private async moveCheckpoint(client: pg.PoolClient, to: Position): Promise<void> {
     const from = this.position;
-    await client.query('BEGIN');
-    let moved: boolean;
-    try {
-      await client.query('SET LOCAL synchronous_commit = off');
-      const { rowCount } = await client.query(
-        `UPDATE rollcall.forwarder_checkpoints SET commit_position = $2, prepare_position = $3, updated_at = now()
-          WHERE name = $1 AND commit_position = $4 AND prepare_position = $5`,
-        [
-          this.name,
-          to.commit.toString(),
-          to.prepare.toString(),
-          (from?.commit ?? NO_POSITION).toString(),
-          (from?.prepare ?? NO_POSITION).toString(),
-        ],
-      );
-      moved = rowCount === 1;
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-    if (!moved) throw new CheckpointMovedError(this.name);
+    const { rowCount } = await client.query(
+      `UPDATE rollcall.forwarder_checkpoints SET commit_position = $2, prepare_position = $3, updated_at = now()
+        WHERE name = $1 AND commit_position = $4 AND prepare_position = $5`,
+      [
+        this.name,
+        to.commit.toString(),
+        to.prepare.toString(),
+        (from?.commit ?? NO_POSITION).toString(),
+        (from?.prepare ?? NO_POSITION).toString(),
+      ],
+    );
+    if (rowCount !== 1) throw new CheckpointMovedError(this.name);
     this.position = to;
     this.progress.emit('checkpoint', to);
   }
