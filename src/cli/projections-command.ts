@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import type { EventStore } from '../eventstore/event-store.js';
 import { type Position, formatPosition } from '../eventstore/position.js';
+import { readConsumerLag } from '../integration/consumer-lag.js';
 import type { Projection } from '../projections/projection.js';
 import { projections as allProjections } from '../projections/projections.js';
 import { RebuildBusyError, buildShadowsTogether, readShadowBuilds, rebuildProjection } from '../projections/rebuild.js';
@@ -12,7 +13,8 @@ import { table } from './table.js';
 
 export const PROJECTIONS_USAGE = `Usage: rollcall admin projections <command>
   list [--json]              the projections, their schemas and tables
-  status [--json]            checkpoint, lag, state and rebuilds in progress of each projection
+  status [--json]            checkpoint, lag, state and rebuilds in progress of each projection,
+                             and the lag of the Kafka forwarder and of each reactor
   rebuild <name> | --all     rebuild into fresh tables from the first event, then swap them in
                              (resumes a rebuild that was interrupted)
   verify <name> [--json]     rebuild aside and compare checksums with the live tables (exit 1 if different)
@@ -128,8 +130,9 @@ const status = async (known: readonly Projection[], json: boolean, deps: Project
         .map((b) => ({ purpose: b.purpose, schema: b.target, position: position(b.position), applied: b.applied, updatedAt: b.updatedAt.toISOString() })),
     });
   }
+  const consumers = await readConsumerLag(pool, store.kind);
   if (json) {
-    deps.out(JSON.stringify(rows, null, 2));
+    deps.out(JSON.stringify({ projections: rows, consumers }, null, 2));
     return 0;
   }
   const lines = table([
@@ -145,6 +148,13 @@ const status = async (known: readonly Projection[], json: boolean, deps: Project
   ]);
   for (const line of lines) deps.out(line);
   for (const r of rows) if (r.failure) deps.out(`${r.name} failed: ${r.failure.error} (event ${r.failure.position ?? '-'})`);
+  if (consumers.length === 0) return 0;
+  deps.out('');
+  const consumerLines = table([
+    ['CONSUMER', 'MODE', 'LAG', 'AS OF'],
+    ...consumers.map((c) => [c.consumer, c.mode, c.lag === null ? '?' : count(c.lag), c.reportedAt]),
+  ]);
+  for (const line of consumerLines) deps.out(line);
   return 0;
 };
 

@@ -309,7 +309,7 @@ describe('rollcall admin projections rebuild', () => {
       .toBe(0);
     const status = await cli('status', '--json').exited;
     expect(status.code).toBe(0);
-    const attendanceStatus = (JSON.parse(status.stdout) as { name: string; rebuilds: { purpose: string; applied: number }[] }[]).find(
+    const attendanceStatus = (JSON.parse(status.stdout) as { projections: { name: string; rebuilds: { purpose: string; applied: number }[] }[] }).projections.find(
       (s) => s.name === 'attendance',
     );
     expect(attendanceStatus?.rebuilds).toEqual([expect.objectContaining({ purpose: 'rebuild', applied: stoppedAt })]);

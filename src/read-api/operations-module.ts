@@ -1,17 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { MercuriusContext } from 'mercurius';
+import { readReactorLag } from '../integration/consumer-lag.js';
 import { listDeadLetters, replayDeadLetters } from '../integration/delivery.js';
 import { createReactors, reactorNamed } from '../ml/reactors.js';
 import type { GraphqlModule } from './graphql-module.js';
 import { requireAdmin } from './read-models.js';
-
-/** Consumers' lag as they last reported it, and each projection's checkpoint. */
-const consumerLag = async (app: FastifyInstance) =>
-  (
-    await app.pool.query<{ consumer: string; mode: string; lag: string; reported_at: Date }>(
-      'SELECT consumer, mode, lag, reported_at FROM rollcall.consumer_lag ORDER BY consumer',
-    )
-  ).rows.map((row) => ({ consumer: row.consumer, mode: row.mode, lag: Number(row.lag), reportedAt: row.reported_at.toISOString() }));
 
 export const operationsModule: GraphqlModule = {
   typeDefs: /* GraphQL */ `
@@ -57,7 +50,7 @@ export const operationsModule: GraphqlModule = {
     Query: {
       consumers: (_root, _args, ctx: MercuriusContext) => {
         requireAdmin(ctx.actor);
-        return consumerLag(ctx.app);
+        return readReactorLag(ctx.app.pool);
       },
       deadLetters: (_root, args: { consumer?: string | null; first?: number | null }, ctx: MercuriusContext) => {
         requireAdmin(ctx.actor);
@@ -82,13 +75,18 @@ export const operationsModule: GraphqlModule = {
 export const metricsRoute = async (app: FastifyInstance): Promise<void> => {
   app.get('/metrics', async (_request, reply) => {
     const lines = ['# HELP rollcall_consumer_lag Events or messages a reactor has not handled yet.', '# TYPE rollcall_consumer_lag gauge'];
-    for (const row of await consumerLag(app)) lines.push(`rollcall_consumer_lag{consumer="${row.consumer}",mode="${row.mode}"} ${row.lag}`);
+    for (const row of await readReactorLag(app.pool)) lines.push(`rollcall_consumer_lag{consumer="${row.consumer}",mode="${row.mode}"} ${row.lag}`);
     const { rows } = await app.pool.query<{ name: string; commit_position: string }>(
       'SELECT name, commit_position FROM rollcall.projection_checkpoints ORDER BY name',
     );
     const head = (await app.pool.query<{ head: string | null }>('SELECT max(position) AS head FROM rollcall.events')).rows[0]?.head ?? '0';
     lines.push('# HELP rollcall_projection_position Global position a projection has applied.', '# TYPE rollcall_projection_position gauge');
     for (const row of rows) lines.push(`rollcall_projection_position{projection="${row.name}"} ${Math.max(Number(row.commit_position), 0)}`);
+    const forwarders = await app.pool.query<{ name: string; commit_position: string }>(
+      'SELECT name, commit_position FROM rollcall.forwarder_checkpoints ORDER BY name',
+    );
+    lines.push('# HELP rollcall_forwarder_position Global position Kafka acknowledged for a forwarder.', '# TYPE rollcall_forwarder_position gauge');
+    for (const row of forwarders.rows) lines.push(`rollcall_forwarder_position{forwarder="${row.name}"} ${Math.max(Number(row.commit_position), 0)}`);
     lines.push('# HELP rollcall_event_store_head Last global position stored.', '# TYPE rollcall_event_store_head gauge', `rollcall_event_store_head ${head}`);
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });

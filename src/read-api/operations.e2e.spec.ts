@@ -41,3 +41,19 @@ describe('replayDeadLetters', () => {
     expect((await gql(admin, LETTERS)).data.deadLetters).toHaveLength(1);
   });
 });
+
+describe('consumer lag', () => {
+  it('is served to admins as `consumers` and to Prometheus at /metrics, with each forwarder position', async () => {
+    const { pool } = rollcall.db;
+    await pool.query(`INSERT INTO rollcall.consumer_lag (consumer, mode, lag) VALUES ('probe', 'kafka', 42)`);
+    await pool.query(`INSERT INTO rollcall.forwarder_checkpoints (name, commit_position, prepare_position) VALUES ('kafka', 17, 17)`);
+    const consumers = await gql(admin, `{ consumers { consumer mode lag } }`);
+    expect(consumers.data.consumers).toContainEqual({ consumer: 'probe', mode: 'kafka', lag: 42 });
+    expect((await gql(organizer, `{ consumers { lag } }`)).code).toBe('FORBIDDEN');
+
+    const metrics = await rollcall.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toContain('rollcall_consumer_lag{consumer="probe",mode="kafka"} 42\n');
+    expect(metrics.body).toContain('rollcall_forwarder_position{forwarder="kafka"} 17\n');
+  });
+});
