@@ -18,6 +18,7 @@ import { ProjectionRunner } from '../projections/runner.js';
 import { mailJobs } from './job-runner.js';
 import { type MailJobData, MailJobs } from './mailer.js';
 import { MAIL_QUEUE } from './queues.js';
+import { localTime } from './local-time.js';
 import { sweepSessionReminders } from './session-reminders.js';
 
 const HOUR = 3_600_000;
@@ -93,7 +94,7 @@ const publishedEvent = async (title: string, at: Date, startsInHours: number[], 
       title,
       description: '',
       venue: 'Hall A',
-      timeZone: 'UTC',
+      timeZone: 'Europe/Warsaw',
       registrationOpensAt: new Date(now - DAY).toISOString(),
       registrationClosesAt: new Date(now + DAY).toISOString(),
       requiresApproval: options.requiresApproval ?? false,
@@ -207,7 +208,9 @@ describe('the session reminder sweep, one day before a session', () => {
 
   it('mails the reminder to the attendee, saying which event starts when and where', async () => {
     const [reminder] = (await remindersFor([soon])).filter((r) => r.registrationId === ann);
-    const startsAt = new Date(at.getTime() + 2 * HOUR).toISOString();
+    // In the event's own zone, which the mail names.
+    const startsAt = localTime(new Date(at.getTime() + 2 * HOUR), 'Europe/Warsaw');
+    expect(startsAt).toMatch(/ \(Europe\/Warsaw\)$/);
     expect(reminder?.mail).toEqual({
       kind: 'session-reminder',
       to: 'ann@example.org',
@@ -239,6 +242,20 @@ describe('the session reminder sweep', () => {
 
     expect(await remindersFor(cancelled.sessionIds)).toEqual([]);
     expect(await registrationsRemindedOf(held.sessionIds[0]!)).toEqual([bob]);
+  });
+
+  it('reminds nobody whose account is disabled', async () => {
+    const at = momentOfTest(6);
+    const { eventId, sessionIds } = await publishedEvent('Members only', at, [2]);
+    const eve = await signedUp('Eve');
+    await register(eventId, eve);
+    await store.append(`account-${eve.actor.accountId}`, [anEvent('AccountDisabled', { disabledBy: 'admin-1', disabledAt: new Date().toISOString() })], 0n);
+    const dan = await register(eventId, await signedUp('Dan'));
+    await projected();
+
+    await sweep(at);
+
+    expect(await registrationsRemindedOf(sessionIds[0]!)).toEqual([dan]);
   });
 
   it('reminds an attendee whose account the read model lacked at first on a later sweep', async () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { deterministicId } from '../commands/deterministic-id.js';
 import { liveSchema } from '../projections/runner.js';
+import { localTime } from './local-time.js';
 import type { MailJobs } from './mailer.js';
 
 /** Every five minutes: reminders for sessions that start within the next day. */
@@ -14,6 +15,7 @@ interface DueReminder {
   name: string;
   title: string;
   venue: string;
+  time_zone: string;
   starts_at: Date;
 }
 
@@ -21,7 +23,8 @@ interface DueReminder {
  * The `session-reminder` sweep: claims every confirmed attendee of a published event whose
  * session starts within the window and has no reminder yet, and queues their mail, in one
  * transaction (the mail jobs are sent on it), so a sweep that fails or overlaps another
- * queues each reminder once. Attendees the accounts read model lacks wait for a later sweep.
+ * queues each reminder once. Attendees the accounts read model lacks wait for a later sweep;
+ * disabled accounts get none.
  */
 export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJobs }, now = new Date()): Promise<{ queued: number }> => {
   const attendance = liveSchema('attendance');
@@ -30,11 +33,11 @@ export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJob
     await client.query('BEGIN');
     const { rows } = await client.query<DueReminder>(
       `WITH due AS (
-         SELECT s.session_id, r.registration_id, a.email, a.name, e.title, e.venue, s.starts_at
+         SELECT s.session_id, r.registration_id, a.email, a.name, e.title, e.venue, e.time_zone, s.starts_at
            FROM ${attendance}.sessions s
            JOIN ${attendance}.events e ON e.event_id = s.event_id AND e.status = 'published'
            JOIN ${attendance}.registrations r ON r.event_id = s.event_id AND r.status = 'confirmed'
-           JOIN ${liveSchema('accounts')}.accounts a ON a.account_id = r.attendee_id
+           JOIN ${liveSchema('accounts')}.accounts a ON a.account_id = r.attendee_id AND a.status <> 'disabled'
           WHERE s.starts_at > $1 AND s.starts_at <= $1 + make_interval(hours => $2)
        ), claimed AS (
          INSERT INTO rollcall.session_reminders (session_id, registration_id)
@@ -52,7 +55,7 @@ export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJob
           kind: 'session-reminder',
           to: row.email,
           subject: `Reminder: ${row.title} starts soon`,
-          text: `Hello ${row.name},\n\n${row.title} starts ${row.starts_at.toISOString()} at ${row.venue}. Bring your ticket's QR code.\n`,
+          text: `Hello ${row.name},\n\n${row.title} starts ${localTime(row.starts_at, row.time_zone)} at ${row.venue}. Bring your ticket's QR code.\n`,
           token: '',
         },
         { id: deterministicId('session-reminder', row.session_id, row.registration_id), singletonKey: `${row.session_id}:${row.registration_id}`, db },

@@ -61,13 +61,17 @@ interface Confirmed {
 }
 
 /** An attendee's account and a published event with one session, where the attendee's registration is confirmed. */
-const confirmedRegistration = async (name: string, email: string): Promise<Confirmed> => {
+const confirmedRegistration = async (name: string, email: string, account: { disabled?: boolean } = {}): Promise<Confirmed> => {
   const attendeeId = randomUUID();
   const eventId = randomUUID();
   const registrationId = randomUUID();
+  const signedUpAt = new Date().toISOString();
   await store.append(
     `account-${attendeeId}`,
-    [anEvent('AccountSignedUp', { accountId: attendeeId, email, name, passwordHash: 'x', roles: ['attendee'], signedUpAt: new Date().toISOString() })],
+    [
+      anEvent('AccountSignedUp', { accountId: attendeeId, email, name, passwordHash: 'x', roles: ['attendee'], signedUpAt }),
+      ...(account.disabled ? [anEvent('AccountDisabled', { disabledBy: 'admin-1', disabledAt: signedUpAt })] : []),
+    ],
     'no_stream',
   );
   const details = {
@@ -184,6 +188,21 @@ describe('ticket delivery', () => {
     const shown = [];
     for (const code of signed) if ((await ticketQrPng(code)).equals(png)) shown.push(await codes.read(code));
     expect(shown[0]).toEqual({ eventId, registrationId, attendeeId, version: 2 });
+  });
+
+  it('mails nothing to a disabled account', async () => {
+    await startProjections();
+    const { registrationId } = await confirmedRegistration('Vic', 'vic@example.org', { disabled: true });
+    const [job] = await eventually(async () => {
+      const { rows } = await db.pool.query<{ state: string; output: unknown }>('SELECT state, output FROM pgboss.job WHERE name = $1 AND data->>\'registrationId\' = $2', [
+        TICKET_DELIVERY_QUEUE,
+        registrationId,
+      ]);
+      expect(rows[0]?.state).toBe('completed');
+      return rows;
+    });
+    expect(job!.output).toEqual({ skipped: "the attendee's account is disabled" });
+    expect(await mailsTo('vic@example.org')).toEqual([]);
   });
 
   it('queues no delivery when the read model is rebuilt, even after pg-boss has archived the delivered jobs', async () => {

@@ -4,6 +4,7 @@ import { deterministicId } from '../commands/deterministic-id.js';
 import { type TicketCodes, ticketIdOf } from '../commands/tickets/ticket-codes.js';
 import { ticketQrPng } from '../commands/tickets/ticket-qr.js';
 import { liveSchema } from '../projections/runner.js';
+import { localTime } from './local-time.js';
 import type { Mailer } from './mailer.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
 
@@ -73,21 +74,23 @@ interface TicketRow {
   ticket_version: number;
   title: string;
   venue: string;
+  time_zone: string;
   email: string | null;
   name: string | null;
+  account_status: string | null;
   first_session: Date | null;
 }
 
 /**
  * The `ticket-delivery` handler: reads the registration, its event and the attendee's
  * address from the read models, signs the ticket code and mails it with its QR as a PNG.
- * A superseded ticket (reissued, cancelled) is skipped; a read model that has not caught
- * up yet (no account) throws, so the job is retried with backoff.
+ * A superseded ticket (reissued, cancelled), or one for a disabled account, is skipped; a
+ * read model that has not caught up yet (no account) throws, so the job is retried with backoff.
  */
 export const deliverTicket = async (deps: TicketDeliveryDependencies, ticket: TicketDeliveryData): Promise<{ delivered: string } | { skipped: string }> => {
   const attendance = liveSchema('attendance');
   const { rows } = await deps.pool.query<TicketRow>(
-    `SELECT r.status, r.ticket_version, e.title, e.venue, a.email, a.name,
+    `SELECT r.status, r.ticket_version, e.title, e.venue, e.time_zone, a.email, a.name, a.status AS account_status,
             (SELECT min(s.starts_at) FROM ${attendance}.sessions s WHERE s.event_id = r.event_id) AS first_session
        FROM ${attendance}.registrations r
        JOIN ${attendance}.events e ON e.event_id = r.event_id
@@ -100,9 +103,10 @@ export const deliverTicket = async (deps: TicketDeliveryDependencies, ticket: Ti
   if (row.status !== 'confirmed' || row.ticket_version !== ticket.version)
     return { skipped: `the registration is ${row.status} with ticket version ${row.ticket_version}` };
   if (!row.email) throw new Error(`Attendee ${ticket.attendeeId} is not in the accounts read model yet`);
+  if (row.account_status === 'disabled') return { skipped: `the attendee's account is disabled` };
   const png = await ticketQrPng(await deps.codes.sign(ticket));
   const ticketId = ticketIdOf(ticket.eventId, ticket.registrationId);
-  const when = row.first_session ? `\nIt starts ${row.first_session.toISOString()} at ${row.venue}.\n` : `\nVenue: ${row.venue}\n`;
+  const when = row.first_session ? `\nIt starts ${localTime(row.first_session, row.time_zone)} at ${row.venue}.\n` : `\nVenue: ${row.venue}\n`;
   // Only a reissue makes a later version, and it revokes the earlier code: an attendee not
   // told so might bring the old QR to the door.
   const reissued = ticket.version > 1;
