@@ -110,9 +110,12 @@ export class StoreConsumer {
     return Number(rows[0]!.n);
   }
 
-  /** Reports the lag of the active consumer; a standby has none of its own to report. */
+  /**
+   * Reports the lag of the active consumer; a standby has none of its own to report, and on
+   * EventStoreDB, whose log is not in rollcall.events, it would count nothing and say 0.
+   */
   async report(): Promise<void> {
-    if (this.holding) await reportLag(this.deps.pool, this.deps.reactor.name, 'store', await this.lag());
+    if (this.holding && this.deps.store.kind === 'postgres') await reportLag(this.deps.pool, this.deps.reactor.name, 'store', await this.lag());
   }
 
   /** Resolves once everything up to `position` went to the reactor. */

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/domain-error.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
 import { REBUILD_QUEUE, createQueues } from '../jobs/queues.js';
+import { TICKET_MAIL_HORIZON_MS } from '../jobs/ticket-delivery.js';
 import { isUuid } from '../uuid.js';
 import { projections } from './projections.js';
 import { rebuildProjection } from './rebuild.js';
@@ -39,7 +40,15 @@ export class Jobs {
 
   boss(): Promise<PgBoss> {
     this.started ??= (async () => {
-      const boss = new PgBoss({ connectionString: this.connectionString, max: 3, ...this.options, schema: 'pgboss' });
+      const boss = new PgBoss({
+        connectionString: this.connectionString,
+        max: 3,
+        // A ticket's delivery job id is what stops a replay within the mail horizon from mailing
+        // it twice, and an archived job no longer holds its id: keep them well past the horizon.
+        archiveCompletedAfterSeconds: (2 * TICKET_MAIL_HORIZON_MS) / 1_000,
+        ...this.options,
+        schema: 'pgboss',
+      });
       boss.on('error', (error) => process.stderr.write(`pg-boss: ${error.message}\n`));
       // pg-boss's schema and queue set-up is DDL; two processes starting at once deadlock on it.
       const lock = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-jobs-setup' });
