@@ -13,7 +13,7 @@ import {
   SESSION_REMINDER_QUEUE,
   TICKET_DELIVERY_QUEUE,
 } from './queues.js';
-import { SESSION_REMINDER_CRON, sweepSessionReminders } from './session-reminders.js';
+import { SESSION_REMINDER_CRON, reminderStillDue, sweepSessionReminders } from './session-reminders.js';
 import { type TicketDeliveryData, deliverTicket } from './ticket-delivery.js';
 
 export const FORECAST_REFRESH_CRON = '0 * * * *';
@@ -36,7 +36,7 @@ export const startJobWorkers = async (deps: JobWorkerDependencies): Promise<void
   const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const boss = await deps.jobs.boss();
   const one = { batchSize: 1 };
-  await boss.work(MAIL_QUEUE, one, deliverMail(deps.mailer));
+  await boss.work(MAIL_QUEUE, one, deliverMail(deps.mailer, reminderStillDue(deps.pool)));
   await boss.work<TicketDeliveryData>(TICKET_DELIVERY_QUEUE, one, ([job]) => deliverTicket(deps, job!.data));
   await boss.work(SESSION_REMINDER_QUEUE, one, () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs) }));
   const forecasts = { pool: deps.pool, log };

@@ -37,21 +37,37 @@ export class OutboxMailer implements Mailer {
 export const openMailer = (options: { smtpUrl: string | undefined; outboxDir: string }): Mailer =>
   options.smtpUrl ? new SmtpMailer(options.smtpUrl) : new OutboxMailer(new Outbox(options.outboxDir));
 
-/** A mail job's data is the message itself. */
-export type MailJobData = OutgoingMail;
+/** The session and registration a reminder is about, so that it can be checked again when it is sent. */
+export interface ReminderSubject {
+  sessionId: string;
+  registrationId: string;
+}
+
+/** A mail job's data: the message, and for a session reminder what it reminds of. */
+export type MailJobData = OutgoingMail & { reminder?: ReminderSubject };
 
 /** Queues mail as `mail` jobs; `db` puts the job in the caller's transaction. */
 export class MailJobs implements MailQueue {
   constructor(private readonly boss: () => Promise<PgBoss>) {}
 
-  async enqueue(message: OutgoingMail, options: PgBoss.SendOptions = {}): Promise<void> {
-    await (await this.boss()).send(MAIL_QUEUE, message satisfies MailJobData, options);
+  async enqueue(message: MailJobData, options: PgBoss.SendOptions = {}): Promise<void> {
+    await (await this.boss()).send(MAIL_QUEUE, message, options);
   }
 }
 
-/** The `mail` queue's handler: delivers each message of the batch. */
+/**
+ * The `mail` queue's handler: delivers each message of the batch. A reminder queued hours
+ * ahead is sent only if `reminderStillDue` says so: the registration may have been cancelled,
+ * the event called off or the session started meanwhile.
+ */
 export const deliverMail =
-  (mailer: Mailer) =>
-  async (jobs: PgBoss.Job<MailJobData>[]): Promise<void> => {
-    for (const job of jobs) await mailer.deliver(job.data);
+  (mailer: Mailer, reminderStillDue: (reminder: ReminderSubject) => Promise<boolean> = async () => true) =>
+  async (jobs: PgBoss.Job<MailJobData>[]): Promise<{ skipped: number }> => {
+    let skipped = 0;
+    for (const { data } of jobs) {
+      const { reminder, ...message } = data;
+      if (reminder && !(await reminderStillDue(reminder))) skipped++;
+      else await mailer.deliver(message);
+    }
+    return { skipped };
   };

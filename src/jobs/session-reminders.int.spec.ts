@@ -16,10 +16,10 @@ import { attendanceProjection } from '../projections/attendance-projection.js';
 import { Jobs } from '../projections/rebuild-jobs.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { mailJobs } from './job-runner.js';
-import { type MailJobData, MailJobs } from './mailer.js';
+import { type MailJobData, MailJobs, deliverMail } from './mailer.js';
 import { MAIL_QUEUE } from './queues.js';
 import { localTime } from './local-time.js';
-import { sweepSessionReminders } from './session-reminders.js';
+import { reminderStillDue, sweepSessionReminders } from './session-reminders.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -217,6 +217,7 @@ describe('the session reminder sweep, one day before a session', () => {
       subject: 'Reminder: Night school starts soon',
       text: `Hello Ann,\n\nNight school starts ${startsAt} at Hall A. Bring your ticket's QR code.\n`,
       token: '',
+      reminder: { sessionId: soon, registrationId: ann },
     });
   });
 
@@ -256,6 +257,28 @@ describe('the session reminder sweep', () => {
     await sweep(at);
 
     expect(await registrationsRemindedOf(sessionIds[0]!)).toEqual([dan]);
+  });
+
+  it('sends a queued reminder only if it still applies: not after the registration was cancelled', async () => {
+    const at = momentOfTest(7);
+    const { eventId, sessionIds } = await publishedEvent('Second thoughts', at, [2]);
+    const gus = await signedUp('Gus');
+    const [gusRegistration, ivy] = [await register(eventId, gus), await register(eventId, await signedUp('Ivy'))];
+    await projected();
+    await sweep(at);
+    const queued = await remindersFor(sessionIds);
+    expect(queued.map((r) => r.registrationId).sort()).toEqual([gusRegistration, ivy].sort());
+
+    await events.cancelRegistration(by(gus.actor), eventId, gusRegistration);
+    await projected();
+    const sent: string[] = [];
+    const send = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, reminderStillDue(db.pool, () => at));
+    for (const { mail } of queued) await send([{ data: mail } as PgBoss.Job<MailJobData>]);
+    expect(sent).toEqual(['ivy@example.org']);
+    // Once the session has started, nobody is reminded of it any more.
+    const late = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, reminderStillDue(db.pool, () => new Date(at.getTime() + 3 * HOUR)));
+    for (const { mail } of queued) await late([{ data: mail } as PgBoss.Job<MailJobData>]);
+    expect(sent).toEqual(['ivy@example.org']);
   });
 
   it('reminds an attendee whose account the read model lacked at first on a later sweep', async () => {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { deterministicId } from '../commands/deterministic-id.js';
 import { liveSchema } from '../projections/runner.js';
 import { localTime } from './local-time.js';
-import type { MailJobs } from './mailer.js';
+import type { MailJobs, ReminderSubject } from './mailer.js';
 
 /** Every five minutes: reminders for sessions that start within the next day. */
 export const SESSION_REMINDER_CRON = '*/5 * * * *';
@@ -19,6 +19,23 @@ interface DueReminder {
   starts_at: Date;
 }
 
+/** Sessions (s) of published events (e) with each confirmed registration (r) of an enabled account (a): whom reminders are for. */
+const remindable = (attendance = liveSchema('attendance')): string => `${attendance}.sessions s
+  JOIN ${attendance}.events e ON e.event_id = s.event_id AND e.status = 'published'
+  JOIN ${attendance}.registrations r ON r.event_id = s.event_id AND r.status = 'confirmed'
+  JOIN ${liveSchema('accounts')}.accounts a ON a.account_id = r.attendee_id AND a.status <> 'disabled'`;
+
+/** Whether a queued reminder still applies as it is sent: the same conditions the sweep chose it by. */
+export const reminderStillDue =
+  (pool: pg.Pool, now: () => Date = () => new Date()) =>
+  async ({ sessionId, registrationId }: ReminderSubject): Promise<boolean> => {
+    const { rowCount } = await pool.query(
+      `SELECT 1 FROM ${remindable()} WHERE s.session_id = $1 AND r.registration_id = $2 AND s.starts_at > $3`,
+      [sessionId, registrationId, now()],
+    );
+    return rowCount === 1;
+  };
+
 /**
  * The `session-reminder` sweep: claims every confirmed attendee of a published event whose
  * session starts within the window and has no reminder yet, and queues their mail, in one
@@ -27,17 +44,13 @@ interface DueReminder {
  * disabled accounts get none.
  */
 export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJobs }, now = new Date()): Promise<{ queued: number }> => {
-  const attendance = liveSchema('attendance');
   const client = await deps.pool.connect();
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<DueReminder>(
       `WITH due AS (
          SELECT s.session_id, r.registration_id, a.email, a.name, e.title, e.venue, e.time_zone, s.starts_at
-           FROM ${attendance}.sessions s
-           JOIN ${attendance}.events e ON e.event_id = s.event_id AND e.status = 'published'
-           JOIN ${attendance}.registrations r ON r.event_id = s.event_id AND r.status = 'confirmed'
-           JOIN ${liveSchema('accounts')}.accounts a ON a.account_id = r.attendee_id AND a.status <> 'disabled'
+           FROM ${remindable()}
           WHERE s.starts_at > $1 AND s.starts_at <= $1 + make_interval(hours => $2)
        ), claimed AS (
          INSERT INTO rollcall.session_reminders (session_id, registration_id)
@@ -57,6 +70,7 @@ export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJob
           subject: `Reminder: ${row.title} starts soon`,
           text: `Hello ${row.name},\n\n${row.title} starts ${localTime(row.starts_at, row.time_zone)} at ${row.venue}. Bring your ticket's QR code.\n`,
           token: '',
+          reminder: { sessionId: row.session_id, registrationId: row.registration_id },
         },
         { id: deterministicId('session-reminder', row.session_id, row.registration_id), singletonKey: `${row.session_id}:${row.registration_id}`, db },
       );
