@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { type RunningRollcall, spawnRollcall } from '../../test/spawn-rollcall.js';
-import { TokenService } from '../commands/accounts/token-service.js';
+import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from '../commands/accounts/token-service.js';
 import type { Actor } from '../domain/actor.js';
 
 /**
@@ -18,7 +18,8 @@ interface Socket {
   send(data: string): void;
   close(): void;
   on(event: 'message', listener: (data: Buffer) => void): void;
-  once(event: 'open' | 'close', listener: () => void): void;
+  once(event: 'open', listener: () => void): void;
+  once(event: 'close', listener: (code: number, reason: Buffer) => void): void;
   once(event: 'error', listener: (error: Error) => void): void;
 }
 const { WebSocket } = createRequire(import.meta.url)('ws') as {
@@ -31,13 +32,22 @@ interface Message {
   payload?: { data?: Record<string, unknown>; errors?: unknown[] } | { message: string; extensions?: { code?: string } }[];
 }
 
+interface Closed {
+  code: number;
+  reason: string;
+  at: number;
+}
+
 /** A door dashboard: one graphql-transport-ws connection, its messages kept per subscription. */
 class Dashboard {
   private readonly received: Message[] = [];
   private readonly waiters = new Set<() => void>();
   private nextId = 0;
+  /** How and when the server or the client closed the connection. */
+  readonly closed: Promise<Closed>;
 
   private constructor(private readonly socket: Socket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now() })));
     socket.on('message', (data) => {
       this.received.push(JSON.parse(data.toString()) as Message);
       for (const waiter of [...this.waiters]) waiter();
@@ -99,10 +109,18 @@ class Dashboard {
     return this.received.filter((m) => m.id === id);
   }
 
+  /** How the server closed the connection, if it did within `timeoutMs`. */
+  async closedWithin(timeoutMs: number): Promise<Closed> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Still open after ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
+  }
+
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.socket.once('close', resolve));
     this.socket.close();
-    await closed;
+    await this.closed;
   }
 }
 
@@ -135,6 +153,9 @@ const organizer: Actor = { accountId: 'org-live', roles: ['organizer'] };
 const staff: Actor = { accountId: 'staff-live', roles: ['staff'] };
 const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
 const bearer = async (actor: Actor): Promise<string> => `Bearer ${(await tokens.issueAccessToken(actor)).token}`;
+/** An access token that expires at most `seconds` from now (JWT times are whole seconds): issued as if most of its lifetime had passed. */
+const expiringIn = async (seconds: number, actor: Actor) =>
+  new TokenService(db.pool, { clock: () => new Date(Date.now() - (ACCESS_TOKEN_TTL_SECONDS - seconds) * 1000) }).issueAccessToken(actor);
 
 const dashboard = async (address: string, auth: Parameters<typeof Dashboard.open>[1]): Promise<Dashboard> => {
   const opened = await Dashboard.open(address, auth);
@@ -266,5 +287,34 @@ describe('live door dashboards, with the projector in another process', () => {
     expect(await refusal({ header: await bearer(attendee('eve')) }, COUNTS)).toBe('FORBIDDEN');
     expect(await refusal({}, COUNTS)).toBe('UNAUTHENTICATED');
     expect(await refusal({ connectionParams: { authorization: 'Bearer not-a-token' } }, CHECK_INS)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('a dashboard whose access token expires', () => {
+  it('receives news until then, is closed with 4403 "The access token has expired", and resumes on a fresh connection', async () => {
+    const { eventId } = await openEvent('Expiring');
+    // Both ways in: the organizer's token in connection_init, the staff's on the upgrade request.
+    const organizerToken = await expiringIn(3, organizer);
+    const staffToken = await expiringIn(3, staff);
+    const organizerBoard = await dashboard(api!.address, { connectionParams: { authorization: `Bearer ${organizerToken.token}` } });
+    const staffBoard = await dashboard(api!.address, { header: `Bearer ${staffToken.token}` });
+    const organizerCounts = organizerBoard.subscribe(COUNTS, { e: eventId });
+    const staffCounts = staffBoard.subscribe(COUNTS, { e: eventId });
+
+    await register(eventId, 'cy');
+    expect(await organizerBoard.data(organizerCounts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
+    expect(await staffBoard.data(staffCounts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
+
+    for (const [board, { expiresAt }] of [[organizerBoard, organizerToken], [staffBoard, staffToken]] as const) {
+      const closed = await board.closedWithin(10_000);
+      expect(closed).toMatchObject({ code: 4403, reason: 'The access token has expired' });
+      // Not before (give or take the clocks' granularity): the timer is the token's own expiry.
+      expect(closed.at).toBeGreaterThanOrEqual(expiresAt.getTime() - 100);
+    }
+
+    const renewed = await dashboard(api!.address, { connectionParams: { authorization: await bearer(organizer) } });
+    const counts = renewed.subscribe(COUNTS, { e: eventId });
+    await register(eventId, 'dee');
+    expect(await renewed.data(counts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 2 });
   });
 });
