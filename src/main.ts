@@ -55,7 +55,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
     started.push(() => projector.stop());
     // Projectors also run the rebuilds admins queue, mail, tickets and schedules; the API only queues them.
     await jobs.work({ store, pool });
-    await startJobWorkersOn(jobs, pool, { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') });
+    await startJobWorkersOn({ jobs, pool, store }, { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') });
     say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {

@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import nodemailer from 'nodemailer';
-import { MAIL_FROM, type MailQueue, type OutgoingMail, Outbox, nodemailerFields } from '../commands/accounts/outbox.js';
+import { MAIL_FROM, type MailQueue, type OutgoingMail, Outbox, type TokenMailSubject, nodemailerFields } from '../commands/accounts/outbox.js';
+import { deterministicId } from '../commands/deterministic-id.js';
 import { MAIL_QUEUE } from './queues.js';
 
 /** Hands a message to whoever carries it on: an SMTP server, or the outbox folder. */
@@ -43,8 +44,17 @@ export interface ReminderSubject {
   registrationId: string;
 }
 
-/** A mail job's data: the message, and for a session reminder what it reminds of. */
-export type MailJobData = OutgoingMail & { reminder?: ReminderSubject };
+/**
+ * A mail job's data: the message, and what must still hold when it is sent: for a session
+ * reminder what it reminds of, for a one-time token the append that records it.
+ */
+export type MailJobData = OutgoingMail & { reminder?: ReminderSubject; oneTimeToken?: TokenMailSubject };
+
+/** Whether a queued message should go out now; throwing asks for a retry later. */
+export type MailStillDue = (data: MailJobData, queuedAt: Date) => Promise<boolean>;
+
+/** Seconds a token's mail waits, so the append queued after it has usually happened by then. */
+const TOKEN_MAIL_DELAY_S = 1;
 
 /** Queues mail as `mail` jobs; `db` puts the job in the caller's transaction. */
 export class MailJobs implements MailQueue {
@@ -53,21 +63,27 @@ export class MailJobs implements MailQueue {
   async enqueue(message: MailJobData, options: PgBoss.SendOptions = {}): Promise<void> {
     await (await this.boss()).send(MAIL_QUEUE, message, options);
   }
+
+  /** Keyed by the token's hash: queued twice (a retried command), it is one job. */
+  async enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void> {
+    await this.enqueue({ ...message, oneTimeToken: subject }, { id: deterministicId('token-mail', subject.tokenHash), startAfter: TOKEN_MAIL_DELAY_S });
+  }
 }
 
 /**
- * The `mail` queue's handler: delivers each message of the batch. A reminder queued hours
- * ahead is sent only if `reminderStillDue` says so: the registration may have been cancelled,
- * the event called off or the session started meanwhile.
+ * The `mail` queue's handler: delivers each message of the batch that `stillDue` lets through.
+ * A reminder queued hours ahead may no longer apply; a token's mail is queued before the
+ * append that records the token, which may not have happened (yet). Work it with
+ * `includeMetadata: true`: when a job was queued is part of the check.
  */
 export const deliverMail =
-  (mailer: Mailer, reminderStillDue: (reminder: ReminderSubject) => Promise<boolean> = async () => true) =>
-  async (jobs: PgBoss.Job<MailJobData>[]): Promise<{ skipped: number }> => {
+  (mailer: Mailer, stillDue: MailStillDue = async () => true) =>
+  async (jobs: PgBoss.JobWithMetadata<MailJobData>[]): Promise<{ skipped: number }> => {
     let skipped = 0;
-    for (const { data } of jobs) {
-      const { reminder, ...message } = data;
-      if (reminder && !(await reminderStillDue(reminder))) skipped++;
-      else await mailer.deliver(message);
+    for (const { data, createdOn } of jobs) {
+      const { reminder: _reminder, oneTimeToken: _token, ...message } = data;
+      if (await stillDue(data, createdOn)) await mailer.deliver(message);
+      else skipped++;
     }
     return { skipped };
   };

@@ -272,12 +272,17 @@ describe('the session reminder sweep', () => {
     await events.cancelRegistration(by(gus.actor), eventId, gusRegistration);
     await projected();
     const sent: string[] = [];
-    const send = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, reminderStillDue(db.pool, () => at));
-    for (const { mail } of queued) await send([{ data: mail } as PgBoss.Job<MailJobData>]);
+    const sendAt = (now: Date) => {
+      const stillDue = reminderStillDue(db.pool, () => now);
+      const send = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, (data) => stillDue(data.reminder!));
+      return async () => {
+        for (const { mail } of queued) await send([{ data: mail, createdOn: at } as PgBoss.JobWithMetadata<MailJobData>]);
+      };
+    };
+    await sendAt(at)();
     expect(sent).toEqual(['ivy@example.org']);
     // Once the session has started, nobody is reminded of it any more.
-    const late = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, reminderStillDue(db.pool, () => new Date(at.getTime() + 3 * HOUR)));
-    for (const { mail } of queued) await late([{ data: mail } as PgBoss.Job<MailJobData>]);
+    await sendAt(new Date(at.getTime() + 3 * HOUR))();
     expect(sent).toEqual(['ivy@example.org']);
   });
 

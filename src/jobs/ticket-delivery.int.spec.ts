@@ -41,7 +41,7 @@ beforeAll(async () => {
   jobs = new Jobs(db.url);
   const tokens = new TokenService(db.pool);
   codes = new TicketCodes(() => tokens.ticketKeys());
-  await startJobWorkers({ jobs, pool: db.pool, mailer: new OutboxMailer(new Outbox(outboxDir)), codes, log: () => undefined });
+  await startJobWorkers({ jobs, pool: db.pool, store, mailer: new OutboxMailer(new Outbox(outboxDir)), codes, log: () => undefined });
 });
 afterAll(async () => {
   for (const runner of runners) await runner.stop();

@@ -16,7 +16,7 @@ const PASSWORD = 'correct horse battery';
 beforeAll(async () => {
   rollcall = await startTestApp();
   outbox = new Outbox(rollcall.outboxDir);
-  await startJobWorkersOn(rollcall.app.jobs, rollcall.db.pool, { smtpUrl: undefined, outboxDir: rollcall.outboxDir });
+  await startJobWorkersOn({ jobs: rollcall.app.jobs, pool: rollcall.db.pool, store: rollcall.store }, { smtpUrl: undefined, outboxDir: rollcall.outboxDir });
   tokens = rollcall.app.tokens;
   await rollcall.app.accounts.createAdmin({ email: 'root@example.org', password: PASSWORD, name: 'Root' });
   adminToken = (await logIn('root@example.org')).accessToken;

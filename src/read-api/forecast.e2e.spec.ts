@@ -23,7 +23,7 @@ const registrations = ['ann', 'bob', 'cat'].map((name) => history.register(event
 
 beforeAll(async () => {
   rollcall = await startTestApp();
-  await startJobWorkersOn(rollcall.app.jobs, rollcall.db.pool, { smtpUrl: undefined, outboxDir: rollcall.outboxDir });
+  await startJobWorkersOn({ jobs: rollcall.app.jobs, pool: rollcall.db.pool, store: rollcall.store }, { smtpUrl: undefined, outboxDir: rollcall.outboxDir });
   await history.project(rollcall.db.pool);
 });
 afterAll(() => rollcall?.close());

@@ -18,7 +18,7 @@ beforeAll(async () => {
       delivered.push(message.to);
     },
   };
-  await (await rollcall.app.jobs.boss()).work(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, deliverMail(mailer));
+  await (await rollcall.app.jobs.boss()).work(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, deliverMail(mailer));
 });
 afterAll(() => rollcall?.close());
 

@@ -11,7 +11,6 @@ export const liveTopics = {
   attendanceChanged: (eventId: string): string => `attendanceChanged:${eventId}`,
 };
 
-/** One new row of an event's check-in log. */
 /** An event's counts as of `position`, after they changed. */
 export interface AttendanceCounts {
   eventId: string;

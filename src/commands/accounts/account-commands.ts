@@ -89,15 +89,13 @@ export class AccountCommands {
   }
 
   async signUp(input: { email: string; password: string; name: string }, request: Request): Promise<{ accountId: string; position: Position }> {
-    const { accountId, token, result } = await this.register(input, request);
-    if (!result.replayed)
-      await this.send({
-        kind: 'email-verification',
-        to: normaliseEmail(input.email),
-        subject: 'Confirm your email address for Rollcall',
-        text: `Hello ${input.name},\n\nconfirm your email address with this code within 24 hours:\n\n${token}\n`,
-        token,
-      });
+    const { accountId, result } = await this.register(input, request, (token) => ({
+      kind: 'email-verification',
+      to: normaliseEmail(input.email),
+      subject: 'Confirm your email address for Rollcall',
+      text: `Hello ${input.name},\n\nconfirm your email address with this code within 24 hours:\n\n${token}\n`,
+      token,
+    }));
     return { accountId, position: positionOf(result) };
   }
 
@@ -171,26 +169,28 @@ export class AccountCommands {
   async requestPasswordReset(input: { email: string }, request: Request): Promise<void> {
     const accountId = await this.accountIdOf(input.email);
     if (!accountId) return;
+    const account = await this.load(accountId);
+    if (account.status === 'none') return;
     const now = this.clock();
     const token = accountToken(accountId);
-    let result: CommandResult<Account, AccountEvent>;
+    const mail: OutgoingMail = {
+      kind: 'password-reset',
+      to: account.email,
+      subject: 'Reset your Rollcall password',
+      text: `Hello ${account.name},\n\nset a new password with this code within an hour:\n\n${token}\n\nIf you did not ask for this, ignore this message.\n`,
+      token,
+    };
     try {
-      result = await this.handle(accountId, this.context(request, accountId, now), {
-        type: 'RequestPasswordReset',
-        data: { reset: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS).toISOString() }, now },
-      });
+      await this.mailToken(accountId, mail, () =>
+        this.handle(accountId, this.context(request, accountId, now), {
+          type: 'RequestPasswordReset',
+          data: { reset: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS).toISOString() }, now },
+        }),
+      );
     } catch (error) {
       if (error instanceof DomainError) return; // disabled, or an orphaned claim: nothing to send
       throw error;
     }
-    if (result.replayed || result.state.status === 'none') return;
-    await this.send({
-      kind: 'password-reset',
-      to: result.state.email,
-      subject: 'Reset your Rollcall password',
-      text: `Hello ${result.state.name},\n\nset a new password with this code within an hour:\n\n${token}\n\nIf you did not ask for this, ignore this message.\n`,
-      token,
-    });
   }
 
   async resetPassword(input: { token: string; newPassword: string }, request: Request): Promise<{ position: Position }> {
@@ -226,6 +226,8 @@ export class AccountCommands {
   private async register(
     input: { email: string; password: string; name: string },
     request: Request,
+    /** The verification mail to send; none for an account verified at once. */
+    verificationMail?: (token: string) => OutgoingMail,
   ): Promise<{ accountId: string; token: string; result: CommandResult<Account, AccountEvent> }> {
     const email = normaliseEmail(input.email);
     // Derived from the command id, so a resent sign-up lands on the account the first one created.
@@ -235,17 +237,19 @@ export class AccountCommands {
     const passwordHash = await hashPassword(input.password);
     await this.commands.handle(emailClaimDecider, emailClaimStream(email), { type: 'ClaimEmail', data: { accountId, now } }, context);
     const token = accountToken(accountId);
-    const result = await this.handle(accountId, context, {
-      type: 'SignUp',
-      data: {
-        accountId,
-        email,
-        name: input.name,
-        passwordHash,
-        verification: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + EMAIL_VERIFICATION_TTL_MS).toISOString() },
-        now,
-      },
-    });
+    const signUp = () =>
+      this.handle(accountId, context, {
+        type: 'SignUp',
+        data: {
+          accountId,
+          email,
+          name: input.name,
+          passwordHash,
+          verification: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + EMAIL_VERIFICATION_TTL_MS).toISOString() },
+          now,
+        },
+      });
+    const result = verificationMail ? await this.mailToken(accountId, verificationMail(token), signUp) : await signUp();
     return { accountId, token, result };
   }
 
@@ -280,9 +284,25 @@ export class AccountCommands {
     };
   }
 
-  private async send(message: OutgoingMail): Promise<void> {
-    if (this.mail) await this.mail.enqueue(message);
-    else await this.outbox.send(message, this.clock());
+  /**
+   * Mails a one-time token around the append that records its hash. With the job queue the
+   * mail is queued first, keyed by the hash, and sent only once the hash is in the stream: a
+   * crash between the two loses no mail and a failed append sends none. A resent command
+   * (replayed) mails nothing new: the first attempt's mail carries the recorded token.
+   */
+  private async mailToken(
+    accountId: string,
+    mail: OutgoingMail,
+    append: () => Promise<CommandResult<Account, AccountEvent>>,
+  ): Promise<CommandResult<Account, AccountEvent>> {
+    if (this.mail) {
+      await this.mail.enqueueTokenMail(mail, { accountId, tokenHash: sha256(mail.token) });
+      return append();
+    }
+    // The outbox without a queue is for tests and tools, where nothing crashes in between.
+    const result = await append();
+    if (!result.replayed) await this.outbox.send(mail, this.clock());
+    return result;
   }
 
   private handle(accountId: string, context: CommandContext, command: AccountCommand): Promise<CommandResult<Account, AccountEvent>> {

@@ -28,9 +28,16 @@ export interface OutboxMessage extends OutgoingMail {
   createdAt: string;
 }
 
+/** A one-time token's mail is due once this account's stream records this hash. */
+export interface TokenMailSubject {
+  accountId: string;
+  tokenHash: string;
+}
+
 /** Where account mail is handed over for delivery: the `mail` job queue, in a running system. */
 export interface MailQueue {
-  enqueue(message: OutgoingMail): Promise<void>;
+  /** Queued before the append that records the token's hash; delivered only once that append happened. */
+  enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void>;
 }
 
 export const MAIL_FROM = 'Rollcall <no-reply@rollcall.invalid>';

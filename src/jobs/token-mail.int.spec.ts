@@ -1,0 +1,114 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { AccountCommands } from '../commands/accounts/account-commands.js';
+import { Outbox } from '../commands/accounts/outbox.js';
+import { TokenService } from '../commands/accounts/token-service.js';
+import { CommandHandler } from '../commands/command-handler.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { Jobs } from '../projections/rebuild-jobs.js';
+import { mailJobs } from './job-runner.js';
+import type { MailJobData } from './mailer.js';
+import { MAIL_QUEUE } from './queues.js';
+import { TOKEN_APPEND_GRACE_MS, TokenNotRecordedYet, tokenMailDue } from './token-mail.js';
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+let jobs: Jobs;
+let outboxDir: string;
+let accounts: (commands?: CommandHandler) => AccountCommands;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  jobs = new Jobs(db.url);
+  outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-token-mail-'));
+  const tokens = new TokenService(db.pool);
+  accounts = (commands = new CommandHandler(store)) => new AccountCommands({ commands, store, tokens, outbox: new Outbox(outboxDir), mail: mailJobs(jobs) });
+});
+afterAll(async () => {
+  await jobs?.stop();
+  await store?.close();
+  await db?.close();
+  if (outboxDir) await rm(outboxDir, { recursive: true, force: true });
+});
+
+const anonymous = (commandId: string) => ({ commandId, actor: undefined });
+const password = 'long enough password';
+
+/** The token mails queued to `to`, oldest first, as the mail worker would get them. */
+const tokenMailsTo = async (to: string): Promise<{ data: MailJobData; createdOn: Date }[]> => {
+  const { rows } = await db.pool.query<{ data: MailJobData; created_on: Date }>(
+    `SELECT data, created_on FROM pgboss.job WHERE name = $1 AND data->>'to' = $2 AND data ? 'oneTimeToken' ORDER BY created_on`,
+    [MAIL_QUEUE, to],
+  );
+  return rows.map((row) => ({ data: row.data, createdOn: row.created_on }));
+};
+
+/** What the mail worker decides for each queued mail at `now`: sent, dropped, or waiting for its append. */
+const decisions = async (to: string, now: Date) => {
+  const due = tokenMailDue(store, () => now);
+  return Promise.all(
+    (await tokenMailsTo(to)).map(({ data, createdOn }) =>
+      due(data.oneTimeToken!, createdOn).then(
+        (send) => (send ? 'send' : 'drop'),
+        (error: unknown) => (error instanceof TokenNotRecordedYet ? 'wait' : Promise.reject(error)),
+      ),
+    ),
+  );
+};
+
+/** A command handler whose first command fails as a crash between queueing the mail and appending would. */
+class CrashingOnce extends CommandHandler {
+  private crashed = false;
+
+  override handle: CommandHandler['handle'] = (decider, streamId, command, context) => {
+    if (!this.crashed && streamId.startsWith('account-') && !streamId.startsWith('account-email-')) {
+      this.crashed = true;
+      return Promise.reject(new Error('process died before the append'));
+    }
+    return super.handle(decider, streamId, command, context);
+  };
+}
+
+describe('one-time token mail', () => {
+  it('is queued before the append, so a sign-up that died in between and was resent mails its code once', async () => {
+    const to = 'crash@example.org';
+    const crashing = new CrashingOnce(store);
+    await expect(accounts(crashing).signUp({ email: to, password, name: 'Cy' }, anonymous('signup-crash'))).rejects.toThrow('process died');
+    await accounts(crashing).signUp({ email: to, password, name: 'Cy' }, anonymous('signup-crash'));
+
+    const queued = await tokenMailsTo(to);
+    expect(queued).toHaveLength(2);
+    const soon = new Date(queued[1]!.createdOn.getTime() + 1_000);
+    // The first attempt's code never reached the stream: it waits a while, then is dropped.
+    expect(await decisions(to, soon)).toEqual(['wait', 'send']);
+    expect(await decisions(to, new Date(soon.getTime() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop', 'send']);
+    // The code that goes out is the one the account accepts.
+    const verified = await accounts().verifyEmail({ token: queued[1]!.data.token }, anonymous('verify-crash'));
+    expect(verified.account.emailVerified).toBe(true);
+  });
+
+  it('goes out once for a sign-up resent after it was recorded, with the recorded code', async () => {
+    const to = 'twice@example.org';
+    await accounts().signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
+    await accounts().signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
+    const later = new Date(Date.now() + TOKEN_APPEND_GRACE_MS);
+    expect(await decisions(to, later)).toEqual(['send', 'drop']);
+  });
+
+  it('is dropped once superseded by a newer reset code, or once the email is verified', async () => {
+    const to = 'reset@example.org';
+    const { accountId } = await accounts().signUp({ email: to, password, name: 'Rey' }, anonymous('signup-reset'));
+    await accounts().requestPasswordReset({ email: to }, anonymous('reset-1'));
+    await accounts().requestPasswordReset({ email: to }, anonymous('reset-2'));
+    const now = new Date(Date.now() + 1_000);
+    // Verification code, first reset code, second reset code.
+    expect(await decisions(to, now)).toEqual(['send', 'drop', 'send']);
+    const [verification] = await tokenMailsTo(to);
+    await accounts().verifyEmail({ token: verification!.data.token }, anonymous('verify-reset'));
+    expect(await decisions(to, now)).toEqual(['drop', 'drop', 'send']);
+    expect((await tokenMailsTo(to)).every((mail) => mail.data.oneTimeToken!.accountId === accountId)).toBe(true);
+  });
+});
