@@ -1,11 +1,14 @@
 /**
  * `npm run contracts:new`: writes the JSON Schema of every published type whose current
- * version has none yet, inferred from its sample in test/integration-samples.ts, and locks
- * its fingerprint. Never touches an existing schema: a published version is immutable.
- * Review what it writes (enums, nullable fields) before committing.
+ * version has none yet, inferred from its sample in test/integration-samples.ts, then locks
+ * the fingerprint of every schema file not locked yet: those drafts, and hand-written ones
+ * such as a new envelope version. Never touches an existing schema: a published version is
+ * immutable. Review what it writes (enums, nullable fields) before committing; a draft edited
+ * in review, never published, is locked again by removing its line from fingerprints.json
+ * and running this again.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { PRIVATE_FIELDS, SCHEMAS_DIR, fingerprint, schemaFile } from '../src/integration/contract.js';
+import { PRIVATE_FIELDS, SCHEMAS_DIR, fingerprint, schemaFile, schemaFiles } from '../src/integration/contract.js';
 import { PUBLISHED_VERSIONS, type PublishedType } from '../src/integration/domain-events.js';
 import { samples } from './integration-samples.js';
 
@@ -35,9 +38,11 @@ for (const [type, version] of Object.entries(PUBLISHED_VERSIONS) as [PublishedTy
   const hidden = new Set(PRIVATE_FIELDS[type] ?? []);
   const data = Object.fromEntries(Object.entries(samples[type]).filter(([key]) => !hidden.has(key)));
   const schema = { $id: `https://rollcall.dev/schemas/${file}`, title: `${type} v${version}`, ...infer(data) };
-  const text = `${JSON.stringify(schema, null, 2)}\n`;
-  writeFileSync(new URL(file, SCHEMAS_DIR), text);
-  fingerprints[file] = fingerprint(text);
+  writeFileSync(new URL(file, SCHEMAS_DIR), `${JSON.stringify(schema, null, 2)}\n`);
   process.stdout.write(`wrote ${file}\n`);
+}
+for (const file of schemaFiles().filter((f) => !Object.hasOwn(fingerprints, f))) {
+  fingerprints[file] = fingerprint(readFileSync(new URL(file, SCHEMAS_DIR), 'utf8'));
+  process.stdout.write(`locked ${file}\n`);
 }
 writeFileSync(fingerprintsFile, `${JSON.stringify(Object.fromEntries(Object.entries(fingerprints).sort()), null, 2)}\n`);

@@ -19,11 +19,15 @@ import type { RunnerLog } from '../projections/runner.js';
  * cuts it. A consumer subscribes to the areas it cares about, and retention can differ per
  * area. The prefix defaults to `rollcall.` (KAFKA_TOPIC_PREFIX, e.g. one per environment).
  *
- * Message: key = stream id, so one stream's events land on one partition in revision
- * order; value = JSON `{ id, type, streamId, revision, position: { commit, prepare },
- * recordedAt, data, metadata }` (revision and positions as decimal strings: they are 64-bit);
- * headers `event-id`, `type`, `position` (`<commit>/<prepare>`), `correlation-id`,
- * `causation-id`, `schema-version`.
+ * Message (internal event types are never sent): key = stream id, so one stream's events
+ * land on one partition in revision order; value = the integration event as JSON
+ * (./contract.ts), `{ id, type, version, streamId, revision, position, occurredAt,
+ * correlationId, causationId, data }` as schemas/envelope.v<N>.json describes it, with `data`
+ * holding only the fields of schemas/<type>.v<version>.json; revision and position are
+ * decimal strings (they are 64-bit), position `<commit>`, or `<commit>/<prepare>` where the
+ * two differ (EventStoreDB). Headers, to route and trace without parsing the value:
+ * `event-id`, `type`, `schema-version` (the value's `version`), `position` (always
+ * `<commit>/<prepare>`), `correlation-id`, `causation-id`.
  *
  * Delivery is at least once: the checkpoint moves only after Kafka acknowledged (acks=all)
  * every message of a batch, so a crash or a broker outage loses nothing but may publish a
