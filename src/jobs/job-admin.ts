@@ -1,7 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { DomainError } from '../domain/domain-error.js';
 import { isUuid } from '../uuid.js';
-import { QUEUES, deadLetterQueue } from './queues.js';
+import { QUEUES, deadLetterQueue, isDeadLetterQueue } from './queues.js';
 
 export interface JobQueueView {
   name: string;
@@ -66,36 +66,66 @@ const view = (job: Record<string, unknown>): FailedJobView => ({
   queue: job.name as string,
   state: job.state as string,
   data: redacted(job.data),
-  // pg-boss stores what the handler threw as the job's output ({ message, stack, ... }).
+  // pg-boss stores what the handler threw as the job's output ({ message, stack, ... }); a
+  // dead letter copy carries it over.
   error: job.output ?? null,
-  failedAt: job.completed_on instanceof Date ? job.completed_on.toISOString() : null,
+  failedAt: (job.completed_on ?? job.created_on) instanceof Date ? ((job.completed_on ?? job.created_on) as Date).toISOString() : null,
   retryCount: job.retry_count as number,
 });
 
-/** The queue's jobs that failed for good, most recent first (they stay until pg-boss archives them). */
+const COLUMNS = 'id, name, state, data, output, created_on, completed_on, retry_count';
+
+/** The queue whose failures a dead letter queue keeps. */
+const workQueueOf = (deadQueue: string): string => deadQueue.slice(0, -'-dead'.length);
+
+/**
+ * A queue's jobs that failed for good, most recent first. On a dead letter queue, the copies
+ * pg-boss made of them: those outlive the failed originals, which are archived after two days.
+ */
 export const failedJobs = async (boss: PgBoss, queue: string, first = 20): Promise<FailedJobView[]> => {
   checkQueue(queue);
   const limit = Math.min(Math.max(first, 1), 100);
+  const state = isDeadLetterQueue(queue) ? 'created' : 'failed';
   const { rows } = await boss
     .getDb()
     .executeSql(
-      `SELECT id, name, state, data, output, completed_on, retry_count FROM pgboss.job
-        WHERE name = $1 AND state = 'failed' ORDER BY completed_on DESC, id LIMIT $2`,
-      [queue, limit],
+      `SELECT ${COLUMNS} FROM pgboss.job WHERE name = $1 AND state = $2 ORDER BY coalesce(completed_on, created_on) DESC, id LIMIT $3`,
+      [queue, state, limit],
     );
   return rows.map(view);
 };
 
-/** Puts a failed job back in its queue for one more attempt. */
+const jobRow = async (boss: PgBoss, queue: string, id: string): Promise<Record<string, unknown>> => {
+  const { rows } = await boss.getDb().executeSql(`SELECT ${COLUMNS} FROM pgboss.job WHERE name = $1 AND id = $2`, [queue, id]);
+  return rows[0];
+};
+
+/** The dead letter copies of a failure: pg-boss links them to the original only by its data. */
+const deleteDeadCopies = async (boss: PgBoss, queue: string, data: unknown): Promise<void> => {
+  await boss
+    .getDb()
+    .executeSql(`DELETE FROM pgboss.job WHERE name = $1 AND state = 'created' AND data = $2::jsonb`, [deadLetterQueue(queue), JSON.stringify(data)]);
+};
+
+/**
+ * Puts a failed job back in its queue for one more attempt, and clears its dead letter copy.
+ * Given a dead letter (a job of `<queue>-dead`), queues its data as a new job of `<queue>`
+ * and removes the copy; the new job is returned.
+ */
 export const retryJob = async (boss: PgBoss, queue: string, id: string): Promise<FailedJobView> => {
   checkQueue(queue);
   if (!isUuid(id)) throw new DomainError('VALIDATION', 'A job id is a UUID');
   const job = await boss.getJobById(queue, id);
   if (!job) throw new DomainError('NOT_FOUND', `No job ${id} in ${queue} (jobs finished long ago are archived)`);
+  if (isDeadLetterQueue(queue)) {
+    const work = workQueueOf(queue);
+    const retried = await boss.send(work, job.data as object);
+    if (!retried) throw new DomainError('CONFLICT', `${work} refused the job (one like it is queued already)`);
+    await boss.deleteJob(queue, id);
+    return view(await jobRow(boss, work, retried));
+  }
   if (job.state !== 'failed') throw new DomainError('CONFLICT', `Job ${id} is ${job.state}; only failed jobs can be retried`);
   await boss.retry(queue, id);
-  const { rows } = await boss
-    .getDb()
-    .executeSql('SELECT id, name, state, data, output, completed_on, retry_count FROM pgboss.job WHERE name = $1 AND id = $2', [queue, id]);
-  return view(rows[0]);
+  await deleteDeadCopies(boss, queue, job.data);
+  return view(await jobRow(boss, queue, id));
 };

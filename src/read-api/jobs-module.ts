@@ -33,12 +33,12 @@ const typeDefs = /* GraphQL */ `
   extend type Query {
     "Admins only: every background job queue (pg-boss) and its counts."
     jobQueues: [JobQueue!]!
-    "Admins only: a queue's jobs that failed for good, most recent first."
+    "Admins only: a queue's jobs that failed for good, most recent first; for a dead letter queue (<queue>-dead), the copies it keeps of them."
     failedJobs(queue: String!, first: Int = 20): [FailedJob!]!
   }
 
   extend type Mutation {
-    "Admins only: puts a failed job back in its queue for one more attempt."
+    "Admins only: puts a failed job back in its queue for one more attempt (and clears its dead letter copy); given a dead letter, queues its data again in the queue it came from and returns that new job."
     retryJob(queue: String!, id: ID!): FailedJob!
   }
 `;

@@ -29,6 +29,7 @@ const gql = graphqlClient(() => rollcall.app);
 
 const FAILED = `query ($q: String!) { failedJobs(queue: $q, first: 10) { id queue state data error failedAt retryCount } }`;
 const QUEUES = `{ jobQueues { name queued active failed deadLetter } }`;
+const RETRY = `mutation ($q: String!, $id: ID!) { retryJob(queue: $q, id: $id) { id queue state } }`;
 
 describe('the background jobs admin view', () => {
   it('shows a job whose retries are spent, and retryJob puts it back to run', async () => {
@@ -55,13 +56,40 @@ describe('the background jobs admin view', () => {
       expect.arrayContaining(['ticket-delivery', 'session-reminder', 'forecast-refresh', 'model-retraining', 'projection-rebuild']),
     );
 
+    // The dead letter queue keeps a copy, with the error.
+    const [copy] = (await gql(admin, FAILED, { q: 'mail-dead' })).data.failedJobs;
+    expect(copy).toMatchObject({ queue: 'mail-dead', data: { to: 'pat@example.org', token: '[redacted]' }, error: { message: 'SMTP server refused the connection' } });
+
     smtpDown = false;
-    const retried = await gql(admin, `mutation ($q: String!, $id: ID!) { retryJob(queue: $q, id: $id) { id state } }`, { q: MAIL_QUEUE, id });
-    expect(retried.data.retryJob).toEqual({ id, state: 'retry' });
+    const retried = await gql(admin, RETRY, { q: MAIL_QUEUE, id });
+    expect(retried.data.retryJob).toEqual({ id, queue: MAIL_QUEUE, state: 'retry' });
     for (let i = 0; i < 100 && delivered.length === 0; i++) await sleep(200);
     expect(delivered).toEqual(['pat@example.org']);
     expect((await boss.getJobById(MAIL_QUEUE, id))?.state).toBe('completed');
     expect((await gql(admin, FAILED, { q: MAIL_QUEUE })).data.failedJobs).toEqual([]);
+    // Retried, the failure is no longer a dead letter either.
+    expect((await gql(admin, FAILED, { q: 'mail-dead' })).data.failedJobs).toEqual([]);
+  });
+
+  it('retries a dead letter by queueing its data again where it came from', async () => {
+    smtpDown = true;
+    const boss = await rollcall.app.jobs.boss();
+    await boss.send(MAIL_QUEUE, { kind: 'password-reset', to: 'quin@example.org', subject: 'Reset', text: 'code', token: 't' }, { retryLimit: 0 });
+    let letters: { id: string }[] = [];
+    for (let i = 0; i < 100 && letters.length === 0; i++) {
+      letters = (await gql(admin, FAILED, { q: 'mail-dead' })).data.failedJobs;
+      if (letters.length === 0) await sleep(200);
+    }
+    expect(letters).toHaveLength(1);
+
+    smtpDown = false;
+    const retried = (await gql(admin, RETRY, { q: 'mail-dead', id: letters[0]!.id })).data.retryJob;
+    expect(retried).toMatchObject({ queue: MAIL_QUEUE, state: 'created' });
+    expect(retried.id).not.toBe(letters[0]!.id);
+    for (let i = 0; i < 100 && !delivered.includes('quin@example.org'); i++) await sleep(200);
+    expect(delivered).toContain('quin@example.org');
+    expect((await gql(admin, FAILED, { q: 'mail-dead' })).data.failedJobs).toEqual([]);
+    expect((await gql(admin, RETRY, { q: 'mail-dead', id: letters[0]!.id })).code).toBe('NOT_FOUND');
   });
 
   it('is for admins only', async () => {
