@@ -18,6 +18,8 @@ export interface DeadLettersCommandDeps {
   connect(): Promise<{ pool: pg.Pool; reactors: readonly WorkerReactor[] }>;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Ctrl-C: a replay stops after the letter in flight. */
+  signal?: AbortSignal;
 }
 
 /** Runs `admin dead-letters <args>`; resolves to the process's exit code. */
@@ -71,7 +73,7 @@ const replay = async (consumer: string, eventId: string | undefined, deps: DeadL
     deps.err(`${error.message}\n${DEAD_LETTERS_USAGE}`);
     return 2;
   }
-  const { replayed, stillFailing } = await replayDeadLetters(pool, reactor, eventId);
+  const { replayed, stillFailing } = await replayDeadLetters(pool, reactor, eventId, undefined, deps.signal);
   deps.out(`${consumer}: replayed ${replayed}, still failing ${stillFailing}`);
   if (stillFailing === 0) return 0;
   for (const letter of await listDeadLetters(pool, consumer, LIST_LIMIT))

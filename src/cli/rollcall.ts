@@ -60,7 +60,7 @@ const main = async (): Promise<number> => {
     let signals = 0;
     const onSignal = () => {
       if (++signals > 1) process.exit(130);
-      say('Stopping after the batch in flight (again to quit at once)');
+      say('Stopping after the batch or dead letter in flight (again to quit at once)');
       interrupt.abort();
     };
     process.on('SIGINT', onSignal);
@@ -95,6 +95,7 @@ const main = async (): Promise<number> => {
         },
         out: (line) => process.stdout.write(`${line}\n`),
         err: say,
+        signal: interrupt.signal,
       });
     return await runProjectionsCommand(args, {
       connect,

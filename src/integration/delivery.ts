@@ -15,13 +15,20 @@ export interface Reactor {
 }
 
 export interface RetryPolicy {
-  /** Tries in all before an event is a dead letter (default 4). */
+  /** Tries in all before an event is a dead letter (default 5). */
   attempts: number;
-  /** The first pause between tries, doubled each time (default 100 ms). */
+  /** The first pause between tries, doubled each time (default 500 ms). */
   backoffMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, backoffMs: 100 };
+/**
+ * About 7.5 s of retries: enough to ride out a database failover or a restarting job queue,
+ * short enough that a poison event holds up its partition (or the store consumer) only briefly.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 500 };
+
+/** An admin replays dead letters once the cause is fixed: one that still fails says so at once. */
+const REPLAY_RETRY: RetryPolicy = { attempts: 2, backoffMs: 100 };
 
 export type Delivery = 'handled' | 'duplicate' | 'dead_letter';
 
@@ -85,11 +92,14 @@ export const replayDeadLetters = async (
   pool: pg.Pool,
   reactor: Reactor,
   eventId?: string,
-  policy: RetryPolicy = DEFAULT_RETRY,
+  policy: RetryPolicy = REPLAY_RETRY,
+  signal?: AbortSignal,
 ): Promise<{ replayed: number; stillFailing: number }> => {
   const letters = (await listDeadLetters(pool, reactor.name, 10_000)).filter((letter) => !eventId || letter.eventId === eventId);
   let replayed = 0;
   for (const letter of letters) {
+    // Stopped between letters: those not tried yet count as still failing, and stay listed.
+    if (signal?.aborted) break;
     if ((await deliver(pool, reactor, letter.event, policy)) === 'dead_letter') continue;
     await pool.query('DELETE FROM rollcall.dead_letters WHERE consumer = $1 AND event_id = $2', [reactor.name, letter.eventId]);
     replayed++;

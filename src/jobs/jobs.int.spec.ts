@@ -96,3 +96,19 @@ describe('a worker killed mid-job', () => {
     expect(job?.retryCount).toBe(1);
   });
 });
+
+describe('the job queues connection', () => {
+  it('tries again on the next call when the database was unreachable at the first', async () => {
+    const name = `late_${Date.now().toString(36)}`;
+    const url = new URL(db.url);
+    url.pathname = `/${name}`;
+    const late = new Jobs(url.toString());
+    try {
+      await expect(late.boss()).rejects.toThrow(name);
+      await db.pool.query(`CREATE DATABASE ${name}`);
+      await expect(late.boss()).resolves.toBeDefined();
+    } finally {
+      await late.stop();
+    }
+  });
+});

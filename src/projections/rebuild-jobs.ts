@@ -39,30 +39,39 @@ export class Jobs {
   ) {}
 
   boss(): Promise<PgBoss> {
-    this.started ??= (async () => {
-      const boss = new PgBoss({
-        connectionString: this.connectionString,
-        max: 3,
-        // A ticket's delivery job id is what stops a replay within the mail horizon from mailing
-        // it twice, and an archived job no longer holds its id: keep them well past the horizon.
-        archiveCompletedAfterSeconds: (2 * TICKET_MAIL_HORIZON_MS) / 1_000,
-        ...this.options,
-        schema: 'pgboss',
-      });
-      boss.on('error', (error) => process.stderr.write(`pg-boss: ${error.message}\n`));
-      // pg-boss's schema and queue set-up is DDL; two processes starting at once deadlock on it.
-      const lock = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-jobs-setup' });
-      await lock.connect();
-      try {
-        await lock.query('SELECT pg_advisory_lock($1)', [JOBS_SETUP_LOCK]);
-        await boss.start();
-        await createQueues(boss);
-      } finally {
-        await lock.end().catch(() => undefined);
-      }
-      return boss;
-    })();
+    this.started ??= this.start().catch((error: unknown) => {
+      // A database that was down at the first call must not leave every later call failing.
+      this.started = undefined;
+      throw error;
+    });
     return this.started;
+  }
+
+  private async start(): Promise<PgBoss> {
+    const boss = new PgBoss({
+      connectionString: this.connectionString,
+      max: 3,
+      // A ticket's delivery job id is what stops a replay within the mail horizon from mailing
+      // it twice, and an archived job no longer holds its id: keep them well past the horizon.
+      archiveCompletedAfterSeconds: (2 * TICKET_MAIL_HORIZON_MS) / 1_000,
+      ...this.options,
+      schema: 'pgboss',
+    });
+    boss.on('error', (error) => process.stderr.write(`pg-boss: ${error.message}\n`));
+    // pg-boss's schema and queue set-up is DDL; two processes starting at once deadlock on it.
+    const lock = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-jobs-setup' });
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [JOBS_SETUP_LOCK]);
+      await boss.start();
+      await createQueues(boss);
+    } catch (error) {
+      await boss.stop({ graceful: false }).catch(() => undefined);
+      throw error;
+    } finally {
+      await lock.end().catch(() => undefined);
+    }
+    return boss;
   }
 
   async stop(): Promise<void> {
