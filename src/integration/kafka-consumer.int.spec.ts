@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Admin, Kafka, type KafkaMessage, type Message, Partitioners, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import type { IntegrationEvent } from './contract.js';
@@ -14,7 +15,7 @@ const waitFor = async (condition: () => boolean | Promise<boolean>, what: string
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 };
 
@@ -31,67 +32,160 @@ const event = (i: number, streamId: string): IntegrationEvent => ({
   data: { capacity: i },
 });
 
+const toMessage = (e: IntegrationEvent): Message => ({ key: e.streamId, value: JSON.stringify(e) });
+
+const headersOf = (message: KafkaMessage): Record<string, string> =>
+  Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]));
+
 suite('reactors as a Kafka consumer group', () => {
   let db: TestDatabase;
   let kafka: Kafka;
-  const topic = `rollcall-test.${randomUUID().slice(0, 8)}`;
+  let admin: Admin;
   beforeAll(async () => {
     if (!brokers) throw new Error('KAFKA_BROKERS is not set: CI must run the Kafka suite against a real broker (see .ci/run)');
     db = await createTestDatabase();
     kafka = new Kafka({ clientId: 'rollcall-test', brokers, logLevel: logLevel.WARN });
-    const admin = kafka.admin();
+    admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }, { topic: `${topic}.dead`, numPartitions: 1, replicationFactor: 1 }] });
-    await admin.disconnect();
   });
-  afterAll(async () => db?.close());
+  afterAll(async () => {
+    await admin?.disconnect();
+    await db?.close();
+  });
 
-  const publish = async (events: IntegrationEvent[]) => {
+  /** A topic of six partitions and its dead-letter topic, new for each test so that no test reads another's messages. */
+  const newTopics = async () => {
+    const topic = `rollcall-test.${randomUUID().slice(0, 8)}`;
+    const deadLetterTopic = `${topic}.dead`;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        { topic, numPartitions: 6, replicationFactor: 1 },
+        { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
+      ],
+    });
+    return { topic, deadLetterTopic };
+  };
+
+  const publish = async (topic: string, messages: Message[]) => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic, messages: events.map((e) => ({ key: e.streamId, value: JSON.stringify(e) })) });
+    await producer.send({ topic, messages });
     await producer.disconnect();
   };
 
-  it('shares the partitions between two members, handles every event once, and survives one member stopping', async () => {
+  /** The first `count` messages of a topic. */
+  const readAll = async (topic: string, count: number): Promise<KafkaMessage[]> => {
+    const messages: KafkaMessage[] = [];
+    const reader = kafka.consumer({ groupId: `reader-${randomUUID().slice(0, 8)}` });
+    await reader.connect();
+    try {
+      await reader.subscribe({ topics: [topic], fromBeginning: true });
+      await reader.run({ eachMessage: async ({ message }) => void messages.push(message) });
+      await waitFor(() => messages.length >= count, `${count} messages on ${topic}`);
+    } finally {
+      await reader.disconnect();
+    }
+    return messages.slice(0, count);
+  };
+
+  it('shares the partitions between two members and, when one stops mid-stream, the other handles the rest: every event once', async () => {
+    const { topic, deadLetterTopic } = await newTopics();
     const group = `group-${randomUUID().slice(0, 8)}`;
-    const handled = new Map<string, number>();
-    const reactor = { name: group, handle: async (e: IntegrationEvent) => void handled.set(e.id, (handled.get(e.id) ?? 0) + 1) };
-    const members = [0, 1].map(
-      () => new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic: `${topic}.dead`, pool: db.pool, reactor }),
+    // Event ids each member's handler finished, in order. The pause keeps the stream going long
+    // enough to stop a member in the middle of it.
+    const handledBy: [string[], string[]] = [[], []];
+    const members = handledBy.map(
+      (handled) =>
+        new KafkaReactorConsumer({
+          brokers: brokers!,
+          topics: [topic],
+          deadLetterTopic,
+          pool: db.pool,
+          reactor: {
+            name: group,
+            handle: async (e: IntegrationEvent) => {
+              await sleep(5);
+              handled.push(e.id);
+            },
+          },
+        }),
     );
     await Promise.all(members.map((m) => m.start()));
-    const first = Array.from({ length: 400 }, (_, i) => event(i, `event-${i % 40}`));
-    await publish(first);
-    await waitFor(() => first.every((e) => handled.has(e.id)), 'the first 400 events');
-    expect(members.every((m) => m.seen.length > 0)).toBe(true);
+    await waitFor(async () => {
+      const [described] = (await admin.describeGroups([group])).groups;
+      return described?.state === 'Stable' && described.members.length === 2;
+    }, 'both members to join the group');
 
+    const events = Array.from({ length: 1_000 }, (_, i) => event(i, `event-${i % 100}`));
+    await publish(topic, events.map(toMessage));
+    await waitFor(() => handledBy[0].length >= 50 && handledBy[1].length > 0, 'both members to handle events');
     await members[0]!.stop();
-    const second = Array.from({ length: 200 }, (_, i) => event(400 + i, `event-${i % 40}`));
-    await publish(second);
-    await waitFor(() => second.every((e) => handled.has(e.id)), 'the events after the rebalance');
+    const atStop = handledBy.map((handled) => handled.length);
+    expect(atStop[0]! + atStop[1]!, 'events handled when member 0 stopped').toBeLessThan(events.length / 2);
+
     await waitFor(async () => (await members[1]!.lag()) === 0, 'a lag of 0');
     await members[1]!.report();
     await members[1]!.stop();
-    expect([...handled.values()].every((n) => n === 1)).toBe(true);
-    expect(handled.size).toBe(600);
+    const handledTimes = new Map<string, number>();
+    for (const id of handledBy.flat()) handledTimes.set(id, (handledTimes.get(id) ?? 0) + 1);
+    expect(events.filter((e) => handledTimes.get(e.id) !== 1).map((e) => e.id), 'events not handled exactly once').toEqual([]);
+    expect(handledBy[0], 'member 0 after it stopped').toHaveLength(atStop[0]!);
+    expect(handledBy[1].length, 'member 1 after member 0 stopped').toBeGreaterThan(atStop[1]!);
+    const processed = await db.pool.query<{ event_id: string }>('SELECT event_id FROM rollcall.consumer_processed WHERE consumer = $1', [group]);
+    expect(processed.rows.map((row) => row.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+    const lag = await db.pool.query<{ lag: string }>('SELECT lag FROM rollcall.consumer_lag WHERE consumer = $1', [group]);
+    expect(lag.rows).toEqual([{ lag: '0' }]);
   }, 120_000);
 
-  it('sends a poison message to the dead letters, in the table and on the dead-letter topic', async () => {
+  it('sends a poison message to the dead letters, in the table and on the dead-letter topic with the error', async () => {
+    const { topic, deadLetterTopic } = await newTopics();
     const group = `group-${randomUUID().slice(0, 8)}`;
     const poison = event(13, 'event-poison');
     const reactor = { name: group, handle: async (e: IntegrationEvent) => (e.id === poison.id ? Promise.reject(new Error('bad data')) : undefined) };
-    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic: `${topic}.dead`, pool: db.pool, reactor, retry: { attempts: 2, backoffMs: 1 } });
+    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, retry: { attempts: 2, backoffMs: 1 } });
     await member.start();
-    await publish([poison]);
+    await publish(topic, [{ ...toMessage(poison), partition: 4 }]);
     await waitFor(async () => (await listDeadLetters(db.pool, group)).length === 1, 'the dead letter');
     await member.stop();
-    const dead: string[] = [];
-    const reader = kafka.consumer({ groupId: `reader-${randomUUID().slice(0, 8)}` });
-    await reader.connect();
-    await reader.subscribe({ topics: [`${topic}.dead`], fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void dead.push(message.headers?.['event-id']?.toString() ?? '') });
-    await waitFor(() => dead.includes(poison.id), 'the message on the dead-letter topic');
-    await reader.disconnect();
+    expect((await listDeadLetters(db.pool, group))[0]).toMatchObject({ eventId: poison.id, error: 'bad data', attempts: 2 });
+    const [dead] = await readAll(deadLetterTopic, 1);
+    expect(dead!.value?.toString()).toBe(JSON.stringify(poison));
+    expect(headersOf(dead!)).toEqual({
+      consumer: group,
+      'event-id': poison.id,
+      error: 'bad data',
+      'source-topic': topic,
+      'source-partition': '4',
+      'source-offset': '0',
+    });
+  }, 120_000);
+
+  it('sets malformed messages aside on the dead-letter topic with the error, and handles the events after them', async () => {
+    const { topic, deadLetterTopic } = await newTopics();
+    const group = `group-${randomUUID().slice(0, 8)}`;
+    const handled: string[] = [];
+    const logged: string[] = [];
+    const reactor = { name: group, handle: async (e: IntegrationEvent) => void handled.push(e.id) };
+    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, log: (line) => void logged.push(line) });
+    await member.start();
+    const before = [event(0, 'event-1'), event(1, 'event-1')];
+    const after = [event(2, 'event-1'), event(3, 'event-1')];
+    const notJson = 'not json';
+    const noUuid = JSON.stringify({ ...event(4, 'event-1'), id: 'event-1-4' });
+    // One partition, so that the malformed messages sit in front of the later events.
+    const messages = [...before.map(toMessage), { value: notJson }, { value: noUuid }, ...after.map(toMessage)];
+    await publish(topic, messages.map((m) => ({ ...m, partition: 2 })));
+    await waitFor(() => handled.length === before.length + after.length, 'the events after the malformed messages');
+    await member.stop();
+    expect(handled).toEqual([...before, ...after].map((e) => e.id));
+    const dead = await readAll(deadLetterTopic, 2);
+    expect(dead.map((m) => m.value?.toString())).toEqual([notJson, noUuid]);
+    const source = { consumer: group, 'source-topic': topic, 'source-partition': '2' };
+    expect(dead.map(headersOf)).toEqual([
+      { ...source, 'source-offset': '2', error: expect.stringContaining('JSON') },
+      { ...source, 'source-offset': '3', error: 'the message has no UUID id' },
+    ]);
+    expect(logged).toHaveLength(2);
   }, 120_000);
 });

@@ -1,5 +1,6 @@
-import { type Consumer, Kafka, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { type Consumer, type EachMessagePayload, type IHeaders, Kafka, Partitioners, type Producer, logLevel } from 'kafkajs';
 import type pg from 'pg';
+import { isUuid } from '../uuid.js';
 import type { IntegrationEvent } from './contract.js';
 import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliver, reportLag } from './delivery.js';
 
@@ -10,12 +11,39 @@ export interface KafkaConsumerOptions {
   brokers: string[];
   /** The topics the forwarder writes (e.g. rollcall.event, rollcall.checkin, rollcall.account). */
   topics: string[];
-  /** Dead letters are published here too, besides rollcall.dead_letters (default `rollcall.dead-letters`). */
+  /**
+   * Dead letters are published here too, besides rollcall.dead_letters; malformed messages, which
+   * have no event id, only here (default `rollcall.dead-letters`).
+   */
   deadLetterTopic?: string;
   pool: pg.Pool;
   reactor: Reactor;
   retry?: RetryPolicy;
+  log?: (line: string) => void;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks the envelope fields delivery relies on: `id` keys consumer_processed (a uuid column),
+ * and reactors read `type`, `streamId` and `data`. The rest of the contract is the forwarder's
+ * to keep, and is trusted here.
+ */
+function assertEnvelope(value: unknown): asserts value is IntegrationEvent {
+  if (!isObject(value)) throw new Error('the message is not a JSON object');
+  if (typeof value.id !== 'string' || !isUuid(value.id)) throw new Error('the message has no UUID id');
+  if (typeof value.type !== 'string') throw new Error('the message has no type');
+  if (typeof value.streamId !== 'string') throw new Error('the message has no streamId');
+  if (!isObject(value.data)) throw new Error('the message has no data object');
+}
+
+const parseEnvelope = (value: Buffer): IntegrationEvent => {
+  const event: unknown = JSON.parse(value.toString());
+  assertEnvelope(event);
+  return event;
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * A reactor on Kafka: a consumer group named after the reactor, so several workers share
@@ -28,11 +56,11 @@ export class KafkaReactorConsumer {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** Event ids this member handled, in order, for tests and lag checks. */
-  readonly seen: string[] = [];
+  private readonly log: (line: string) => void;
 
   constructor(private readonly options: KafkaConsumerOptions) {
     this.kafka = new Kafka({ clientId: `rollcall-${options.reactor.name}`, brokers: options.brokers, logLevel: logLevel.WARN });
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
   private get deadLetterTopic(): string {
@@ -49,19 +77,49 @@ export class KafkaReactorConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
-        if (!message.value) return;
-        const event = JSON.parse(message.value.toString()) as IntegrationEvent;
-        const outcome = await deliver(pool, reactor, event, this.options.retry ?? DEFAULT_RETRY);
-        if (outcome === 'dead_letter')
-          await this.producer!.send({
-            topic: this.deadLetterTopic,
-            messages: [{ key: message.key, value: message.value, headers: { consumer: reactor.name, 'event-id': event.id } }],
-          });
-        if (outcome === 'handled') this.seen.push(event.id);
+      eachMessage: async (payload) => {
+        if (!payload.message.value) return;
+        let event: IntegrationEvent;
+        try {
+          event = parseEnvelope(payload.message.value);
+        } catch (error) {
+          // Thrown from here, a malformed message would be retried at its offset forever and hold
+          // up the partition. It has no event id, so it stays out of rollcall.dead_letters (keyed
+          // by one, and replayed through the reactor, which could never take it): the topic keeps
+          // the raw bytes and where they came from.
+          await this.setAside(payload, messageOf(error), {});
+          return;
+        }
+        if ((await deliver(pool, reactor, event, this.options.retry ?? DEFAULT_RETRY)) === 'dead_letter')
+          await this.setAside(payload, await this.deadLetterError(event.id), { 'event-id': event.id });
       },
     });
     this.timer = setInterval(() => void this.report().catch(() => undefined), LAG_REPORT_MS);
+  }
+
+  /** Publishes a message the reactor could not take to the dead-letter topic, as it came. */
+  private async setAside({ topic, partition, message }: EachMessagePayload, error: string, headers: IHeaders): Promise<void> {
+    const { name } = this.options.reactor;
+    await this.producer!.send({
+      topic: this.deadLetterTopic,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: { ...headers, consumer: name, error, 'source-topic': topic, 'source-partition': String(partition), 'source-offset': message.offset },
+        },
+      ],
+    });
+    this.log(`reactor ${name}: ${topic}/${partition}@${message.offset} set aside on ${this.deadLetterTopic}: ${error}`);
+  }
+
+  /** The reason deliver recorded; it returns only the outcome. */
+  private async deadLetterError(eventId: string): Promise<string> {
+    const { rows } = await this.options.pool.query<{ error: string }>('SELECT error FROM rollcall.dead_letters WHERE consumer = $1 AND event_id = $2', [
+      this.options.reactor.name,
+      eventId,
+    ]);
+    return rows[0]?.error ?? 'unknown';
   }
 
   /** Messages on the topics the group has not committed yet. */
