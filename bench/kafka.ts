@@ -5,9 +5,9 @@
  *     last of them (events/s from store to broker acknowledgement);
  *  2. latency: a separate process (bench/kafka-load.ts, as the API is in production) appends
  *     BENCH_RATE events per second (default 1,000) for BENCH_SECONDS (default 10) while the
- *     forwarder runs and a kafkajs consumer reads the topic; each is timed from its
- *     occurredAt, stamped just before its append, to the consumer's handler receiving it
- *     (wall clock, millisecond precision).
+ *     forwarder runs and a reactor reads the topic through KafkaReactorConsumer (the ml-worker's
+ *     consumer group, with its de-duplication); each is timed from its occurredAt, stamped just
+ *     before its append, to the reactor's handler receiving it (wall clock, millisecond precision).
  * Last line of output: one JSON object with every figure.
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +19,7 @@ import { positionAt } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import type { IntegrationEvent } from '../src/integration/contract.js';
 import { Forwarder } from '../src/integration/forwarder.js';
+import { KafkaReactorConsumer } from '../src/integration/kafka-consumer.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { openBenchDatabase } from './bench-database.js';
 import { anEvent } from './kafka-events.js';
@@ -87,29 +88,28 @@ const main = async () => {
   const forwardPerS = EVENTS / forwardSeconds;
   console.log(`forwarded ${EVENTS} events in ${forwardSeconds.toFixed(1)} s: ${Math.round(forwardPerS)} events/s`);
 
-  // 2. Latency at a steady rate, from an append in another process to a consumer's handler.
+  // 2. Latency at a steady rate, from an append in another process to a reactor's handler,
+  // through the consumer the ml-worker runs (a consumer group, de-duplication by event id).
   const latencies: number[] = [];
-  const kafka = new Kafka({ clientId: 'bench-kafka', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
-  await consumer.connect();
-  // Latest only: the seeded events are not part of this measurement.
-  await consumer.subscribe({ topics: [`${topicPrefix}event`], fromBeginning: false });
-  let joined!: () => void;
-  const groupJoined = new Promise<void>((resolve) => (joined = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => joined());
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const event = JSON.parse(message.value!.toString()) as IntegrationEvent;
-      latencies.push(Date.now() - Date.parse(event.occurredAt));
-    },
-  });
-  await groupJoined;
+  const reactor = {
+    name: `bench-${randomBytes(4).toString('hex')}`,
+    handle: async (event: IntegrationEvent) => void latencies.push(Date.now() - Date.parse(event.occurredAt)),
+  };
+  const topic = `${topicPrefix}event`;
+  // The group starts at the end of the topic: the seeded events are not part of this measurement.
+  const admin = new Kafka({ clientId: 'bench-kafka', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.setOffsets({ groupId: reactor.name, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+  await admin.disconnect();
+  const consumer = new KafkaReactorConsumer({ brokers, topics: [topic], deadLetterTopic: `${topicPrefix}dead-letters`, pool, reactor });
+  await consumer.start();
   await sleep(1_000);
   const total = RATE * SECONDS;
   const load = await appendFromAnotherProcess(url, streams);
   const until = performance.now() + 30_000;
   while (latencies.length < total && performance.now() < until) await sleep(50);
-  await consumer.disconnect();
+  await consumer.stop();
   await forwarder.stop();
   await store.close();
   await pool.end();

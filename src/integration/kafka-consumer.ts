@@ -1,10 +1,13 @@
-import { type Consumer, type EachMessagePayload, type IHeaders, Kafka, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { type Batch, type Consumer, type IHeaders, Kafka, type KafkaMessage, Partitioners, type Producer, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import { isUuid } from '../uuid.js';
 import type { IntegrationEvent } from './contract.js';
-import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliver, reportLag } from './delivery.js';
+import { DEFAULT_RETRY, type Reactor, type RetryPolicy, handleAll, markProcessed, reportLag } from './delivery.js';
 
 const LAG_REPORT_MS = 5_000;
+const PARTITIONS_AT_ONCE = 8;
+/** Messages looked up, handled and marked together; small, so a stopping member hands over soon. */
+const CHUNK = 20;
 export const DEAD_LETTER_TOPIC_SUFFIX = 'dead-letters';
 
 export interface KafkaConsumerOptions {
@@ -56,6 +59,7 @@ export class KafkaReactorConsumer {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private marking: Promise<void> = Promise.resolve();
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: KafkaConsumerOptions) {
@@ -68,7 +72,7 @@ export class KafkaReactorConsumer {
   }
 
   async start(): Promise<void> {
-    const { reactor, pool } = this.options;
+    const { reactor } = this.options;
     // Keyed by stream like the forwarder's messages, with the Java client's partitioner as it has.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
@@ -77,28 +81,64 @@ export class KafkaReactorConsumer {
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await consumer.run({
-      eachMessage: async (payload) => {
-        if (!payload.message.value) return;
-        let event: IntegrationEvent;
-        try {
-          event = parseEnvelope(payload.message.value);
-        } catch (error) {
-          // Thrown from here, a malformed message would be retried at its offset forever and hold
-          // up the partition. It has no event id, so it stays out of rollcall.dead_letters (keyed
-          // by one, and replayed through the reactor, which could never take it): the topic keeps
-          // the raw bytes and where they came from.
-          await this.setAside(payload, messageOf(error), {});
-          return;
+      // Partitions are independent (a stream stays on one): handling them side by side keeps
+      // each stream in order while one slow handler does not hold up the others.
+      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+      // A fetched batch is handled a chunk at a time, each chunk's offsets resolved once it is
+      // through: a member that stops, or loses the partition, leaves the rest to the group, and
+      // a crash repeats at most one chunk (deliverAll skips what it marked handled).
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (let start = 0; start < batch.messages.length && isRunning() && !isStale(); start += CHUNK) {
+          const chunk = batch.messages.slice(start, start + CHUNK);
+          await this.handleChunk(batch, chunk);
+          resolveOffset(chunk[chunk.length - 1]!.offset);
+          await heartbeat();
         }
-        if ((await deliver(pool, reactor, event, this.options.retry ?? DEFAULT_RETRY)) === 'dead_letter')
-          await this.setAside(payload, await this.deadLetterError(event.id), { 'event-id': event.id });
       },
     });
     this.timer = setInterval(() => void this.report().catch(() => undefined), LAG_REPORT_MS);
   }
 
+  private async handleChunk(batch: Batch, messages: KafkaMessage[]): Promise<void> {
+    const { pool, reactor } = this.options;
+    const events: { event: IntegrationEvent; message: KafkaMessage }[] = [];
+    for (const message of messages) {
+      if (!message.value) continue;
+      try {
+        events.push({ event: parseEnvelope(message.value), message });
+      } catch (error) {
+        // Left in the batch, a malformed message would be retried at its offset forever and
+        // hold up the partition. It has no event id, so it stays out of rollcall.dead_letters
+        // (keyed by one, and replayed through the reactor, which could never take it): the
+        // topic keeps the raw bytes and where they came from.
+        await this.setAside(batch, message, messageOf(error), {});
+      }
+    }
+    const { outcomes, handled } = await handleAll(pool, reactor, events.map(({ event }) => event), this.options.retry ?? DEFAULT_RETRY);
+    this.mark(handled);
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome !== 'dead_letter') continue;
+      const { event, message } = events[i]!;
+      await this.setAside(batch, message, await this.deadLetterError(event.id), { 'event-id': event.id });
+    }
+  }
+
+  /**
+   * Marks handled events without holding up the partition: one mark in flight at a time,
+   * while the next chunk is handled. A mark only matters to a redelivery, which comes after a
+   * crash or a rebalance; a mark not written by then costs a repeat of those events' handlers,
+   * as a crash between handling and marking always could (delivery is at least once).
+   */
+  private mark(eventIds: string[]): void {
+    const { pool, reactor } = this.options;
+    this.marking = this.marking
+      .then(() => markProcessed(pool, reactor.name, eventIds))
+      .catch((error: unknown) => this.log(`reactor ${reactor.name}: could not mark ${eventIds.length} events handled: ${messageOf(error)}`));
+  }
+
   /** Publishes a message the reactor could not take to the dead-letter topic, as it came. */
-  private async setAside({ topic, partition, message }: EachMessagePayload, error: string, headers: IHeaders): Promise<void> {
+  private async setAside({ topic, partition }: Batch, message: KafkaMessage, error: string, headers: IHeaders): Promise<void> {
     const { name } = this.options.reactor;
     await this.producer!.send({
       topic: this.deadLetterTopic,
@@ -149,6 +189,7 @@ export class KafkaReactorConsumer {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.consumer?.disconnect();
+    await this.marking;
     await this.producer?.disconnect();
   }
 }

@@ -4,9 +4,11 @@ import type { AllSubscription, EventStore } from '../eventstore/event-store.js';
 import { type Position, comparePositions } from '../eventstore/position.js';
 import { type SessionLock, releaseSessionLock, trySessionLock } from '../postgres/session-lock.js';
 import { toIntegrationEvent } from './contract.js';
-import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliver, reportLag } from './delivery.js';
+import { batches } from '../projections/batches.js';
+import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliverAll, reportLag } from './delivery.js';
 
 const LAG_REPORT_MS = 5_000;
+const BATCH_SIZE = 500;
 const DEFAULT_LOCK_RETRY_MS = 1_000;
 // First key of the two-key advisory lock (the second is hashtext(reactor name)); the forwarder uses 7_301_005.
 const LOCK_CLASS = 7_301_007;
@@ -84,16 +86,18 @@ export class StoreConsumer {
     const close = () => void subscription.close().catch(() => undefined);
     owned.addEventListener('abort', close);
     try {
-      for await (const recorded of subscription) {
-        const event = toIntegrationEvent(recorded);
-        if (event) await deliver(pool, reactor, event, this.deps.retry ?? DEFAULT_RETRY);
+      // What the log has ready, a batch at a time: one look-up, one mark and one checkpoint each.
+      for await (const batch of batches(subscription[Symbol.asyncIterator](), BATCH_SIZE)) {
+        const events = batch.flatMap((recorded) => toIntegrationEvent(recorded) ?? []);
+        await deliverAll(pool, reactor, events, this.deps.retry ?? DEFAULT_RETRY);
         if (owned.aborted) return;
+        const last = batch[batch.length - 1]!.position;
         await lock.client.query(
           `INSERT INTO rollcall.consumer_checkpoints (consumer, commit_position, prepare_position) VALUES ($1, $2, $3)
            ON CONFLICT (consumer) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position, updated_at = now()`,
-          [reactor.name, recorded.position.commit.toString(), recorded.position.prepare.toString()],
+          [reactor.name, last.commit.toString(), last.prepare.toString()],
         );
-        this.position = recorded.position;
+        this.position = last;
         for (const wake of [...this.waiters]) wake();
       }
     } finally {
