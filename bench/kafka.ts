@@ -3,7 +3,8 @@
  *  1. throughput: seeds BENCH_EVENTS events (default 100,000) over 1,000 streams through the
  *     PostgreSQL store, then times a fresh forwarder from start until Kafka acknowledged the
  *     last of them (events/s from store to broker acknowledgement);
- *  2. latency: a separate process (bench/kafka-load.ts, as the API is in production) appends
+ *  2. latency: with the forwarder now in its own process (the `forwarder` role), a separate
+ *     process (bench/kafka-load.ts, as the API is in production) appends
  *     BENCH_RATE events per second (default 1,000) for BENCH_SECONDS (default 10) while the
  *     forwarder runs and a reactor reads the topic through KafkaReactorConsumer (the ml-worker's
  *     consumer group, with its de-duplication); each is timed from its occurredAt, stamped just
@@ -34,19 +35,40 @@ const WRITERS = 16;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-/** Runs bench/kafka-load.ts to the end; its last line is `{ appended, rate }`. */
-const appendFromAnotherProcess = (url: string, streams: string[]): Promise<{ appended: number; rate: number }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx/esm', new URL('./kafka-load.ts', import.meta.url).pathname, url, streams.join(',')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(output.trim().split('\n').pop()!)) : reject(new Error(`kafka-load exited with ${code}: ${output}`)),
-    );
+interface Child {
+  /** Resolves once the process printed `ready`. */
+  ready: Promise<void>;
+  /** Resolves with the process's exit code and what it printed. */
+  exited: Promise<{ code: number | null; output: string }>;
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript entry point of this repository as its own Node process. */
+const runNode = (script: string, args: string[], env: NodeJS.ProcessEnv = process.env, ready = /$/): Child => {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', new URL(script, import.meta.url).pathname, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let output = '';
+  let markReady!: () => void;
+  const isReady = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    if (ready.test(output)) markReady();
+  });
+  const exited = new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+  return {
+    ready: Promise.race([isReady, exited.then(({ code, output: printed }) => Promise.reject(new Error(`${script} exited with ${code}: ${printed}`)))]),
+    exited,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};
 
 const main = async () => {
   const brokers = loadConfig().kafkaBrokers;
@@ -102,15 +124,27 @@ const main = async () => {
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.setOffsets({ groupId: reactor.name, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
   await admin.disconnect();
+  // The forwarder goes on in a process of its own, as the `forwarder` role runs in production.
+  await forwarder.stop();
+  const forwarding = runNode('../src/main.ts', ['forwarder'], {
+    ...process.env,
+    DATABASE_URL: url,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    LOG_LEVEL: 'warn',
+  }, /Forwarding events to Kafka/);
+  await forwarding.ready;
   const consumer = new KafkaReactorConsumer({ brokers, topics: [topic], deadLetterTopic: `${topicPrefix}dead-letters`, pool, reactor });
   await consumer.start();
   await sleep(1_000);
   const total = RATE * SECONDS;
-  const load = await appendFromAnotherProcess(url, streams);
+  const appended = await runNode('./kafka-load.ts', [url, streams.join(',')]).exited;
+  if (appended.code !== 0) throw new Error(`kafka-load exited with ${appended.code}: ${appended.output}`);
+  const load = JSON.parse(appended.output.trim().split('\n').pop()!) as { appended: number; rate: number };
   const until = performance.now() + 30_000;
   while (latencies.length < total && performance.now() < until) await sleep(50);
   await consumer.stop();
-  await forwarder.stop();
+  await forwarding.stop();
   await store.close();
   await pool.end();
   await database.close();
