@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import { createPool } from '../src/postgres/pool.js';
-import { anEvent } from './kafka-events.js';
+import { aRegistration } from './bench-events.js';
 
 const [url, streamsArg] = process.argv.slice(2);
 const rate = Number(process.env.BENCH_RATE ?? 1_000);
@@ -23,7 +23,7 @@ const store = new PostgresEventStore({ pool, connectionString: url! });
 const clients = await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.connect()));
 for (const client of clients) client.release();
 const warmup = `warmup-${randomUUID()}`;
-for (let i = 0; i < 500; i += POOL_SIZE) await Promise.all(Array.from({ length: POOL_SIZE }, (_, j) => store.append(warmup, [anEvent(i + j)], 'any')));
+for (let i = 0; i < 500; i += POOL_SIZE) await Promise.all(Array.from({ length: POOL_SIZE }, (_, j) => store.append(warmup, [aRegistration(i + j)], 'any')));
 // The forwarder publishes the warm-up too; the timed appends start once it has.
 await sleep(1_000);
 
@@ -33,7 +33,7 @@ const appends: Promise<unknown>[] = [];
 for (let i = 0; i < total; i++) {
   const wait = start + (i * 1000) / rate - performance.now();
   if (wait > 1) await sleep(wait);
-  appends.push(store.append(streams[i % streams.length]!, [anEvent(i)], 'any'));
+  appends.push(store.append(streams[i % streams.length]!, [aRegistration(i)], 'any'));
 }
 await Promise.all(appends);
 const achieved = total / ((performance.now() - start) / 1000);

@@ -23,7 +23,7 @@ import { Forwarder } from '../src/integration/forwarder.js';
 import { KafkaReactorConsumer } from '../src/integration/kafka-consumer.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { openBenchDatabase } from './bench-database.js';
-import { anEvent } from './kafka-events.js';
+import { aRegistration } from './bench-events.js';
 import { createPool } from '../src/postgres/pool.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -92,7 +92,7 @@ const main = async () => {
       while (next < EVENTS) {
         const n = next;
         next += 10;
-        await store.append(streams[(n / 10) % STREAMS]!, Array.from({ length: Math.min(10, EVENTS - n) }, (_, i) => anEvent(n + i)), 'any');
+        await store.append(streams[(n / 10) % STREAMS]!, Array.from({ length: Math.min(10, EVENTS - n) }, (_, i) => aRegistration(n + i)), 'any');
       }
     }),
   );

@@ -15,6 +15,7 @@ import { formatPosition } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { openBenchDatabase } from './bench-database.js';
+import { benchEvent } from './bench-events.js';
 import { createPool } from '../src/postgres/pool.js';
 import { startProjector } from '../src/projections/projector.js';
 import { projections } from '../src/projections/projections.js';
@@ -38,19 +39,7 @@ const details: EventDetails = {
   faceVerification: 'off',
 };
 
-const envelope = (event: EventEvent | CheckInEvent): EventData => ({
-  id: randomUUID(),
-  type: event.type,
-  data: event.data,
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    actorId: 'bench',
-    commandId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  },
-});
+const envelope = (event: EventEvent | CheckInEvent): EventData => benchEvent(event.type, event.data);
 
 /** One event's whole life: set-up, 900 registrations (a tenth waitlisted), 100 check-ins. */
 const eventLife = (store: PostgresEventStore) => async () => {
