@@ -1,21 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EventData, JsonObject } from '../src/eventstore/event-store.js';
+import type { EventData } from '../src/eventstore/event-store.js';
+import { anEvent } from '../test/events.js';
 
-/** An event as the command handler would store it, stamped now: occurredAt is when it was made. */
-export const benchEvent = (type: string, data: JsonObject): EventData => ({
-  id: randomUUID(),
-  type,
-  data,
-  metadata: {
-    correlationId: randomUUID(),
-    causationId: randomUUID(),
-    actorId: 'bench',
-    commandId: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    schemaVersion: 1,
-  },
-});
-
-/** A published type (internal ones never leave), about the size of a registration. */
+/** A published type (internal ones never leave), about the size of a registration; occurredAt is now. */
 export const aRegistration = (n: number): EventData =>
-  benchEvent('RegistrationConfirmed', { registrationId: randomUUID(), attendeeId: `attendee-${n}`, via: 'registration' });
+  anEvent('RegistrationConfirmed', { registrationId: randomUUID(), attendeeId: `attendee-${n}`, via: 'registration' });

@@ -15,7 +15,7 @@ import { formatPosition } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { openBenchDatabase } from './bench-database.js';
-import { benchEvent } from './bench-events.js';
+import { anEvent } from '../test/events.js';
 import { createPool } from '../src/postgres/pool.js';
 import { startProjector } from '../src/projections/projector.js';
 import { projections } from '../src/projections/projections.js';
@@ -39,7 +39,7 @@ const details: EventDetails = {
   faceVerification: 'off',
 };
 
-const envelope = (event: EventEvent | CheckInEvent): EventData => benchEvent(event.type, event.data);
+const envelope = (event: EventEvent | CheckInEvent): EventData => anEvent(event.type, event.data);
 
 /** One event's whole life: set-up, 900 registrations (a tenth waitlisted), 100 check-ins. */
 const eventLife = (store: PostgresEventStore) => async () => {
