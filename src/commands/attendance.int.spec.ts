@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenAccount } from '../../test/accounts.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { freshTicketCodes } from '../../test/ticket-keys.js';
 import type { Actor } from '../domain/actor.js';
@@ -11,7 +12,7 @@ import { commandRequest } from './request.js';
 import type { TicketCodes } from './tickets/ticket-codes.js';
 
 const organizer: Actor = { accountId: 'org-1', roles: ['organizer'] };
-const staff: Actor = { accountId: 'staff-1', roles: ['staff'] };
+const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-000000000004', roles: ['staff'] };
 const attendee = (i: number): Actor => ({ accountId: `attendee-${i}`, roles: ['attendee'] });
 const DAY = 86_400_000;
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   codes = await freshTicketCodes();
+  await givenAccount(store, staff);
 });
 afterAll(async () => {
   await store?.close();

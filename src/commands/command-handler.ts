@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decider, DomainEvent } from '../domain/decider.js';
+import { DomainError } from '../domain/domain-error.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
@@ -16,6 +17,11 @@ export interface CommandContext {
   correlationId: string;
   causationId: string;
   now: Date;
+  /**
+   * A digest of the operation and arguments the command id was sent with, stored with its
+   * events: a resend must match it, so a reused id cannot silently answer another request.
+   */
+  requestHash?: string;
 }
 
 export interface CommandResult<State, Event> {
@@ -37,6 +43,8 @@ interface Handled<State, Event> {
   events: Event[];
   state: State;
   position: Position;
+  /** Absent for events stored before requests were fingerprinted: those resends cannot be told apart. */
+  requestHash: string | undefined;
 }
 
 interface Cached<State, Event> {
@@ -64,6 +72,12 @@ const MAX_BACKOFF_MS = 20;
 /** Commands decided together and stored in one append; bounded so an append stays far below the size limit. */
 const MAX_BATCH = 100;
 const MAX_CACHED_STREAMS = 10_000;
+
+/** Either side unknown (stored before fingerprints, or a caller without one) counts as the same. */
+const sameRequest = (earlier: string | undefined, now: string | undefined): boolean => !earlier || !now || earlier === now;
+
+const keyReused = (): DomainError =>
+  new DomainError('IDEMPOTENCY_KEY_REUSED', 'This commandId was used for another request: send a new commandId for a new request');
 
 /**
  * Loads a stream, folds it, decides, appends with the expected revision.
@@ -139,19 +153,23 @@ export class CommandHandler {
   private async decideAndAppend(streamId: string, stream: Cached<unknown, DomainEvent>, batch: CommandWork[]): Promise<void> {
     let state = stream.state;
     const toAppend: EventData[] = [];
-    const decided = new Map<string, { work: CommandWork[]; events: DomainEvent[]; state: unknown }>();
+    const decided = new Map<string, { work: CommandWork[]; events: DomainEvent[]; state: unknown; requestHash: string | undefined }>();
     const settle: (() => void)[] = [];
     for (const work of batch) {
       const { commandId } = work.context;
-      const earlier = stream.handled.get(commandId);
-      if (earlier) {
-        settle.push(() => work.resolve({ ...earlier, replayed: true }));
+      const earlier = stream.handled.get(commandId) ?? decided.get(commandId);
+      if (earlier && !sameRequest(earlier.requestHash, work.context.requestHash)) {
+        settle.push(() => work.reject(keyReused()));
         continue;
       }
-      const twin = decided.get(commandId);
-      if (twin) {
+      if (earlier && 'work' in earlier) {
         // The same command twice in one batch: the second is a resend of the first.
-        twin.work.push(work);
+        earlier.work.push(work);
+        continue;
+      }
+      if (earlier) {
+        const { requestHash: _, ...answer } = earlier;
+        settle.push(() => work.resolve({ ...answer, replayed: true }));
         continue;
       }
       let events: DomainEvent[];
@@ -167,7 +185,7 @@ export class CommandHandler {
         continue;
       }
       state = events.reduce(work.fold.evolve, state);
-      decided.set(commandId, { work: [work], events, state });
+      decided.set(commandId, { work: [work], events, state, requestHash: work.context.requestHash });
       toAppend.push(...events.map((event, index) => this.toEventData(event, index, streamId, work.context)));
     }
 
@@ -176,9 +194,9 @@ export class CommandHandler {
       stream.state = state;
       stream.revision = appended.nextExpectedRevision;
       for (const [commandId, outcome] of decided) {
-        const handled = { events: outcome.events, state: outcome.state, position: appended.position };
-        stream.handled.set(commandId, handled);
-        outcome.work.forEach((work, i) => work.resolve({ ...handled, replayed: i > 0 }));
+        const answer = { events: outcome.events, state: outcome.state, position: appended.position };
+        stream.handled.set(commandId, { ...answer, requestHash: outcome.requestHash });
+        outcome.work.forEach((work, i) => work.resolve({ ...answer, replayed: i > 0 }));
       }
     }
     for (const done of settle) done();
@@ -197,6 +215,7 @@ export class CommandHandler {
         commandId: context.commandId,
         occurredAt: context.now.toISOString(),
         schemaVersion: 1,
+        ...(context.requestHash ? { requestHash: context.requestHash } : {}),
       },
     };
   }
@@ -217,8 +236,13 @@ export class CommandHandler {
     const event = { type: recorded.type, data: recorded.data };
     stream.state = fold.evolve(stream.state, event);
     stream.revision = recorded.revision;
-    const commandId = recorded.metadata.commandId;
+    const { commandId, requestHash } = recorded.metadata;
     const earlier = stream.handled.get(commandId);
-    stream.handled.set(commandId, { events: [...(earlier?.events ?? []), event], state: stream.state, position: recorded.position });
+    stream.handled.set(commandId, {
+      events: [...(earlier?.events ?? []), event],
+      state: stream.state,
+      position: recorded.position,
+      requestHash: typeof requestHash === 'string' ? requestHash : undefined,
+    });
   }
 }

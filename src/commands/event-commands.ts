@@ -1,3 +1,5 @@
+import { accountStream } from '../domain/account/account.js';
+import { accountDecider } from '../domain/account/business-logic.js';
 import { DomainError } from '../domain/domain-error.js';
 import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
 import { type EventDetails, type EventEvent, type EventState, type ExistingEvent, type Registration, type Session, registrationOf } from '../domain/event/event.js';
@@ -104,8 +106,9 @@ export class EventCommands {
 
   async scheduleSessions(request: CommandRequest, eventId: string, plan: SessionPlan): Promise<EventView> {
     const count = plan.repeat?.count ?? 1;
+    // The event is part of the id: one command id sent to two events must name two sessions.
     const sessionIds = Array.from({ length: Math.min(Math.max(count, 1), 1_000) }, (_, i) =>
-      deterministicId(request.commandId, 'session', String(i)),
+      deterministicId(request.commandId, 'session', eventId, String(i)),
     );
     return this.eventView(eventId, await this.run(eventId, request, { type: 'ScheduleSessions', data: { ...this.sent(request), plan, sessionIds } }));
   }
@@ -123,7 +126,9 @@ export class EventCommands {
   }
 
   async assignStaff(request: CommandRequest, eventId: string, staffId: string): Promise<EventView> {
-    return this.eventView(eventId, await this.run(eventId, request, { type: 'AssignStaff', data: { ...this.sent(request), staffId } }));
+    const account = await this.handler.load(accountDecider, accountStream(uuid(staffId, 'staffId')));
+    const staff = account.status === 'none' ? undefined : { status: account.status };
+    return this.eventView(eventId, await this.run(eventId, request, { type: 'AssignStaff', data: { ...this.sent(request), staffId, staff } }));
   }
 
   async cancelEvent(request: CommandRequest, eventId: string, reason: string): Promise<EventView> {
@@ -131,9 +136,13 @@ export class EventCommands {
   }
 
   async register(request: CommandRequest, eventId: string): Promise<RegistrationView> {
-    const registrationId = deterministicId(request.commandId, 'registration');
+    // The event is part of the id: one command id sent to two events must name two registrations.
+    const registrationId = deterministicId(request.commandId, 'registration', eventId);
     const result = await this.run(eventId, request, { type: 'Register', data: { ...this.sent(request), registrationId } });
-    return this.registrationView(eventId, registrationId, result);
+    // A resend of a registration made before ids included the event names it by its first events.
+    const first = result.events[0];
+    const recorded = first && 'registrationId' in first.data ? first.data.registrationId : registrationId;
+    return this.registrationView(eventId, recorded, result);
   }
 
   async approveRegistration(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
 import { isUuid } from '../uuid.js';
@@ -15,16 +15,60 @@ export interface CommandRequest {
   commandId: string;
   correlationId: string;
   now: Date;
+  /** What the command id was sent with (see `requestHash`); absent for commands the system sends itself. */
+  requestHash?: string;
 }
+
+/** The operation a client called and the arguments it called it with. */
+export interface SentRequest {
+  operation: string;
+  args: object;
+}
+
+/**
+ * Arguments left out of a request's fingerprint: the fingerprint is stored with the events, and
+ * a fast hash of a password or a one-time token would let anyone reading the log guess it.
+ */
+const SECRET_ARGUMENTS = new Set(['password', 'newPassword', 'token', 'refreshToken']);
+
+/** JSON with keys in one order and no nulls (GraphQL treats an explicit null as absent), so equal requests hash alike. */
+const canonical = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .filter((key) => record[key] != null)
+      .sort()
+      .map((key) => [key, canonical(record[key])]),
+  );
+};
+
+/**
+ * A digest of a request, binding its command id to it (like Stripe's idempotency keys): a
+ * resend with the same arguments gets the first answer, other arguments get
+ * IDEMPOTENCY_KEY_REUSED rather than a silent replay of something else.
+ */
+export const requestHash = ({ operation, args }: SentRequest): string => {
+  const kept = Object.entries(args).filter(([name]) => name !== 'commandId' && !SECRET_ARGUMENTS.has(name));
+  return createHash('sha256')
+    .update(JSON.stringify([operation, canonical(Object.fromEntries(kept))]))
+    .digest('base64url');
+};
 
 const CLIENT_COMMAND_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
-export const commandRequest = (actor: Actor | undefined, clientCommandId: string | null | undefined, now = new Date()): CommandRequest => {
+export const commandRequest = (
+  actor: Actor | undefined,
+  clientCommandId: string | null | undefined,
+  sent?: SentRequest,
+  now = new Date(),
+): CommandRequest => {
   if (!actor) throw new DomainError('UNAUTHENTICATED', 'Log in first: this needs a valid access token');
   if (clientCommandId != null && !CLIENT_COMMAND_ID.test(clientCommandId))
     throw new DomainError('VALIDATION', 'commandId must be 1-100 characters of letters, digits, _ . : -');
   const commandId = deterministicId(actor.accountId, clientCommandId ?? randomUUID());
-  return { actor, commandId, correlationId: commandId, now };
+  return { actor, commandId, correlationId: commandId, now, ...(sent ? { requestHash: requestHash(sent) } : {}) };
 };
 
 export const contextOf = (request: CommandRequest): CommandContext => ({
@@ -33,6 +77,7 @@ export const contextOf = (request: CommandRequest): CommandContext => ({
   correlationId: request.correlationId,
   causationId: request.commandId,
   now: request.now,
+  requestHash: request.requestHash,
 });
 
 /**

@@ -6,6 +6,8 @@ export type DomainErrorCode =
   | 'CONFLICT'
   | 'CAPACITY'
   | 'UNAUTHENTICATED'
+  /** A command id sent again with another operation or other arguments: a key names one request. */
+  | 'IDEMPOTENCY_KEY_REUSED'
   /** The read side did not reach a position in time; asking again later will do. */
   | 'NOT_YET_VISIBLE';
 

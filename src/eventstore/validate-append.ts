@@ -108,6 +108,8 @@ const assertJson = (value: unknown, at: string, depth: number, ancestors: Set<ob
       return;
     case 'string':
       if (value.includes('\u0000')) throw new InvalidInputError(`${at} contains a NUL character`);
+      // jsonb refuses a lone surrogate's escape too; refused here so neither store ever half-writes one.
+      if (!value.isWellFormed()) throw new InvalidInputError(`${at} is not well-formed Unicode (a lone surrogate)`);
       return;
     case 'number':
       if (!Number.isFinite(value)) throw new InvalidInputError(`${at} is ${value}, which JSON cannot represent`);
@@ -121,7 +123,7 @@ const assertJson = (value: unknown, at: string, depth: number, ancestors: Set<ob
       // Array.from visits holes too, so a sparse array is refused rather than silently filled with null.
       const entries = Array.isArray(value) ? Array.from(value, (child, i) => [String(i), child] as const) : Object.entries(value);
       for (const [key, child] of entries) {
-        if (key.includes('\u0000')) throw new InvalidInputError(`${at} has a key containing a NUL character`);
+        if (key.includes('\u0000') || !key.isWellFormed()) throw new InvalidInputError(`${at} has a key with a NUL or a lone surrogate`);
         assertJson(child, `${at}.${key}`, depth + 1, ancestors);
       }
       ancestors.delete(value);

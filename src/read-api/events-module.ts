@@ -1,8 +1,10 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import type { RegistrationView, TicketView } from '../commands/event-commands.js';
-import { commandRequest } from '../commands/request.js';
+import { type CommandRequest, commandRequest } from '../commands/request.js';
 import type { EventDetails } from '../domain/event/event.js';
 import type { SessionPlan } from '../domain/event/sessions.js';
+import { DateTimeScalar } from './admission.js';
 import type { GraphqlModule } from './graphql-module.js';
 
 const typeDefs = /* GraphQL */ `
@@ -42,15 +44,16 @@ const typeDefs = /* GraphQL */ `
     week
   }
 
-  "Times are ISO-8601 instants, e.g. 2026-07-02T16:00:00Z."
+  scalar DateTime
+
   input EventDetailsInput {
     title: String!
     description: String = ""
     venue: String!
     "IANA time zone, e.g. Europe/Warsaw; recurring sessions keep their local time in it."
     timeZone: String!
-    registrationOpensAt: String!
-    registrationClosesAt: String!
+    registrationOpensAt: DateTime!
+    registrationClosesAt: DateTime!
     requiresApproval: Boolean = false
     faceVerification: FaceVerification = off
   }
@@ -60,8 +63,8 @@ const typeDefs = /* GraphQL */ `
     description: String
     venue: String
     timeZone: String
-    registrationOpensAt: String
-    registrationClosesAt: String
+    registrationOpensAt: DateTime
+    registrationClosesAt: DateTime
     requiresApproval: Boolean
     faceVerification: FaceVerification
   }
@@ -73,8 +76,8 @@ const typeDefs = /* GraphQL */ `
   }
 
   input SessionPlanInput {
-    startsAt: String!
-    endsAt: String!
+    startsAt: DateTime!
+    endsAt: DateTime!
     "Check-in opens this many minutes before the start (default 60)."
     checkInOpensMinutesBefore: Int
     "Check-in stays open this many minutes after the end (default 0)."
@@ -158,60 +161,65 @@ const registrationResult = (view: RegistrationView) => ({ ...view, ticket: withQ
 const withoutNulls = <T extends object>(input: T): Partial<T> =>
   Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null && value !== undefined)) as Partial<T>;
 
+/** The command request of a mutation, its id bound to the operation and arguments it came with. */
+const requestOf = (ctx: MercuriusContext, args: { commandId?: string | null }, info: GraphQLResolveInfo): CommandRequest =>
+  commandRequest(ctx.actor, args.commandId, { operation: info.fieldName, args });
+
 export const eventsModule: GraphqlModule = {
   typeDefs,
   resolvers: {
+    DateTime: DateTimeScalar,
     Mutation: {
-      createEvent: (_root, args: { details: EventDetails; capacity: number; commandId?: string | null }, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.createEvent(commandRequest(ctx.actor, args.commandId), { details: args.details, capacity: args.capacity }),
-      scheduleSessions: (_root, args: Args<{ plan: SessionPlan }>, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.scheduleSessions(commandRequest(ctx.actor, args.commandId), args.eventId, withoutNulls(args.plan) as SessionPlan),
-      publishEvent: (_root, args: Args, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.publishEvent(commandRequest(ctx.actor, args.commandId), args.eventId),
-      updateEvent: (_root, args: Args<{ changes: Partial<EventDetails> }>, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.updateEvent(commandRequest(ctx.actor, args.commandId), args.eventId, withoutNulls(args.changes)),
-      changeCapacity: (_root, args: Args<{ capacity: number }>, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.changeCapacity(commandRequest(ctx.actor, args.commandId), args.eventId, args.capacity),
-      assignStaff: (_root, args: Args<{ staffId: string }>, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.assignStaff(commandRequest(ctx.actor, args.commandId), args.eventId, args.staffId),
-      cancelEvent: (_root, args: Args<{ reason: string }>, ctx: MercuriusContext) =>
-        ctx.app.attendance.events.cancelEvent(commandRequest(ctx.actor, args.commandId), args.eventId, args.reason),
-      register: async (_root, args: Args, ctx: MercuriusContext) =>
-        registrationResult(await ctx.app.attendance.events.register(commandRequest(ctx.actor, args.commandId), args.eventId)),
-      approveRegistration: async (_root, args: Args<{ registrationId: string }>, ctx: MercuriusContext) =>
+      createEvent: (_root, args: { details: EventDetails; capacity: number; commandId?: string | null }, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.createEvent(requestOf(ctx, args, info), { details: args.details, capacity: args.capacity }),
+      scheduleSessions: (_root, args: Args<{ plan: SessionPlan }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.scheduleSessions(requestOf(ctx, args, info), args.eventId, withoutNulls(args.plan) as SessionPlan),
+      publishEvent: (_root, args: Args, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.publishEvent(requestOf(ctx, args, info), args.eventId),
+      updateEvent: (_root, args: Args<{ changes: Partial<EventDetails> }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.updateEvent(requestOf(ctx, args, info), args.eventId, withoutNulls(args.changes)),
+      changeCapacity: (_root, args: Args<{ capacity: number }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.changeCapacity(requestOf(ctx, args, info), args.eventId, args.capacity),
+      assignStaff: (_root, args: Args<{ staffId: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.assignStaff(requestOf(ctx, args, info), args.eventId, args.staffId),
+      cancelEvent: (_root, args: Args<{ reason: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.events.cancelEvent(requestOf(ctx, args, info), args.eventId, args.reason),
+      register: async (_root, args: Args, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        registrationResult(await ctx.app.attendance.events.register(requestOf(ctx, args, info), args.eventId)),
+      approveRegistration: async (_root, args: Args<{ registrationId: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
         registrationResult(
-          await ctx.app.attendance.events.approveRegistration(commandRequest(ctx.actor, args.commandId), args.eventId, args.registrationId),
+          await ctx.app.attendance.events.approveRegistration(requestOf(ctx, args, info), args.eventId, args.registrationId),
         ),
-      rejectRegistration: async (_root, args: Args<{ registrationId: string; reason: string }>, ctx: MercuriusContext) =>
+      rejectRegistration: async (_root, args: Args<{ registrationId: string; reason: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
         registrationResult(
           await ctx.app.attendance.events.rejectRegistration(
-            commandRequest(ctx.actor, args.commandId),
+            requestOf(ctx, args, info),
             args.eventId,
             args.registrationId,
             args.reason,
           ),
         ),
-      cancelRegistration: async (_root, args: Args<{ registrationId: string }>, ctx: MercuriusContext) =>
+      cancelRegistration: async (_root, args: Args<{ registrationId: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
         registrationResult(
-          await ctx.app.attendance.events.cancelRegistration(commandRequest(ctx.actor, args.commandId), args.eventId, args.registrationId),
+          await ctx.app.attendance.events.cancelRegistration(requestOf(ctx, args, info), args.eventId, args.registrationId),
         ),
-      reissueTicket: async (_root, args: Args<{ registrationId: string }>, ctx: MercuriusContext) =>
+      reissueTicket: async (_root, args: Args<{ registrationId: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
         registrationResult(
-          await ctx.app.attendance.events.reissueTicket(commandRequest(ctx.actor, args.commandId), args.eventId, args.registrationId),
+          await ctx.app.attendance.events.reissueTicket(requestOf(ctx, args, info), args.eventId, args.registrationId),
         ),
-      checkIn: (_root, args: Args<{ sessionId: string; code: string }>, ctx: MercuriusContext) =>
-        ctx.app.attendance.checkIns.checkIn(commandRequest(ctx.actor, args.commandId), args.eventId, args.sessionId, args.code),
-      manualCheckIn: (_root, args: Args<{ sessionId: string; registrationId: string; reason: string }>, ctx: MercuriusContext) =>
+      checkIn: (_root, args: Args<{ sessionId: string; code: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
+        ctx.app.attendance.checkIns.checkIn(requestOf(ctx, args, info), args.eventId, args.sessionId, args.code),
+      manualCheckIn: (_root, args: Args<{ sessionId: string; registrationId: string; reason: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
         ctx.app.attendance.checkIns.manualCheckIn(
-          commandRequest(ctx.actor, args.commandId),
+          requestOf(ctx, args, info),
           args.eventId,
           args.sessionId,
           args.registrationId,
           args.reason,
         ),
-      undoCheckIn: (_root, args: Args<{ sessionId: string; registrationId: string; reason: string }>, ctx: MercuriusContext) =>
+      undoCheckIn: (_root, args: Args<{ sessionId: string; registrationId: string; reason: string }>, ctx: MercuriusContext, info: GraphQLResolveInfo) =>
         ctx.app.attendance.checkIns.undoCheckIn(
-          commandRequest(ctx.actor, args.commandId),
+          requestOf(ctx, args, info),
           args.eventId,
           args.sessionId,
           args.registrationId,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenAccount } from '../../test/accounts.js';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
 import { registrationOf } from '../domain/event/event.js';
@@ -8,11 +9,12 @@ const tokens = new Map<string, string>();
 
 beforeAll(async () => {
   rollcall = await startTestApp();
+  await givenAccount(rollcall.store, staff);
 });
 afterAll(() => rollcall?.close());
 
 const organizer: Actor = { accountId: 'org-1', roles: ['organizer'] };
-const staff: Actor = { accountId: 'staff-1', roles: ['staff'] };
+const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-000000000001', roles: ['staff'] };
 const ann: Actor = { accountId: 'ann', roles: ['attendee'] };
 const bob: Actor = { accountId: 'bob', roles: ['attendee'] };
 
@@ -60,7 +62,7 @@ const REGISTER = `mutation ($eventId: ID!, $commandId: ID) {
 const CHECK_IN = `mutation ($eventId: ID!, $sessionId: ID!, $code: String!) {
   checkIn(eventId: $eventId, sessionId: $sessionId, code: $code) { result registrationId attendeeId position } }`;
 
-/** A published event whose only session's doors are open now, with staff-1 assigned. */
+/** A published event whose only session's doors are open now, with the staff member assigned. */
 const openEvent = async (capacity = 10, details: Record<string, unknown> = {}) => {
   const created = await gql(organizer, CREATE, { details: detailsInput(details), capacity });
   const eventId = created.data!.createEvent.eventId as string;
@@ -68,7 +70,7 @@ const openEvent = async (capacity = 10, details: Record<string, unknown> = {}) =
     eventId,
     plan: { startsAt: new Date(Date.now() + HOUR / 2).toISOString(), endsAt: new Date(Date.now() + 2 * HOUR).toISOString() },
   });
-  await gql(organizer, 'mutation ($eventId: ID!) { assignStaff(eventId: $eventId, staffId: "staff-1") { eventId } }', { eventId });
+  await gql(organizer, 'mutation ($eventId: ID!, $s: ID!) { assignStaff(eventId: $eventId, staffId: $s) { eventId } }', { eventId, s: staff.accountId });
   const published = await gql(organizer, 'mutation ($eventId: ID!) { publishEvent(eventId: $eventId) { status position } }', { eventId });
   expect(published.data!.publishEvent.status).toBe('published');
   return { eventId, sessionId: scheduled.data!.scheduleSessions.sessions[0].sessionId as string };

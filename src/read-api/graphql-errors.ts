@@ -36,7 +36,9 @@ export const formatGraphqlErrors =
       if (isRefusedRequest(cause)) {
         const code = REFUSAL_CODES[cause.code] ?? 'BAD_REQUEST';
         statusCode = cause.statusCode;
-        return cause.errors?.length ? cause.errors.map((detail) => withCode(detail, code)) : [withCode(error, code)];
+        // A value a scalar refused is the client's mistake in a value, not in the query's shape.
+        const codeOf = (detail: GraphQLError) => (detail.originalError instanceof DomainError ? detail.originalError.code : code);
+        return cause.errors?.length ? cause.errors.map((detail) => withCode(detail, codeOf(detail))) : [withCode(error, code)];
       }
       if (cause instanceof EventStoreError || cause instanceof DomainError) return [withCode(error, cause.code, cause.message)];
       if (!cause) return [withCode(error, 'GRAPHQL_VALIDATION')];

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenAccount } from '../../test/accounts.js';
 import { graphqlClient } from '../../test/graphql.js';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
@@ -12,6 +13,7 @@ const failures: unknown[] = [];
 
 beforeAll(async () => {
   rollcall = await startTestApp();
+  await givenAccount(rollcall.store, staff);
   projector = await startProjector({ store: rollcall.store, pool: rollcall.db.pool, onFailure: (failure) => failures.push(failure) });
 });
 afterAll(async () => {
@@ -21,7 +23,7 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const organizer: Actor = { accountId: 'org-q', roles: ['organizer'] };
-const staff: Actor = { accountId: 'staff-q', roles: ['staff'] };
+const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-000000000002', roles: ['staff'] };
 const admin: Actor = { accountId: 'admin-q', roles: ['admin'] };
 const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
 

@@ -1,9 +1,11 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import mercurius from 'mercurius';
+import { admitArguments } from './admission.js';
 import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
+import { refuseNonDocumentQueries } from './graphql-request.js';
 import { healthRoute } from './health.js';
 import { metricsRoute } from './operations-module.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
@@ -37,6 +39,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     reply.code(404).send({ error: `No route for ${request.method} ${request.url}`, code: 'NOT_FOUND', statusCode: 404 }),
   );
 
+  refuseNonDocumentQueries(app, '/graphql');
   await app.register(infrastructure, deps);
   await app.register(healthRoute);
   await app.register(metricsRoute);
@@ -55,6 +58,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     errorFormatter: formatGraphqlErrors(app.log),
     subscription: subscriptionConnection(deps.auth.tokens),
   });
+  admitArguments(app.graphql.schema);
   await app.register(liveFeedPlugin, { feed: deps.live });
   return app;
 };

@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenAccount } from '../../test/accounts.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { type RunningRollcall, spawnRollcall } from '../../test/spawn-rollcall.js';
 import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from '../commands/accounts/token-service.js';
 import type { Actor } from '../domain/actor.js';
@@ -139,6 +141,9 @@ beforeAll(async () => {
   delete env.KAFKA_BROKERS;
   [projector, api] = await Promise.all([spawnRollcall('projector', env, /Projecting read models/), spawnRollcall('api', env)]);
   tokens = new TokenService(db.pool);
+  const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  await givenAccount(store, staff);
+  await store.close();
 });
 afterAll(async () => {
   await Promise.all(dashboards.map((d) => d.close().catch(() => undefined)));
@@ -150,7 +155,7 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const organizer: Actor = { accountId: 'org-live', roles: ['organizer'] };
-const staff: Actor = { accountId: 'staff-live', roles: ['staff'] };
+const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-000000000003', roles: ['staff'] };
 const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
 const bearer = async (actor: Actor): Promise<string> => `Bearer ${(await tokens.issueAccessToken(actor)).token}`;
 /** An access token that expires at most `seconds` from now (JWT times are whole seconds): issued as if most of its lifetime had passed. */

@@ -9,8 +9,12 @@ const MAX_CODE_LENGTH = 2_048;
 /** A ticket's public id: the event and the registration it admits to. */
 export const ticketIdOf = (eventId: string, registrationId: string): string => `${eventId}_${registrationId}`;
 
+const UUID_TEXT = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const TICKET_ID = new RegExp(`^(${UUID_TEXT})_(${UUID_TEXT})$`);
+
+/** The two ids of a ticket id, or undefined for anything the API never hands out. */
 export const parseTicketId = (ticketId: string): { eventId: string; registrationId: string } | undefined => {
-  const match = /^([0-9a-f-]{36})_([0-9a-f-]{36})$/.exec(ticketId);
+  const match = TICKET_ID.exec(ticketId);
   return match ? { eventId: match[1]!, registrationId: match[2]! } : undefined;
 };
 

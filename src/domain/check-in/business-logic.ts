@@ -1,6 +1,8 @@
 import { type Actor, hasRole } from '../actor.js';
 import type { Decider } from '../decider.js';
 import { DomainError } from '../domain-error.js';
+import { REASON } from '../event/business-logic.js';
+import { text } from '../values.js';
 import { type ExistingEvent, type Registration, type Session, registrationOf } from '../event/event.js';
 import { type CheckInEvent, type CheckInState, type RefusedScan, evolve, initialState } from './check-in.js';
 
@@ -34,11 +36,6 @@ const atTheDoor = ({ actor, event, sessionId }: AtTheDoor): Session => {
   const session = event.sessions.find((s) => s.sessionId === sessionId);
   if (!session) throw new DomainError('NOT_FOUND', 'No such session in this event');
   return session;
-};
-
-const reason = (text: string): void => {
-  if (typeof text !== 'string' || text.trim().length === 0 || text.length > 500)
-    throw new DomainError('VALIDATION', 'A reason of 1 to 500 characters is needed');
 };
 
 /** Why this ticket cannot be let in, or undefined if it can. */
@@ -85,7 +82,7 @@ export const checkInManually = (
   state: CheckInState,
 ): CheckInEvent[] => {
   atTheDoor(command);
-  reason(command.reason);
+  const reason = text(command.reason, 'reason', REASON);
   const registration = registrationOf(command.event, command.registrationId);
   if (!registration) throw new DomainError('NOT_FOUND', 'No such registration for this event');
   const problem = ticketProblem(command.event, registration, registration.ticketVersion);
@@ -101,7 +98,7 @@ export const checkInManually = (
         attendeeId: registration.attendeeId,
         staffId: command.actor.accountId,
         method: 'manual',
-        reason: command.reason,
+        reason,
       },
     },
   ];
@@ -109,7 +106,7 @@ export const checkInManually = (
 
 export const undoCheckIn = (command: Extract<CheckInCommand, { type: 'UndoCheckIn' }>['data'], state: CheckInState): CheckInEvent[] => {
   atTheDoor(command);
-  reason(command.reason);
+  const reason = text(command.reason, 'reason', REASON);
   if (state.status !== 'checked_in') throw new DomainError('CONFLICT', 'There is no check-in to undo');
   return [
     {
@@ -119,7 +116,7 @@ export const undoCheckIn = (command: Extract<CheckInCommand, { type: 'UndoCheckI
         sessionId: command.sessionId,
         registrationId: command.registrationId,
         staffId: command.actor.accountId,
-        reason: command.reason,
+        reason,
       },
     },
   ];

@@ -14,6 +14,8 @@ import {
   registrationOf,
 } from './event.js';
 import { type SessionPlan, expandSessions, isTimeZone } from './sessions.js';
+import { instant, text } from '../values.js';
+import { isUuid } from '../../uuid.js';
 
 /** Every command carries who sends it and when; ids it needs come with it too. */
 interface Sent {
@@ -27,7 +29,8 @@ export type EventCommand =
   | { type: 'PublishEvent'; data: Sent }
   | { type: 'UpdateEvent'; data: Sent & { changes: Partial<EventDetails> } }
   | { type: 'ChangeCapacity'; data: Sent & { capacity: number } }
-  | { type: 'AssignStaff'; data: Sent & { staffId: string } }
+  /** `staff` is the named account as its own stream says now (undefined when there is none). */
+  | { type: 'AssignStaff'; data: Sent & { staffId: string; staff: StaffCandidate | undefined } }
   | { type: 'CancelEvent'; data: Sent & { reason: string } }
   | { type: 'Register'; data: Sent & { registrationId: string } }
   | { type: 'ApproveRegistration'; data: Sent & { registrationId: string } }
@@ -35,34 +38,40 @@ export type EventCommand =
   | { type: 'CancelRegistration'; data: Sent & { registrationId: string } }
   | { type: 'ReissueTicket'; data: Sent & { registrationId: string } };
 
+/** What the event needs to know of an account before it lets it work the doors. */
+export interface StaffCandidate {
+  status: 'unverified' | 'active' | 'disabled';
+}
+
 export const MAX_CAPACITY = 100_000;
 export const MAX_SESSIONS = 1_000;
+/** A reason an organizer or staff member gives; it may run over several lines. */
+export const REASON = { min: 1, max: 500, multiline: true };
 const FACE_MODES: readonly FaceVerification[] = ['off', 'optional', 'required'];
-
-const text = (value: unknown, name: string, min: number, max: number): void => {
-  if (typeof value !== 'string' || value.trim().length < min || value.length > max)
-    throw new DomainError('VALIDATION', `${name} must be ${min === 0 ? 'at most' : `${min} to`} ${max} characters`);
-};
 
 const validCapacity = (capacity: number): void => {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY)
     throw new DomainError('VALIDATION', `Capacity must be a whole number from 1 to ${MAX_CAPACITY}`);
 };
 
-export const validDetails = (details: EventDetails): void => {
-  text(details.title, 'The title', 1, 200);
-  text(details.description, 'The description', 0, 5_000);
-  text(details.venue, 'The venue', 1, 300);
+/**
+ * The details as they may be stored: every text checked, both times in canonical UTC form, and
+ * nothing but the known fields (a client's extra keys never reach the log).
+ */
+export const validDetails = (details: EventDetails): EventDetails => {
+  const title = text(details.title, 'title', { min: 1, max: 200 });
+  const description = text(details.description, 'description', { min: 0, max: 5_000, multiline: true });
+  const venue = text(details.venue, 'venue', { min: 1, max: 300 });
   if (typeof details.timeZone !== 'string' || !isTimeZone(details.timeZone))
-    throw new DomainError('VALIDATION', `"${details.timeZone}" is not a time zone (use an IANA name such as Europe/Warsaw)`);
-  const opens = Date.parse(details.registrationOpensAt);
-  const closes = Date.parse(details.registrationClosesAt);
-  if (Number.isNaN(opens) || Number.isNaN(closes))
-    throw new DomainError('VALIDATION', 'The registration window needs ISO-8601 opening and closing times');
-  if (closes <= opens) throw new DomainError('VALIDATION', 'Registration must close after it opens');
+    throw new DomainError('VALIDATION', `timeZone "${String(details.timeZone).slice(0, 64)}" is not a time zone (use an IANA name such as Europe/Warsaw)`);
+  const registrationOpensAt = instant(details.registrationOpensAt, 'registrationOpensAt');
+  const registrationClosesAt = instant(details.registrationClosesAt, 'registrationClosesAt');
+  if (registrationClosesAt <= registrationOpensAt) throw new DomainError('VALIDATION', 'Registration must close after it opens');
   if (typeof details.requiresApproval !== 'boolean') throw new DomainError('VALIDATION', 'requiresApproval must be true or false');
   if (!FACE_MODES.includes(details.faceVerification))
-    throw new DomainError('VALIDATION', `Face verification must be one of ${FACE_MODES.join(', ')}`);
+    throw new DomainError('VALIDATION', `faceVerification must be one of ${FACE_MODES.join(', ')}`);
+  const { timeZone, requiresApproval, faceVerification } = details;
+  return { title, description, venue, timeZone, registrationOpensAt, registrationClosesAt, requiresApproval, faceVerification };
 };
 
 const existing = (state: EventState): ExistingEvent => {
@@ -119,12 +128,12 @@ export const createEvent = (command: Extract<EventCommand, { type: 'CreateEvent'
   if (state.status !== 'none') throw new DomainError('CONFLICT', 'An event with this id exists already');
   if (!hasRole(command.actor, 'organizer') && !hasRole(command.actor, 'admin'))
     throw new DomainError('FORBIDDEN', 'Only organizers can create events');
-  validDetails(command.details);
+  const details = validDetails(command.details);
   validCapacity(command.capacity);
   return [
     {
       type: 'EventCreated',
-      data: { eventId: command.eventId, organizerId: command.actor.accountId, details: command.details, capacity: command.capacity },
+      data: { eventId: command.eventId, organizerId: command.actor.accountId, details, capacity: command.capacity },
     },
   ];
 };
@@ -153,8 +162,7 @@ export const publishEvent = (command: Extract<EventCommand, { type: 'PublishEven
 
 export const updateEvent = (command: Extract<EventCommand, { type: 'UpdateEvent' }>['data'], state: EventState): EventEvent[] => {
   const event = notCancelled(organizing(state, command.actor));
-  const details = { ...event.details, ...command.changes };
-  validDetails(details);
+  const details = validDetails({ ...event.details, ...command.changes });
   return [{ type: 'EventDetailsUpdated', data: { details } }];
 };
 
@@ -174,15 +182,17 @@ export const changeCapacity = (
 
 export const assignStaff = (command: Extract<EventCommand, { type: 'AssignStaff' }>['data'], state: EventState): EventEvent[] => {
   const event = notCancelled(organizing(state, command.actor));
-  text(command.staffId, 'The staff account id', 1, 100);
+  if (typeof command.staffId !== 'string' || !isUuid(command.staffId)) throw new DomainError('VALIDATION', 'staffId must be an account id (a UUID)');
+  if (!command.staff) throw new DomainError('NOT_FOUND', 'No account has this staffId');
+  if (command.staff.status === 'disabled') throw new DomainError('CONFLICT', 'This account is disabled and cannot work the doors');
   if (event.staff.includes(command.staffId)) throw new DomainError('CONFLICT', 'This account is assigned already');
   return [{ type: 'StaffAssigned', data: { staffId: command.staffId } }];
 };
 
 export const cancelEvent = (command: Extract<EventCommand, { type: 'CancelEvent' }>['data'], state: EventState): EventEvent[] => {
   notCancelled(organizing(state, command.actor));
-  text(command.reason, 'The reason', 1, 500);
-  return [{ type: 'EventCancelled', data: { reason: command.reason } }];
+  const reason = text(command.reason, 'reason', REASON);
+  return [{ type: 'EventCancelled', data: { reason } }];
 };
 
 export const register = (command: Extract<EventCommand, { type: 'Register' }>['data'], state: EventState): EventEvent[] => {
@@ -215,10 +225,10 @@ export const rejectRegistration = (
 ): EventEvent[] => {
   const event = notCancelled(organizing(state, command.actor));
   const registration = registrationIn(event, command.registrationId);
-  text(command.reason, 'The reason', 1, 500);
+  const reason = text(command.reason, 'reason', REASON);
   if (registration.status !== 'pending' && registration.status !== 'waitlisted')
     throw new DomainError('CONFLICT', `A ${registration.status} registration cannot be rejected`);
-  return [{ type: 'RegistrationRejected', data: { registrationId: registration.registrationId, reason: command.reason } }];
+  return [{ type: 'RegistrationRejected', data: { registrationId: registration.registrationId, reason } }];
 };
 
 export const cancelRegistration = (

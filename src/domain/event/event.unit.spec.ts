@@ -13,6 +13,8 @@ const ann: Actor = { accountId: 'ann', roles: ['attendee'] };
 const bob: Actor = { accountId: 'bob', roles: ['attendee'] };
 const cat: Actor = { accountId: 'cat', roles: ['attendee'] };
 const now = '2026-06-01T10:00:00.000Z';
+const STAFF_ID = '0b0e8f3c-3f7e-4d61-9d59-2f1a4c7e9a10';
+const activeAccount = { status: 'active' } as const;
 
 const details: EventDetails = {
   title: 'Rust meetup',
@@ -81,6 +83,29 @@ describe('Creating an event', () => {
   });
   it('refuses an unknown face verification mode', () =>
     spec([]).when(create(organizer, { faceVerification: 'sometimes' as never })).thenRefuses('VALIDATION'));
+  it.each(['2026-02-30T00:00:00Z', '2027-02-29T00:00:00Z', '0000-01-01T00:00:00Z', '2101-01-01T00:00:00Z', 'x 1', '2026-06-01', '2026-06-01T24:00:00Z'])(
+    'refuses the impossible or unsupported registration time %s, naming the field',
+    (time) => spec([]).when(create(organizer, { registrationOpensAt: time })).thenRefuses('VALIDATION', /registrationOpensAt/),
+  );
+  it('stores times in canonical UTC form, whatever offset they came with', () =>
+    spec([])
+      .when(create(organizer, { registrationOpensAt: '2026-05-01T02:00:00+02:00', registrationClosesAt: '2026-07-01T00:00:00Z' }))
+      .then([created()]));
+  it.each([
+    ['title', { title: 'Rust\uD800' }],
+    ['title', { title: 'Rust\u0000' }],
+    ['venue', { venue: 'Hall\nA' }],
+    ['description', { description: 'bell\u0007' }],
+  ] as const)('refuses %s text that is not well-formed Unicode or holds control characters', (field, change) =>
+    spec([]).when(create(organizer, change)).thenRefuses('VALIDATION', new RegExp(field)));
+  it('keeps line breaks in a description', () => {
+    const [event] = eventDecider.decide(create(organizer, { description: 'Talks\nand pizza' }), initialState());
+    expect(event?.type === 'EventCreated' && event.data.details.description).toBe('Talks\nand pizza');
+  });
+  it('stores only the known details, whatever else the input carried', () => {
+    const [event] = eventDecider.decide(create(organizer, { extra: 'x' } as Partial<EventDetails>), initialState());
+    expect(event?.type === 'EventCreated' && Object.keys(event.data.details).sort()).toEqual(Object.keys(details).sort());
+  });
 });
 
 describe('Scheduling and publishing', () => {
@@ -115,6 +140,11 @@ describe('Scheduling and publishing', () => {
       .thenRefuses('VALIDATION', /session id/);
   });
 
+  it.each(['2026-02-30T18:00:00Z', '0000-01-01T00:00:00Z', 'x 1'])('refuses a session plan starting at %s, naming the field', (startsAt) =>
+    spec([created()])
+      .when({ type: 'ScheduleSessions', data: { actor: organizer, now, plan: { startsAt, endsAt: session.endsAt }, sessionIds: ['x'] } })
+      .thenRefuses('VALIDATION', /startsAt/));
+
   it('refuses scheduling by another organizer', () =>
     spec([created()])
       .when({ type: 'ScheduleSessions', data: { actor: otherOrganizer, now, plan: session, sessionIds: ['x'] } })
@@ -136,7 +166,7 @@ describe('Editing an event', () => {
   it('refuses edits, capacity changes, staff and cancellation by another organizer', () => {
     spec(open()).when({ type: 'UpdateEvent', data: { actor: otherOrganizer, now, changes: { venue: 'X' } } }).thenRefuses('FORBIDDEN');
     spec(open()).when({ type: 'ChangeCapacity', data: { actor: otherOrganizer, now, capacity: 5 } }).thenRefuses('FORBIDDEN');
-    spec(open()).when({ type: 'AssignStaff', data: { actor: otherOrganizer, now, staffId: 's' } }).thenRefuses('FORBIDDEN');
+    spec(open()).when({ type: 'AssignStaff', data: { actor: otherOrganizer, now, staffId: STAFF_ID, staff: activeAccount } }).thenRefuses('FORBIDDEN');
     spec(open()).when({ type: 'CancelEvent', data: { actor: otherOrganizer, now, reason: 'x' } }).thenRefuses('FORBIDDEN');
   });
   it('refuses a capacity that is not a whole positive number', () =>
@@ -157,13 +187,26 @@ describe('Editing an event', () => {
       .then([{ type: 'EventDetailsUpdated', data: { details: { ...details, venue: 'Hall B' } } }]));
   it('validates the edited details', () =>
     spec(open()).when({ type: 'UpdateEvent', data: { actor: organizer, now, changes: { title: '' } } }).thenRefuses('VALIDATION'));
+  it('refuses an edit to an impossible date rather than rolling it into the next month', () =>
+    spec(open())
+      .when({ type: 'UpdateEvent', data: { actor: organizer, now, changes: { registrationClosesAt: '2027-02-30T00:00:00Z' } } })
+      .thenRefuses('VALIDATION', /registrationClosesAt/));
   it('assigns staff once', () => {
     spec(open())
-      .when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: 'staff-1' } })
-      .then([{ type: 'StaffAssigned', data: { staffId: 'staff-1' } }]);
-    spec([...open(), { type: 'StaffAssigned', data: { staffId: 'staff-1' } }])
-      .when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: 'staff-1' } })
+      .when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: STAFF_ID, staff: activeAccount } })
+      .then([{ type: 'StaffAssigned', data: { staffId: STAFF_ID } }]);
+    spec([...open(), { type: 'StaffAssigned', data: { staffId: STAFF_ID } }])
+      .when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: STAFF_ID, staff: activeAccount } })
       .thenRefuses('CONFLICT');
+  });
+  it('refuses as staff an id that is no account id, an account that does not exist, and a disabled one', () => {
+    spec(open())
+      .when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: 'nobody-at-all', staff: activeAccount } })
+      .thenRefuses('VALIDATION', /staffId/);
+    spec(open()).when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: STAFF_ID, staff: undefined } }).thenRefuses('NOT_FOUND');
+    spec(open())
+      .when({ type: 'AssignStaff', data: { actor: organizer, now, staffId: STAFF_ID, staff: { status: 'disabled' } } })
+      .thenRefuses('CONFLICT', /disabled/);
   });
   it('cancels with a reason, after which nothing changes', () => {
     const cancelled: EventEvent = { type: 'EventCancelled', data: { reason: 'Venue flooded' } };

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain-error.js';
+import { parseInstant, instant } from '../values.js';
 import type { Session } from './event.js';
 
 export interface SessionPlan {
@@ -14,12 +15,6 @@ export interface SessionPlan {
 
 const MAX_OCCURRENCES = 366;
 const MINUTE = 60_000;
-
-const instant = (value: string, what: string): number => {
-  const time = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(time)) throw new DomainError('VALIDATION', `${what} must be an ISO-8601 time`);
-  return time;
-};
 
 /** Offset of `timeZone` from UTC at `time`, in milliseconds. */
 const zoneOffset = (time: number, timeZone: string): number => {
@@ -61,8 +56,8 @@ export const isTimeZone = (timeZone: string): boolean => {
 
 /** Expands a plan into its sessions; `sessionIds` come with the command, one per occurrence. */
 export const expandSessions = (plan: SessionPlan, timeZone: string, sessionIds: (index: number) => string): Session[] => {
-  const start = instant(plan.startsAt, 'startsAt');
-  const end = instant(plan.endsAt, 'endsAt');
+  const start = Date.parse(instant(plan.startsAt, 'startsAt'));
+  const end = Date.parse(instant(plan.endsAt, 'endsAt'));
   if (end <= start) throw new DomainError('VALIDATION', 'A session must end after it starts');
   const before = plan.checkInOpensMinutesBefore ?? 60;
   const after = plan.checkInClosesMinutesAfter ?? 0;
