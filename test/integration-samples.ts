@@ -61,5 +61,6 @@ export const samples: { [T in DomainEventType]: Extract<AnyDomainEvent, { type: 
   RoleGranted: { role: 'organizer', grantedBy: 'admin-1', grantedAt: '2026-05-01T00:00:00.000Z' },
   RoleRevoked: { role: 'organizer', revokedBy: 'admin-1', revokedAt: '2026-05-01T00:00:00.000Z' },
   AccountDisabled: { disabledBy: 'admin-1', disabledAt: '2026-05-01T00:00:00.000Z' },
-  EmailClaimed: { accountId: 'a-1', claimedAt: '2026-05-01T00:00:00.000Z' },
+  EmailClaimed: { accountId: 'a-1', claimedAt: '2026-05-01T00:00:00.000Z', expiresAt: '2026-05-08T00:00:00.000Z' },
+  EmailClaimConfirmed: { accountId: 'a-1', confirmedAt: '2026-05-01T00:00:00.000Z' },
 };

@@ -64,6 +64,6 @@ describe('rollcall admin replay', () => {
   });
 
   it('refuses a point that is neither a revision nor a time', async () => {
-    await expect(run(stream, '--at', 'tomorrow')).rejects.toThrow(/neither a revision nor an ISO-8601 time/);
+    await expect(run(stream, '--at', 'tomorrow')).rejects.toThrow(/at must be a revision .* or an RFC 3339 date-time/);
   });
 });

@@ -58,6 +58,16 @@ export const requestHash = ({ operation, args }: SentRequest): string => {
 
 const CLIENT_COMMAND_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
+/**
+ * The command id a client's id stands for: scoped to the caller (an account, or "anonymous"),
+ * so nobody can replay another account's command, and fresh when the client sent none.
+ */
+export const scopedCommandId = (scope: string, clientCommandId: unknown): string => {
+  if (clientCommandId != null && (typeof clientCommandId !== 'string' || !CLIENT_COMMAND_ID.test(clientCommandId)))
+    throw new DomainError('VALIDATION', 'commandId must be 1-100 characters of letters, digits, _ . : -');
+  return deterministicId(scope, (clientCommandId as string | null | undefined) ?? randomUUID());
+};
+
 export const commandRequest = (
   actor: Actor | undefined,
   clientCommandId: string | null | undefined,
@@ -65,9 +75,7 @@ export const commandRequest = (
   now = new Date(),
 ): CommandRequest => {
   if (!actor) throw new DomainError('UNAUTHENTICATED', 'Log in first: this needs a valid access token');
-  if (clientCommandId != null && !CLIENT_COMMAND_ID.test(clientCommandId))
-    throw new DomainError('VALIDATION', 'commandId must be 1-100 characters of letters, digits, _ . : -');
-  const commandId = deterministicId(actor.accountId, clientCommandId ?? randomUUID());
+  const commandId = scopedCommandId(actor.accountId, clientCommandId);
   return { actor, commandId, correlationId: commandId, now, ...(sent ? { requestHash: requestHash(sent) } : {}) };
 };
 

@@ -211,6 +211,8 @@ export const eventStoreContract = (name: string, open: () => Promise<{ store: Ev
         ['data holding NaN', () => ({ ...good(), data: { n: Number.NaN } })],
         ['data holding a Date', () => ({ ...good(), data: { d: new Date() as never } })],
         ['data holding a NUL character', () => ({ ...good(), data: { s: 'a\u0000b' } })],
+        ['data holding a lone surrogate', () => ({ ...good(), data: { s: 'x\uD800' } })],
+        ['a data key holding a lone surrogate', () => ({ ...good(), data: { ['k\uDC00']: 1 } })],
         ['circular data', () => {
           const data: Record<string, unknown> = {};
           data.self = data;

@@ -47,6 +47,7 @@ export const INTERNAL_TYPES = [
   'PasswordResetRequested',
   'PasswordReset',
   'EmailClaimed',
+  'EmailClaimConfirmed',
 ] as const satisfies readonly DomainEventType[];
 
 export type PublishedType = keyof typeof PUBLISHED_VERSIONS;

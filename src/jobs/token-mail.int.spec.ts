@@ -18,14 +18,15 @@ let db: TestDatabase;
 let store: PostgresEventStore;
 let jobs: Jobs;
 let outboxDir: string;
-let accounts: (commands?: CommandHandler) => AccountCommands;
+let accounts: (commands?: CommandHandler, at?: Date) => AccountCommands;
 beforeAll(async () => {
   db = await createTestDatabase();
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   jobs = new Jobs(db.url);
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-token-mail-'));
   const tokens = new TokenService(db.pool);
-  accounts = (commands = new CommandHandler(store)) => new AccountCommands({ commands, store, tokens, outbox: new Outbox(outboxDir), mail: mailJobs(jobs) });
+  accounts = (commands = new CommandHandler(store), at?: Date) =>
+    new AccountCommands({ commands, store, tokens, outbox: new Outbox(outboxDir), mail: mailJobs(jobs), ...(at ? { clock: () => at } : {}) });
 });
 afterAll(async () => {
   await jobs?.stop();
@@ -59,12 +60,19 @@ const decisions = async (to: string, now: Date) => {
   );
 };
 
-/** A command handler whose first command fails as a crash between queueing the mail and appending would. */
+/** A command handler whose first command on a matching stream fails, as a crash before that append would. */
 class CrashingOnce extends CommandHandler {
   private crashed = false;
 
+  constructor(
+    store: PostgresEventStore,
+    private readonly on: (streamId: string) => boolean = (streamId) => streamId.startsWith('account-') && !streamId.startsWith('account-email-'),
+  ) {
+    super(store);
+  }
+
   override handle: CommandHandler['handle'] = (decider, streamId, command, context) => {
-    if (!this.crashed && streamId.startsWith('account-') && !streamId.startsWith('account-email-')) {
+    if (!this.crashed && this.on(streamId)) {
       this.crashed = true;
       return Promise.reject(new Error('process died before the append'));
     }
@@ -96,6 +104,39 @@ describe('one-time token mail', () => {
     await accounts().signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
     const later = new Date(Date.now() + TOKEN_APPEND_GRACE_MS);
     expect(await decisions(to, later)).toEqual(['send', 'drop']);
+  });
+
+  it('waits while a sign-up has stored its account but not its claim, and goes out once a resend claims the address', async () => {
+    const to = 'unclaimed@example.org';
+    const crashing = new CrashingOnce(store, (streamId) => streamId.startsWith('account-email-'));
+    await expect(accounts(crashing).signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'))).rejects.toThrow('process died');
+    const soon = new Date(Date.now() + 1_000);
+    expect(await decisions(to, soon)).toEqual(['wait']);
+    // Never claimed, the address may belong to someone else: the code never goes out.
+    expect(await decisions(to, new Date(soon.getTime() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop']);
+    await accounts(crashing).signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'));
+    expect(await decisions(to, soon)).toEqual(['send', 'wait']);
+  });
+
+  it('is dropped for an account that lost its address to a takeover', async () => {
+    const to = 'taken-over@example.org';
+    const t0 = new Date('2030-03-01T09:00:00.000Z');
+    await accounts(undefined, t0).signUp({ email: to, password, name: 'Old' }, anonymous('signup-old'));
+    await accounts(undefined, new Date(t0.getTime() + 7 * 24 * 60 * 60_000)).signUp({ email: to, password, name: 'New' }, anonymous('signup-new'));
+    expect(await decisions(to, new Date(Date.now() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop', 'send']);
+  });
+
+  it('goes out for a new verification code, and the one before is dropped', async () => {
+    const to = 'resend@example.org';
+    await accounts().signUp({ email: to, password, name: 'Rae' }, anonymous('signup-resend'));
+    await accounts().resendVerification({ email: to }, anonymous('resend-1'));
+    const now = new Date(Date.now() + 1_000);
+    expect(await decisions(to, now)).toEqual(['drop', 'send']);
+    const [, resent] = await tokenMailsTo(to);
+    await accounts().verifyEmail({ token: resent!.data.token }, anonymous('verify-resend'));
+    // Verified: asking again queues nothing at all.
+    await accounts().resendVerification({ email: to }, anonymous('resend-2'));
+    expect(await tokenMailsTo(to)).toHaveLength(2);
   });
 
   it('is dropped once superseded by a newer reset code, or once the email is verified', async () => {

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { deterministicId } from '../commands/deterministic-id.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
+import { requestHash, scopedCommandId } from '../commands/request.js';
 import type { AccountView, Request, Session } from '../commands/accounts/account-commands.js';
+import { emailAddress, newPassword, personName } from '../domain/account/credentials.js';
 import { ROLES, type Role } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
 import { formatPosition } from '../eventstore/position.js';
@@ -19,20 +20,6 @@ const text = (value: unknown, field: string, min: number, max: number): string =
   return value;
 };
 
-const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const email = (value: unknown): string => {
-  const address = text(value, 'email', 3, 254).trim();
-  if (!EMAIL.test(address)) refuse('email must be an email address such as ada@example.org');
-  return address;
-};
-const password = (value: unknown, field = 'password'): string => text(value, field, 10, 200);
-const name = (value: unknown): string => {
-  const trimmed = text(value, 'name', 1, 100).trim();
-  if (trimmed.length === 0) refuse('name must not be blank');
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) refuse('name must not contain control characters');
-  return trimmed;
-};
 /** Our tokens are about 80 characters; anything much longer is not one. */
 const token = (value: unknown, field: string): string => text(value, field, 1, 200);
 const accountId = (value: unknown): string => {
@@ -45,14 +32,13 @@ const role = (value: unknown): Role =>
 
 /**
  * The idempotency key of a mutation: the client's, when it sends one, so a resend takes
- * effect once; scoped to the caller, so nobody can replay another account's command.
+ * effect once; scoped to the caller, and bound to the operation and its arguments.
  */
-const request = (args: { commandId?: unknown }, context: MercuriusContext): Request => {
-  const commandId = args.commandId ?? randomUUID();
-  if (typeof commandId !== 'string' || !/^[A-Za-z0-9_.:-]{1,100}$/.test(commandId))
-    refuse('commandId must be 1-100 characters of letters, digits, "_", ".", ":" or "-"');
-  return { commandId: deterministicId(context.actor?.accountId ?? 'anonymous', commandId as string), actor: context.actor };
-};
+const request = (args: Args, context: MercuriusContext, info: GraphQLResolveInfo): Request => ({
+  commandId: scopedCommandId(context.actor?.accountId ?? 'anonymous', args.commandId),
+  actor: context.actor,
+  requestHash: requestHash({ operation: info.fieldName, args }),
+});
 
 type Args = Record<string, unknown>;
 
@@ -82,6 +68,8 @@ export const accountsModule: GraphqlModule = {
       refreshToken(refreshToken: String!, commandId: ID): AuthSession!
       "Ends the log-in the refresh token belongs to."
       logOut(refreshToken: String!, commandId: ID): CommandReceipt!
+      "Mails a new verification token (the one before stops working) if the address's account has not verified it; always true, so it reveals nothing."
+      resendVerification(email: String!, commandId: ID): Boolean!
       "Mails a reset token if the address has an account; always true, so it reveals nothing."
       requestPasswordReset(email: String!, commandId: ID): Boolean!
       "Sets a new password with the token from the reset mail and ends every log-in."
@@ -136,40 +124,44 @@ export const accountsModule: GraphqlModule = {
   `,
   resolvers: {
     Mutation: {
-      signUp: async (_root, args: Args, context) => {
-        const input = { email: email(args.email), password: password(args.password), name: name(args.name) };
-        const result = await context.app.accounts.signUp(input, request(args, context));
+      signUp: async (_root, args: Args, context, info) => {
+        const input = { email: emailAddress(args.email), password: newPassword(args.password), name: personName(args.name) };
+        const result = await context.app.accounts.signUp(input, request(args, context, info));
         return { accountId: result.accountId, position: formatPosition(result.position) };
       },
-      verifyEmail: async (_root, args: Args, context) =>
-        accountResult(await context.app.accounts.verifyEmail({ token: token(args.token, 'token') }, request(args, context))),
-      logIn: async (_root, args: Args, context) => {
+      verifyEmail: async (_root, args: Args, context, info) =>
+        accountResult(await context.app.accounts.verifyEmail({ token: token(args.token, 'token') }, request(args, context, info))),
+      logIn: async (_root, args: Args, context, info) => {
         // Any length is checked against the hash: a password that no longer passes the sign-up rules still logs in.
-        const input = { email: email(args.email), password: text(args.password, 'password', 1, 200) };
-        return session(await context.app.accounts.logIn(input, request(args, context)));
+        const input = { email: emailAddress(args.email), password: text(args.password, 'password', 1, 200) };
+        return session(await context.app.accounts.logIn(input, request(args, context, info)));
       },
-      refreshToken: async (_root, args: Args, context) =>
-        session(await context.app.accounts.refresh({ refreshToken: token(args.refreshToken, 'refreshToken') }, request(args, context))),
-      logOut: async (_root, args: Args, context) => {
-        const result = await context.app.accounts.logOut({ refreshToken: token(args.refreshToken, 'refreshToken') }, request(args, context));
+      refreshToken: async (_root, args: Args, context, info) =>
+        session(await context.app.accounts.refresh({ refreshToken: token(args.refreshToken, 'refreshToken') }, request(args, context, info))),
+      logOut: async (_root, args: Args, context, info) => {
+        const result = await context.app.accounts.logOut({ refreshToken: token(args.refreshToken, 'refreshToken') }, request(args, context, info));
         return { position: formatPosition(result.position) };
       },
-      requestPasswordReset: async (_root, args: Args, context) => {
-        await context.app.accounts.requestPasswordReset({ email: email(args.email) }, request(args, context));
+      resendVerification: async (_root, args: Args, context, info) => {
+        await context.app.accounts.resendVerification({ email: emailAddress(args.email) }, request(args, context, info));
         return true;
       },
-      resetPassword: async (_root, args: Args, context) => {
-        const input = { token: token(args.token, 'token'), newPassword: password(args.newPassword, 'newPassword') };
-        const result = await context.app.accounts.resetPassword(input, request(args, context));
+      requestPasswordReset: async (_root, args: Args, context, info) => {
+        await context.app.accounts.requestPasswordReset({ email: emailAddress(args.email) }, request(args, context, info));
+        return true;
+      },
+      resetPassword: async (_root, args: Args, context, info) => {
+        const input = { token: token(args.token, 'token'), newPassword: newPassword(args.newPassword, 'newPassword') };
+        const result = await context.app.accounts.resetPassword(input, request(args, context, info));
         return { position: formatPosition(result.position) };
       },
-      grantRole: async (_root, args: Args, context) =>
+      grantRole: async (_root, args: Args, context, info) =>
         accountResult(
-          await context.app.accounts.grantRole({ accountId: accountId(args.accountId), role: role(args.role) }, request(args, context)),
+          await context.app.accounts.grantRole({ accountId: accountId(args.accountId), role: role(args.role) }, request(args, context, info)),
         ),
-      revokeRole: async (_root, args: Args, context) =>
+      revokeRole: async (_root, args: Args, context, info) =>
         accountResult(
-          await context.app.accounts.revokeRole({ accountId: accountId(args.accountId), role: role(args.role) }, request(args, context)),
+          await context.app.accounts.revokeRole({ accountId: accountId(args.accountId), role: role(args.role) }, request(args, context, info)),
         ),
     },
   },

@@ -1,10 +1,11 @@
 import { SignJWT, UnsecuredJWT, base64url, generateKeyPair } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
 import { Outbox } from '../commands/accounts/outbox.js';
 import { ACCESS_AUDIENCE, ISSUER, TokenService } from '../commands/accounts/token-service.js';
 import { accountStream } from '../domain/account/account.js';
 import { startJobWorkersOn } from '../jobs/job-runner.js';
+import { MAIL_QUEUE } from '../jobs/queues.js';
 
 let rollcall: TestApp;
 let tokens: TokenService;
@@ -54,6 +55,7 @@ const LOG_IN = `mutation ($email: String!, $password: String!) {
 const REFRESH = `mutation ($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken refreshToken expiresAt position } }`;
 const LOG_OUT = `mutation ($refreshToken: String!) { logOut(refreshToken: $refreshToken) { position } }`;
 const REQUEST_RESET = `mutation ($email: String!) { requestPasswordReset(email: $email) }`;
+const RESEND = `mutation ($email: String!) { resendVerification(email: $email) }`;
 const RESET = `mutation ($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) { position } }`;
 const GRANT = `mutation ($accountId: ID!, $role: AccountRole!) { grantRole(accountId: $accountId, role: $role) { account { id roles } position } }`;
 const REVOKE = `mutation ($accountId: ID!, $role: AccountRole!) { revokeRole(accountId: $accountId, role: $role) { account { id roles } position } }`;
@@ -61,11 +63,11 @@ const HEALTH = '{ health { status } }';
 
 const logIn = async (email: string, password = PASSWORD) => (await ok(LOG_IN, { email, password })).logIn;
 
-/** Mail goes out through the `mail` job, a moment after the mutation: wait for it to land. */
-const mailTo = async (to: string, kind: string) => {
+/** Mail goes out through the `mail` job, a moment after the mutation: wait for (at least `count` of) it to land. */
+const mailTo = async (to: string, kind: string, count = 1) => {
   for (let tries = 0; ; tries++) {
     const found = (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
-    if (found.length > 0 || tries >= 100) return found;
+    if (found.length >= count || tries >= 100) return found;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
@@ -138,6 +140,82 @@ describe('An attendee account', () => {
     const unknown = await refusal(LOG_IN, { email: 'nobody@example.org', password: PASSWORD });
     expect(wrong).toEqual(unknown);
     expect(wrong.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('An address nobody can lock out', () => {
+  /** Signs up, verifies by mail and logs in, as the address's owner would. */
+  const ownerSignsUp = async (email: string) => {
+    const { accountId } = (await ok(SIGN_UP, { email, password: PASSWORD, name: 'Owner' })).signUp;
+    const [mail] = await mailTo(email, 'email-verification');
+    await ok(VERIFY, { token: mail!.token });
+    expect((await logIn(email)).account.id).toBe(accountId);
+  };
+
+  // Finding 5: these were a 500 after the address's claim was stored, and its owner got CONFLICT for ever.
+  it.each([
+    ['a lone surrogate in the name', { email: 'victim@example.org', name: 'x\uD800' }, 'victim@example.org'],
+    ['a NUL in the email', { email: 'victim-2@example.org\u0000', name: 'X' }, 'victim-2@example.org'],
+    ['a lone surrogate in the password', { email: 'victim-3@example.org', name: 'X', password: `${PASSWORD}\uDC00` }, 'victim-3@example.org'],
+  ])('refuses a sign-up with %s before storing anything, and the owner then signs up', async (_case, variables, owner) => {
+    const before = (await rollcall.store.readAll()).length;
+    const refused = await refusal(SIGN_UP, { password: PASSWORD, ...variables });
+    expect(refused.code).toBe('VALIDATION');
+    expect((await rollcall.store.readAll()).length).toBe(before);
+    await ownerSignsUp(owner);
+  });
+
+  /** Sends a sign-up whose second append (of its two streams) fails, as a lost connection would. */
+  const cutShort = async (variables: Record<string, unknown>) => {
+    const append = rollcall.store.append.bind(rollcall.store);
+    const secondFails = vi.spyOn(rollcall.store, 'append').mockImplementationOnce(append);
+    secondFails.mockImplementationOnce(() => {
+      secondFails.mockRestore();
+      return Promise.reject(new Error('connection lost between the two appends'));
+    });
+    expect((await refusal(SIGN_UP, { password: PASSWORD, name: 'Cut', ...variables })).code).toBe('INTERNAL');
+    expect(vi.isMockFunction(rollcall.store.append), 'the second append was never tried').toBe(false);
+  };
+
+  it('leaves the address to its owner after a sign-up cut short between its two appends', async () => {
+    await cutShort({ email: 'cut-short@example.org' });
+    await ownerSignsUp('cut-short@example.org');
+  });
+
+  it('completes a sign-up cut short between its two appends when it is resent', async () => {
+    const variables = { email: 'cut-short-2@example.org', commandId: 'sign-up-cut-short' };
+    await cutShort(variables);
+    const { accountId } = (await ok(SIGN_UP, { password: PASSWORD, name: 'Cut', ...variables })).signUp;
+    // The code the first attempt stored goes out once the address is claimed.
+    const [mail, ...more] = await mailTo(variables.email, 'email-verification');
+    expect(more).toEqual([]);
+    await ok(VERIFY, { token: mail!.token });
+    expect((await logIn(variables.email)).account.id).toBe(accountId);
+  });
+});
+
+describe('Resending the verification code', () => {
+  it('mails a new code, and the one before stops working', async () => {
+    const email = 'resend@example.org';
+    await ok(SIGN_UP, { email, password: PASSWORD, name: 'Resend' });
+    // Once it is out: a code superseded before its mail is sent is never sent.
+    await mailTo(email, 'email-verification');
+    expect((await ok(RESEND, { email: 'Resend@Example.org' })).resendVerification).toBe(true);
+    const [first, second] = await mailTo(email, 'email-verification', 2);
+    expect((await refusal(VERIFY, { token: first!.token })).code).toBe('UNAUTHENTICATED');
+    expect((await ok(VERIFY, { token: second!.token })).verifyEmail.account.emailVerified).toBe(true);
+  });
+
+  it('answers true for an unknown address and for a verified one, and queues no mail', async () => {
+    const { email } = await anAttendee();
+    const queued = async () => {
+      const sql = `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'to' = ANY($2)`;
+      return (await rollcall.db.pool.query(sql, [MAIL_QUEUE, [email, 'nobody-here@example.org']])).rows[0].n;
+    };
+    const before = await queued();
+    expect((await ok(RESEND, { email: 'nobody-here@example.org' })).resendVerification).toBe(true);
+    expect((await ok(RESEND, { email })).resendVerification).toBe(true);
+    expect(await queued()).toBe(before);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Decider, DomainEvent } from '../domain/decider.js';
 import { DomainError } from '../domain/domain-error.js';
 import { eventDecider } from '../domain/event/business-logic.js';
 import type { EventStore, JsonValue, RecordedEvent } from '../eventstore/event-store.js';
+import { parseInstant } from '../domain/values.js';
 import { formatPosition } from '../eventstore/position.js';
 
 /**
@@ -70,8 +71,8 @@ export type ReplayPoint = { revision: bigint } | { time: Date } | undefined;
 export const parseReplayPoint = (at: string | null | undefined): ReplayPoint => {
   if (at == null || at === '') return undefined;
   if (/^\d{1,18}$/.test(at)) return { revision: BigInt(at) };
-  const time = Date.parse(at);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(at) || Number.isNaN(time)) throw new DomainError('VALIDATION', `"${at}" is neither a revision nor an ISO-8601 time`);
+  const time = parseInstant(at);
+  if (time === undefined) throw new DomainError('VALIDATION', 'at must be a revision (a whole number) or an RFC 3339 date-time');
   return { time: new Date(time) };
 };
 

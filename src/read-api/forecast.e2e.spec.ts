@@ -84,8 +84,8 @@ describe('attendanceForecast', () => {
     expect((await gql(undefined, FORECAST, { e: event.eventId })).code).toBe('UNAUTHENTICATED');
   });
 
-  it('is NOT_FOUND for an event that does not exist', async () => {
+  it('is NOT_FOUND for an event that does not exist, and VALIDATION for an id that is no id', async () => {
     expect((await gql(admin, FORECAST, { e: randomUUID() })).code).toBe('NOT_FOUND');
-    expect((await gql(admin, FORECAST, { e: 'not-an-event' })).code).toBe('NOT_FOUND');
+    expect((await gql(admin, FORECAST, { e: 'not-an-event' })).code).toBe('VALIDATION');
   });
 });

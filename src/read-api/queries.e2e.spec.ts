@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const organizer: Actor = { accountId: 'org-q', roles: ['organizer'] };
+const organizer: Actor = { accountId: '0a9b0000-0000-4000-8000-00000000000a', roles: ['organizer'] };
 const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-000000000002', roles: ['staff'] };
 const admin: Actor = { accountId: 'admin-q', roles: ['admin'] };
 const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
@@ -158,8 +158,8 @@ describe('registrations and the door', () => {
       s: sessionId,
     });
     expect(log.data.checkIns.nodes).toEqual([
-      { kind: 'scan', result: 'ok', attendeeId: 'fay', staffId: 'staff-q' },
-      { kind: 'scan', result: 'already_redeemed', attendeeId: null, staffId: 'staff-q' },
+      { kind: 'scan', result: 'ok', attendeeId: 'fay', staffId: staff.accountId },
+      { kind: 'scan', result: 'already_redeemed', attendeeId: null, staffId: staff.accountId },
     ]);
   });
 });

@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, Role } from '../../domain/actor.js';
 import { SYSTEM } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
-import { type Account, type AccountEvent, type ExistingAccount, accountStream, evolve, initialState } from '../../domain/account/account.js';
-import { type AccountCommand, WRONG_CREDENTIALS, accountDecider } from '../../domain/account/business-logic.js';
-import { emailClaimDecider } from '../../domain/account/email-claim.js';
+import { type Account, type AccountEvent, type ExistingAccount, accountStream, initialState } from '../../domain/account/account.js';
+import { type AccountCommand, type VerifyEmail, WRONG_CREDENTIALS, accountDecider } from '../../domain/account/business-logic.js';
+import { normaliseEmail } from '../../domain/account/credentials.js';
+import { type ClaimEmail, emailClaimDecider } from '../../domain/account/email-claim.js';
 import type { EventStore } from '../../eventstore/event-store.js';
 import type { Position } from '../../eventstore/position.js';
 import type { CommandContext, CommandHandler, CommandResult } from '../command-handler.js';
 import { deterministicId } from '../deterministic-id.js';
+import { passwordResetMail, verificationMail } from './account-mail.js';
 import type { MailQueue, OutgoingMail, Outbox } from './outbox.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
-import { accountOfToken, accountToken, emailClaimStream, normaliseEmail, sha256 } from './secrets.js';
+import { accountOfToken, accountToken, emailClaimStream, sha256 } from './secrets.js';
+import { holderOf, storedAccount, storedClaim } from './stored-accounts.js';
 import type { TokenService } from './token-service.js';
 
 export const EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60_000;
@@ -22,6 +25,8 @@ export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60_000;
 export interface Request {
   commandId: string;
   actor: Actor | undefined;
+  /** The fingerprint of the client's request (see `requestHash`); absent for the system's own commands. */
+  requestHash?: string;
 }
 
 export interface AccountView {
@@ -60,6 +65,8 @@ const view = (account: ExistingAccount): AccountView => ({
   emailVerified: account.status !== 'unverified',
 });
 
+const after = (now: Date, ms: number): string => new Date(now.getTime() + ms).toISOString();
+
 const positionOf = (result: CommandResult<unknown, unknown>): Position => {
   // Every account command either appends or throws; no events would be a bug in its decider.
   if (!result.position) throw new Error('An account command appended nothing');
@@ -70,6 +77,12 @@ const positionOf = (result: CommandResult<unknown, unknown>): Position => {
  * The account side of the API: turns requests into account commands, doing the work a pure
  * decider cannot (hashing, checking passwords, minting tokens, sending mail), and the
  * lookups it needs (email → account through the email's claim stream).
+ *
+ * Sign-up and verification each touch two streams, the account and its address's claim, and
+ * a failure between the two appends must leave nothing that blocks a retry. Sign-up stores
+ * the account first and the claim last: a sign-up cut short leaves an account nobody can
+ * reach by its address, and the address free. Verification confirms the claim first: a
+ * verification cut short leaves a confirmed claim that its own resend completes.
  */
 export class AccountCommands {
   private readonly commands: CommandHandler;
@@ -89,30 +102,45 @@ export class AccountCommands {
   }
 
   async signUp(input: { email: string; password: string; name: string }, request: Request): Promise<{ accountId: string; position: Position }> {
-    const { accountId, result } = await this.register(input, request, (token) => ({
-      kind: 'email-verification',
-      to: normaliseEmail(input.email),
-      subject: 'Confirm your email address for Rollcall',
-      text: `Hello ${input.name},\n\nconfirm your email address with this code within 24 hours:\n\n${token}\n`,
-      token,
-    }));
+    const { accountId, result } = await this.register(input, request, (token) =>
+      verificationMail({ email: normaliseEmail(input.email), name: input.name }, token),
+    );
     return { accountId, position: positionOf(result) };
+  }
+
+  /** Mails a new verification token if the address's account has not verified it yet; says nothing either way. */
+  resendVerification(input: { email: string }, request: Request): Promise<void> {
+    return this.mailFreshToken(input.email, request, (account, token, now) => ({
+      mail: verificationMail(account, token),
+      command: {
+        type: 'RequestEmailVerification',
+        data: { verification: { tokenHash: sha256(token), expiresAt: after(now, EMAIL_VERIFICATION_TTL_MS) }, now },
+      },
+    }));
   }
 
   async verifyEmail(input: { token: string }, request: Request): Promise<{ account: AccountView; position: Position }> {
     const accountId = accountOfToken(input.token);
-    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
+    const account = accountId ? await storedAccount(this.store, accountId) : initialState();
+    if (!accountId || account.status === 'none') throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
     const now = this.clock();
-    const result = await this.handle(accountId, this.context(request, accountId, now), {
-      type: 'VerifyEmail',
-      data: { tokenHash: sha256(input.token), now },
-    });
+    const context = this.context(request, accountId, now);
+    const verify: VerifyEmail = { type: 'VerifyEmail', data: { tokenHash: sha256(input.token), now } };
+    const claim = await storedClaim(this.store, account.email);
+    // Whoever merely knows an account id must not confirm its claim, which would then never
+    // lapse: the token is judged first, unless the claim is confirmed already (a resend).
+    if (!(claim.status === 'claimed' && claim.accountId === accountId && claim.confirmed)) accountDecider.decide(verify, account);
+    // The claim first, at its revision: of a verification and a takeover racing for the
+    // address only one can win there, and an account that lost its address cannot verify.
+    await this.commands.handle(emailClaimDecider, emailClaimStream(account.email), { type: 'ConfirmEmailClaim', data: { accountId, now } }, context);
+    const result = await this.handle(accountId, context, verify);
     return { account: view(result.state as ExistingAccount), position: positionOf(result) };
   }
 
+  /** The account that lost its address to a takeover cannot be found by it any more; it never verified, so it could not log in anyway. */
   async logIn(input: { email: string; password: string }, request: Request): Promise<Session> {
-    const accountId = await this.accountIdOf(input.email);
-    const account = accountId ? await this.load(accountId) : initialState();
+    const accountId = await holderOf(this.store, input.email);
+    const account = accountId ? await storedAccount(this.store, accountId) : initialState();
     if (!accountId || account.status === 'none') {
       await verifyPassword(input.password, await decoyHash());
       throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
@@ -166,31 +194,11 @@ export class AccountCommands {
   }
 
   /** Sends a reset token if the address has an account that may reset; says nothing either way. */
-  async requestPasswordReset(input: { email: string }, request: Request): Promise<void> {
-    const accountId = await this.accountIdOf(input.email);
-    if (!accountId) return;
-    const account = await this.load(accountId);
-    if (account.status === 'none') return;
-    const now = this.clock();
-    const token = accountToken(accountId);
-    const mail: OutgoingMail = {
-      kind: 'password-reset',
-      to: account.email,
-      subject: 'Reset your Rollcall password',
-      text: `Hello ${account.name},\n\nset a new password with this code within an hour:\n\n${token}\n\nIf you did not ask for this, ignore this message.\n`,
-      token,
-    };
-    try {
-      await this.mailToken(accountId, mail, () =>
-        this.handle(accountId, this.context(request, accountId, now), {
-          type: 'RequestPasswordReset',
-          data: { reset: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS).toISOString() }, now },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof DomainError) return; // disabled, or an orphaned claim: nothing to send
-      throw error;
-    }
+  requestPasswordReset(input: { email: string }, request: Request): Promise<void> {
+    return this.mailFreshToken(input.email, request, (account, token, now) => ({
+      mail: passwordResetMail(account, token),
+      command: { type: 'RequestPasswordReset', data: { reset: { tokenHash: sha256(token), expiresAt: after(now, PASSWORD_RESET_TTL_MS) }, now } },
+    }));
   }
 
   async resetPassword(input: { token: string; newPassword: string }, request: Request): Promise<{ position: Position }> {
@@ -222,7 +230,7 @@ export class AccountCommands {
     return { accountId };
   }
 
-  /** Claims the address, then creates the account; returns the verification token it minted. */
+  /** Creates the account, then claims the address; returns the verification token it minted. */
   private async register(
     input: { email: string; password: string; name: string },
     request: Request,
@@ -234,23 +242,59 @@ export class AccountCommands {
     const accountId = deterministicId('account', request.commandId, email);
     const now = this.clock();
     const context = this.context(request, accountId, now);
+    const claim = await this.claimFor(email, accountId, now);
     const passwordHash = await hashPassword(input.password);
-    await this.commands.handle(emailClaimDecider, emailClaimStream(email), { type: 'ClaimEmail', data: { accountId, now } }, context);
     const token = accountToken(accountId);
-    const signUp = () =>
-      this.handle(accountId, context, {
+    const verification = { tokenHash: sha256(token), expiresAt: after(now, EMAIL_VERIFICATION_TTL_MS) };
+    const signUpThenClaim = async () => {
+      const result = await this.handle(accountId, context, {
         type: 'SignUp',
-        data: {
-          accountId,
-          email,
-          name: input.name,
-          passwordHash,
-          verification: { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + EMAIL_VERIFICATION_TTL_MS).toISOString() },
-          now,
-        },
+        data: { accountId, email, name: input.name, passwordHash, verification, now },
       });
-    const result = verificationMail ? await this.mailToken(accountId, verificationMail(token), signUp) : await signUp();
+      // Last, because it is what blocks the address: nothing can fail after it.
+      await this.commands.handle(emailClaimDecider, emailClaimStream(email), claim, context);
+      return result;
+    };
+    const result = verificationMail ? await this.mailToken(accountId, verificationMail(token), signUpThenClaim) : await signUpThenClaim();
     return { accountId, token, result };
+  }
+
+  /**
+   * The claim a sign-up appends, refused already when the address is held, so that a taken
+   * address leaves no account behind. Decided again when appended, at the claim stream's
+   * revision, which settles a race with another sign-up or with the holder's verification.
+   */
+  private async claimFor(email: string, accountId: string, now: Date): Promise<ClaimEmail> {
+    const state = await storedClaim(this.store, email);
+    const holder =
+      state.status === 'claimed' ? { accountId: state.accountId, status: (await storedAccount(this.store, state.accountId)).status } : undefined;
+    const claim: ClaimEmail = { type: 'ClaimEmail', data: { accountId, holder, now } };
+    emailClaimDecider.decide(claim, state);
+    return claim;
+  }
+
+  /**
+   * Mints a one-time token for the account that holds `email` and mails it, unless there is
+   * no such account or its command would be refused (then nothing is queued either). Says
+   * nothing either way, so that nobody learns which addresses have accounts.
+   */
+  private async mailFreshToken(
+    email: string,
+    request: Request,
+    tokenFor: (account: ExistingAccount, token: string, now: Date) => { mail: OutgoingMail; command: AccountCommand },
+  ): Promise<void> {
+    const accountId = await holderOf(this.store, email);
+    const account = accountId ? await storedAccount(this.store, accountId) : initialState();
+    if (!accountId || account.status === 'none') return;
+    const now = this.clock();
+    const { mail, command } = tokenFor(account, accountToken(accountId), now);
+    try {
+      accountDecider.decide(command, account);
+      await this.mailToken(accountId, mail, () => this.handle(accountId, this.context(request, accountId, now), command));
+    } catch (error) {
+      if (error instanceof DomainError) return; // disabled, or verified already: nothing to send
+      throw error;
+    }
   }
 
   private async changeRole(
@@ -286,9 +330,10 @@ export class AccountCommands {
 
   /**
    * Mails a one-time token around the append that records its hash. With the job queue the
-   * mail is queued first, keyed by the hash, and sent only once the hash is in the stream: a
-   * crash between the two loses no mail and a failed append sends none. A resent command
-   * (replayed) mails nothing new: the first attempt's mail carries the recorded token.
+   * mail is queued first, keyed by the hash, and sent only once the hash is in the stream and
+   * the account holds its address (a sign-up claims it right after): a crash between the two
+   * loses no mail and a failed append sends none. A resent command (replayed) mails nothing
+   * new: the first attempt's mail carries the recorded token.
    */
   private async mailToken(
     accountId: string,
@@ -316,17 +361,7 @@ export class AccountCommands {
       correlationId: request.commandId,
       causationId: request.commandId,
       now,
+      requestHash: request.requestHash,
     };
-  }
-
-  private async accountIdOf(email: string): Promise<string | undefined> {
-    const claims = await this.store.readStream(emailClaimStream(email), { maxCount: 1 });
-    const accountId = claims[0]?.type === 'EmailClaimed' ? claims[0].data.accountId : undefined;
-    return typeof accountId === 'string' ? accountId : undefined;
-  }
-
-  private async load(accountId: string): Promise<Account> {
-    const events = await this.store.readStream(accountStream(accountId));
-    return events.map((recorded) => ({ type: recorded.type, data: recorded.data }) as AccountEvent).reduce(evolve, initialState());
   }
 }

@@ -17,8 +17,10 @@ import type {
   RoleGranted,
   RoleRevoked,
   AccountDisabled,
+  UnverifiedAccount,
 } from './account.js';
 import { evolve, initialState } from './account.js';
+import { emailAddress, personName } from './credentials.js';
 
 /**
  * Commands carry hashes, never secrets: the command side hashes passwords (scrypt) and
@@ -29,6 +31,8 @@ export type SignUp = {
   type: 'SignUp';
   data: { accountId: string; email: string; name: string; passwordHash: string; verification: OneTimeToken; now: Date };
 };
+/** A new verification token for an account that has not verified yet; the one before stops working. */
+export type RequestEmailVerification = { type: 'RequestEmailVerification'; data: { verification: OneTimeToken; now: Date } };
 export type VerifyEmail = { type: 'VerifyEmail'; data: { tokenHash: string; now: Date } };
 export type LogIn = {
   type: 'LogIn';
@@ -55,6 +59,7 @@ export type DisableAccount = { type: 'DisableAccount'; data: { by: Actor; now: D
 
 export type AccountCommand =
   | SignUp
+  | RequestEmailVerification
   | VerifyEmail
   | LogIn
   | RotateRefreshToken
@@ -82,29 +87,38 @@ const requireAdmin = (by: Actor, what: string): void => {
 
 const isExpired = (token: { expiresAt: string }, now: Date): boolean => token.expiresAt <= now.toISOString();
 
+const unverified = (account: ExistingAccount): UnverifiedAccount => {
+  if (account.status === 'active') throw new DomainError('CONFLICT', 'This email address is already verified');
+  if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
+  return account;
+};
+
+const verificationRequested = (verification: OneTimeToken, now: Date): EmailVerificationRequested => ({
+  type: 'EmailVerificationRequested',
+  data: { ...verification, requestedAt: now.toISOString() },
+});
+
 export const signUp = ({ data }: SignUp, state: Account): [AccountSignedUp, EmailVerificationRequested] => {
+  // Checked before anything is stored: what a stream cannot hold would fail the append half-way through a sign-up.
+  const email = emailAddress(data.email);
+  const name = personName(data.name);
   if (state.status !== 'none') throw new DomainError('CONFLICT', 'This account already exists');
-  const at = data.now.toISOString();
   return [
     {
       type: 'AccountSignedUp',
-      data: {
-        accountId: data.accountId,
-        email: data.email,
-        name: data.name,
-        passwordHash: data.passwordHash,
-        roles: ['attendee'],
-        signedUpAt: at,
-      },
+      data: { accountId: data.accountId, email, name, passwordHash: data.passwordHash, roles: ['attendee'], signedUpAt: data.now.toISOString() },
     },
-    { type: 'EmailVerificationRequested', data: { ...data.verification, requestedAt: at } },
+    verificationRequested(data.verification, data.now),
   ];
 };
 
+export const requestEmailVerification = ({ data }: RequestEmailVerification, state: Account): [EmailVerificationRequested] => {
+  unverified(existing(state));
+  return [verificationRequested(data.verification, data.now)];
+};
+
 export const verifyEmail = ({ data }: VerifyEmail, state: Account): [EmailVerified] => {
-  const account = existing(state, invalid('verification link'));
-  if (account.status === 'active') throw new DomainError('CONFLICT', 'This email address is already verified');
-  if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
+  const account = unverified(existing(state, invalid('verification link')));
   if (!account.verification || account.verification.tokenHash !== data.tokenHash)
     throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
   if (isExpired(account.verification, data.now))
@@ -216,6 +230,8 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
   switch (command.type) {
     case 'SignUp':
       return signUp(command, state);
+    case 'RequestEmailVerification':
+      return requestEmailVerification(command, state);
     case 'VerifyEmail':
       return verifyEmail(command, state);
     case 'LogIn':

@@ -71,6 +71,49 @@ describe('Signing up', () => {
     given().when(command).then([signedUp, verificationRequested]));
 
   it('refuses an account id that is taken', () => given(signedUp).when(command).thenRefuses('CONFLICT'));
+
+  it('stores the address lower-cased and the name trimmed', () =>
+    given()
+      .when({ ...command, data: { ...command.data, email: ' Ada@Example.ORG', name: ' Ada ' } } as AccountCommand)
+      .then([signedUp, verificationRequested]));
+
+  // A stream cannot hold these; refused before anything is stored, they cannot fail a sign-up half-way.
+  it.each([
+    ['a lone surrogate in the name', { name: 'x\uD800' }, /name must be well-formed Unicode/],
+    ['a control character in the name', { name: 'Ada\u0007' }, /name must not hold control characters/],
+    ['a blank name', { name: '   ' }, /name must be 1 to 100 characters/],
+    ['a name too long', { name: 'n'.repeat(101) }, /name must be 1 to 100 characters/],
+    ['a NUL in the email', { email: 'ada\u0000@example.org' }, /email must not hold control characters/],
+    ['a lone surrogate in the email', { email: 'ada\uDC00@example.org' }, /email must be well-formed Unicode/],
+    ['an email that is no address', { email: 'ada.example.org' }, /email must be an email address/],
+    ['an email too long', { email: `${'a'.repeat(250)}@example.org` }, /email must be 3 to 254 characters/],
+  ])('refuses %s', (_case, change, message) =>
+    given().when({ ...command, data: { ...command.data, ...change } } as AccountCommand).thenRefuses('VALIDATION', message));
+});
+
+describe('Asking for a new verification token', () => {
+  const resend: AccountCommand = {
+    type: 'RequestEmailVerification',
+    data: { verification: { tokenHash: 'verify-hash-2', expiresAt: iso(later(120)) }, now: later(60) },
+  };
+  const requestedAgain: AccountEvent = {
+    type: 'EmailVerificationRequested',
+    data: { tokenHash: 'verify-hash-2', expiresAt: iso(later(120)), requestedAt: iso(later(60)) },
+  };
+
+  it('sends a new token to an account that has not verified', () =>
+    given(signedUp, verificationRequested).when(resend).then([requestedAgain]));
+
+  it('makes the token sent before stop working', () =>
+    given(signedUp, verificationRequested, requestedAgain)
+      .when({ type: 'VerifyEmail', data: { tokenHash: 'verify-hash', now: later(61) } })
+      .thenRefuses('UNAUTHENTICATED', /not valid/));
+
+  it('refuses an account that has verified', () => given(...active).when(resend).thenRefuses('CONFLICT', /already verified/));
+
+  it('refuses a disabled account', () => given(signedUp, verificationRequested, disabled).when(resend).thenRefuses('FORBIDDEN'));
+
+  it('refuses an account that does not exist', () => given().when(resend).thenRefuses('NOT_FOUND'));
 });
 
 describe('Verifying the email address', () => {

@@ -13,7 +13,7 @@ import {
   liveRegistrationOf,
   registrationOf,
 } from './event.js';
-import { type SessionPlan, expandSessions, isTimeZone } from './sessions.js';
+import { type SessionPlan, expandSessions, knownTimeZone } from './sessions.js';
 import { instant, text } from '../values.js';
 import { isUuid } from '../../uuid.js';
 
@@ -62,15 +62,15 @@ export const validDetails = (details: EventDetails): EventDetails => {
   const title = text(details.title, 'title', { min: 1, max: 200 });
   const description = text(details.description, 'description', { min: 0, max: 5_000, multiline: true });
   const venue = text(details.venue, 'venue', { min: 1, max: 300 });
-  if (typeof details.timeZone !== 'string' || !isTimeZone(details.timeZone))
-    throw new DomainError('VALIDATION', `timeZone "${String(details.timeZone).slice(0, 64)}" is not a time zone (use an IANA name such as Europe/Warsaw)`);
+  const timeZone = knownTimeZone(details.timeZone);
+  if (!timeZone) throw new DomainError('VALIDATION', 'timeZone must be an IANA time zone such as Europe/Warsaw');
   const registrationOpensAt = instant(details.registrationOpensAt, 'registrationOpensAt');
   const registrationClosesAt = instant(details.registrationClosesAt, 'registrationClosesAt');
   if (registrationClosesAt <= registrationOpensAt) throw new DomainError('VALIDATION', 'Registration must close after it opens');
   if (typeof details.requiresApproval !== 'boolean') throw new DomainError('VALIDATION', 'requiresApproval must be true or false');
   if (!FACE_MODES.includes(details.faceVerification))
     throw new DomainError('VALIDATION', `faceVerification must be one of ${FACE_MODES.join(', ')}`);
-  const { timeZone, requiresApproval, faceVerification } = details;
+  const { requiresApproval, faceVerification } = details;
   return { title, description, venue, timeZone, registrationOpensAt, registrationClosesAt, requiresApproval, faceVerification };
 };
 

@@ -69,6 +69,10 @@ describe('Creating an event', () => {
   it('refuses an id that exists', () => spec([created()]).when(create(organizer)).thenRefuses('CONFLICT'));
   it('refuses an unknown time zone', () =>
     spec([]).when(create(organizer, { timeZone: 'Mars/Olympus' })).thenRefuses('VALIDATION', /time zone/));
+  it('refuses a UTC offset in place of a time zone, and spells a known one as IANA does', () => {
+    spec([]).when(create(organizer, { timeZone: '+01:00' })).thenRefuses('VALIDATION', /timeZone/);
+    spec([]).when(create(organizer, { timeZone: 'europe/warsaw' })).then([created()]);
+  });
   it('refuses a window that closes before it opens', () =>
     spec([])
       .when(create(organizer, { registrationClosesAt: '2026-04-01T00:00:00.000Z' }))

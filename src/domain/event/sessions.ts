@@ -45,14 +45,22 @@ export const addLocalDays = (time: number, days: number, timeZone: string): numb
   return guess;
 };
 
-export const isTimeZone = (timeZone: string): boolean => {
+/**
+ * The IANA time zone `timeZone` names, spelt as IANA spells it ("europe/warsaw" is
+ * Europe/Warsaw), or undefined when it names none. Aliases stay as given: "EST" resolves to
+ * America/Panama, which is not what an organizer who wrote EST would recognise.
+ */
+export const knownTimeZone = (timeZone: unknown): string | undefined => {
+  if (typeof timeZone !== 'string' || timeZone.length > 64) return undefined;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === timeZone.toLowerCase() ? resolved : timeZone;
   } catch {
-    return false;
+    return undefined;
   }
 };
+
+export const isTimeZone = (timeZone: unknown): boolean => knownTimeZone(timeZone) !== undefined;
 
 /** Expands a plan into its sessions; `sessionIds` come with the command, one per occurrence. */
 export const expandSessions = (plan: SessionPlan, timeZone: string, sessionIds: (index: number) => string): Session[] => {

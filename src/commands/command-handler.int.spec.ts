@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import type { Decider } from '../domain/decider.js';
+import { DomainError } from '../domain/domain-error.js';
+import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { type CommandContext, CommandHandler } from './command-handler.js';
+import { requestHash } from './request.js';
+
+/** A counter: `Add` appends what it adds; enough to watch what the handler stores and answers. */
+type Added = { type: 'Added'; data: { amount: number } };
+const counter: Decider<{ type: 'Add'; amount: number }, number, Added> = {
+  initialState: () => 0,
+  evolve: (total, event) => total + event.data.amount,
+  decide: (command) => [{ type: 'Added', data: { amount: command.amount } }],
+};
+
+let db: TestDatabase;
+let store: PostgresEventStore;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+});
+afterAll(async () => {
+  await store?.close();
+  await db?.close();
+});
+
+const context = (commandId: string, args: object, operation = 'add'): CommandContext => ({
+  commandId,
+  actorId: 'tester',
+  correlationId: commandId,
+  causationId: commandId,
+  now: new Date(),
+  requestHash: requestHash({ operation, args }),
+});
+const add = (handler: CommandHandler, stream: string, amount: number, ctx: CommandContext) =>
+  handler.handle(counter, stream, { type: 'Add', amount }, ctx);
+
+describe('a command id bound to its request', () => {
+  it('answers a resend with the same arguments as the first time, appending once', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const handler = new CommandHandler(store);
+    const first = await add(handler, stream, 5, context('k', { amount: 5 }));
+    const again = await add(new CommandHandler(store), stream, 5, context('k', { amount: 5 }));
+    expect(again).toMatchObject({ replayed: true, state: first.state, position: first.position });
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it.each([
+    ['other arguments', context('k', { amount: 6 })],
+    ['another operation', context('k', { amount: 5 }, 'subtract')],
+  ])('refuses the same id with %s, from a cold cache too, and appends nothing', async (_, reused) => {
+    const stream = `counter-${randomUUID()}`;
+    await add(new CommandHandler(store), stream, 5, context('k', { amount: 5 }));
+    const error = await add(new CommandHandler(store), stream, 6, reused).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await store.readStream(stream)).toHaveLength(1);
+  });
+
+  it('tells a resend from a reuse within one batch', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const handler = new CommandHandler(store);
+    const outcomes = await Promise.allSettled([
+      add(handler, stream, 1, context('a', { amount: 1 })),
+      add(handler, stream, 1, context('a', { amount: 1 })),
+      add(handler, stream, 2, context('a', { amount: 2 })),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[2] as PromiseRejectedResult).reason.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await store.readStream(stream)).map((e) => e.data.amount)).toEqual([1]);
+  });
+
+  it('keeps the fingerprint out of the way of events stored without one', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const legacy = { ...context('old', {}), requestHash: undefined };
+    await add(new CommandHandler(store), stream, 3, legacy);
+    const resent = await add(new CommandHandler(store), stream, 3, context('old', { amount: 3 }));
+    expect(resent.replayed).toBe(true);
+  });
+
+  it('stores no secret in the fingerprint: a password does not change it', () => {
+    expect(requestHash({ operation: 'logIn', args: { email: 'a@b.c', password: 'one' } })).toBe(
+      requestHash({ operation: 'logIn', args: { email: 'a@b.c', password: 'two' } }),
+    );
+    expect(requestHash({ operation: 'x', args: { a: 1, b: null } })).toBe(requestHash({ operation: 'x', args: { a: 1 } }));
+  });
+});
