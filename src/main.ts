@@ -15,6 +15,7 @@ import { Forwarder, consoleLog } from './integration/forwarder.js';
 import { startMlWorker } from './ml/ml-worker.js';
 import { createReactors } from './ml/reactors.js';
 import { startProjector } from './projections/projector.js';
+import type { RunnerLog } from './projections/runner.js';
 import { Jobs } from './projections/rebuild-jobs.js';
 import { migrate } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
@@ -24,6 +25,11 @@ const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker'] as const;
 type Role = (typeof ROLES)[number];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const projectorLog: RunnerLog = {
+  info: (_details, line) => say(line),
+  warn: (_details, line) => process.stderr.write(`${line}\n`),
+  error: (_details, line) => process.stderr.write(`${line}\n`),
+};
 
 const run = async (role: Role, config: Config): Promise<void> => {
   if (role === 'forwarder' && !config.kafkaBrokers) throw new ConfigError('the forwarder role needs KAFKA_BROKERS');
@@ -49,8 +55,9 @@ const run = async (role: Role, config: Config): Promise<void> => {
     const projector = await startProjector({
       store,
       pool,
-      // A failed projection stops and says why; the others and the API carry on.
+      // A failed projection stops and says why (until its event is quarantined); the others and the API carry on.
       onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
+      log: projectorLog,
     });
     started.push(() => projector.stop());
     // Projectors also run the rebuilds admins queue, mail, tickets and schedules; the API only queues them.

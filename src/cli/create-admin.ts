@@ -10,6 +10,7 @@ import { Outbox } from '../commands/accounts/outbox.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { CommandHandler } from '../commands/command-handler.js';
 import { ConfigError, loadConfig } from '../config.js';
+import { emailAddress, newPassword, personName } from '../domain/account/credentials.js';
 import { DomainError } from '../domain/domain-error.js';
 import { openEventStore } from '../eventstore/open-event-store.js';
 import { migrate } from '../postgres/migrate.js';
@@ -30,13 +31,12 @@ const readArguments = (): { email: string; password: string; name: string } => {
   } catch (error) {
     return fail(`${(error as Error).message}\n${USAGE}`, 2);
   }
-  const { email, password, name } = values;
-  if (typeof email !== 'string' || !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email) || email.length > 254)
-    fail(`--email must be an email address\n${USAGE}`, 2);
-  if (typeof password !== 'string' || password.length < 10 || password.length > 200)
-    fail(`--password must be 10-200 characters\n${USAGE}`, 2);
-  if (typeof name !== 'string' || name.trim().length < 1 || name.length > 100) fail(`--name must be 1-100 characters\n${USAGE}`, 2);
-  return { email: email as string, password: password as string, name: (name as string).trim() };
+  // The sign-up's own rules, so an admin made here could have signed up the usual way.
+  try {
+    return { email: emailAddress(values.email, '--email'), password: newPassword(values.password, '--password'), name: personName(values.name, '--name') };
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
 };
 
 const main = async () => {

@@ -1,24 +1,37 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
+import { DomainError } from '../domain/domain-error.js';
+import { type TextRule, text } from '../domain/values.js';
 import type { EventStore } from '../eventstore/event-store.js';
-import { type Position, formatPosition } from '../eventstore/position.js';
+import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
 import { readConsumerLag } from '../integration/consumer-lag.js';
 import type { Projection } from '../projections/projection.js';
 import { projections as allProjections } from '../projections/projections.js';
-import { RebuildBusyError, buildShadowsTogether, readShadowBuilds, rebuildProjection } from '../projections/rebuild.js';
-import { liveSchema, readCheckpoint } from '../projections/runner.js';
-import { verifyProjection } from '../projections/verify.js';
+import { quarantineEvent, readQuarantined } from '../projections/quarantine.js';
+import { RebuildBusyError, ShadowApplyError, buildShadowsTogether, readShadowBuilds, rebuildProjection } from '../projections/rebuild.js';
+import { type RunnerLog, liveSchema, readCheckpoint } from '../projections/runner.js';
+import { type VerifyResult, verifyProjection } from '../projections/verify.js';
+import { isUuid } from '../uuid.js';
+import { oneLine } from './one-line.js';
 import { ProgressBar } from './progress.js';
 import { table } from './table.js';
 
 export const PROJECTIONS_USAGE = `Usage: rollcall admin projections <command>
   list [--json]              the projections, their schemas and tables
-  status [--json]            checkpoint, lag, state and rebuilds in progress of each projection,
-                             and the lag of the Kafka forwarder and of each reactor
+  status [--json]            checkpoint, lag, state, quarantined events and rebuilds in progress of each
+                             projection, and the lag of the Kafka forwarder and of each reactor
   rebuild <name> | --all     rebuild into fresh tables from the first event, then swap them in
                              (resumes a rebuild that was interrupted)
-  verify <name> [--json]     rebuild aside and compare checksums with the live tables (exit 1 if different)
+  verify <name> [--json]     rebuild aside and compare checksums with the live tables, and compare them
+                             with the domain's own fold of the log where there is one (exit 1 if different)
+  quarantine <name> --event <eventId> --reason <text> [--by <name>]
+                             record that the projection skips an event it cannot apply, live and in
+                             every rebuild and verification (--by defaults to your user name)
 Options: --batch-size <n>    events per transaction while rebuilding (default 1000)`;
+
+/** What verify lists of the differences it finds with the domain's fold (all are counted). */
+const DOMAIN_DIFFERENCES_SHOWN = 20;
 
 export interface Connection {
   store: EventStore;
@@ -34,7 +47,10 @@ export interface ProjectionsCommandDeps {
   projections?: readonly Projection[];
 }
 
+/** A mistake in the arguments: exit 2. */
 class UsageError extends Error {}
+/** The arguments are fine but name something that is not there: exit 1. */
+class NotFoundError extends Error {}
 
 const position = (p: Position | undefined): string | null => (p ? formatPosition(p) : null);
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -47,17 +63,29 @@ export const runProjectionsCommand = async (args: string[], deps: ProjectionsCom
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { all: { type: 'boolean' }, json: { type: 'boolean' }, 'batch-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        all: { type: 'boolean' },
+        json: { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        event: { type: 'string' },
+        reason: { type: 'string' },
+        by: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
-    deps.err.write(`${(error as Error).message}\n${PROJECTIONS_USAGE}\n`);
+    deps.err.write(`${oneLine((error as Error).message)} (--help shows the usage)\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    (values.help ? deps.out : (line: string) => deps.err.write(`${line}\n`))(PROJECTIONS_USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    deps.out(PROJECTIONS_USAGE);
+    return 0;
+  }
+  if (!command) {
+    deps.err.write('Which command: list, status, rebuild, verify or quarantine? (--help shows the usage)\n');
+    return 2;
   }
   const byName = (name: string | undefined): Projection => {
     const projection = known.find((p) => p.name === name);
@@ -82,15 +110,43 @@ export const runProjectionsCommand = async (args: string[], deps: ProjectionsCom
       case 'verify':
         if (rest.length !== 1) throw new UsageError('verify takes one projection name');
         return await verify(byName(rest[0]), batchSize, values.json ?? false, deps);
+      case 'quarantine': {
+        if (rest.length !== 1) throw new UsageError('quarantine takes one projection name');
+        const projection = byName(rest[0]);
+        if (values.event === undefined || !isUuid(values.event)) throw new UsageError('quarantine needs --event <eventId>, a UUID');
+        const reason = checked(values.reason, '--reason', { min: 1, max: 500, multiline: true });
+        const by = checked(values.by ?? operatorName(), '--by', { min: 1, max: 200 });
+        return await quarantine(projection, values.event, reason, by, deps);
+      }
       default:
         throw new UsageError(`Unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      deps.err.write(`${error.message}\n${PROJECTIONS_USAGE}\n`);
-      return 2;
+    if (error instanceof UsageError || error instanceof NotFoundError) {
+      deps.err.write(`${oneLine(error.message)}${error instanceof UsageError ? ' (--help shows the usage)' : ''}\n`);
+      return error instanceof UsageError ? 2 : 1;
     }
     throw error;
+  }
+};
+
+/** Text an operator gave, held to the rules text in an event is held to. */
+const checked = (value: string | undefined, name: string, rule: TextRule): string => {
+  if (value === undefined) throw new UsageError(`quarantine needs ${name}`);
+  try {
+    return text(value, name, rule);
+  } catch (error) {
+    if (error instanceof DomainError) throw new UsageError(error.message);
+    throw error;
+  }
+};
+
+/** Who runs the command, as the system knows them; some containers run as a user without a name. */
+const operatorName = (): string | undefined => {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
   }
 };
 
@@ -125,6 +181,7 @@ const status = async (known: readonly Projection[], json: boolean, deps: Project
       lag,
       updatedAt: checkpoint?.updatedAt.toISOString() ?? null,
       failure: checkpoint?.failure ?? null,
+      quarantined: await readQuarantined(store, projection.name),
       rebuilds: builds
         .filter((b) => b.projection === projection.name)
         .map((b) => ({ purpose: b.purpose, schema: b.target, position: position(b.position), applied: b.applied, updatedAt: b.updatedAt.toISOString() })),
@@ -147,7 +204,10 @@ const status = async (known: readonly Projection[], json: boolean, deps: Project
     ]),
   ]);
   for (const line of lines) deps.out(line);
-  for (const r of rows) if (r.failure) deps.out(`${r.name} failed: ${r.failure.error} (event ${r.failure.position ?? '-'})`);
+  for (const r of rows) {
+    if (r.failure) deps.out(`${r.name} failed: ${oneLine(r.failure.error)} (event ${r.failure.eventId ?? '-'} at ${r.failure.position ?? '-'})`);
+    for (const q of r.quarantined) deps.out(`${r.name} skips quarantined event ${q.eventId} (by ${q.by} at ${q.at}): ${oneLine(q.reason)}`);
+  }
   if (consumers.length === 0) return 0;
   deps.out('');
   const consumerLines = table([
@@ -158,8 +218,15 @@ const status = async (known: readonly Projection[], json: boolean, deps: Project
   return 0;
 };
 
+/** Values a rebuild cannot store (null in the new tables), one line each on stderr. */
+const warnings = (deps: ProjectionsCommandDeps): RunnerLog => {
+  const line = (_details: object, message: string) => void deps.err.write(`${oneLine(message)}\n`);
+  return { info: () => undefined, warn: line, error: line };
+};
+
 const rebuild = async (chosen: readonly Projection[], batchSize: number | undefined, deps: ProjectionsCommandDeps): Promise<number> => {
   const { store, pool } = await deps.connect();
+  const log = warnings(deps);
   if (chosen.length > 1) {
     // One pass over the log builds every shadow; each projection then catches up and swaps below.
     const bar = new ProgressBar(chosen.map((p) => p.name).join('+'), deps.err);
@@ -168,6 +235,7 @@ const rebuild = async (chosen: readonly Projection[], batchSize: number | undefi
         store,
         pool,
         projections: chosen,
+        log,
         onProgress: (progress) => progress.projection === chosen[0]!.name && bar.update(progress),
         ...(batchSize ? { batchSize } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
@@ -185,6 +253,7 @@ const rebuild = async (chosen: readonly Projection[], batchSize: number | undefi
         store,
         pool,
         projection,
+        log,
         onProgress: bar.update,
         ...(batchSize ? { batchSize } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
@@ -209,9 +278,37 @@ const rebuildFailed = (error: unknown, what: string, deps: ProjectionsCommandDep
     return 130;
   }
   deps.err.write(
-    error instanceof RebuildBusyError ? `${error.message}\n` : `${what}: rebuild failed, the live tables are unchanged: ${(error as Error).message}\n`,
+    error instanceof RebuildBusyError
+      ? `${error.message}\n`
+      : `${what}: rebuild failed, the live tables are unchanged: ${oneLine((error as Error).message)}${quarantineHint(error)}\n`,
   );
   return 1;
+};
+
+/** How to get past an event the projection cannot apply, when the error names one. */
+const quarantineHint = (error: unknown): string =>
+  error instanceof ShadowApplyError && error.event
+    ? ` (to skip it: rollcall admin projections quarantine ${error.projection} --event ${error.event.id} --reason "…")`
+    : '';
+
+const quarantine = async (projection: Projection, eventId: string, reason: string, by: string, deps: ProjectionsCommandDeps): Promise<number> => {
+  const { store, pool } = await deps.connect();
+  // The PostgreSQL store can look an event up by id; EventStoreDB's log has no such index.
+  let stored: Position | undefined;
+  if (store.kind === 'postgres') {
+    const { rows } = await pool.query<{ position: string }>('SELECT position FROM rollcall.events WHERE event_id = $1', [eventId]);
+    if (!rows[0]) throw new NotFoundError(`No event ${eventId} is stored`);
+    stored = { commit: BigInt(rows[0].position), prepare: BigInt(rows[0].position) };
+  }
+  const { decision, recorded } = await quarantineEvent(store, { projection: projection.name, eventId, reason, by });
+  deps.out(
+    `${projection.name}: event ${decision.eventId} ${recorded ? 'is' : 'was already'} quarantined (by ${decision.by} at ${decision.at}): ${oneLine(decision.reason)}`,
+  );
+  // Before this decision nothing told the live runner to skip the event: behind its checkpoint, it was applied.
+  const applied = (await readCheckpoint(pool, projection.name))?.position;
+  if (recorded && stored && applied && comparePositions(stored, applied) <= 0)
+    deps.out(`${projection.name} applied this event already; the live tables keep it until the next rebuild`);
+  return 0;
 };
 
 const verify = async (projection: Projection, batchSize: number | undefined, json: boolean, deps: ProjectionsCommandDeps): Promise<number> => {
@@ -223,6 +320,7 @@ const verify = async (projection: Projection, batchSize: number | undefined, jso
       store,
       pool,
       projection,
+      differences: DOMAIN_DIFFERENCES_SHOWN,
       onProgress: bar.update,
       ...(batchSize ? { batchSize } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
@@ -230,11 +328,14 @@ const verify = async (projection: Projection, batchSize: number | undefined, jso
     bar.finish(`${projection.name}: rebuilt ${count(result.tables.length)} tables aside in ${bar.elapsedSeconds().toFixed(1)} s`);
   } catch (error) {
     bar.finish();
-    deps.err.write(`${projection.name}: verify ${deps.signal?.aborted ? 'interrupted' : `failed: ${(error as Error).message}`}\n`);
+    deps.err.write(
+      `${projection.name}: verify ${deps.signal?.aborted ? 'interrupted' : `failed: ${oneLine((error as Error).message)}${quarantineHint(error)}`}\n`,
+    );
     return deps.signal?.aborted ? 130 : 1;
   }
   if (json) {
-    deps.out(JSON.stringify({ ...result, position: position(result.position) }, null, 2));
+    const domain = result.domain && { ...result.domain, position: position(result.domain.position) };
+    deps.out(JSON.stringify({ ...result, position: position(result.position), domain }, null, 2));
     return result.equal ? 0 : 1;
   }
   deps.out(`${projection.name} at position ${position(result.position) ?? '(nothing applied)'}:`);
@@ -247,10 +348,24 @@ const verify = async (projection: Projection, batchSize: number | undefined, jso
     ]),
   ))
     deps.out(line);
+  printDomainComparison(result, deps);
   deps.out(
     result.equal
       ? `${projection.name}: OK`
       : `${projection.name}: DIFFERENT${result.keptSchema ? ` (the rebuilt tables are kept in ${result.keptSchema})` : ''}`,
   );
   return result.equal ? 0 : 1;
+};
+
+const printDomainComparison = ({ projection, domain }: VerifyResult, deps: ProjectionsCommandDeps): void => {
+  if (!domain) return;
+  const left = domain.quarantined > 0 ? `; ${count(domain.quarantined)} quarantined event(s) left out on both sides` : '';
+  const shown = domain.differenceCount > domain.differences.length ? `, the first ${domain.differences.length} shown` : '';
+  deps.out(
+    `${projection} against the domain's fold of ${count(domain.streams)} streams at ${position(domain.position) ?? '(nothing applied)'}: ${
+      domain.equal ? 'OK' : `${count(domain.differenceCount)} difference(s)${shown}`
+    }${left}`,
+  );
+  const value = (v: unknown): string => (v === null ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
+  for (const d of domain.differences) deps.out(`  ${d.streamId}: ${d.what}: live ${value(d.live)}, domain ${value(d.domain)}`);
 };

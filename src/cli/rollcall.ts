@@ -1,6 +1,6 @@
 #!/usr/bin/env -S node --import tsx/esm
 /**
- * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>`,
+ * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>|quarantine <name> --event <id> --reason <text>`,
  * `npm run rollcall -- admin replay <stream> [--at <revision|time>] [--json]`
  * and `npm run rollcall -- admin dead-letters list [--consumer <name>] [--json] | replay <consumer> [--event <id>]`.
  * Connects like `src/main.ts` does: DATABASE_URL or the embedded PostgreSQL under DATA_DIR,
@@ -17,6 +17,7 @@ import { openDatabase } from '../postgres/open-database.js';
 import { createPool } from '../postgres/pool.js';
 import { Jobs } from '../projections/rebuild-jobs.js';
 import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './dead-letters-command.js';
+import { oneLine } from './one-line.js';
 import { type Connection, PROJECTIONS_USAGE, runProjectionsCommand } from './projections-command.js';
 import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 
@@ -32,7 +33,8 @@ const main = async (): Promise<number> => {
     return 0;
   }
   if (group !== 'admin' || !AREAS.includes(area ?? '')) {
-    say(USAGE);
+    const given = [group, area].filter((arg) => arg !== undefined).join(' ');
+    say(given ? `Unknown command "${given}": rollcall admin ${AREAS.join(' | ')} … (--help shows the usage)` : USAGE);
     return 2;
   }
   let config;
@@ -104,7 +106,7 @@ const main = async (): Promise<number> => {
       signal: interrupt.signal,
     });
   } catch (error) {
-    say(`Failed: ${(error as Error).message}`);
+    say(`Failed: ${oneLine((error as Error).message)}`);
     return 1;
   } finally {
     await jobs?.stop();

@@ -40,6 +40,8 @@ export const openMailer = (options: { smtpUrl: string | undefined; outboxDir: st
 
 /** The session and registration a reminder is about, so that it can be checked again when it is sent. */
 export interface ReminderSubject {
+  /** Absent in reminders queued before they named their event. */
+  eventId?: string;
   sessionId: string;
   registrationId: string;
 }

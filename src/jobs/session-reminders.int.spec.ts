@@ -129,7 +129,7 @@ interface QueuedReminder {
   mail: MailJobData;
 }
 
-/** The reminder mail jobs queued for these sessions, named by the session and registration their key carries. */
+/** The reminder mail jobs queued for these sessions, named by the session and registration their key carries (after the event). */
 const remindersFor = async (sessionIds: readonly string[]): Promise<QueuedReminder[]> => {
   const { rows } = await db.pool.query<{ singleton_key: string; data: MailJobData }>(
     "SELECT singleton_key, data FROM pgboss.job WHERE name = $1 AND data->>'kind' = 'session-reminder' ORDER BY singleton_key",
@@ -137,7 +137,7 @@ const remindersFor = async (sessionIds: readonly string[]): Promise<QueuedRemind
   );
   return rows
     .map(({ singleton_key, data }) => {
-      const [sessionId, registrationId] = singleton_key.split(':') as [string, string];
+      const [, sessionId, registrationId] = singleton_key.split(':') as [string, string, string];
       return { sessionId, registrationId, mail: data };
     })
     .filter((reminder) => sessionIds.includes(reminder.sessionId));
@@ -217,7 +217,7 @@ describe('the session reminder sweep, one day before a session', () => {
       subject: 'Reminder: Night school starts soon',
       text: `Hello Ann,\n\nNight school starts ${startsAt} at Hall A. Bring your ticket's QR code.\n`,
       token: '',
-      reminder: { sessionId: soon, registrationId: ann },
+      reminder: { eventId: expect.any(String), sessionId: soon, registrationId: ann },
     });
   });
 

@@ -201,7 +201,12 @@ describe('rebuildProjection', () => {
       await db.pool.query(`DELETE FROM ${liveSchema(p.name)}.${table} WHERE ctid = (SELECT min(ctid) FROM ${liveSchema(p.name)}.${table})`);
     }
     let reads = 0;
-    const counting = { ...store, kind: store.kind, readAll: (o: Parameters<typeof store.readAll>[0]) => (reads++, store.readAll(o)) } as typeof store;
+    const counting = {
+      ...store,
+      kind: store.kind,
+      readAll: (o: Parameters<typeof store.readAll>[0]) => (reads++, store.readAll(o)),
+      readStream: (id: string) => store.readStream(id),
+    } as typeof store;
     await buildShadowsTogether({ store: counting, pool: db.pool, projections, pageSize: 100 });
     const sharedReads = reads;
     const events = (await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM rollcall.events')).rows[0]!.n;

@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
-import type { Projection } from './projection.js';
-import { LOCK_CLASS, liveSchema } from './runner.js';
+import { type Projection, versionOf } from './projection.js';
+import { Quarantine } from './quarantine.js';
+import { LOCK_CLASS, type RunnerLog, liveSchema } from './runner.js';
+import { markSchemaVersion, readSchemaVersion } from './schema-version.js';
+import { type OnUnstorable, ignoreUnstorable, warnUnstorable } from './stored-values.js';
 
 /** One builder per shadow schema (with hashtext(schema)): a second rebuild of a projection is refused, not interleaved. */
 const SHADOW_LOCK_CLASS = 7_301_004;
@@ -53,6 +56,8 @@ export interface ShadowBuildOptions {
   pageSize?: number;
   /** Stops between batches; what was committed stays and a rebuild resumes from it. */
   signal?: AbortSignal;
+  /** Where values the projection cannot store are reported (default: nowhere; the live runner reported them already). */
+  log?: RunnerLog;
 }
 
 export interface RebuildOptions extends ShadowBuildOptions {
@@ -73,6 +78,26 @@ export interface RebuildResult {
 /** Another rebuild (or verification) of the projection holds its shadow schema. */
 export class RebuildBusyError extends Error {
   override readonly name = 'RebuildBusyError';
+}
+
+/** The projection threw while applying events to the shadow; `event` is the one, when the batch was a single event. */
+export class ShadowApplyError extends Error {
+  override readonly name = 'ShadowApplyError';
+  readonly event: RecordedEvent | undefined;
+
+  constructor(
+    readonly projection: string,
+    events: readonly RecordedEvent[],
+    cause: unknown,
+  ) {
+    const [first, last] = [events[0]!, events[events.length - 1]!];
+    const what =
+      events.length === 1
+        ? `event ${first.id} (${first.type}) at ${formatPosition(first.position)}`
+        : `the events at ${formatPosition(first.position)}..${formatPosition(last.position)}`;
+    super(`Projection ${projection} cannot apply ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.event = events.length === 1 ? first : undefined;
+  }
 }
 
 interface RebuildRow {
@@ -109,11 +134,13 @@ export class ShadowBuild {
   private total: number | undefined;
   private readonly batchSize: number;
   private readonly pageSize: number;
+  private readonly onUnstorable: OnUnstorable;
 
   private constructor(
     private readonly options: ShadowBuildOptions,
     readonly client: pg.PoolClient,
     readonly schema: string,
+    private readonly quarantine: Quarantine,
     start: { position: Position | undefined; applied: number },
     readonly resumed: RebuildResult['resumed'],
   ) {
@@ -121,6 +148,7 @@ export class ShadowBuild {
     this.applied = start.applied;
     this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.onUnstorable = options.log ? warnUnstorable(options.log, options.projection.name) : ignoreUnstorable;
   }
 
   get projection(): Projection {
@@ -129,8 +157,9 @@ export class ShadowBuild {
 
   /**
    * Takes the shadow's lock and either carries on the build a killed run left (when
-   * `resume`, its checkpoint row and its schema are both there) or starts afresh: the
-   * schema dropped, created, set up, its checkpoint at "nothing applied", in one transaction.
+   * `resume`, its checkpoint row and its schema of this version are both there) or starts
+   * afresh: the schema dropped, created with this version, set up, its checkpoint at
+   * "nothing applied", in one transaction. Quarantined events are skipped as the live runner skips them.
    */
   static async open(options: ShadowBuildOptions, purpose: 'rebuild' | 'verify', resume: boolean): Promise<ShadowBuild> {
     const { name } = options.projection;
@@ -142,6 +171,7 @@ export class ShadowBuild {
       const value = options[key];
       if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new RangeError(`${key} must be a positive integer`);
     }
+    const quarantine = await Quarantine.load(options.store, name);
     const client = await options.pool.connect();
     // Without a listener a dropped connection would end the process; the next query reports it instead.
     client.on('error', () => undefined);
@@ -153,14 +183,15 @@ export class ShadowBuild {
         [schema],
       );
       const row = rows[0];
-      if (resume && row && (await schemaExists(client, schema))) {
+      if (resume && row && (await readSchemaVersion(client, schema)) === versionOf(options.projection)) {
         const start = { position: toPosition(row.commit_position, row.prepare_position), applied: Number(row.applied) };
-        return new ShadowBuild(options, client, schema, start, start);
+        return new ShadowBuild(options, client, schema, quarantine, start, start);
       }
       await client.query('BEGIN');
       try {
         await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await client.query(`CREATE SCHEMA ${schema}`);
+        await markSchemaVersion(client, schema, versionOf(options.projection));
         await options.projection.setUp(client, schema);
         await client.query(
           `INSERT INTO rollcall.projection_rebuilds (target, projection, purpose, commit_position, prepare_position)
@@ -174,7 +205,7 @@ export class ShadowBuild {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      return new ShadowBuild(options, client, schema, { position: undefined, applied: 0 }, undefined);
+      return new ShadowBuild(options, client, schema, quarantine, { position: undefined, applied: 0 }, undefined);
     } catch (error) {
       // Destroying the connection also ends its session locks.
       client.release(error as Error);
@@ -278,20 +309,27 @@ export class ShadowBuild {
   }
 
   private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
+    const { apply } = this.quarantine.sift(events);
     try {
-      await this.projection.apply(this.client, this.schema, events);
+      if (apply.length > 0) await this.projection.apply(this.client, this.schema, apply, this.onUnstorable);
     } catch (error) {
-      const [first, last] = [events[0]!, events[events.length - 1]!];
-      throw new Error(
-        `Projection ${this.projection.name} cannot apply the events at ${formatPosition(first.position)}..${formatPosition(last.position)}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new ShadowApplyError(this.projection.name, events, error);
     }
     this.position = events[events.length - 1]!.position;
     this.applied += events.length;
   }
 
+  /** Commits a batch, or, when the projection fails on it, the good prefix event by event, to name the event it fails on. */
   private async commitBatch(events: readonly RecordedEvent[]): Promise<void> {
+    try {
+      await this.commitEvents(events);
+    } catch (error) {
+      if (!(error instanceof ShadowApplyError) || events.length === 1) throw error;
+      for (const event of events) await this.commitEvents([event]);
+    }
+  }
+
+  private async commitEvents(events: readonly RecordedEvent[]): Promise<void> {
     const before = { position: this.position, applied: this.applied };
     await this.client.query('BEGIN');
     try {

@@ -5,7 +5,11 @@ import { type SessionLock, releaseSessionLock, trySessionLock } from '../postgre
 import type { AllSubscription, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
 import { batches } from './batches.js';
-import type { Projection } from './projection.js';
+import { type Projection, versionOf } from './projection.js';
+import { Quarantine } from './quarantine.js';
+import { RebuildBusyError, ShadowApplyError, rebuildProjection } from './rebuild.js';
+import { markSchemaVersion, readSchemaVersion } from './schema-version.js';
+import { type OnUnstorable, warnUnstorable } from './stored-values.js';
 
 /** Where runners announce each committed checkpoint, payload `<name>:<commit>/<prepare>`. */
 export const PROJECTIONS_CHANNEL = 'rollcall_projections';
@@ -25,7 +29,8 @@ export const liveSchema = (name: string): string => `rm_${name}`;
 
 const NAME = /^[a-z][a-z0-9_]{0,59}$/;
 
-export type RunnerState = 'waiting_for_lock' | 'running' | 'failed' | 'stopped';
+/** `rebuilding`: replacing live tables of an older version of the projection (see schema-version.ts). */
+export type RunnerState = 'waiting_for_lock' | 'running' | 'rebuilding' | 'failed' | 'stopped';
 
 /** Why a projection stopped: the event it could not apply and how far behind it stands. */
 export interface ProjectionFailure {
@@ -136,9 +141,13 @@ interface Tenure {
   head: Position | undefined;
   /** Received after the checkpoint and not applied yet. */
   unapplied: number;
+  /** The events operators told this projection to skip. */
+  quarantine: Quarantine;
 }
 
 type Outcome = 'stopped' | 'failed' | 'retry';
+/** Live tables built by another version of the projection than this code's. */
+type Mismatch = 'older' | 'newer';
 
 const noLog: RunnerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -159,6 +168,7 @@ export class ProjectionRunner {
   private readonly lockRetryMs: number;
   private readonly onFailure: ((failure: ProjectionFailure) => void) | undefined;
   private readonly log: RunnerLog;
+  private readonly onUnstorable: OnUnstorable;
   private readonly progress = new EventEmitter();
 
   private state: RunnerState = 'stopped';
@@ -181,6 +191,7 @@ export class ProjectionRunner {
     this.lockRetryMs = options.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS;
     this.onFailure = options.onFailure;
     this.log = options.log ?? noLog;
+    this.onUnstorable = warnUnstorable(this.log, options.projection.name);
     this.progress.setMaxListeners(0);
   }
 
@@ -200,11 +211,15 @@ export class ProjectionRunner {
   /**
    * Takes the lock and starts applying, or starts waiting for the lock; resolves once
    * either is under way. Rejects when the projection cannot be set up (state `failed`).
+   * A runner that failed at an event (and waits for its quarantine) starts over at once:
+   * what made it fail may have been fixed.
    */
   start(): Promise<void> {
     if (this.starting) return this.starting;
-    if (this.life) return Promise.resolve();
-    this.starting = this.begin().finally(() => (this.starting = undefined));
+    if (this.life && this.state !== 'failed') return Promise.resolve();
+    this.starting = this.halt()
+      .then(() => this.begin())
+      .finally(() => (this.starting = undefined));
     return this.starting;
   }
 
@@ -214,13 +229,17 @@ export class ProjectionRunner {
     let tenure: Tenure | undefined;
     const lock = await this.tryLock();
     if (lock) {
+      let taken: Tenure | Mismatch;
       try {
-        tenure = await this.takeOver(lock);
+        taken = await this.takeOver(lock);
       } catch (error) {
         await this.fail(undefined, error, undefined);
         await this.release(lock);
         throw error;
       }
+      // Tables of another version: live() deals with them, in the background.
+      if (typeof taken === 'string') await this.release(lock);
+      else tenure = taken;
     } else {
       this.setState('waiting_for_lock');
     }
@@ -231,9 +250,13 @@ export class ProjectionRunner {
   /** Lets go: closes the subscription, waits for the batch in flight, releases the lock. */
   async stop(): Promise<void> {
     await this.starting?.catch(() => undefined);
+    await this.halt();
+    if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  private async halt(): Promise<void> {
     this.stopSignal?.abort();
     await this.life;
-    if (this.state !== 'failed') this.setState('stopped');
   }
 
   /**
@@ -279,13 +302,20 @@ export class ProjectionRunner {
         this.setState('waiting_for_lock');
         const lock = await this.waitForLock(stop);
         if (!lock) break;
+        let taken: Tenure | Mismatch;
         try {
-          tenure = await this.takeOver(lock);
+          taken = await this.takeOver(lock);
         } catch (error) {
           await this.fail(undefined, error, undefined);
           await this.release(lock);
           return;
         }
+        if (typeof taken === 'string') {
+          await this.release(lock);
+          await (taken === 'older' ? this.replaceOlderTables(stop) : this.leaveToNewerVersion(stop));
+          continue;
+        }
+        tenure = taken;
       }
       const { subscription } = tenure;
       // Closing the subscription is what ends a wait for events, on stop or a lost lock.
@@ -312,10 +342,65 @@ export class ProjectionRunner {
       if (outcome === 'stopped') await this.markStopped(tenure.lock.client);
       await this.release(tenure.lock);
       tenure = undefined;
-      if (outcome === 'failed') return;
+      if (outcome === 'failed') await this.awaitQuarantine(stop);
       if (outcome === 'retry') await sleep(DEFAULT_RETRY_MS, undefined, { signal: stop }).catch(() => undefined);
     }
     if (this.state !== 'failed') this.setState('stopped');
+  }
+
+  /**
+   * Stopped at an event it cannot apply, the runner waits until an operator quarantines it
+   * (`rollcall admin projections quarantine`), then takes over again and skips it.
+   */
+  private async awaitQuarantine(stop: AbortSignal): Promise<void> {
+    const eventId = this.failure?.eventId;
+    while (eventId && !stop.aborted) {
+      await sleep(this.lockRetryMs, undefined, { signal: stop }).catch(() => undefined);
+      try {
+        if ((await Quarantine.load(this.store, this.name)).has(eventId)) {
+          this.log.info({ projection: this.name, eventId }, `projection ${this.name}: event ${eventId} is quarantined; resuming without it`);
+          return;
+        }
+      } catch (error) {
+        this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: cannot read its quarantine`);
+      }
+    }
+  }
+
+  /**
+   * Builds tables of this version aside from the first event and swaps them in, as an admin's
+   * rebuild does; the old tables keep serving, as they were, until the swap. Another
+   * process's runner that got there first rebuilds instead (this one then finds the shadow
+   * busy and waits). Resolves to go on: either the new tables are live, or it is worth trying again.
+   */
+  private async replaceOlderTables(stop: AbortSignal): Promise<void> {
+    this.setState('rebuilding');
+    this.log.warn(
+      { projection: this.name, version: versionOf(this.projection) },
+      `projection ${this.name}: the live tables are of an older version; rebuilding them aside as version ${versionOf(this.projection)}`,
+    );
+    try {
+      await rebuildProjection({ store: this.store, pool: this.pool, projection: this.projection, lockRetryMs: this.lockRetryMs, signal: stop, log: this.log });
+    } catch (error) {
+      if (stop.aborted) return;
+      if (error instanceof ShadowApplyError && error.event) {
+        await this.fail(error.event, error.cause, undefined);
+        await this.awaitQuarantine(stop);
+        return;
+      }
+      if (!(error instanceof RebuildBusyError)) this.log.warn({ projection: this.name, err: error }, `projection ${this.name}: ${message(error)}`);
+      await sleep(error instanceof RebuildBusyError ? this.lockRetryMs : DEFAULT_RETRY_MS, undefined, { signal: stop }).catch(() => undefined);
+    }
+  }
+
+  /** Tables of a newer version belong to newer code (a deploy under way): this runner must not touch them. */
+  private async leaveToNewerVersion(stop: AbortSignal): Promise<void> {
+    this.setState('waiting_for_lock');
+    this.log.warn(
+      { projection: this.name, version: versionOf(this.projection) },
+      `projection ${this.name}: the live tables are of a newer version than this code's ${versionOf(this.projection)}; leaving them to a newer projector`,
+    );
+    await sleep(DEFAULT_RETRY_MS, undefined, { signal: stop }).catch(() => undefined);
   }
 
   private tryLock(): Promise<Lock | undefined> {
@@ -353,12 +438,24 @@ export class ProjectionRunner {
     return releaseSessionLock(lock, LOCK_CLASS, this.name);
   }
 
-  /** With the lock held: set up the read model, read the checkpoint, subscribe after it. */
-  private async takeOver(lock: Lock): Promise<Tenure> {
+  /**
+   * With the lock held: set up the read model, read the checkpoint and the quarantine,
+   * subscribe after the checkpoint. Live tables of another version are left alone.
+   */
+  private async takeOver(lock: Lock): Promise<Tenure | Mismatch> {
     const { client } = lock;
+    const version = versionOf(this.projection);
     await client.query('BEGIN');
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+      const built = await readSchemaVersion(client, this.schema);
+      if (built !== undefined && built !== version) {
+        await client.query('ROLLBACK');
+        return built < version ? 'older' : 'newer';
+      }
+      if (built === undefined) {
+        await client.query(`CREATE SCHEMA ${this.schema}`);
+        await markSchemaVersion(client, this.schema, version);
+      }
       await this.projection.setUp(client, this.schema);
       await client.query(
         `INSERT INTO rollcall.projection_checkpoints (name, commit_position, prepare_position, status)
@@ -372,6 +469,7 @@ export class ProjectionRunner {
       throw error;
     }
     const checkpoint = await readCheckpoint(client, this.name);
+    const quarantine = await Quarantine.load(this.store, this.name);
     this.position = checkpoint?.position;
     this.failure = undefined;
     const subscription = this.store.subscribeToAll(this.position ? { after: this.position } : {});
@@ -381,6 +479,7 @@ export class ProjectionRunner {
       batches: batches(subscription[Symbol.asyncIterator](), this.batchSize),
       head: this.position,
       unapplied: 0,
+      quarantine,
     };
     this.setState('running');
     return tenure;
@@ -442,8 +541,11 @@ export class ProjectionRunner {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
+      const { apply, skipped } = tenure.quarantine.sift(events);
+      for (const event of skipped)
+        this.log.warn({ projection: this.name, eventId: event.id }, `projection ${this.name}: skipping quarantined event ${event.id} (${event.type})`);
       try {
-        await this.projection.apply(client, this.schema, events);
+        if (apply.length > 0) await this.projection.apply(client, this.schema, apply, this.onUnstorable);
       } catch (error) {
         await client.query('ROLLBACK');
         throw new ApplyError(events[0]!, error);

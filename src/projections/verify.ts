@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
+import type { DomainComparison } from './domain-check.js';
+import { versionOf } from './projection.js';
 import { ShadowBuild, type ShadowBuildOptions } from './rebuild.js';
 import { liveSchema, readCheckpoint } from './runner.js';
+import { readSchemaVersion } from './schema-version.js';
 
 export interface TableChecksum {
   rows: number;
@@ -22,6 +25,9 @@ export interface VerifyResult {
   /** The live checkpoint both sides were compared at. */
   position: Position | undefined;
   tables: TableComparison[];
+  /** The live tables against the domain's own fold of the log, for a projection that has one. */
+  domain: DomainComparison | undefined;
+  /** Whether the tables equal a rebuild's and (where there is one) the domain's fold. */
   equal: boolean;
   /** The rebuilt tables, kept for a look when they differ (the next verification drops them). */
   keptSchema: string | undefined;
@@ -59,9 +65,15 @@ export const checksums = async (client: pg.PoolClient, schema: string): Promise<
  * checkpoint and compares every table's checksum with the live one. The live side is read
  * in one repeatable-read snapshot together with its checkpoint (the runner commits rows
  * and checkpoint together), so a runner may keep applying meanwhile: no lock is needed.
+ *
+ * A rebuild repeats whatever a projection gets wrong, so a projection that has a domain to
+ * compare with is also compared with the domain's own fold of the log (`compareWithDomain`).
  */
-export const verifyProjection = async (options: ShadowBuildOptions & { keepOnDifference?: boolean }): Promise<VerifyResult> => {
+export const verifyProjection = async (
+  options: ShadowBuildOptions & { keepOnDifference?: boolean; differences?: number },
+): Promise<VerifyResult> => {
   const { name } = options.projection;
+  await requireLiveVersion(options);
   const shadow = await ShadowBuild.open(options, 'verify', false);
   const { client } = shadow;
   try {
@@ -85,13 +97,35 @@ export const verifyProjection = async (options: ShadowBuildOptions & { keepOnDif
       const [l, r] = [live.get(table), rebuilt.get(table)];
       return { table, live: l, rebuilt: r, equal: l !== undefined && r !== undefined && l.rows === r.rows && l.checksum === r.checksum };
     });
-    const equal = tables.length > 0 && tables.every((t) => t.equal);
-    const keep = !equal && (options.keepOnDifference ?? true);
+    const tablesEqual = tables.length > 0 && tables.every((t) => t.equal);
+    const keep = !tablesEqual && (options.keepOnDifference ?? true);
     if (keep) await shadow.forget();
     else await shadow.discard();
+    const domain = await options.projection.compareWithDomain?.({
+      store: options.store,
+      pool: options.pool,
+      ...(options.differences ? { limit: options.differences } : {}),
+      ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     shadow.report('done');
-    return { projection: name, position, tables, equal, keptSchema: keep ? shadow.schema : undefined };
+    const equal = tablesEqual && (domain?.equal ?? true);
+    return { projection: name, position, tables, domain, equal, keptSchema: keep ? shadow.schema : undefined };
   } finally {
     await shadow.close();
+  }
+};
+
+/** Live tables of another version differ from a rebuild by design: replacing them is the projector's job, not a finding. */
+const requireLiveVersion = async ({ pool, projection }: ShadowBuildOptions): Promise<void> => {
+  const client = await pool.connect();
+  try {
+    const live = await readSchemaVersion(client, liveSchema(projection.name));
+    if (live !== undefined && live !== versionOf(projection))
+      throw new Error(
+        `The live tables of ${projection.name} are version ${live} and this code builds version ${versionOf(projection)}: a projector of this version replaces them when it starts (or rebuild them)`,
+      );
+  } finally {
+    client.release();
   }
 };

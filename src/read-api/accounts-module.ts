@@ -89,8 +89,9 @@ export const accountsModule: GraphqlModule = {
 
     type Account {
       id: ID!
-      email: String!
-      name: String!
+      "Null only where the log holds a value the read model could not store."
+      email: String
+      name: String
       roles: [AccountRole!]!
       emailVerified: Boolean!
     }

@@ -4,6 +4,7 @@ import { givenAccount } from '../../test/accounts.js';
 import { graphqlClient } from '../../test/graphql.js';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
+import { compareAttendanceWithDomain } from '../projections/attendance-domain-check.js';
 import { type Projector, startProjector } from '../projections/projector.js';
 
 /**
@@ -142,6 +143,48 @@ describe('2 and 3. one commandId on two events', () => {
       at: second.data.register.position,
     });
     expect(mine.data.myRegistrations.nodes.map((n: { eventId: string }) => n.eventId).sort()).toEqual([x1.eventId, x2.eventId].sort());
+  });
+});
+
+describe('one key on every mutation, across two events', () => {
+  it('leaves the read models equal to what the domain folds from the log', async () => {
+    const K = 'one-key-everywhere';
+    const door: Actor = { accountId: randomUUID(), roles: ['staff'] };
+    const attendee: Actor = { accountId: randomUUID(), roles: ['attendee'] };
+    await givenAccount(rollcall.store, door);
+    const outcomes: Record<string, (string | undefined)[]> = {};
+    let position = '';
+    const send = async (actor: Actor, name: string, call: string, variables: Record<string, unknown>) => {
+      const declared = Object.keys(variables).map((v) => `, $${v}: ${v === 'p' ? 'SessionPlanInput!' : 'ID!'}`);
+      const response = await gql(actor, `mutation ($k: ID${declared.join('')}) { ${call} }`, { ...variables, k: K });
+      const result = response.data?.[name] as { position?: string; registrationId?: string } | undefined;
+      if (result?.position) position = result.position;
+      (outcomes[name] ??= []).push(response.code);
+      return result;
+    };
+    for (const { eventId: e } of [await openEvent(), await openEvent()]) {
+      await send(organizer, 'scheduleSessions', 'scheduleSessions(eventId: $e, plan: $p, commandId: $k) { position }', { e, p: plan() });
+      await send(organizer, 'updateEvent', 'updateEvent(eventId: $e, changes: { venue: "B" }, commandId: $k) { position }', { e });
+      await send(organizer, 'changeCapacity', 'changeCapacity(eventId: $e, capacity: 3, commandId: $k) { position }', { e });
+      await send(organizer, 'assignStaff', 'assignStaff(eventId: $e, staffId: $s, commandId: $k) { position }', { e, s: door.accountId });
+      await send(organizer, 'publishEvent', 'publishEvent(eventId: $e, commandId: $k) { position }', { e });
+      const registered = await send(attendee, 'register', 'register(eventId: $e, commandId: $k) { registrationId position }', { e });
+      const r = registered?.registrationId ?? randomUUID();
+      await send(attendee, 'reissueTicket', 'reissueTicket(eventId: $e, registrationId: $r, commandId: $k) { position }', { e, r });
+      await send(attendee, 'cancelRegistration', 'cancelRegistration(eventId: $e, registrationId: $r, commandId: $k) { position }', { e, r });
+      await send(organizer, 'approveRegistration', 'approveRegistration(eventId: $e, registrationId: $r, commandId: $k) { position }', { e, r });
+      await send(organizer, 'rejectRegistration', 'rejectRegistration(eventId: $e, registrationId: $r, reason: "x", commandId: $k) { position }', { e, r });
+      await send(organizer, 'cancelEvent', 'cancelEvent(eventId: $e, reason: "Flooded", commandId: $k) { position }', { e });
+    }
+    // A key's first use on each event's stream (per caller) takes effect; every other use there is refused.
+    expect(outcomes.scheduleSessions).toEqual([undefined, undefined]);
+    expect(outcomes.register).toEqual([undefined, undefined]);
+    for (const name of ['updateEvent', 'changeCapacity', 'assignStaff', 'publishEvent', 'reissueTicket', 'cancelRegistration', 'approveRegistration', 'rejectRegistration', 'cancelEvent'])
+      expect(outcomes[name], name).toEqual(['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_REUSED']);
+    await visible(position);
+    const comparison = await compareAttendanceWithDomain({ store: rollcall.store, pool: rollcall.db.pool });
+    expect(comparison.differences).toEqual([]);
+    expect(comparison.equal).toBe(true);
   });
 });
 

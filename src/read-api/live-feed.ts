@@ -212,7 +212,8 @@ export class LiveFeed {
     const first = this.seen === undefined;
     this.seen = upTo;
     if (first || !this.publish) return;
-    for (const row of checkIns) this.publish(liveTopics.checkInRecorded(row.event_id), checkInEntry(row));
+    // A door event whose event id the projection could not store belongs to no event's feed.
+    for (const row of checkIns) if (row.event_id !== null) this.publish(liveTopics.checkInRecorded(row.event_id), checkInEntry(row));
     for (const row of counts)
       this.publish(liveTopics.attendanceChanged(row.event_id), {
         eventId: row.event_id,

@@ -1,6 +1,7 @@
 import { GraphQLScalarType } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import { projections } from '../projections/projections.js';
+import { readQuarantined } from '../projections/quarantine.js';
 import { readCheckpoint } from '../projections/runner.js';
 import { aggregateAt, parseReplayPoint, streamHistory } from './audit-replay.js';
 import type { GraphqlModule } from './graphql-module.js';
@@ -48,6 +49,16 @@ const typeDefs = /* GraphQL */ `
     updatedAt: String!
     "The event, the error and the lag, when it failed."
     failure: JSON
+    "Events operators told it to skip (rollcall admin projections quarantine), in the order decided."
+    quarantined: [QuarantinedEvent!]!
+  }
+
+  type QuarantinedEvent {
+    eventId: ID!
+    reason: String!
+    "Who decided, as the operator gave it."
+    by: String!
+    at: String!
   }
 
   type RebuildJob {
@@ -65,7 +76,8 @@ const typeDefs = /* GraphQL */ `
     ticketId: ID!
     eventId: ID!
     registrationId: ID!
-    attendeeId: ID!
+    "Null where the log holds an attendee id the read model cannot store."
+    attendeeId: ID
     status: RegistrationStatus!
     version: Int!
     "The signed code for the QR; only its holder sees it, and only while the registration is confirmed."
@@ -91,28 +103,30 @@ const typeDefs = /* GraphQL */ `
     waitlisted: Int!
   }
 
+  "A session; a time is null where the log holds one the read model cannot store."
   type EventSession {
     sessionId: ID!
-    startsAt: String!
-    endsAt: String!
-    checkInOpensAt: String!
-    checkInClosesAt: String!
+    startsAt: String
+    endsAt: String
+    checkInOpensAt: String
+    checkInClosesAt: String
     checkedIn: Int!
   }
 
+  "An event; what its own events set is null where the log holds a value the read model cannot store."
   type EventDetails {
     eventId: ID!
-    organizerId: ID!
-    title: String!
-    description: String!
-    venue: String!
-    timeZone: String!
+    organizerId: ID
+    title: String
+    description: String
+    venue: String
+    timeZone: String
     status: EventStatus!
-    capacity: Int!
-    requiresApproval: Boolean!
-    faceVerification: FaceVerification!
-    registrationOpensAt: String!
-    registrationClosesAt: String!
+    capacity: Int
+    requiresApproval: Boolean
+    faceVerification: FaceVerification
+    registrationOpensAt: String
+    registrationClosesAt: String
     counts: EventCounts!
     sessions: [EventSession!]!
   }
@@ -125,7 +139,8 @@ const typeDefs = /* GraphQL */ `
   type RegistrationEntry {
     registrationId: ID!
     eventId: ID!
-    attendeeId: ID!
+    "Null where the log holds an attendee id the read model cannot store."
+    attendeeId: ID
     attendeeName: String
     attendeeEmail: String
     status: RegistrationStatus!
@@ -144,17 +159,18 @@ const typeDefs = /* GraphQL */ `
     checkedIn: Int!
   }
 
+  "A door action; what its event names is null where the log holds a value the read model cannot store."
   type CheckInEntry {
     "Position in the check-in log: increasing, so a dashboard can order and de-duplicate."
     position: String!
     eventId: ID!
-    sessionId: ID!
+    sessionId: ID
     registrationId: ID
     attendeeId: ID
-    staffId: ID!
+    staffId: ID
     "scan, manual or undo"
-    kind: String!
-    result: String!
+    kind: String
+    result: String
     reason: String
     at: String!
   }
@@ -164,15 +180,16 @@ const typeDefs = /* GraphQL */ `
     pageInfo: PageInfo!
   }
 
+  "An event of the log; an envelope field is null where it holds a value the read model cannot store."
   type AuditEntry {
     position: String!
     eventId: ID!
     streamId: String!
     type: String!
-    actorId: ID!
-    correlationId: ID!
-    commandId: ID!
-    occurredAt: String!
+    actorId: ID
+    correlationId: ID
+    commandId: ID
+    occurredAt: String
   }
 
   type AuditConnection {
@@ -251,6 +268,7 @@ export const queriesModule: GraphqlModule = {
               position: checkpoint?.position ? formatPosition(checkpoint.position) : null,
               updatedAt: (checkpoint?.updatedAt ?? new Date(0)).toISOString(),
               failure: checkpoint?.failure ?? null,
+              quarantined: await readQuarantined(ctx.app.store, name),
             };
           }),
         );

@@ -53,19 +53,20 @@ export const requireAdmin = (actor: Actor | undefined): Actor => {
   return caller;
 };
 
+/** Null where the log holds a value the projection could not store. */
 interface EventRow {
   event_id: string;
-  organizer_id: string;
-  title: string;
-  description: string;
-  venue: string;
-  time_zone: string;
+  organizer_id: string | null;
+  title: string | null;
+  description: string | null;
+  venue: string | null;
+  time_zone: string | null;
   status: string;
-  capacity: number;
-  requires_approval: boolean;
-  face_verification: string;
-  registration_opens_at: Date;
-  registration_closes_at: Date;
+  capacity: number | null;
+  requires_approval: boolean | null;
+  face_verification: string | null;
+  registration_opens_at: Date | null;
+  registration_closes_at: Date | null;
   confirmed: number;
   pending: number;
   waitlisted: number;
@@ -83,8 +84,8 @@ const eventNode = (row: EventRow) => ({
   capacity: row.capacity,
   requiresApproval: row.requires_approval,
   faceVerification: row.face_verification,
-  registrationOpensAt: row.registration_opens_at.toISOString(),
-  registrationClosesAt: row.registration_closes_at.toISOString(),
+  registrationOpensAt: row.registration_opens_at?.toISOString() ?? null,
+  registrationClosesAt: row.registration_closes_at?.toISOString() ?? null,
   counts: { confirmed: row.confirmed, pending: row.pending, waitlisted: row.waitlisted },
 });
 
@@ -127,10 +128,10 @@ export class ReadModels {
         ...(byEvent.get(row.event_id) ?? []),
         {
           sessionId: row.session_id,
-          startsAt: row.starts_at.toISOString(),
-          endsAt: row.ends_at.toISOString(),
-          checkInOpensAt: row.check_in_opens_at.toISOString(),
-          checkInClosesAt: row.check_in_closes_at.toISOString(),
+          startsAt: row.starts_at?.toISOString() ?? null,
+          endsAt: row.ends_at?.toISOString() ?? null,
+          checkInOpensAt: row.check_in_opens_at?.toISOString() ?? null,
+          checkInClosesAt: row.check_in_closes_at?.toISOString() ?? null,
           checkedIn: row.checked_in,
         },
       ]);
@@ -232,8 +233,8 @@ export class ReadModels {
     );
     const row = rows[0];
     if (!row) throw new DomainError('NOT_FOUND', 'No such ticket');
-    const isHolder = row.attendee_id === caller.accountId;
-    if (!isHolder) await this.requireEventTeam(caller, ids.eventId);
+    const holder = row.attendee_id === caller.accountId ? row.attendee_id : undefined;
+    if (!holder) await this.requireEventTeam(caller, ids.eventId);
     const valid = row.status === 'confirmed' && row.event_status !== 'cancelled';
     return {
       ticketId,
@@ -243,8 +244,8 @@ export class ReadModels {
       status: row.status,
       version: row.ticket_version,
       code:
-        isHolder && valid
-          ? await sign({ eventId: row.event_id, registrationId: row.registration_id, attendeeId: row.attendee_id, version: row.ticket_version })
+        holder && valid
+          ? await sign({ eventId: row.event_id, registrationId: row.registration_id, attendeeId: holder, version: row.ticket_version })
           : null,
       qrPngUrl: `/tickets/${ticketId}/qr.png`,
       qrSvgUrl: `/tickets/${ticketId}/qr.svg`,
@@ -283,21 +284,21 @@ export class ReadModels {
       actorId: row.actor_id,
       correlationId: row.correlation_id,
       commandId: row.command_id,
-      occurredAt: row.occurred_at.toISOString(),
+      occurredAt: row.occurred_at?.toISOString() ?? null,
     }));
   }
 }
 
-/** A row of the check-in log, as the attendance projection writes it. */
+/** A row of the check-in log, as the attendance projection writes it (null where the log holds what it could not store). */
 export interface CheckInRow {
   position: string;
-  event_id: string;
-  session_id: string;
+  event_id: string | null;
+  session_id: string | null;
   registration_id: string | null;
   attendee_id: string | null;
-  staff_id: string;
-  kind: string;
-  result: string;
+  staff_id: string | null;
+  kind: string | null;
+  result: string | null;
   reason: string | null;
   at: Date;
 }
@@ -321,7 +322,7 @@ export type CheckInEntry = ReturnType<typeof checkInEntry>;
 interface RegistrationRow {
   registration_id: string;
   event_id: string;
-  attendee_id: string;
+  attendee_id: string | null;
   status: string;
   ticket_version: number;
   registered_position: string;

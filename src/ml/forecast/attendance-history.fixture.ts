@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../../eventstore/event-store.js';
 import { positionAt } from '../../eventstore/position.js';
 import { attendanceProjection } from '../../projections/attendance-projection.js';
 import { liveSchema } from '../../projections/runner.js';
+import { ignoreUnstorable } from '../../projections/stored-values.js';
 
 // Positions are global to the read model (the check-in log's key), so every history shares one count.
 let lastPosition = 0n;
@@ -99,7 +100,7 @@ export class AttendanceHistory {
       await client.query('BEGIN');
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await attendanceProjection.setUp(client, schema);
-      await attendanceProjection.apply(client, schema, this.pending);
+      await attendanceProjection.apply(client, schema, this.pending, ignoreUnstorable);
       await client.query('COMMIT');
       this.pending = [];
     } catch (error) {

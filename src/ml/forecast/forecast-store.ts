@@ -84,7 +84,7 @@ export const readEventForecast = async (db: Queryable, eventId: string) => {
     computed_at: Date;
   }>(
     `SELECT f.session_id, s.starts_at, f.registration_id, f.attendee_id, f.probability, f.model_version, f.computed_at
-       FROM rollcall.attendance_forecasts f JOIN ${liveSchema('attendance')}.sessions s ON s.session_id = f.session_id
+       FROM rollcall.attendance_forecasts f JOIN ${liveSchema('attendance')}.sessions s ON s.event_id = f.event_id AND s.session_id = f.session_id
       WHERE f.event_id = $1
       ORDER BY s.starts_at, f.session_id, f.probability DESC, f.registration_id`,
     [eventId],

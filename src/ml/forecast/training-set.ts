@@ -6,11 +6,12 @@ import type { LabelledExample } from './training.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** Sessions of published events, numbered within their event by start time. */
+/** Sessions of published events, numbered within their event by start time; one without stored times cannot be placed. */
 const series = (a: string) => `
   SELECT s.session_id, s.event_id, s.starts_at, s.ends_at,
          (row_number() OVER (PARTITION BY s.event_id ORDER BY s.starts_at, s.session_id) - 1)::int AS session_index
-    FROM ${a}.sessions s JOIN ${a}.events e ON e.event_id = s.event_id AND e.status = 'published'`;
+    FROM ${a}.sessions s JOIN ${a}.events e ON e.event_id = s.event_id AND e.status = 'published'
+   WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL`;
 
 /**
  * Past attendances, one row per session ended by $1 and registration confirmed for it,
@@ -24,20 +25,21 @@ const series = (a: string) => `
 const labelled = (a: string) => `
   WITH tracked AS (
     SELECT x.* FROM (${series(a)}) x
-     WHERE x.ends_at <= $1 AND EXISTS (SELECT 1 FROM ${a}.check_ins c WHERE c.session_id = x.session_id AND c.result = 'ok')
+     WHERE x.ends_at <= $1
+       AND EXISTS (SELECT 1 FROM ${a}.check_ins c WHERE c.event_id = x.event_id AND c.session_id = x.session_id AND c.result = 'ok')
   ), door AS (
-    SELECT c.session_id, c.registration_id,
+    SELECT c.event_id, c.session_id, c.registration_id,
            count(*) FILTER (WHERE c.result = 'ok') > count(*) FILTER (WHERE c.result = 'undone') AS attended
-      FROM ${a}.check_ins c JOIN tracked t ON t.session_id = c.session_id
+      FROM ${a}.check_ins c JOIN tracked t ON t.event_id = c.event_id AND t.session_id = c.session_id
      WHERE c.registration_id IS NOT NULL
-     GROUP BY c.session_id, c.registration_id
+     GROUP BY c.event_id, c.session_id, c.registration_id
   )
-  SELECT t.session_id, t.starts_at, t.ends_at, t.session_index, r.attendee_id, r.registered_at,
+  SELECT t.event_id, t.session_id, t.starts_at, t.ends_at, t.session_index, r.attendee_id, r.registered_at,
          coalesce(d.attended, false) AS attended
     FROM tracked t
     JOIN ${a}.registrations r ON r.event_id = t.event_id AND r.registered_at < t.starts_at AND r.ticket_version > 0
      AND (r.status = 'confirmed' OR (r.status = 'cancelled' AND r.updated_at >= t.ends_at))
-    LEFT JOIN door d ON d.session_id = t.session_id AND d.registration_id = r.registration_id`;
+    LEFT JOIN door d ON d.event_id = t.event_id AND d.session_id = t.session_id AND d.registration_id = r.registration_id`;
 
 interface ExampleRow {
   session_id: string;
@@ -53,7 +55,7 @@ interface ExampleRow {
 /** Every past attendance as a training example, from the live attendance read model. */
 export const loadTrainingSet = async (db: Queryable, now: Date): Promise<LabelledExample[]> => {
   const { rows } = await db.query<ExampleRow>(
-    `SELECT l.*, count(*) OVER (PARTITION BY l.session_id)::int AS confirmed FROM (${labelled(liveSchema('attendance'))}) l`,
+    `SELECT l.*, count(*) OVER (PARTITION BY l.event_id, l.session_id)::int AS confirmed FROM (${labelled(liveSchema('attendance'))}) l`,
     [now],
   );
   return rows.map((row) => ({
