@@ -8,8 +8,8 @@ BEGIN
     UPDATE rollcall.session_reminders r SET event_id = s.event_id FROM rm_attendance.sessions s WHERE s.session_id = r.session_id;
   END IF;
 END $$;
--- A claim whose session the read model does not know can no longer be due.
-DELETE FROM rollcall.session_reminders WHERE event_id IS NULL;
+-- A claim whose session the read model does not know is kept, under no event, as a record.
+UPDATE rollcall.session_reminders SET event_id = '00000000-0000-0000-0000-000000000000' WHERE event_id IS NULL;
 ALTER TABLE rollcall.session_reminders ALTER COLUMN event_id SET NOT NULL;
 ALTER TABLE rollcall.session_reminders DROP CONSTRAINT session_reminders_pkey;
 ALTER TABLE rollcall.session_reminders ADD PRIMARY KEY (event_id, session_id, registration_id);

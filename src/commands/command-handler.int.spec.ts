@@ -72,17 +72,22 @@ describe('a command id bound to its request', () => {
     expect((await store.readStream(stream)).map((e) => e.data.amount)).toEqual([1]);
   });
 
-  it('keeps the fingerprint out of the way of events stored without one', async () => {
+  it('refuses a client request under the id of a command stored without a fingerprint, which it cannot match', async () => {
     const stream = `counter-${randomUUID()}`;
-    const legacy = { ...context('old', {}), requestHash: undefined };
-    await add(new CommandHandler(store), stream, 3, legacy);
-    const resent = await add(new CommandHandler(store), stream, 3, context('old', { amount: 3 }));
-    expect(resent.replayed).toBe(true);
+    const unfingerprinted = { ...context('old', {}), requestHash: undefined };
+    await add(new CommandHandler(store), stream, 3, unfingerprinted);
+    const error = await add(new CommandHandler(store), stream, 3, context('old', { amount: 3 })).catch((e: unknown) => e);
+    expect((error as DomainError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const system = await add(new CommandHandler(store), stream, 3, unfingerprinted);
+    expect(system.replayed).toBe(true);
   });
 
-  it('stores no secret in the fingerprint: a password does not change it', () => {
+  it('stores no password in the fingerprint, but tells tokens apart', () => {
     expect(requestHash({ operation: 'logIn', args: { email: 'a@b.c', password: 'one' } })).toBe(
       requestHash({ operation: 'logIn', args: { email: 'a@b.c', password: 'two' } }),
+    );
+    expect(requestHash({ operation: 'logOut', args: { refreshToken: 'one' } })).not.toBe(
+      requestHash({ operation: 'logOut', args: { refreshToken: 'two' } }),
     );
     expect(requestHash({ operation: 'x', args: { a: 1, b: null } })).toBe(requestHash({ operation: 'x', args: { a: 1 } }));
   });

@@ -43,7 +43,7 @@ interface Handled<State, Event> {
   events: Event[];
   state: State;
   position: Position;
-  /** Absent for events stored before requests were fingerprinted: those resends cannot be told apart. */
+  /** Absent for the system's own commands and for events stored before requests were fingerprinted. */
   requestHash: string | undefined;
 }
 
@@ -73,8 +73,12 @@ const MAX_BACKOFF_MS = 20;
 const MAX_BATCH = 100;
 const MAX_CACHED_STREAMS = 10_000;
 
-/** Either side unknown (stored before fingerprints, or a caller without one) counts as the same. */
-const sameRequest = (earlier: string | undefined, now: string | undefined): boolean => !earlier || !now || earlier === now;
+/**
+ * A command the system sends itself (no fingerprint) is matched by its id alone. A client's
+ * request matches only the same fingerprint: a command stored before fingerprints cannot be
+ * told apart from another request, and refusing it is safer than answering for it.
+ */
+const sameRequest = (earlier: string | undefined, now: string | undefined): boolean => !now || earlier === now;
 
 const keyReused = (): DomainError =>
   new DomainError('IDEMPOTENCY_KEY_REUSED', 'This commandId was used for another request: send a new commandId for a new request');

@@ -26,10 +26,12 @@ export interface SentRequest {
 }
 
 /**
- * Arguments left out of a request's fingerprint: the fingerprint is stored with the events, and
- * a fast hash of a password or a one-time token would let anyone reading the log guess it.
+ * Arguments left out of a request's fingerprint: it is stored with the events, and a fast hash
+ * of a password would let anyone reading the log guess it. Tokens stay in: they are random
+ * and long, so their hash gives nothing away, and a reused key must not silently answer for
+ * another token.
  */
-const SECRET_ARGUMENTS = new Set(['password', 'newPassword', 'token', 'refreshToken']);
+const SECRET_ARGUMENTS = new Set(['password', 'newPassword']);
 
 /** JSON with keys in one order and no nulls (GraphQL treats an explicit null as absent), so equal requests hash alike. */
 const canonical = (value: unknown): unknown => {

@@ -43,10 +43,16 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3
 export const FIRST_YEAR = 2000;
 export const LAST_YEAR = 2100;
 
+/** Whether `time` (milliseconds) falls within the years 2000-2100 in UTC, the range every stored time keeps to. */
+export const inSupportedYears = (time: number): boolean => {
+  const year = new Date(time).getUTCFullYear();
+  return year >= FIRST_YEAR && year <= LAST_YEAR;
+};
+
 /**
  * The instant `value` names, in milliseconds, or undefined when it names none: every field must
  * be in range for its calendar (no 30 February, no hour 24, no leap second, which JavaScript
- * cannot represent), the year within 2000-2100, the offset below 24 hours.
+ * cannot represent), the offset below 24 hours, and the instant within 2000-2100 in UTC.
  */
 export const parseInstant = (value: unknown): number | undefined => {
   if (typeof value !== 'string') return undefined;
@@ -54,16 +60,16 @@ export const parseInstant = (value: unknown): number | undefined => {
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const millis = Number((match[7] ?? '').padEnd(3, '0'));
-  if (year < FIRST_YEAR || year > LAST_YEAR || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
   const local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const calendar = new Date(local);
   if (calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return undefined;
-  if (!match[8]) return local;
-  const offsetHours = Number(match[9]);
-  const offsetMinutes = Number(match[10]);
+  const offsetHours = Number(match[9] ?? 0);
+  const offsetMinutes = Number(match[10] ?? 0);
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
-  const offset = (offsetHours * 60 + offsetMinutes) * 60_000;
-  return match[8] === '+' ? local - offset : local + offset;
+  const offset = (offsetHours * 60 + offsetMinutes) * 60_000 * (match[8] === '-' ? -1 : 1);
+  const time = local - offset;
+  return inSupportedYears(time) ? time : undefined;
 };
 
 /** `value` as a canonical UTC instant (`toISOString` form), so every stored time reads back as it was written. */

@@ -36,7 +36,7 @@ export const accountsProjection: Projection = {
           const { rowCount } = await client.query(
             `INSERT INTO ${s}.accounts (account_id, email, name, roles, status, signed_up_at) VALUES ($1, $2, $3, $4, 'unverified', $5)
              ON CONFLICT (account_id) DO NOTHING`,
-            [accountId, v.text(email, 'email'), v.text(name, 'name'), v.textList(roles, 'roles'), v.instant(signedUpAt, 'signedUpAt')],
+            [accountId, v.indexedText(email, 'email'), v.text(name, 'name'), v.textList(roles, 'roles'), v.instant(signedUpAt, 'signedUpAt')],
           );
           if (rowCount === 0) v.skip('streamId', 'names an account that signed up before; the first sign-up stands');
           break;

@@ -6,7 +6,7 @@ import type { RecordedEvent } from '../eventstore/event-store.js';
 import { eventIdOf, keyOf } from './attendance-keys.js';
 import { type DomainCheckOptions, type DomainComparison, type DomainFold, type Differences, checkAgainstDomain } from './domain-check.js';
 import { liveSchema } from './runner.js';
-import { asInstant, asInteger, asText, asUuid, fieldsOf } from './stored-values.js';
+import { asIndexedText, asInstant, asInteger, asUuid, fieldsOf } from './stored-values.js';
 
 /**
  * The attendance read model against the domain: every `event-*` stream folded with the
@@ -130,7 +130,7 @@ class AttendanceFold implements DomainFold {
           streamId,
           'staff',
           staff(eventId).map((r) => r.staff_id),
-          state.staff.flatMap((id) => asText(id) ?? []),
+          state.staff.flatMap((id) => asIndexedText(id) ?? []),
         );
       }
     }

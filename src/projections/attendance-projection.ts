@@ -21,8 +21,10 @@ const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_ins'] as 
 /**
  * 2: registrations and sessions keyed within their event; columns an event fills nullable, so
  * a value the log holds but PostgreSQL cannot store is null instead of a failed batch.
+ * 3: the check-in log keyed by the whole position: on EventStoreDB the events of one append
+ * share their commit position.
  */
-const VERSION = 2;
+const VERSION = 3;
 
 const setUpSql = (s: string) => `
   CREATE TABLE IF NOT EXISTS ${s}.events (
@@ -81,7 +83,8 @@ const setUpSql = (s: string) => `
   CREATE INDEX IF NOT EXISTS registrations_by_event ON ${s}.registrations (event_id, status, registered_position);
   CREATE INDEX IF NOT EXISTS registrations_by_attendee ON ${s}.registrations (attendee_id, registered_position);
   CREATE TABLE IF NOT EXISTS ${s}.check_ins (
-    position bigint PRIMARY KEY,
+    position bigint NOT NULL,
+    prepare_position bigint NOT NULL,
     event_id uuid,
     session_id uuid,
     registration_id uuid,
@@ -90,9 +93,10 @@ const setUpSql = (s: string) => `
     kind text,
     result text,
     reason text,
-    at timestamptz NOT NULL
+    at timestamptz NOT NULL,
+    PRIMARY KEY (position, prepare_position)
   );
-  CREATE INDEX IF NOT EXISTS check_ins_by_session ON ${s}.check_ins (event_id, session_id, position);
+  CREATE INDEX IF NOT EXISTS check_ins_by_session ON ${s}.check_ins (event_id, session_id, position, prepare_position);
 `;
 
 type Handled = EventEvent | CheckInEvent;
@@ -266,7 +270,7 @@ const gather = (changes: BatchChanges, recorded: RecordedEvent, onUnstorable: On
       }
       return;
     case 'StaffAssigned': {
-      const staffId = v.text(event.data.staffId, 'staffId');
+      const staffId = v.indexedText(event.data.staffId, 'staffId');
       if (staffId !== null) changes.staff.push([eventId, staffId]);
       return;
     }
@@ -274,14 +278,15 @@ const gather = (changes: BatchChanges, recorded: RecordedEvent, onUnstorable: On
     case 'RegistrationWaitlisted': {
       const id = named(event.data.registrationId);
       const status = event.type === 'RegistrationSubmitted' ? 'pending' : 'waitlisted';
-      if (id !== null) changes.moveRegistration(recorded, eventId, id, status, v.text(event.data.attendeeId, 'attendeeId'));
+      if (id !== null) changes.moveRegistration(recorded, eventId, id, status, v.indexedText(event.data.attendeeId, 'attendeeId'));
       return;
     }
     case 'RegistrationConfirmed': {
       const id = named(event.data.registrationId);
       if (id === null) return;
-      const attendeeId = v.text(event.data.attendeeId, 'attendeeId');
-      const version = (changes.registrations.get(keyOf(eventId, id))?.ticketVersion ?? 0) + 1;
+      const attendeeId = v.indexedText(event.data.attendeeId, 'attendeeId');
+      const previous = changes.registrations.get(keyOf(eventId, id))?.ticketVersion ?? 0;
+      const version = v.integer(previous + 1, 'ticket version') ?? previous;
       changes.moveRegistration(recorded, eventId, id, 'confirmed', attendeeId, version);
       const holder = changes.registrations.get(keyOf(eventId, id))!.attendeeId;
       if (holder !== null)
@@ -345,6 +350,7 @@ const gatherCheckIn = (changes: BatchChanges, recorded: RecordedEvent, v: Stored
   const sessionId = v.uuid(data.sessionId, 'sessionId');
   changes.checkIns.push([
     recorded.position.commit.toString(),
+    recorded.position.prepare.toString(),
     eventId,
     sessionId,
     'registrationId' in data ? v.uuid(data.registrationId, 'registrationId') : null,
@@ -456,6 +462,7 @@ const write = async (client: pg.PoolClient, s: string, changes: BatchChanges): P
     `${s}.check_ins`,
     [
       ['position', 'bigint'],
+      ['prepare_position', 'bigint'],
       ['event_id', 'uuid'],
       ['session_id', 'uuid'],
       ['registration_id', 'uuid'],

@@ -34,8 +34,8 @@ export const auditProjection: Projection = {
       const v = storedValues(e, onUnstorable);
       const { actorId, correlationId, commandId, occurredAt } = fieldsOf<EventMetadata>(e.metadata);
       return {
-        actorId: v.text(actorId, 'metadata.actorId'),
-        correlationId: v.text(correlationId, 'metadata.correlationId'),
+        actorId: v.indexedText(actorId, 'metadata.actorId'),
+        correlationId: v.indexedText(correlationId, 'metadata.correlationId'),
         commandId: v.text(commandId, 'metadata.commandId'),
         occurredAt: v.instant(occurredAt, 'metadata.occurredAt'),
       };

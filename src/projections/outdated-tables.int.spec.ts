@@ -105,7 +105,7 @@ describe('live tables of an older version', () => {
     const third = await confirmedEvent();
     await runner.caughtUp(await head());
 
-    expect(await liveVersion()).toBe(2);
+    expect(await liveVersion()).toBe(attendanceProjection.version);
     expect(await primaryKeyOf('rm_attendance.registrations')).toEqual(['event_id', 'registration_id']);
     const { rows } = await db.pool.query(`SELECT event_id FROM rm_attendance.registrations WHERE registration_id = $1 ORDER BY registered_position`, [
       registrationId,

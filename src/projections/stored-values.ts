@@ -58,6 +58,16 @@ const LONE_SURROGATE = /\p{Cs}/u;
 export const asText = (value: unknown): string | null =>
   typeof value === 'string' && !value.includes('\u0000') && !LONE_SURROGATE.test(value) ? value : null;
 
+/**
+ * Text that goes into an index: a btree entry holds at most about 2,700 bytes, so longer text
+ * would fail the whole batch. No id, address or name the API admits comes near this.
+ */
+const MAX_INDEXED_BYTES = 1_000;
+export const asIndexedText = (value: unknown): string | null => {
+  const text = asText(value);
+  return text !== null && Buffer.byteLength(text) <= MAX_INDEXED_BYTES ? text : null;
+};
+
 /** A UUID in PostgreSQL's lower-case form, so keys read back as they were gathered. */
 export const asUuid = (value: unknown): string | null => (typeof value === 'string' && isUuid(value) ? value.toLowerCase() : null);
 
@@ -91,6 +101,8 @@ export const storedValues = (recorded: RecordedEvent, onUnstorable: OnUnstorable
     skip: (field: string, problem: string): null => unstorable(field, problem),
     text: (value: unknown, field: string): string | null =>
       asText(value) ?? unstorable(field, 'is not text PostgreSQL can store (missing, not a string, a NUL or a lone surrogate)'),
+    indexedText: (value: unknown, field: string): string | null =>
+      asIndexedText(value) ?? unstorable(field, `is not text PostgreSQL can index (missing, not a string, a NUL, a lone surrogate or over ${MAX_INDEXED_BYTES} bytes)`),
     uuid: (value: unknown, field: string): string | null => asUuid(value) ?? unstorable(field, 'is not a UUID'),
     integer: (value: unknown, field: string): number | null => asInteger(value) ?? unstorable(field, 'is not a 32-bit whole number'),
     boolean: (value: unknown, field: string): boolean | null => (typeof value === 'boolean' ? value : unstorable(field, 'is not true or false')),

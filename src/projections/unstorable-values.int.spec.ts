@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import type { EventData, JsonObject, RecordedEvent } from '../eventstore/event-store.js';
-import { positionAt } from '../eventstore/position.js';
+import { type Position, positionAt } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { ReadModels } from '../read-api/read-models.js';
 import { accountsProjection } from './accounts-projection.js';
@@ -153,12 +153,12 @@ describe('the attendance projection on values no decider would have let in', () 
 });
 
 /** Events as a store that checks less than ours (an older version, EventStoreDB written by another tool) may hold them. */
-const recorded = (streamId: string, type: string, data: object, metadata: object = {}, position = 1n): RecordedEvent => ({
+const recorded = (streamId: string, type: string, data: object, metadata: object = {}, position: bigint | Position = 1n): RecordedEvent => ({
   ...raw(type, data),
   metadata: { ...raw(type, data).metadata, ...metadata } as RecordedEvent['metadata'],
   streamId,
   revision: 0n,
-  position: positionAt(position),
+  position: typeof position === 'bigint' ? positionAt(position) : position,
   recordedAt: new Date(),
 });
 
@@ -187,6 +187,45 @@ describe('every projection on text and times PostgreSQL cannot store', () => {
     expect(warnings).toEqual(['organizerId', 'details.title']);
   });
 
+  it('attendance: a ticket version past 32 bits stays at the last one it could store', async () => {
+    const [eventId, registrationId] = [randomUUID(), randomUUID()];
+    const stream = `event-${eventId}`;
+    const { rows, warnings } = await applyAside(attendanceProjection, 'registrations', [
+      recorded(stream, 'EventCreated', { eventId, organizerId: 'org', details, capacity: 1 }, {}, 1n),
+      recorded(stream, 'RegistrationConfirmed', { registrationId, attendeeId: 'ann', via: 'registration' }, {}, 2n),
+      recorded(stream, 'TicketReissued', { registrationId, version: 2 ** 31 - 1 }, {}, 3n),
+      recorded(stream, 'RegistrationConfirmed', { registrationId, attendeeId: 'ann', via: 'promotion' }, {}, 4n),
+    ]);
+    expect(rows).toEqual([expect.objectContaining({ registration_id: registrationId, ticket_version: 2 ** 31 - 1 })]);
+    expect(warnings).toEqual(['ticket version']);
+  });
+
+  it('attendance: ids too long to index are null rather than a failed batch', async () => {
+    const [eventId, registrationId] = [randomUUID(), randomUUID()];
+    const stream = `event-${eventId}`;
+    const long = 'x'.repeat(8_000);
+    const { rows, warnings } = await applyAside(attendanceProjection, 'registrations', [
+      recorded(stream, 'EventCreated', { eventId, organizerId: 'org', details, capacity: 1 }, {}, 1n),
+      recorded(stream, 'StaffAssigned', { staffId: long }, {}, 2n),
+      recorded(stream, 'RegistrationConfirmed', { registrationId, attendeeId: long, via: 'registration' }, {}, 3n),
+    ]);
+    expect(rows).toEqual([expect.objectContaining({ registration_id: registrationId, attendee_id: null })]);
+    expect(warnings).toEqual(['staffId', 'attendeeId']);
+  });
+
+  it('attendance: door events of one append, which share a commit position on EventStoreDB, are both kept', async () => {
+    const [eventId, sessionId, registrationId] = [randomUUID(), randomUUID(), randomUUID()];
+    const door = { eventId, sessionId, registrationId, staffId: 'staff' };
+    const { rows } = await applyAside(attendanceProjection, 'check_ins', [
+      recorded(`checkin-${sessionId}-${registrationId}`, 'ScanRefused', { ...door, result: 'outside_window' }, {}, { commit: 90n, prepare: 80n }),
+      recorded(`checkin-${sessionId}-${registrationId}`, 'CheckedIn', { ...door, attendeeId: 'ann', method: 'manual', reason: 'late' }, {}, { commit: 90n, prepare: 85n }),
+    ]);
+    expect(rows.map((row) => [row.position, row.prepare_position, row.result])).toEqual([
+      ['90', '80', 'outside_window'],
+      ['90', '85', 'ok'],
+    ]);
+  });
+
   it('accounts: a sign-up with an impossible time and mistyped fields is kept with nulls', async () => {
     const accountId = randomUUID();
     const { rows, warnings } = await applyAside(accountsProjection, 'accounts', [
@@ -195,6 +234,17 @@ describe('every projection on text and times PostgreSQL cannot store', () => {
     ]);
     expect(rows).toEqual([{ account_id: accountId, email: null, name: null, roles: null, status: 'unverified', signed_up_at: null }]);
     expect(warnings).toEqual(['email', 'name', 'roles', 'signedUpAt', 'role']);
+  });
+
+  it('accounts and audit: an address or actor too long to index is null', async () => {
+    const accountId = randomUUID();
+    const long = `${'a'.repeat(3_000)}@example.org`;
+    const accounts = await applyAside(accountsProjection, 'accounts', [
+      recorded(`account-${accountId}`, 'AccountSignedUp', { accountId, email: long, name: 'Ann', roles: ['attendee'], signedUpAt: '2026-05-01T00:00:00Z' }),
+    ]);
+    expect(accounts.rows).toEqual([expect.objectContaining({ account_id: accountId, email: null })]);
+    const audit = await applyAside(auditProjection, 'audit_log', [recorded('event-x', 'EventPublished', {}, { actorId: long, correlationId: long })]);
+    expect(audit.rows).toEqual([expect.objectContaining({ actor_id: null, correlation_id: null })]);
   });
 
   it('audit: an envelope with an impossible time or a mistyped id is kept with nulls', async () => {

@@ -163,23 +163,55 @@ describe('one key on every mutation, across two events', () => {
       return result;
     };
     for (const { eventId: e } of [await openEvent(), await openEvent()]) {
-      await send(organizer, 'scheduleSessions', 'scheduleSessions(eventId: $e, plan: $p, commandId: $k) { position }', { e, p: plan() });
+      const scheduled = await send(organizer, 'scheduleSessions', 'scheduleSessions(eventId: $e, plan: $p, commandId: $k) { sessions { sessionId } position }', {
+        e,
+        p: plan(),
+      });
+      const s = (scheduled as unknown as { sessions: { sessionId: string }[] }).sessions[0]!.sessionId;
       await send(organizer, 'updateEvent', 'updateEvent(eventId: $e, changes: { venue: "B" }, commandId: $k) { position }', { e });
       await send(organizer, 'changeCapacity', 'changeCapacity(eventId: $e, capacity: 3, commandId: $k) { position }', { e });
       await send(organizer, 'assignStaff', 'assignStaff(eventId: $e, staffId: $s, commandId: $k) { position }', { e, s: door.accountId });
       await send(organizer, 'publishEvent', 'publishEvent(eventId: $e, commandId: $k) { position }', { e });
-      const registered = await send(attendee, 'register', 'register(eventId: $e, commandId: $k) { registrationId position }', { e });
+      const registered = await send(attendee, 'register', 'register(eventId: $e, commandId: $k) { registrationId position ticket { code } }', { e });
       const r = registered?.registrationId ?? randomUUID();
+      const code = (registered as unknown as { ticket: { code: string } }).ticket.code;
       await send(attendee, 'reissueTicket', 'reissueTicket(eventId: $e, registrationId: $r, commandId: $k) { position }', { e, r });
       await send(attendee, 'cancelRegistration', 'cancelRegistration(eventId: $e, registrationId: $r, commandId: $k) { position }', { e, r });
       await send(organizer, 'approveRegistration', 'approveRegistration(eventId: $e, registrationId: $r, commandId: $k) { position }', { e, r });
       await send(organizer, 'rejectRegistration', 'rejectRegistration(eventId: $e, registrationId: $r, reason: "x", commandId: $k) { position }', { e, r });
+      // The door's stream is the ticket's own: the organizer's first use of the key there takes effect.
+      const atTheDoor = { e, s, r };
+      await gql(organizer, 'mutation ($e: ID!, $s: ID!, $c: String!, $k: ID) { checkIn(eventId: $e, sessionId: $s, code: $c, commandId: $k) { result position } }', {
+        e,
+        s,
+        c: code,
+        k: K,
+      }).then((response) => (outcomes.checkIn ??= []).push(response.data?.checkIn?.result ?? response.code));
+      await send(organizer, 'undoCheckIn', 'undoCheckIn(eventId: $e, sessionId: $s, registrationId: $r, reason: "x", commandId: $k) { position }', atTheDoor);
+      await send(organizer, 'manualCheckIn', 'manualCheckIn(eventId: $e, sessionId: $s, registrationId: $r, reason: "x", commandId: $k) { position }', atTheDoor);
       await send(organizer, 'cancelEvent', 'cancelEvent(eventId: $e, reason: "Flooded", commandId: $k) { position }', { e });
     }
+    // createEvent's stream is the one the key names: the key makes one new event, and its resend answers for it.
+    const created = await gql(organizer, CREATE, { d: details({ title: 'Keyed' }), k: K });
+    expect(created.errors).toBeUndefined();
+    position = created.data.createEvent.position;
     // A key's first use on each event's stream (per caller) takes effect; every other use there is refused.
     expect(outcomes.scheduleSessions).toEqual([undefined, undefined]);
     expect(outcomes.register).toEqual([undefined, undefined]);
-    for (const name of ['updateEvent', 'changeCapacity', 'assignStaff', 'publishEvent', 'reissueTicket', 'cancelRegistration', 'approveRegistration', 'rejectRegistration', 'cancelEvent'])
+    expect(outcomes.checkIn).toEqual(['ok', 'ok']);
+    for (const name of [
+      'updateEvent',
+      'changeCapacity',
+      'assignStaff',
+      'publishEvent',
+      'reissueTicket',
+      'cancelRegistration',
+      'approveRegistration',
+      'rejectRegistration',
+      'undoCheckIn',
+      'manualCheckIn',
+      'cancelEvent',
+    ])
       expect(outcomes[name], name).toEqual(['IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_REUSED']);
     await visible(position);
     const comparison = await compareAttendanceWithDomain({ store: rollcall.store, pool: rollcall.db.pool });
@@ -222,6 +254,7 @@ describe('6. malformed ids and requests', () => {
     ['ticket', `{ ticket(ticketId: "${'-'.repeat(36)}_${'-'.repeat(36)}") { status } }`, /ticketId/],
     ['auditLog', `{ auditLog(from: "1") { nodes { type } } }`, /from/],
     ['an upper-case UUID', `{ event(eventId: "${randomUUID().toUpperCase()}") { title } }`, /eventId/],
+    ['a cursor past the largest position', `{ events(after: "${Buffer.from('9999999999999999999').toString('base64url')}") { nodes { title } } }`, /after/],
     ['a NUL in a search', `{ registrations(eventId: "${randomUUID()}", search: "a\\u0000") { nodes { status } } }`, /search/],
   ])('answers %s with VALIDATION naming the argument, never INTERNAL', async (_, query, argument) => {
     const response = await gql(admin, query);
@@ -239,6 +272,17 @@ describe('6. malformed ids and requests', () => {
     expect(response.statusCode).toBeGreaterThanOrEqual(400);
     expect(response.statusCode).toBeLessThan(500);
     expect(JSON.stringify(response.json())).not.toMatch(/INTERNAL/);
+  });
+
+  it('answers a URL that is not UTF-8 with 400 BAD_REQUEST in JSON', async () => {
+    const response = await rollcall.app.inject({ method: 'GET', url: '/tickets/%ED%A0%80/qr.png' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('checks a log-in password against its hash as it is, control characters and all', async () => {
+    const response = await gql(undefined, `mutation { logIn(email: "nobody@example.org", password: "old\\tpassword") { accessToken } }`);
+    expect(response.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a staff id that names no account, and one that is no id, recording nothing', async () => {

@@ -10,6 +10,7 @@ import {
 } from 'graphql';
 import { parseTicketId } from '../commands/tickets/ticket-codes.js';
 import { DomainError } from '../domain/domain-error.js';
+import { codedError } from './graphql-errors.js';
 import { instant, textProblem } from '../domain/values.js';
 import { isUuid } from '../uuid.js';
 
@@ -27,6 +28,8 @@ const UUID_ARGUMENTS = new Set(['eventId', 'sessionId', 'registrationId', 'staff
 const ACTOR_ARGUMENTS = new Set(['actorId']);
 /** Plain-string arguments that are instants. */
 const INSTANT_ARGUMENTS = new Set(['from', 'to']);
+/** Compared with a stored hash as it is: a password chosen before these rules must still log in. */
+const VERBATIM_ARGUMENTS = new Set(['password']);
 /** Text that may run over several lines; every other string is a single line. */
 const MULTILINE_ARGUMENTS = new Set(['description', 'reason']);
 
@@ -76,7 +79,7 @@ const check = (name: string, type: GraphQLInputType, value: unknown, path: strin
     for (const field of fields) check(field.name, field.type, (value as Record<string, unknown>)[field.name], `${path}.${field.name}`);
     return;
   }
-  if (typeof value !== 'string') return;
+  if (typeof value !== 'string' || VERBATIM_ARGUMENTS.has(name)) return;
   const problem = textProblem(value, { multiline: MULTILINE_ARGUMENTS.has(name) });
   if (problem) refuse(path, problem);
   checkId(name, value, path);
@@ -94,12 +97,24 @@ const guarded =
     return resolve(root, args, context, info);
   };
 
+/** A refusal while subscribing skips the error formatter, so it carries its code itself. */
+const guardedSubscription =
+  (definitions: readonly GraphQLArgument[], subscribe: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
+  (root, args, context, info) => {
+    try {
+      admit(definitions, args);
+    } catch (error) {
+      throw error instanceof DomainError ? codedError(error) : error;
+    }
+    return subscribe(root, args, context, info);
+  };
+
 /** Puts admission in front of every root field's resolver (and a subscription's subscribe). */
 export const admitArguments = (schema: GraphQLSchema): void => {
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     for (const field of Object.values(root?.getFields() ?? {}) as GraphQLField<unknown, unknown>[]) {
       if (field.args.length === 0) continue;
-      if (field.subscribe) field.subscribe = guarded(field.args, field.subscribe);
+      if (field.subscribe) field.subscribe = guardedSubscription(field.args, field.subscribe);
       else field.resolve = guarded(field.args, field.resolve ?? defaultFieldResolver);
     }
   }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../domain/domain-error.js';
 import { EventStoreError } from '../eventstore/errors.js';
 
@@ -9,6 +9,13 @@ interface RefusedRequest extends Error {
   statusCode: number;
   errors?: GraphQLError[];
 }
+
+/**
+ * A refusal with its code already in its extensions: what a subscription throws while
+ * subscribing is sent as it is, past the error formatter.
+ */
+export const codedError = (error: DomainError): GraphQLError =>
+  new GraphQLError(error.message, { originalError: error, extensions: { code: error.code } });
 
 const isRefusedRequest = (error: unknown): error is RefusedRequest =>
   error instanceof Error && typeof (error as RefusedRequest).statusCode === 'number' && (error as RefusedRequest).statusCode < 500;

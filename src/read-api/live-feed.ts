@@ -185,7 +185,7 @@ export class LiveFeed {
         if (this.seen !== undefined && upTo > this.seen) {
           const range = [this.seen.toString(), upTo.toString()];
           ({ rows: checkIns } = await client.query<CheckInRow>(
-            `SELECT * FROM ${s}.check_ins WHERE position > $1 AND position <= $2 ORDER BY position`,
+            `SELECT * FROM ${s}.check_ins WHERE position > $1 AND position <= $2 ORDER BY position, prepare_position`,
             range,
           ));
           ({ rows: counts } = await client.query<CountsRow>(

@@ -4,6 +4,7 @@ import { hasRole } from '../domain/actor.js';
 import { parseTicketId } from '../commands/tickets/ticket-codes.js';
 import type { TicketClaims } from '../domain/check-in/business-logic.js';
 import { DomainError } from '../domain/domain-error.js';
+import { formatPosition } from '../eventstore/position.js';
 
 /**
  * Queries over the read models (never the event store). Each takes the caller and checks
@@ -17,12 +18,16 @@ export interface Page<T> {
   pageInfo: { endCursor: string | null; hasNextPage: boolean };
 }
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 const encodeCursor = (key: string): string => Buffer.from(key).toString('base64url');
 
 const decodeCursor = (cursor: string | null | undefined): string | null => {
   if (cursor == null) return null;
   const key = Buffer.from(cursor, 'base64url').toString();
-  if (!/^\d{1,19}(\/\d{1,19})?$/.test(key)) throw new DomainError('VALIDATION', 'This cursor was not made by this API');
+  // Its numbers are positions, which PostgreSQL keeps as bigint: anything larger was never one.
+  if (!/^\d{1,19}(\/\d{1,19})?$/.test(key) || key.split('/').some((n) => BigInt(n) > MAX_BIGINT))
+    throw new DomainError('VALIDATION', 'after: this cursor was not made by this API');
   return key;
 };
 
@@ -209,12 +214,14 @@ export class ReadModels {
   async checkIns(actor: Actor | undefined, args: { eventId: string; sessionId: string; first?: number | null; after?: string | null }) {
     await this.requireEventTeam(actor, args.eventId);
     const size = pageSize(args.first, 50);
+    const [commit, prepare] = decodeCursor(args.after)?.split('/') ?? [];
     const { rows } = await this.pool.query<CheckInRow>(
       `SELECT * FROM ${this.schemas.attendance}.check_ins
-        WHERE event_id = $1 AND session_id = $2 AND ($3::bigint IS NULL OR position > $3) ORDER BY position LIMIT $4`,
-      [args.eventId, args.sessionId, decodeCursor(args.after), size + 1],
+        WHERE event_id = $1 AND session_id = $2 AND ($3::bigint IS NULL OR (position, prepare_position) > ($3, $4::bigint))
+        ORDER BY position, prepare_position LIMIT $5`,
+      [args.eventId, args.sessionId, commit ?? null, prepare ?? commit ?? null, size + 1],
     );
-    return paged(rows, size, (row) => String(row.position), checkInEntry);
+    return paged(rows, size, checkInPosition, checkInEntry);
   }
 
   /**
@@ -292,6 +299,7 @@ export class ReadModels {
 /** A row of the check-in log, as the attendance projection writes it (null where the log holds what it could not store). */
 export interface CheckInRow {
   position: string;
+  prepare_position: string;
   event_id: string | null;
   session_id: string | null;
   registration_id: string | null;
@@ -304,8 +312,11 @@ export interface CheckInRow {
 }
 
 /** One line of the door log, for queries and for the live feed alike. */
+/** The whole position: the events of one EventStoreDB append share their commit position. */
+const checkInPosition = (row: CheckInRow): string => formatPosition({ commit: BigInt(row.position), prepare: BigInt(row.prepare_position) });
+
 export const checkInEntry = (row: CheckInRow) => ({
-  position: String(row.position),
+  position: checkInPosition(row),
   eventId: row.event_id,
   sessionId: row.session_id,
   registrationId: row.registration_id,

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import mercurius from 'mercurius';
 import { admitArguments } from './admission.js';
 import { type Attendance, attendancePlugin } from './attendance-plugin.js';
@@ -24,7 +24,13 @@ export interface ServerDependencies extends Infrastructure {
 
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
 export const buildServer = async (deps: ServerDependencies, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
-  const app = Fastify({ ...options, bodyLimit: 1_048_576 });
+  const app = Fastify({
+    ...options,
+    bodyLimit: 1_048_576,
+    // A request fastify cannot even route (a URL that is not UTF-8, a bad content type header) is the client's mistake too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(400).send({ error: error.message, code: 'BAD_REQUEST', statusCode: 400 }),
+  });
 
   // Client mistakes keep their message and status; server faults are logged and hidden.
   app.setErrorHandler<FastifyError>((error, request, reply) => {
@@ -33,7 +39,9 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
       request.log.error({ err: error }, 'request failed');
       return reply.code(statusCode).send({ error: 'Internal Server Error', code: 'INTERNAL', statusCode });
     }
-    return reply.code(statusCode).send({ error: error.message, code: error.code ?? 'BAD_REQUEST', statusCode });
+    // Fastify's own codes (FST_ERR_…) name its internals, not anything a client can act on.
+    const code = !error.code || error.code.startsWith('FST_') ? 'BAD_REQUEST' : error.code;
+    return reply.code(statusCode).send({ error: error.message, code, statusCode });
   });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `No route for ${request.method} ${request.url}`, code: 'NOT_FOUND', statusCode: 404 }),

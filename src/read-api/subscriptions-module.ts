@@ -5,8 +5,8 @@ import type { MercuriusContext } from 'mercurius';
 import type { TokenService } from '../commands/accounts/token-service.js';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
-import { isUuid } from '../uuid.js';
 import type { GraphqlModule } from './graphql-module.js';
+import { codedError } from './graphql-errors.js';
 import { liveTopics } from './live-feed.js';
 
 declare module 'mercurius' {
@@ -56,14 +56,13 @@ const typeDefs = /* GraphQL */ `
  * it is, past the error formatter, so the code must already be in its extensions.
  */
 const refusal = (error: unknown, ctx: Ctx): GraphQLError => {
-  if (error instanceof DomainError) return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code } });
+  if (error instanceof DomainError) return codedError(error);
   ctx.app.log.error({ err: error }, 'GraphQL subscription failed');
   return new GraphQLError('Internal error', { extensions: { code: 'INTERNAL' } });
 };
 
 const mayWatch = async (ctx: Ctx, eventId: string): Promise<void> => {
   if (ctx.tokenRefusal !== undefined) throw new DomainError('UNAUTHENTICATED', ctx.tokenRefusal);
-  if (!isUuid(eventId)) throw new DomainError('VALIDATION', 'eventId must be a UUID');
   await ctx.app.reads.models.requireEventTeam(ctx.actor, eventId);
 };
 

@@ -279,11 +279,11 @@ describe('live door dashboards, with the projector in another process', () => {
     expect(await board.data(checkIns, 'checkInRecorded')).toMatchObject({ eventId, attendeeId: 'bea', result: 'ok' });
   });
 
-  it('refuses strangers as FORBIDDEN and broken or missing tokens as UNAUTHENTICATED', async () => {
+  it('refuses strangers as FORBIDDEN, broken or missing tokens as UNAUTHENTICATED, and an id that is no id as VALIDATION', async () => {
     const { eventId } = await openEvent('Private');
-    const refusal = async (auth: Parameters<typeof Dashboard.open>[1], query: string) => {
+    const refusal = async (auth: Parameters<typeof Dashboard.open>[1], query: string, e = eventId) => {
       const board = await dashboard(api!.address, auth);
-      const id = board.subscribe(query, { e: eventId });
+      const id = board.subscribe(query, { e });
       const message = await board.next((m) => m.id === id);
       expect(message.type).toBe('error');
       return (message.payload as { extensions?: { code?: string } }[])[0]?.extensions?.code;
@@ -292,6 +292,7 @@ describe('live door dashboards, with the projector in another process', () => {
     expect(await refusal({ header: await bearer(attendee('eve')) }, COUNTS)).toBe('FORBIDDEN');
     expect(await refusal({}, COUNTS)).toBe('UNAUTHENTICATED');
     expect(await refusal({ connectionParams: { authorization: 'Bearer not-a-token' } }, CHECK_INS)).toBe('UNAUTHENTICATED');
+    expect(await refusal({ header: await bearer(organizer) }, COUNTS, 'abc')).toBe('VALIDATION');
   });
 });
 

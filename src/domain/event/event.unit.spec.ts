@@ -149,6 +149,14 @@ describe('Scheduling and publishing', () => {
       .when({ type: 'ScheduleSessions', data: { actor: organizer, now, plan: { startsAt, endsAt: session.endsAt }, sessionIds: ['x'] } })
       .thenRefuses('VALIDATION', /startsAt/));
 
+  it.each([
+    ['a check-in window opening in 1999', { startsAt: '2000-01-01T00:10:00Z', endsAt: '2000-01-01T02:00:00Z' }],
+    ['weekly repeats running past 2100', { startsAt: '2100-12-01T18:00:00Z', endsAt: '2100-12-01T20:00:00Z', repeat: { every: 'week' as const, count: 8 } }],
+  ])('refuses %s, which could not be stored', (_, plan) =>
+    spec([created()])
+      .when({ type: 'ScheduleSessions', data: { actor: organizer, now, plan, sessionIds: Array.from({ length: 8 }, (_, i) => `s${i}`) } })
+      .thenRefuses('VALIDATION', /2000-2100/));
+
   it('refuses scheduling by another organizer', () =>
     spec([created()])
       .when({ type: 'ScheduleSessions', data: { actor: otherOrganizer, now, plan: session, sessionIds: ['x'] } })

@@ -1,5 +1,5 @@
 import { DomainError } from '../domain-error.js';
-import { parseInstant, instant } from '../values.js';
+import { inSupportedYears, instant } from '../values.js';
 import type { Session } from './event.js';
 
 export interface SessionPlan {
@@ -79,7 +79,7 @@ export const expandSessions = (plan: SessionPlan, timeZone: string, sessionIds: 
   if (!Number.isInteger(count) || count < 1 || count > MAX_OCCURRENCES)
     throw new DomainError('VALIDATION', `A session repeats from 1 to ${MAX_OCCURRENCES} times`);
   const step = plan.repeat?.every === 'day' ? 1 : 7;
-  return Array.from({ length: count }, (_, i) => {
+  const sessions = Array.from({ length: count }, (_, i) => {
     const startsAt = addLocalDays(start, i * step, timeZone);
     const endsAt = addLocalDays(end, i * step, timeZone);
     return {
@@ -90,4 +90,9 @@ export const expandSessions = (plan: SessionPlan, timeZone: string, sessionIds: 
       checkInClosesAt: new Date(endsAt + after * MINUTE).toISOString(),
     };
   });
+  // Check-in windows and repeats reach beyond the times given; what they reach must be storable too.
+  const reach = [sessions[0]!.checkInOpensAt, sessions.at(-1)!.checkInClosesAt];
+  if (!reach.every((time) => inSupportedYears(Date.parse(time))))
+    throw new DomainError('VALIDATION', 'The sessions and their check-in windows must fall within the years 2000-2100');
+  return sessions;
 };
