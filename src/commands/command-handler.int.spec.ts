@@ -72,6 +72,27 @@ describe('a command id bound to its request', () => {
     expect((await store.readStream(stream)).map((e) => e.data.amount)).toEqual([1]);
   });
 
+  it('binds a key the client chose across streams: the same request on another stream is refused, a resend is not', async () => {
+    const [one, two] = [`counter-${randomUUID()}`, `counter-${randomUUID()}`];
+    const keyed = (args: object) => ({ ...context('chosen', args), keyedByClient: true });
+    await add(new CommandHandler(store), one, 5, keyed({ amount: 5, stream: one }));
+    const elsewhere = await add(new CommandHandler(store), two, 5, keyed({ amount: 5, stream: two })).catch((e: unknown) => e);
+    expect((elsewhere as DomainError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await store.readStream(two)).toEqual([]);
+    expect((await add(new CommandHandler(store), one, 5, keyed({ amount: 5, stream: one }))).replayed).toBe(true);
+  });
+
+  it('lets one of two requests racing with one key bind it, and refuses the other', async () => {
+    const [one, two] = [`counter-${randomUUID()}`, `counter-${randomUUID()}`];
+    const keyed = (args: object) => ({ ...context('raced', args), keyedByClient: true });
+    const outcomes = await Promise.allSettled([
+      add(new CommandHandler(store), one, 1, keyed({ stream: one })),
+      add(new CommandHandler(store), two, 1, keyed({ stream: two })),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason.code] : []))).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+  });
+
   it('refuses a client request under the id of a command stored without a fingerprint, which it cannot match', async () => {
     const stream = `counter-${randomUUID()}`;
     const unfingerprinted = { ...context('old', {}), requestHash: undefined };

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Decider, DomainEvent } from '../domain/decider.js';
-import { DomainError } from '../domain/domain-error.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 import { deterministicId } from './deterministic-id.js';
+import { IdempotencyKeys, keyReused } from './idempotency-keys.js';
 
 export type { Decider, DomainEvent } from '../domain/decider.js';
 
@@ -22,6 +22,8 @@ export interface CommandContext {
    * events: a resend must match it, so a reused id cannot silently answer another request.
    */
   requestHash?: string;
+  /** The client chose the command id (rather than leaving it to the server): it is bound to the request across streams. */
+  keyedByClient?: boolean;
 }
 
 export interface CommandResult<State, Event> {
@@ -80,9 +82,6 @@ const MAX_CACHED_STREAMS = 10_000;
  */
 const sameRequest = (earlier: string | undefined, now: string | undefined): boolean => !now || earlier === now;
 
-const keyReused = (): DomainError =>
-  new DomainError('IDEMPOTENCY_KEY_REUSED', 'This commandId was used for another request: send a new commandId for a new request');
-
 /**
  * Loads a stream, folds it, decides, appends with the expected revision.
  *
@@ -95,15 +94,20 @@ const keyReused = (): DomainError =>
 export class CommandHandler {
   private readonly queues = new Map<string, Work[]>();
   private readonly cache = new Map<string, Cached<unknown, DomainEvent>>();
+  private readonly keys: IdempotencyKeys;
 
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly store: EventStore) {
+    this.keys = new IdempotencyKeys(store);
+  }
 
-  handle<Command, State, Event extends DomainEvent>(
+  async handle<Command, State, Event extends DomainEvent>(
     decider: Decider<Command, State, Event>,
     streamId: string,
     command: Command,
     context: CommandContext,
   ): Promise<CommandResult<State, Event>> {
+    const { requestHash } = context;
+    if (context.keyedByClient && requestHash) await this.keys.bind({ ...context, requestHash });
     return new Promise((resolve, reject) => this.enqueue(streamId, { kind: 'command', fold: decider, command, context, resolve, reject }));
   }
 

@@ -17,6 +17,8 @@ export interface CommandRequest {
   now: Date;
   /** What the command id was sent with (see `requestHash`); absent for commands the system sends itself. */
   requestHash?: string;
+  /** Whether the client chose the command id, which binds it to this request everywhere. */
+  keyedByClient?: boolean;
 }
 
 /** The operation a client called and the arguments it called it with. */
@@ -78,7 +80,7 @@ export const commandRequest = (
 ): CommandRequest => {
   if (!actor) throw new DomainError('UNAUTHENTICATED', 'Log in first: this needs a valid access token');
   const commandId = scopedCommandId(actor.accountId, clientCommandId);
-  return { actor, commandId, correlationId: commandId, now, ...(sent ? { requestHash: requestHash(sent) } : {}) };
+  return { actor, commandId, correlationId: commandId, now, keyedByClient: clientCommandId != null, ...(sent ? { requestHash: requestHash(sent) } : {}) };
 };
 
 export const contextOf = (request: CommandRequest): CommandContext => ({
@@ -88,6 +90,7 @@ export const contextOf = (request: CommandRequest): CommandContext => ({
   causationId: request.commandId,
   now: request.now,
   requestHash: request.requestHash,
+  keyedByClient: request.keyedByClient,
 });
 
 /**

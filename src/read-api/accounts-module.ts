@@ -38,6 +38,7 @@ const request = (args: Args, context: MercuriusContext, info: GraphQLResolveInfo
   commandId: scopedCommandId(context.actor?.accountId ?? 'anonymous', args.commandId),
   actor: context.actor,
   requestHash: requestHash({ operation: info.fieldName, args }),
+  keyedByClient: args.commandId != null,
 });
 
 type Args = Record<string, unknown>;

@@ -27,6 +27,8 @@ export interface Request {
   actor: Actor | undefined;
   /** The fingerprint of the client's request (see `requestHash`); absent for the system's own commands. */
   requestHash?: string;
+  /** Whether the client chose the command id, which binds it to this request everywhere. */
+  keyedByClient?: boolean;
 }
 
 export interface AccountView {
@@ -362,6 +364,7 @@ export class AccountCommands {
       causationId: request.commandId,
       now,
       requestHash: request.requestHash,
+      keyedByClient: request.keyedByClient,
     };
   }
 }

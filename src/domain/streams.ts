@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { normaliseEmail } from './account/credentials.js';
+
+/**
+ * Every stream Rollcall writes, named in one place: how to build a stream's name and how to
+ * read one back. Code elsewhere never takes a stream name apart by hand, so a new kind of
+ * stream, or a change of name, is made here and nowhere else.
+ */
+
+export const eventStream = (eventId: string): string => `event-${eventId}`;
+
+/** One ticket's check-ins at one session; codes that are no ticket share the session's `unreadable` stream. */
+export const checkInStream = (sessionId: string, registrationId: string | undefined): string =>
+  `checkin-${sessionId}-${registrationId ?? 'unreadable'}`;
+
+export const accountStream = (accountId: string): string => `account-${accountId}`;
+
+/** An address's claim, named by the address's hash so that the name holds no personal data. */
+export const emailClaimStream = (email: string): string =>
+  `account-email-${createHash('sha256').update(normaliseEmail(email)).digest('hex')}`;
+
+/** A command id a client chose, bound to its first request. */
+export const commandKeyStream = (commandId: string): string => `commandkey-${commandId}`;
+
+/** An operator's decisions about a projection (events to skip). */
+export const projectionStream = (projection: string): string => `projection-${projection}`;
+
+export type ParsedStream =
+  | { kind: 'event'; eventId: string }
+  | { kind: 'checkin'; sessionId: string; registrationId: string | undefined }
+  | { kind: 'account'; accountId: string }
+  | { kind: 'email-claim' }
+  | { kind: 'command-key' }
+  | { kind: 'projection'; projection: string }
+  | { kind: 'unknown' };
+
+const UUID_TEXT = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const CHECK_IN = new RegExp(`^checkin-(${UUID_TEXT})-(${UUID_TEXT}|unreadable)$`);
+
+/**
+ * What a stream's name says. The ids are as the name holds them, not checked further: the log
+ * may hold names an older version or another tool wrote, and readers decide what to do with them.
+ */
+export const parseStream = (streamId: string): ParsedStream => {
+  if (streamId.startsWith('event-')) return { kind: 'event', eventId: streamId.slice('event-'.length) };
+  const checkIn = CHECK_IN.exec(streamId);
+  if (checkIn) return { kind: 'checkin', sessionId: checkIn[1]!, registrationId: checkIn[2] === 'unreadable' ? undefined : checkIn[2]! };
+  if (streamId.startsWith('account-email-')) return { kind: 'email-claim' };
+  if (streamId.startsWith('account-')) return { kind: 'account', accountId: streamId.slice('account-'.length) };
+  if (streamId.startsWith('commandkey-')) return { kind: 'command-key' };
+  if (streamId.startsWith('projection-')) return { kind: 'projection', projection: streamId.slice('projection-'.length) };
+  return { kind: 'unknown' };
+};
+
+/**
+ * A stream's category: its name up to the first '-', as EventStoreDB's `$by_category`
+ * projection reads it (`event`, `checkin`, `account` for both account kinds).
+ */
+export const categoryOf = (streamId: string): string => {
+  const dash = streamId.indexOf('-');
+  return dash < 0 ? streamId : streamId.slice(0, dash);
+};
