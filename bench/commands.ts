@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { givenAccount } from '../test/accounts.js';
 import { spawnRollcall } from '../test/spawn-rollcall.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { postgresSigningKeys } from '../src/commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../src/commands/accounts/token-service.js';
 import type { Actor } from '../src/domain/actor.js';
 import { migrate } from '../src/postgres/migrate.js';
@@ -43,7 +44,7 @@ const main = async () => {
   });
   const { address } = server;
   // Signing keys live in the database, so tokens minted here are the server's own.
-  const tokens = new TokenService(pool);
+  const tokens = new TokenService(postgresSigningKeys(pool));
   // Staff must be a real account; written straight to the store, as sign-up would mail a code.
   const store = new PostgresEventStore({ pool, connectionString: url });
   await givenAccount(store, staff);

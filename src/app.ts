@@ -1,14 +1,15 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type pg from 'pg';
 import { Outbox } from './commands/accounts/outbox.js';
+import { postgresSigningKeys } from './commands/accounts/postgres-signing-keys.js';
+import type { SigningKeySource } from './commands/accounts/signing-keys.js';
 import { TokenService } from './commands/accounts/token-service.js';
 import { CheckInCommands } from './commands/check-in-commands.js';
 import { CommandHandler } from './commands/command-handler.js';
 import { EventCommands } from './commands/event-commands.js';
 import { TicketCodes } from './commands/tickets/ticket-codes.js';
 import type { EventStore } from './eventstore/event-store.js';
-import { Jobs } from './projections/rebuild-jobs.js';
-import { liveSchema } from './projections/runner.js';
+import { Jobs } from './jobs/jobs.js';
 import { ProjectionPositions } from './read-api/projection-positions.js';
 import { ReadModels } from './read-api/read-models.js';
 import { LiveFeed } from './read-api/live-feed.js';
@@ -21,16 +22,18 @@ export interface AppDependencies {
   outboxDir: string;
   /** Shared with the projector in the `all` role; by default one of its own, started on first use. */
   jobs?: Jobs;
+  /** Where token and ticket keys come from; by default `rollcall.signing_keys` on `pool`, shared by every process. */
+  signingKeys?: SigningKeySource;
 }
 
 /** The API process put together: command side, auth, tickets and the HTTP server. */
 export const buildApp = async (deps: AppDependencies, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
   const commands = new CommandHandler(deps.store);
-  const tokens = new TokenService(deps.pool);
+  const tokens = new TokenService(deps.signingKeys ?? postgresSigningKeys(deps.pool));
   const codes = new TicketCodes(() => tokens.ticketKeys());
   const events = new EventCommands(commands, codes);
   const jobs = deps.jobs ?? new Jobs((deps.pool.options as { connectionString: string }).connectionString);
-  const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options, schema: liveSchema('attendance') });
+  const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options });
   const app = await buildServer(
     {
       store: deps.store,
@@ -40,7 +43,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
       auth: { tokens, outbox: new Outbox(deps.outboxDir) },
       attendance: { events, checkIns: new CheckInCommands(commands, events, codes), codes },
       reads: {
-        models: new ReadModels(deps.pool, { attendance: liveSchema('attendance'), accounts: liveSchema('accounts'), audit: liveSchema('audit') }),
+        models: new ReadModels(deps.pool),
         positions: new ProjectionPositions(deps.pool, live),
       },
       live,

@@ -2,21 +2,23 @@
  * One binary, several roles: `tsx src/main.ts <role>`. Roles so far: `api` (HTTP and
  * GraphQL), `projector` (keeps the read models and works the jobs; extra ones wait as hot
  * standbys), `forwarder` (publishes the log to Kafka; needs KAFKA_BROKERS, which makes `all`
- * forward too; standbys wait), `ml-worker` (runs the reactors: a Kafka consumer group each
- * with KAFKA_BROKERS, else the store's subscription from their own checkpoints), and `all`
- * (everything in one process, on the embedded default for `npm start`).
+ * forward too; standbys wait), `ml-worker` (runs the reactors, forecast trigger and ticket
+ * mail: a Kafka consumer group each with KAFKA_BROKERS, else the store's subscription from
+ * their own checkpoints), and `all` (everything in one process, on the embedded default for
+ * `npm start`).
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { openEventStore } from './eventstore/open-event-store.js';
-import { startJobWorkersOn } from './jobs/job-runner.js';
+import { mailWorkersOn, startJobWorkers } from './jobs/job-runner.js';
 import { Forwarder, consoleLog } from './integration/forwarder.js';
+import { forecastWorkers } from './ml/forecast/forecast-jobs.js';
 import { startMlWorker } from './ml/ml-worker.js';
 import { createReactors } from './ml/reactors.js';
 import { startProjector } from './projections/projector.js';
 import type { RunnerLog } from './projections/runner.js';
-import { Jobs } from './projections/rebuild-jobs.js';
+import { Jobs } from './jobs/jobs.js';
 import { migrate } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
@@ -47,7 +49,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
   const store = openEventStore(config, pool, database.url);
   started.push(() => store.close());
 
-  // Started before the projector: it queues ticket deliveries in pg-boss's tables.
+  // pg-boss's tables, before anything that queues or works jobs: the projector's workers, the reactors, the API.
   const jobs = new Jobs(database.url);
   started.push(() => jobs.stop());
   await jobs.boss();
@@ -60,9 +62,10 @@ const run = async (role: Role, config: Config): Promise<void> => {
       log: projectorLog,
     });
     started.push(() => projector.stop());
-    // Projectors also run the rebuilds admins queue, mail, tickets and schedules; the API only queues them.
+    // Projectors also run the rebuilds admins queue, mail, tickets, forecasts and schedules; the API and the reactors only queue them.
     await jobs.work({ store, pool });
-    await startJobWorkersOn({ jobs, pool, store }, { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') });
+    const mail = { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') };
+    await startJobWorkers(jobs, [...mailWorkersOn({ jobs, pool, store }, mail), ...forecastWorkers({ pool, log: say })]);
     say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {
@@ -73,7 +76,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
   }
   if (role === 'ml-worker' || role === 'all') {
     const kafka = config.kafkaBrokers ? { kafka: { brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } } : {};
-    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs }), ...kafka });
+    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs, pool }), ...kafka });
     started.push(() => mlWorker.stop());
     say(`Running reactors on ${mlWorker.mode === 'kafka' ? 'Kafka' : 'the event store'}: ${mlWorker.reactors.join(', ')}`);
   }

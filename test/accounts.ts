@@ -1,5 +1,5 @@
 import type { Actor } from '../src/domain/actor.js';
-import { accountStream } from '../src/domain/account/account.js';
+import { accountStream } from '../src/domain/streams.js';
 import type { EventStore } from '../src/eventstore/event-store.js';
 import { anEvent } from './events.js';
 

@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PRIVATE_FIELDS, SCHEMAS_DIR, fingerprint, schemaFile, schemaFiles } from '../src/integration/contract.js';
-import { PUBLISHED_VERSIONS, type PublishedType } from '../src/integration/domain-events.js';
+import { PUBLISHED_VERSIONS, type PublishedType } from '../src/integration/published-types.js';
 import { samples } from './integration-samples.js';
 
 type Schema = Record<string, unknown>;

@@ -4,7 +4,7 @@ import type { IntegrationEvent } from '../src/integration/contract.js';
 import { deliver } from '../src/integration/delivery.js';
 import { FORECAST_REFRESH_QUEUE } from '../src/jobs/queues.js';
 import { ForecastTrigger } from '../src/ml/forecast-trigger.js';
-import { Jobs } from '../src/projections/rebuild-jobs.js';
+import { Jobs } from '../src/jobs/jobs.js';
 import { samples } from './integration-samples.js';
 
 /** Nothing listens on port 1: every attempt to queue a job fails at once. */

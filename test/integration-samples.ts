@@ -1,4 +1,4 @@
-import type { AnyDomainEvent, DomainEventType } from '../src/integration/domain-events.js';
+import type { AnyDomainEvent, DomainEventType } from '../src/domain/domain-events.js';
 
 const details = {
   title: 'Meetup',

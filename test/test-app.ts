@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { Jobs } from '../src/jobs/jobs.js';
 import { type TestDatabase, createTestDatabase } from './postgres.js';
 
 export interface TestApp {
@@ -21,12 +22,15 @@ export const startTestApp = async (): Promise<TestApp> => {
   const db = await createTestDatabase();
   const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
+  // Workers look for new jobs every half second (pg-boss' shortest; 2 s by default): specs wait on the mail they send.
+  const jobs = new Jobs(db.url, { pollingIntervalSeconds: 0.5 });
   const release = async () => {
+    await jobs.stop();
     await store.close();
     await db.close();
     await rm(outboxDir, { recursive: true, force: true });
   };
-  const app = await buildApp({ store, pool: db.pool, outboxDir }).catch(async (error: unknown) => {
+  const app = await buildApp({ store, pool: db.pool, outboxDir, jobs }).catch(async (error: unknown) => {
     await release();
     throw error;
   });

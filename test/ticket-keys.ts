@@ -1,10 +1,9 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
+import { TokenService } from '../src/commands/accounts/token-service.js';
 import { TicketCodes } from '../src/commands/tickets/ticket-codes.js';
+import { memorySigningKeys } from './memory-signing-keys.js';
 
-/** Ticket codes on a freshly generated Ed25519 key, for tests that do not need the key store. */
-export const freshTicketCodes = async (kid = 'test-ticket-key'): Promise<TicketCodes> => {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA' };
-  const keys = { signingKey: privateKey, kid, verificationKeys: createLocalJWKSet({ keys: [jwk] }) };
-  return new TicketCodes(async () => keys);
+/** Ticket codes on a freshly generated key, for tests that do not need the key store. */
+export const freshTicketCodes = async (): Promise<TicketCodes> => {
+  const tokens = new TokenService(memorySigningKeys());
+  return new TicketCodes(() => tokens.ticketKeys());
 };

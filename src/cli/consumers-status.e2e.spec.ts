@@ -4,6 +4,7 @@ import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { runRollcallCli } from '../../test/spawn-rollcall.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { StoreConsumer } from '../integration/store-consumer.js';
+import { setCheckpoint } from '../log-follower/checkpoints.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
@@ -24,9 +25,7 @@ describe('rollcall admin projections status', () => {
     const stream = uniqueStream('event');
     const first = await store.append(stream, [anEvent('CapacityChanged', { capacity: 1 })], 'no_stream');
     // Where a forwarder that Kafka acknowledged the first event for leaves its checkpoint.
-    await db.pool.query(`INSERT INTO rollcall.forwarder_checkpoints (name, commit_position, prepare_position) VALUES ('kafka', $1, $1)`, [
-      first.position.commit.toString(),
-    ]);
+    await setCheckpoint(db.pool, { kind: 'forwarder', name: 'kafka' }, first.position);
     const head = await store.append(stream, [anEvent('CapacityChanged', { capacity: 2 }), anEvent('CapacityChanged', { capacity: 3 })], 0n);
     const reactor = new StoreConsumer({ store, pool: db.pool, reactor: { name: 'probe', handle: async () => undefined } });
     await reactor.start();

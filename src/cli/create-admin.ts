@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
 import { Outbox } from '../commands/accounts/outbox.js';
+import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { CommandHandler } from '../commands/command-handler.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -57,7 +58,7 @@ const main = async () => {
     const accounts = new AccountCommands({
       commands: new CommandHandler(store),
       store,
-      tokens: new TokenService(pool),
+      tokens: new TokenService(postgresSigningKeys(pool)),
       outbox: new Outbox(path.resolve(config.dataDir, 'outbox')),
     });
     const { accountId } = await accounts.createAdmin(input);

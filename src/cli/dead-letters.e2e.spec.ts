@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forecastTriggerDeadLetter, queuedForecastRefreshes } from '../../test/forecast-trigger.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { runRollcallCli } from '../../test/spawn-rollcall.js';
-import type { IntegrationEvent } from '../integration/contract.js';
+import { eventStream } from '../domain/streams.js';
 
 let db: TestDatabase;
 let env: NodeJS.ProcessEnv;
@@ -14,7 +14,8 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 
 const deadLetters = (...args: string[]) => runRollcallCli(['admin', 'dead-letters', ...args], env);
-const eventIdOf = ({ streamId }: IntegrationEvent) => streamId.slice('event-'.length);
+/** The streams of the events whose forecast refresh is queued. */
+const refreshedStreams = async () => (await queuedForecastRefreshes(db.pool)).map((job) => eventStream(job.eventId));
 
 describe('rollcall admin dead-letters', () => {
   it('lists a reactor’s dead letters with the error, and replays one or all of them until none is left', async () => {
@@ -30,12 +31,12 @@ describe('rollcall admin dead-letters', () => {
     expect(one).toMatchObject({ code: 0, stdout: 'forecast-trigger: replayed 1, still failing 0\n' });
     const left = JSON.parse((await deadLetters('list', '--consumer', 'forecast-trigger', '--json')).stdout) as { eventId: string }[];
     expect(left.map((letter) => letter.eventId)).toEqual([second.id]);
-    expect((await queuedForecastRefreshes(db.pool)).map((job) => job.eventId)).toEqual([eventIdOf(first)]);
+    expect(await refreshedStreams()).toEqual([first.streamId]);
 
     const rest = await deadLetters('replay', 'forecast-trigger');
     expect(rest).toMatchObject({ code: 0, stdout: 'forecast-trigger: replayed 1, still failing 0\n' });
     expect(JSON.parse((await deadLetters('list', '--json')).stdout)).toEqual([]);
-    expect((await queuedForecastRefreshes(db.pool)).map((job) => job.eventId)).toEqual([eventIdOf(first), eventIdOf(second)].sort());
+    expect(await refreshedStreams()).toEqual([first.streamId, second.streamId].sort());
   });
 
   it('refuses a consumer no reactor has, and a command it does not know, as usage errors', async () => {

@@ -1,4 +1,4 @@
-import type { RebuildProgress } from '../projections/rebuild.js';
+import type { RebuildProgress } from '../projections/shadow-build.js';
 import { formatPosition } from '../eventstore/position.js';
 
 const WIDTH = 28;

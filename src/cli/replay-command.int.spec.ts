@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { eventStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { replayCommand } from './replay-command.js';
 
 let db: TestDatabase;
 let store: PostgresEventStore;
-const stream = 'event-7b0c9a52-55a4-4b0c-9a52-7b0c9a5255a4';
+const stream = eventStream('7b0c9a52-55a4-4b0c-9a52-7b0c9a5255a4');
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -15,7 +15,7 @@ import { createReactors } from '../ml/reactors.js';
 import { migrate } from '../postgres/migrate.js';
 import { openDatabase } from '../postgres/open-database.js';
 import { createPool } from '../postgres/pool.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
+import { Jobs } from '../jobs/jobs.js';
 import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './dead-letters-command.js';
 import { oneLine } from './one-line.js';
 import { type Connection, PROJECTIONS_USAGE, runProjectionsCommand } from './projections-command.js';
@@ -93,7 +93,7 @@ const main = async (): Promise<number> => {
         connect: async () => {
           const { pool } = await connect();
           jobs ??= new Jobs(opened!.url);
-          return { pool, reactors: createReactors({ jobs }) };
+          return { pool, reactors: createReactors({ jobs, pool }) };
         },
         out: (line) => process.stdout.write(`${line}\n`),
         err: say,

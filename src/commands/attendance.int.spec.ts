@@ -4,10 +4,11 @@ import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { freshTicketCodes } from '../../test/ticket-keys.js';
 import type { Actor } from '../domain/actor.js';
 import { registrationOf } from '../domain/event/event.js';
+import { checkInStream, eventStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { CheckInCommands } from './check-in-commands.js';
 import { CommandHandler } from './command-handler.js';
-import { EventCommands, eventStream } from './event-commands.js';
+import { EventCommands } from './event-commands.js';
 import { commandRequest } from './request.js';
 import type { TicketCodes } from './tickets/ticket-codes.js';
 
@@ -110,7 +111,7 @@ describe('check-in under concurrency, on the real store', () => {
     const scans = await Promise.all(Array.from({ length: 50 }, () => checkIns.checkIn(commandRequest(staff, undefined), eventId, sessionId, code)));
     expect(scans.filter((s) => s.result === 'ok')).toHaveLength(1);
     expect(scans.filter((s) => s.result === 'already_redeemed')).toHaveLength(49);
-    const stream = await store.readStream(`checkin-${sessionId}-${registration.registrationId}`);
+    const stream = await store.readStream(checkInStream(sessionId, registration.registrationId));
     expect(stream.map((e) => e.type)).toEqual(['CheckedIn', ...Array(49).fill('ScanRefused')]);
   });
 
@@ -140,6 +141,6 @@ describe('check-in under concurrency, on the real store', () => {
     const again = await checkIns.checkIn(commandRequest(staff, 'scan-1'), eventId, sessionId, registration.ticket!.code);
     expect(again).toEqual(first);
     expect(first.result).toBe('ok');
-    expect(await store.readStream(`checkin-${sessionId}-${registration.registrationId}`)).toHaveLength(1);
+    expect(await store.readStream(checkInStream(sessionId, registration.registrationId))).toHaveLength(1);
   });
 });

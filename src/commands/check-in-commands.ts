@@ -1,6 +1,7 @@
 import { type CheckInCommand, checkInDecider } from '../domain/check-in/business-logic.js';
 import { type ScanResult, scanResultOf } from '../domain/check-in/check-in.js';
 import { DomainError } from '../domain/domain-error.js';
+import { checkInStream } from '../domain/streams.js';
 import { formatPosition } from '../eventstore/position.js';
 import type { CommandHandler } from './command-handler.js';
 import type { EventCommands } from './event-commands.js';
@@ -16,10 +17,6 @@ export interface CheckInView {
   attendeeId: string | null;
   position: string | null;
 }
-
-/** One ticket's check-ins at one session; unreadable codes of a session share a stream. */
-const checkInStream = (sessionId: string, registrationId: string | undefined): string =>
-  `checkin-${sessionId}-${registrationId ?? 'unreadable'}`;
 
 /** The door side: scans, manual check-ins and their undoing. */
 export class CheckInCommands {

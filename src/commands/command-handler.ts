@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Decider, DomainEvent } from '../domain/decider.js';
+import { domainEventOf, schemaVersionOf } from '../domain/decode.js';
+import type { Decider, DomainEvent, Fold } from '../domain/decider.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
@@ -7,8 +8,6 @@ import { deterministicId } from './deterministic-id.js';
 import { IdempotencyKeys, keyReused } from './idempotency-keys.js';
 
 export type { Decider, DomainEvent } from '../domain/decider.js';
-
-type Fold<State, Event extends DomainEvent> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;
 
 /** Who sent a command, and which request it belongs to; stamped on every event it causes. */
 export interface CommandContext {
@@ -222,7 +221,7 @@ export class CommandHandler {
         actorId: context.actorId,
         commandId: context.commandId,
         occurredAt: context.now.toISOString(),
-        schemaVersion: 1,
+        schemaVersion: schemaVersionOf(event.type),
         ...(context.requestHash ? { requestHash: context.requestHash } : {}),
       },
     };
@@ -241,7 +240,8 @@ export class CommandHandler {
   }
 
   private apply(fold: Fold<unknown, DomainEvent>, stream: Cached<unknown, DomainEvent>, recorded: RecordedEvent): void {
-    const event = { type: recorded.type, data: recorded.data };
+    // Decoded: a stream written by an earlier version folds in the shape `evolve` reads now.
+    const event = domainEventOf(recorded);
     stream.state = fold.evolve(stream.state, event);
     stream.revision = recorded.revision;
     const { commandId, requestHash } = recorded.metadata;

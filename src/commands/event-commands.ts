@@ -1,16 +1,14 @@
-import { accountStream } from '../domain/account/account.js';
 import { accountDecider } from '../domain/account/business-logic.js';
 import { DomainError } from '../domain/domain-error.js';
 import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
 import { type EventDetails, type EventEvent, type EventState, type ExistingEvent, type Registration, type Session, registrationOf } from '../domain/event/event.js';
 import type { SessionPlan } from '../domain/event/sessions.js';
+import { accountStream, eventStream } from '../domain/streams.js';
 import { type Position, formatPosition } from '../eventstore/position.js';
 import type { CommandHandler, CommandResult } from './command-handler.js';
 import { deterministicId } from './deterministic-id.js';
 import { type CommandRequest, contextOf, uuid } from './request.js';
 import { type TicketCodes, ticketIdOf } from './tickets/ticket-codes.js';
-
-export const eventStream = (eventId: string): string => `event-${eventId}`;
 
 export interface TicketView {
   ticketId: string;

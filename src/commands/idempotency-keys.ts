@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../domain/domain-error.js';
+import { commandKeyStream } from '../domain/streams.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import type { CommandContext } from './command-handler.js';
-
-/** A client's command id, bound to the first request it came with; one small stream per key. */
-export const keyStream = (commandId: string): string => `commandkey-${commandId}`;
 
 const MAX_REMEMBERED = 10_000;
 
@@ -28,7 +26,7 @@ export class IdempotencyKeys {
   async bind(context: CommandContext & { requestHash: string }): Promise<void> {
     const { commandId, requestHash } = context;
     if (this.bound.get(commandId) === requestHash) return;
-    const stream = keyStream(commandId);
+    const stream = commandKeyStream(commandId);
     for (;;) {
       const [first] = await this.store.readStream(stream, { maxCount: 1 });
       if (first) {

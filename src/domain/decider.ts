@@ -1,4 +1,4 @@
-import type { JsonObject } from '../eventstore/event-store.js';
+import type { JsonObject } from './json.js';
 
 export interface DomainEvent {
   type: string;
@@ -12,3 +12,6 @@ export interface Decider<Command, State, Event extends DomainEvent> {
   /** Returns the events the command causes, or throws a DomainError. */
   decide: (command: Command, state: State) => Event[];
 }
+
+/** The part of a decider that folds its events into state: all a reader of the log needs. */
+export type Fold<State, Event extends DomainEvent> = Pick<Decider<unknown, State, Event>, 'initialState' | 'evolve'>;

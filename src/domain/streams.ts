@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
+import { accountDecider } from './account/business-logic.js';
 import { normaliseEmail } from './account/credentials.js';
+import { emailClaimDecider } from './account/email-claim.js';
+import { checkInDecider } from './check-in/business-logic.js';
+import type { DomainEvent, Fold } from './decider.js';
+import { eventDecider } from './event/business-logic.js';
 
 /**
- * Every stream Rollcall writes, named in one place: how to build a stream's name and how to
- * read one back. Code elsewhere never takes a stream name apart by hand, so a new kind of
- * stream, or a change of name, is made here and nowhere else.
+ * Every stream Rollcall writes, named in one place: how to build a stream's name, how to
+ * read one back, and which decider's events it holds. Code elsewhere never takes a stream
+ * name apart by hand, so a new kind of stream, or a change of name, is made here and nowhere
+ * else.
  */
 
 export const eventStream = (eventId: string): string => `event-${eventId}`;
@@ -60,3 +66,17 @@ export const categoryOf = (streamId: string): string => {
   const dash = streamId.indexOf('-');
   return dash < 0 ? streamId : streamId.slice(0, dash);
 };
+
+/** The consistency boundary behind each kind of stream; the other kinds hold no domain events. */
+const OWNERS: { readonly [Kind in ParsedStream['kind']]?: Fold<any, any> } = {
+  event: eventDecider,
+  checkin: checkInDecider,
+  account: accountDecider,
+  'email-claim': emailClaimDecider,
+};
+
+/**
+ * The decider whose events the stream holds, to fold it with; undefined for a stream that
+ * holds none (command keys, projection decisions, names Rollcall never wrote).
+ */
+export const deciderOf = (streamId: string): Fold<unknown, DomainEvent> | undefined => OWNERS[parseStream(streamId).kind];

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the one contract every adapter passes, kept in one file so that an adapter cannot pass part of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anEvent, events, uniqueStream } from '../../test/events.js';
 import { InvalidInputError, WrongExpectedRevisionError } from './errors.js';

@@ -1,9 +1,7 @@
+import type { JsonObject } from '../domain/json.js';
 import type { Position } from './position.js';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+export type { JsonObject, JsonValue } from '../domain/json.js';
 
 /** The envelope every Rollcall event carries (see ARCHITECTURE.md). */
 export interface EventMetadata extends JsonObject {
@@ -77,7 +75,8 @@ export interface AllSubscription extends AsyncIterable<RecordedEvent> {
 export type StreamMetadata = JsonObject;
 
 export interface EventStore {
-  readonly kind: 'postgres' | 'eventstoredb';
+  /** `memory` is the in-process store of the specs that need no database. */
+  readonly kind: 'postgres' | 'eventstoredb' | 'memory';
   append(streamId: string, events: readonly EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
   /** A missing stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

@@ -1,4 +1,7 @@
 import type pg from 'pg';
+import type { EventStore } from '../eventstore/event-store.js';
+import { listCheckpoints } from '../log-follower/checkpoints.js';
+import { eventsAfter } from '../log-follower/lag.js';
 
 /** How far behind one consumer of the log is: a reactor (as it last reported) or a forwarder. */
 export interface ConsumerLag {
@@ -7,7 +10,7 @@ export interface ConsumerLag {
   mode: 'store' | 'kafka' | 'forwarder';
   /** Events or messages not handled yet; null where it cannot be counted (a forwarder on EventStoreDB). */
   lag: number | null;
-  /** When the reactor reported, or when the forwarder last moved its checkpoint. */
+  /** When the reactor reported, or when the forwarder last moved (or took up) its checkpoint. */
   reportedAt: string;
 }
 
@@ -23,17 +26,16 @@ export const readReactorLag = async (pool: pg.Pool): Promise<ConsumerLag[]> => {
  * Reactors and forwarders. A forwarder's lag is counted now, behind its checkpoint, which only
  * the PostgreSQL store can do cheaply (EventStoreDB's log is not in rollcall.events).
  */
-export const readConsumerLag = async (pool: pg.Pool, storeKind: 'postgres' | 'eventstoredb'): Promise<ConsumerLag[]> => {
-  const { rows } = await pool.query<{ name: string; lag: string; updated_at: Date }>(
-    `SELECT name, CASE WHEN $1 THEN (SELECT count(*) FROM rollcall.events WHERE position > f.commit_position) END AS lag, updated_at
-       FROM rollcall.forwarder_checkpoints f ORDER BY name`,
-    [storeKind === 'postgres'],
+export const readConsumerLag = async (pool: pg.Pool, storeKind: EventStore['kind']): Promise<ConsumerLag[]> => {
+  const forwarders = await Promise.all(
+    (await listCheckpoints(pool, 'forwarder')).map(
+      async (checkpoint): Promise<ConsumerLag> => ({
+        consumer: `forwarder ${checkpoint.name}`,
+        mode: 'forwarder',
+        lag: storeKind === 'postgres' ? await eventsAfter(pool, checkpoint.position) : null,
+        reportedAt: checkpoint.updatedAt.toISOString(),
+      }),
+    ),
   );
-  const forwarders = rows.map((row): ConsumerLag => ({
-    consumer: `forwarder ${row.name}`,
-    mode: 'forwarder',
-    lag: row.lag === null ? null : Number(row.lag),
-    reportedAt: row.updated_at.toISOString(),
-  }));
   return [...forwarders, ...(await readReactorLag(pool))];
 };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { decode } from '../domain/decode.js';
 import type { JsonObject, JsonValue, RecordedEvent } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
-import { PUBLISHED_VERSIONS, type PublishedType } from './domain-events.js';
+import { PUBLISHED_VERSIONS, type PublishedType } from './published-types.js';
 
 /**
  * Integration events: what Rollcall publishes on Kafka, a public contract. Each published
@@ -85,15 +86,18 @@ const assertFits = (recorded: RecordedEvent, file: string, value: unknown): void
   if (errors) throw new ContractViolation(`${recorded.type} ${recorded.id} does not fit ${file}: ${errors}`);
 };
 
-/** The published form of a stored event, or undefined for an internal one. Throws if the event breaks its schema. */
+/**
+ * The published form of a stored event, or undefined for an internal one. Throws if the event
+ * breaks its schema. Its data is published from its current shape (decoded), whatever schema
+ * version it was stored in, so consumers never see the domain's old shapes.
+ */
 export const toIntegrationEvent = (recorded: RecordedEvent): IntegrationEvent | undefined => {
   if (!isPublished(recorded.type)) return undefined;
   const version = PUBLISHED_VERSIONS[recorded.type];
   const file = schemaFile(recorded.type, version);
   const { properties } = contractOf(file);
-  const data = Object.fromEntries(
-    properties.filter((key) => Object.hasOwn(recorded.data, key)).map((key) => [key, recorded.data[key] as JsonValue]),
-  );
+  const current = decode(recorded).data;
+  const data = Object.fromEntries(properties.filter((key) => Object.hasOwn(current, key)).map((key) => [key, current[key] as JsonValue]));
   assertFits(recorded, file, data);
   const event: IntegrationEvent = {
     id: recorded.id,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { samples } from '../../test/integration-samples.js';
+import type { DomainEventType } from '../domain/domain-events.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import { type Position, positionAt } from '../eventstore/position.js';
 import {
@@ -15,7 +16,7 @@ import {
   schemaFiles,
   toIntegrationEvent,
 } from './contract.js';
-import { type DomainEventType, INTERNAL_TYPES, PUBLISHED_VERSIONS, type PublishedType } from './domain-events.js';
+import { INTERNAL_TYPES, PUBLISHED_VERSIONS, type PublishedType } from './published-types.js';
 import { toKafkaMessage } from './forwarder.js';
 
 const CORRELATION_ID = '5d0c6f3e-8a1b-5c2d-9e4f-0a1b2c3d4e5f';

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../eventstore/event-store.js';
 import { positionAt } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { readCheckpoint } from '../log-follower/checkpoints.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { anEvent, uniqueStream } from '../../test/events.js';
 import { type RunningRollcall, spawnRollcall } from '../../test/spawn-rollcall.js';
@@ -39,7 +40,8 @@ interface Received {
 /** Reads the given topics from the beginning until every id of `wanted` arrived. */
 const consumeAll = async (kafkaBrokers: string[], topics: string[], wanted: Set<string>, timeoutMs = 120_000): Promise<Received[]> => {
   const kafka = new Kafka({ clientId: 'forwarder-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `test-${randomBytes(6).toString('hex')}` });
+  // Short fetches: a disconnect waits for the one in flight, 5 s by default.
+  const consumer = kafka.consumer({ groupId: `test-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
   const received: Received[] = [];
   const missing = new Set(wanted);
   await consumer.connect();
@@ -97,10 +99,8 @@ const expectKeyedByStream = (received: Received[]): void => {
 
 const kafkaShell = (command: 'start' | 'stop') => promisify(execFile)('bash', [kafkaSh, command], { timeout: 90_000 });
 
-const forwardedPosition = async (db: TestDatabase): Promise<bigint> => {
-  const { rows } = await db.pool.query<{ commit_position: string }>("SELECT commit_position FROM rollcall.forwarder_checkpoints WHERE name = 'kafka'");
-  return rows[0] ? BigInt(rows[0].commit_position) : -1n;
-};
+const forwardedPosition = async (db: TestDatabase): Promise<bigint> =>
+  (await readCheckpoint(db.pool, { kind: 'forwarder', name: 'kafka' }))?.position?.commit ?? -1n;
 
 /** The last stored position (0 before the first append), once every append has returned. */
 const headOf = async (db: TestDatabase): Promise<bigint> => {

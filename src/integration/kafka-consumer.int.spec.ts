@@ -9,6 +9,8 @@ import { KafkaReactorConsumer } from './kafka-consumer.js';
 
 const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim());
 if (!brokers && !process.env.CI) process.stdout.write('Kafka consumer suite SKIPPED: set KAFKA_BROKERS\n');
+/** Short fetches, so that a consumer stops at once rather than after kafkajs' 5 s wait at the broker. */
+const FETCH_WAIT_MS = 100;
 const suite = brokers || process.env.CI ? describe : describe.skip;
 
 const waitFor = async (condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) => {
@@ -77,7 +79,7 @@ suite('reactors as a Kafka consumer group', () => {
   /** The first `count` messages of a topic. */
   const readAll = async (topic: string, count: number): Promise<KafkaMessage[]> => {
     const messages: KafkaMessage[] = [];
-    const reader = kafka.consumer({ groupId: `reader-${randomUUID().slice(0, 8)}` });
+    const reader = kafka.consumer({ groupId: `reader-${randomUUID().slice(0, 8)}`, maxWaitTimeInMs: FETCH_WAIT_MS });
     await reader.connect();
     try {
       await reader.subscribe({ topics: [topic], fromBeginning: true });
@@ -99,6 +101,7 @@ suite('reactors as a Kafka consumer group', () => {
       (handled) =>
         new KafkaReactorConsumer({
           brokers: brokers!,
+          fetchWaitMs: FETCH_WAIT_MS,
           topics: [topic],
           deadLetterTopic,
           pool: db.pool,
@@ -143,7 +146,7 @@ suite('reactors as a Kafka consumer group', () => {
     const group = `group-${randomUUID().slice(0, 8)}`;
     const poison = event(13, 'event-poison');
     const reactor = { name: group, handle: async (e: IntegrationEvent) => (e.id === poison.id ? Promise.reject(new Error('bad data')) : undefined) };
-    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, retry: { attempts: 2, backoffMs: 1 } });
+    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, retry: { attempts: 2, backoffMs: 1 }, fetchWaitMs: FETCH_WAIT_MS });
     await member.start();
     await publish(topic, [{ ...toMessage(poison), partition: 4 }]);
     await waitFor(async () => (await listDeadLetters(db.pool, group)).length === 1, 'the dead letter');
@@ -167,7 +170,7 @@ suite('reactors as a Kafka consumer group', () => {
     const handled: string[] = [];
     const logged: string[] = [];
     const reactor = { name: group, handle: async (e: IntegrationEvent) => void handled.push(e.id) };
-    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, log: (line) => void logged.push(line) });
+    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, log: (line) => void logged.push(line), fetchWaitMs: FETCH_WAIT_MS });
     await member.start();
     const before = [event(0, 'event-1'), event(1, 'event-1')];
     const after = [event(2, 'event-1'), event(3, 'event-1')];

@@ -23,6 +23,8 @@ export interface KafkaConsumerOptions {
   reactor: Reactor;
   retry?: RetryPolicy;
   log?: (line: string) => void;
+  /** How long a fetch waits at the broker for messages (kafkajs' 5 s by default); stopping waits for the fetch in flight. */
+  fetchWaitMs?: number;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -76,7 +78,7 @@ export class KafkaReactorConsumer {
     // Keyed by stream like the forwarder's messages, with the Java client's partitioner as it has.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    const consumer = this.kafka.consumer({ groupId: reactor.name });
+    const consumer = this.kafka.consumer({ groupId: reactor.name, ...(this.options.fetchWaitMs === undefined ? {} : { maxWaitTimeInMs: this.options.fetchWaitMs }) });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });

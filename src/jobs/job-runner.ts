@@ -1,56 +1,65 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
+import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
-import { refreshForecasts } from '../ml/forecast/refresh-forecasts.js';
-import { retrainForecastModel } from '../ml/forecast/retrain-model.js';
-import type { Jobs } from '../projections/rebuild-jobs.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import type { Jobs } from './jobs.js';
 import { MailJobs, type MailStillDue, type Mailer, deliverMail, openMailer } from './mailer.js';
-import {
-  FORECAST_REFRESH_QUEUE,
-  MAIL_QUEUE,
-  MODEL_RETRAINING_QUEUE,
-  SESSION_REMINDER_QUEUE,
-  TICKET_DELIVERY_QUEUE,
-} from './queues.js';
+import { MAIL_QUEUE, SESSION_REMINDER_QUEUE, TICKET_DELIVERY_QUEUE } from './queues.js';
 import { SESSION_REMINDER_CRON, reminderStillDue, sweepSessionReminders } from './session-reminders.js';
 import { type TicketDeliveryData, deliverTicket } from './ticket-delivery.js';
 import { tokenMailDue } from './token-mail.js';
 
-export const FORECAST_REFRESH_CRON = '0 * * * *';
-export const MODEL_RETRAINING_CRON = '0 3 * * *';
+/** A queue's handler, and its schedule when pg-boss is to queue its jobs by itself. */
+export interface JobWorker {
+  readonly queue: string;
+  /** Takes the batch pg-boss hands over: one job, with its metadata (a method, so that each handler names its queue's data). */
+  work(jobs: PgBoss.JobWithMetadata<unknown>[]): Promise<unknown>;
+  /** A cron expression in UTC. Schedules live in pg-boss's tables; one instance a minute turns them into jobs. */
+  readonly cron?: string;
+}
 
-export interface JobWorkerDependencies {
+/**
+ * Works the given queues in this process (the projector's) and keeps their schedules. One job
+ * at a time per queue, so a failure fails only its own job. Which handler works which queue is
+ * wired where the process is put together (src/main.ts).
+ */
+export const startJobWorkers = async (jobs: Jobs, workers: readonly JobWorker[]): Promise<void> => {
+  const boss = await jobs.boss();
+  for (const { queue, work, cron } of workers) {
+    await boss.work(queue, { batchSize: 1, includeMetadata: true }, work);
+    if (cron) await boss.schedule(queue, cron, {}, { tz: 'UTC' });
+  }
+};
+
+export interface MailWorkerDependencies {
   jobs: Jobs;
   pool: pg.Pool;
   /** Read by token mail, to send a one-time token only once its append happened. */
   store: EventStore;
   mailer: Mailer;
   codes: TicketCodes;
-  log?: (line: string) => void;
 }
 
-/**
- * Works every queue in this process (the projector's) and keeps the schedules: mail,
- * ticket delivery, the session reminder sweep, and the attendance forecasts' refresh and
- * retraining. One job at a time per queue, so a failure fails only its own job.
- */
-export const startJobWorkers = async (deps: JobWorkerDependencies): Promise<void> => {
-  const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const boss = await deps.jobs.boss();
-  const one = { batchSize: 1 };
-  await boss.work(MAIL_QUEUE, { ...one, includeMetadata: true }, deliverMail(deps.mailer, mailStillDue(deps)));
-  await boss.work<TicketDeliveryData>(TICKET_DELIVERY_QUEUE, one, ([job]) => deliverTicket(deps, job!.data));
-  await boss.work(SESSION_REMINDER_QUEUE, one, () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs) }));
-  const forecasts = { pool: deps.pool, log };
-  await boss.work(FORECAST_REFRESH_QUEUE, one, ([job]) => refreshForecasts(forecasts, job!.data));
-  await boss.work(MODEL_RETRAINING_QUEUE, one, () => retrainForecastModel(forecasts));
-  await schedule(boss);
+/** The mail this folder sends: account mail, tickets, and the session reminder sweep. */
+export const mailWorkers = (deps: MailWorkerDependencies): JobWorker[] => [
+  { queue: MAIL_QUEUE, work: deliverMail(deps.mailer, mailStillDue(deps)) },
+  { queue: TICKET_DELIVERY_QUEUE, work: ([job]: PgBoss.JobWithMetadata<TicketDeliveryData>[]) => deliverTicket(deps, job!.data) },
+  { queue: SESSION_REMINDER_QUEUE, cron: SESSION_REMINDER_CRON, work: () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs) }) },
+];
+
+/** {@link mailWorkers} as a process runs them: by SMTP when configured, tickets signed with the shared ticket key. */
+export const mailWorkersOn = (
+  { jobs, pool, store }: Pick<MailWorkerDependencies, 'jobs' | 'pool' | 'store'>,
+  mail: { smtpUrl: string | undefined; outboxDir: string },
+): JobWorker[] => {
+  const tokens = new TokenService(postgresSigningKeys(pool));
+  return mailWorkers({ jobs, pool, store, mailer: openMailer(mail), codes: new TicketCodes(() => tokens.ticketKeys()) });
 };
 
 /** Reminders and token mail are checked again as they go out; other mail always goes. */
-const mailStillDue = ({ pool, store }: JobWorkerDependencies): MailStillDue => {
+const mailStillDue = ({ pool, store }: MailWorkerDependencies): MailStillDue => {
   const reminder = reminderStillDue(pool);
   const token = tokenMailDue(store);
   return async (data, queuedAt) => {
@@ -60,21 +69,5 @@ const mailStillDue = ({ pool, store }: JobWorkerDependencies): MailStillDue => {
   };
 };
 
-/** Cron schedules live in pg-boss's tables; one instance a minute turns them into jobs. */
-export const schedule = async (boss: PgBoss): Promise<void> => {
-  await boss.schedule(SESSION_REMINDER_QUEUE, SESSION_REMINDER_CRON, {}, { tz: 'UTC' });
-  await boss.schedule(FORECAST_REFRESH_QUEUE, FORECAST_REFRESH_CRON, {}, { tz: 'UTC' });
-  await boss.schedule(MODEL_RETRAINING_QUEUE, MODEL_RETRAINING_CRON, {}, { tz: 'UTC' });
-};
-
 /** Account mail as `mail` jobs, for AccountCommands. */
 export const mailJobs = (jobs: Jobs): MailJobs => new MailJobs(() => jobs.boss());
-
-/** The workers as a process runs them: mail by SMTP when configured, tickets signed with the shared ticket key. */
-export const startJobWorkersOn = (
-  { jobs, pool, store }: { jobs: Jobs; pool: pg.Pool; store: EventStore },
-  mail: { smtpUrl: string | undefined; outboxDir: string },
-): Promise<void> => {
-  const tokens = new TokenService(pool);
-  return startJobWorkers({ jobs, pool, store, mailer: openMailer(mail), codes: new TicketCodes(() => tokens.ticketKeys()) });
-};

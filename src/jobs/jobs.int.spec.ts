@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
+import { Jobs } from './jobs.js';
 import { createQueue, deadLetterQueue } from './queues.js';
 
 let db: TestDatabase;

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one seeded history that every case of the sweep reads.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type PgBoss from 'pg-boss';
@@ -10,10 +11,11 @@ import { CommandHandler } from '../commands/command-handler.js';
 import { EventCommands } from '../commands/event-commands.js';
 import { commandRequest } from '../commands/request.js';
 import type { Actor } from '../domain/actor.js';
+import { accountStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
-import { accountsProjection } from '../projections/accounts-projection.js';
-import { attendanceProjection } from '../projections/attendance-projection.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
+import { accountsProjection } from '../projections/accounts/projection.js';
+import { attendanceProjection } from '../projections/attendance/projection.js';
+import { Jobs } from './jobs.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { mailJobs } from './job-runner.js';
 import { type MailJobData, MailJobs, deliverMail } from './mailer.js';
@@ -73,7 +75,7 @@ const attendee = (name: string): Attendee => ({
 const signUp = async ({ actor, name, email }: Attendee): Promise<void> => {
   const accountId = actor.accountId;
   await store.append(
-    `account-${accountId}`,
+    accountStream(accountId),
     [anEvent('AccountSignedUp', { accountId, email, name, passwordHash: 'x', roles: ['attendee'], signedUpAt: new Date().toISOString() })],
     'no_stream',
   );
@@ -250,7 +252,7 @@ describe('the session reminder sweep', () => {
     const { eventId, sessionIds } = await publishedEvent('Members only', at, [2]);
     const eve = await signedUp('Eve');
     await register(eventId, eve);
-    await store.append(`account-${eve.actor.accountId}`, [anEvent('AccountDisabled', { disabledBy: 'admin-1', disabledAt: new Date().toISOString() })], 0n);
+    await store.append(accountStream(eve.actor.accountId), [anEvent('AccountDisabled', { disabledBy: 'admin-1', disabledAt: new Date().toISOString() })], 0n);
     const dan = await register(eventId, await signedUp('Dan'));
     await projected();
 

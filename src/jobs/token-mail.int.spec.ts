@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
 import { Outbox } from '../commands/accounts/outbox.js';
+import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { CommandHandler } from '../commands/command-handler.js';
+import { parseStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
+import { Jobs } from './jobs.js';
 import { mailJobs } from './job-runner.js';
 import type { MailJobData } from './mailer.js';
 import { MAIL_QUEUE } from './queues.js';
@@ -24,7 +26,7 @@ beforeAll(async () => {
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   jobs = new Jobs(db.url);
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-token-mail-'));
-  const tokens = new TokenService(db.pool);
+  const tokens = new TokenService(postgresSigningKeys(db.pool));
   accounts = (commands = new CommandHandler(store), at?: Date) =>
     new AccountCommands({ commands, store, tokens, outbox: new Outbox(outboxDir), mail: mailJobs(jobs), ...(at ? { clock: () => at } : {}) });
 });
@@ -66,7 +68,7 @@ class CrashingOnce extends CommandHandler {
 
   constructor(
     store: PostgresEventStore,
-    private readonly on: (streamId: string) => boolean = (streamId) => streamId.startsWith('account-') && !streamId.startsWith('account-email-'),
+    private readonly on: (streamId: string) => boolean = (streamId) => parseStream(streamId).kind === 'account',
   ) {
     super(store);
   }
@@ -108,7 +110,7 @@ describe('one-time token mail', () => {
 
   it('waits while a sign-up has stored its account but not its claim, and goes out once a resend claims the address', async () => {
     const to = 'unclaimed@example.org';
-    const crashing = new CrashingOnce(store, (streamId) => streamId.startsWith('account-email-'));
+    const crashing = new CrashingOnce(store, (streamId) => parseStream(streamId).kind === 'email-claim');
     await expect(accounts(crashing).signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'))).rejects.toThrow('process died');
     const soon = new Date(Date.now() + 1_000);
     expect(await decisions(to, soon)).toEqual(['wait']);

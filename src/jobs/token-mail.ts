@@ -1,6 +1,8 @@
 import type { TokenMailSubject } from '../commands/accounts/outbox.js';
 import { holderOf } from '../commands/accounts/stored-accounts.js';
-import { type AccountEvent, accountStream, evolve, initialState } from '../domain/account/account.js';
+import { type AccountEvent, evolve, initialState } from '../domain/account/account.js';
+import { domainEventOf } from '../domain/decode.js';
+import { accountStream } from '../domain/streams.js';
 import type { EventStore } from '../eventstore/event-store.js';
 
 /**
@@ -27,7 +29,7 @@ export class TokenNotRecordedYet extends Error {
 export const tokenMailDue =
   (store: EventStore, now: () => Date = () => new Date()) =>
   async ({ accountId, tokenHash }: TokenMailSubject, queuedAt: Date): Promise<boolean> => {
-    const events = (await store.readStream(accountStream(accountId))).map((recorded) => ({ type: recorded.type, data: recorded.data }) as AccountEvent);
+    const events = (await store.readStream(accountStream(accountId))).map((recorded) => domainEventOf<AccountEvent>(recorded));
     const recorded = events.some((event) => 'tokenHash' in event.data && event.data.tokenHash === tokenHash);
     const account = events.reduce(evolve, initialState());
     const holdsAddress = account.status !== 'none' && (await holderOf(store, account.email)) === accountId;

@@ -5,11 +5,12 @@ import { anEvent } from '../../test/events.js';
 import { queuedForecastRefreshes } from '../../test/forecast-trigger.js';
 import { samples } from '../../test/integration-samples.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { checkInStream, eventStream } from '../domain/streams.js';
 import type { EventData } from '../eventstore/event-store.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { toIntegrationEvent } from '../integration/contract.js';
 import { StoreConsumer } from '../integration/store-consumer.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
+import { Jobs } from '../jobs/jobs.js';
 import { ForecastTrigger, REFRESH_WINDOW_SECONDS } from './forecast-trigger.js';
 
 let db: TestDatabase;
@@ -47,12 +48,12 @@ describe('the forecast trigger on the embedded default', () => {
     await consumer.start();
     await withAWindowAhead();
     const created = (eventId: string) => [anEvent('EventCreated', { ...samples.EventCreated, eventId }), anEvent('EventPublished', { eventId })];
-    await store.append(`event-${busy}`, [...created(busy), ...registrations(20)], 'no_stream');
-    await store.append(`event-${busy}`, [anEvent('CapacityChanged', { capacity: 50 }), ...registrations(5)], 'any');
-    await store.append(`checkin-s-1-${randomUUID()}`, [anEvent('CheckedIn', { ...samples.CheckedIn, eventId: busy })], 'no_stream');
-    await store.append(`event-${quiet}`, [...created(quiet), ...registrations(1)], 'no_stream');
+    await store.append(eventStream(busy), [...created(busy), ...registrations(20)], 'no_stream');
+    await store.append(eventStream(busy), [anEvent('CapacityChanged', { capacity: 50 }), ...registrations(5)], 'any');
+    await store.append(checkInStream(randomUUID(), randomUUID()), [anEvent('CheckedIn', { ...samples.CheckedIn, eventId: busy })], 'no_stream');
+    await store.append(eventStream(quiet), [...created(quiet), ...registrations(1)], 'no_stream');
     const last = await store.append(
-      `event-${untouched}`,
+      eventStream(untouched),
       [...created(untouched), anEvent('TicketReissued', samples.TicketReissued), anEvent('RegistrationWaitlisted', samples.RegistrationWaitlisted)],
       'no_stream',
     );
@@ -70,8 +71,8 @@ describe('the forecast trigger on the embedded default', () => {
     const eventId = randomUUID();
     const trigger = new ForecastTrigger(jobs);
     await withAWindowAhead();
-    await store.append(`event-${eventId}`, registrations(1), 'no_stream');
-    const [recorded] = await store.readStream(`event-${eventId}`);
+    await store.append(eventStream(eventId), registrations(1), 'no_stream');
+    const [recorded] = await store.readStream(eventStream(eventId));
     const event = toIntegrationEvent(recorded!)!;
     await trigger.handle(event);
     await trigger.handle(event);

@@ -1,7 +1,8 @@
+import { parseStream } from '../domain/streams.js';
 import type { IntegrationEvent } from '../integration/contract.js';
-import type { PublishedType } from '../integration/domain-events.js';
+import type { PublishedType } from '../integration/published-types.js';
 import { FORECAST_REFRESH_QUEUE } from '../jobs/queues.js';
-import type { Jobs } from '../projections/rebuild-jobs.js';
+import type { Jobs } from '../jobs/jobs.js';
 import type { ForecastRefreshData } from './forecast/refresh-forecasts.js';
 import type { WorkerReactor } from './reactors.js';
 
@@ -25,7 +26,6 @@ const ON_EVENT_STREAM = [
   'SessionsScheduled',
   'EventCancelled',
 ] as const satisfies readonly PublishedType[];
-const EVENT_STREAM_PREFIX = 'event-';
 
 /** Who actually came: check-in streams are per session and ticket, so the event id is in the data. */
 const CHECK_INS = ['CheckedIn', 'CheckInUndone'] as const satisfies readonly PublishedType[];
@@ -34,8 +34,8 @@ const isOneOf = <T extends string>(types: readonly T[], type: string): type is T
 
 /** The event whose forecast this integration event makes stale, if any. */
 export const staleForecastOf = (event: IntegrationEvent): string | undefined => {
-  if (isOneOf(ON_EVENT_STREAM, event.type) && event.streamId.startsWith(EVENT_STREAM_PREFIX))
-    return event.streamId.slice(EVENT_STREAM_PREFIX.length);
+  const stream = parseStream(event.streamId);
+  if (isOneOf(ON_EVENT_STREAM, event.type) && stream.kind === 'event') return stream.eventId;
   if (isOneOf(CHECK_INS, event.type) && typeof event.data.eventId === 'string') return event.data.eventId;
   return undefined;
 };

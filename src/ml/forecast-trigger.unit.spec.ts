@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { samples } from '../../test/integration-samples.js';
+import { checkInStream, eventStream, parseStream } from '../domain/streams.js';
 import type { JsonObject } from '../eventstore/event-store.js';
 import type { IntegrationEvent } from '../integration/contract.js';
-import type { PublishedType } from '../integration/domain-events.js';
+import type { PublishedType } from '../integration/published-types.js';
 import { staleForecastOf } from './forecast-trigger.js';
 
 const eventId = randomUUID();
@@ -17,10 +18,10 @@ const published = (type: PublishedType, streamId: string): IntegrationEvent => (
   occurredAt: '2026-07-01T00:00:00.000Z',
   correlationId: 'c',
   causationId: 'c',
-  data: { ...(samples[type] as JsonObject), ...(streamId.startsWith('checkin-') ? { eventId } : {}) },
+  data: { ...(samples[type] as JsonObject), ...(parseStream(streamId).kind === 'checkin' ? { eventId } : {}) },
 });
-const onEvent = (type: PublishedType) => published(type, `event-${eventId}`);
-const atTheDoor = (type: PublishedType) => published(type, `checkin-s-1-${randomUUID()}`);
+const onEvent = (type: PublishedType) => published(type, eventStream(eventId));
+const atTheDoor = (type: PublishedType) => published(type, checkInStream(randomUUID(), randomUUID()));
 
 describe('which changes make an event’s forecast stale', () => {
   it.each(['RegistrationConfirmed', 'RegistrationCancelled', 'CapacityChanged', 'SessionsScheduled', 'EventCancelled'] as const)(

@@ -6,6 +6,7 @@ import { queuedForecastRefreshes } from '../../test/forecast-trigger.js';
 import { samples } from '../../test/integration-samples.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { type RunningRollcall, spawnRollcall } from '../../test/spawn-rollcall.js';
+import { eventStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 
 let db: TestDatabase;
@@ -29,7 +30,7 @@ describe('tsx src/main.ts ml-worker', () => {
     worker = await spawnRollcall('ml-worker', env, /Running reactors on the event store: forecast-trigger/);
 
     const eventId = randomUUID();
-    await store.append(`event-${eventId}`, [anEvent('RegistrationConfirmed', samples.RegistrationConfirmed)], 'no_stream');
+    await store.append(eventStream(eventId), [anEvent('RegistrationConfirmed', samples.RegistrationConfirmed)], 'no_stream');
     for (let i = 0; i < 100 && (await queuedForecastRefreshes(db.pool)).length === 0; i++) await sleep(100);
     expect((await queuedForecastRefreshes(db.pool)).map((job) => job.eventId)).toEqual([eventId]);
 

@@ -6,9 +6,10 @@ import { anEvent } from '../../test/events.js';
 import { queuedForecastRefreshes } from '../../test/forecast-trigger.js';
 import { samples } from '../../test/integration-samples.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { checkInStream, eventStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { Forwarder } from '../integration/forwarder.js';
-import { Jobs } from '../projections/rebuild-jobs.js';
+import { Jobs } from '../jobs/jobs.js';
 import { ForecastTrigger } from './forecast-trigger.js';
 import { startMlWorker } from './ml-worker.js';
 
@@ -50,8 +51,8 @@ suite('the ml-worker on Kafka', () => {
     await forwarder.start();
     cleanup.push(() => forwarder.stop());
     const [registered, checkedIn] = [randomUUID(), randomUUID()];
-    await store.append(`event-${registered}`, [anEvent('RegistrationConfirmed', samples.RegistrationConfirmed)], 'no_stream');
-    await store.append(`checkin-s-1-${randomUUID()}`, [anEvent('CheckedIn', { ...samples.CheckedIn, eventId: checkedIn })], 'no_stream');
+    await store.append(eventStream(registered), [anEvent('RegistrationConfirmed', samples.RegistrationConfirmed)], 'no_stream');
+    await store.append(checkInStream(randomUUID(), randomUUID()), [anEvent('CheckedIn', { ...samples.CheckedIn, eventId: checkedIn })], 'no_stream');
     for (let i = 0; i < 600 && (await queuedForecastRefreshes(db.pool)).length < 2; i++) await sleep(100);
     expect((await queuedForecastRefreshes(db.pool)).map((job) => job.eventId)).toEqual([registered, checkedIn].sort());
   }, 120_000);

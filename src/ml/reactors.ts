@@ -1,6 +1,8 @@
+import type pg from 'pg';
 import { DomainError } from '../domain/domain-error.js';
 import type { Reactor } from '../integration/delivery.js';
-import type { Jobs } from '../projections/rebuild-jobs.js';
+import { TicketMail } from '../jobs/ticket-mail-reactor.js';
+import type { Jobs } from '../jobs/jobs.js';
 import { ForecastTrigger } from './forecast-trigger.js';
 
 /** A reactor the ml-worker runs, and the stream categories it reacts to: on Kafka, the topics its group reads. */
@@ -10,13 +12,15 @@ export interface WorkerReactor extends Reactor {
 
 export interface ReactorDependencies {
   jobs: Jobs;
+  /** Where ticket mail reads the attendance read model and its checkpoint. */
+  pool: pg.Pool;
 }
 
 /**
  * Every reactor the ml-worker runs. The admin tools build the same list to find the reactor
  * behind a dead letter's consumer name, so a replay runs the very handler that failed.
  */
-export const createReactors = (deps: ReactorDependencies): WorkerReactor[] => [new ForecastTrigger(deps.jobs)];
+export const createReactors = (deps: ReactorDependencies): WorkerReactor[] => [new ForecastTrigger(deps.jobs), new TicketMail(deps)];
 
 export const reactorNamed = (reactors: readonly WorkerReactor[], name: string): WorkerReactor => {
   const reactor = reactors.find((r) => r.name === name);

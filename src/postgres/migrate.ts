@@ -1,18 +1,21 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { ADVISORY_LOCK } from './advisory-locks.js';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../infra/migrations/', import.meta.url));
-// Any fixed key works; it only has to be the same in every process that migrates.
-const MIGRATION_LOCK = 7_301_001;
 
-/** Applies the SQL files of infra/migrations in name order, each once, each in its own transaction. */
-export const migrate = async (pool: pg.Pool): Promise<string[]> => {
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+/**
+ * Applies the SQL files of infra/migrations in name order, each once, each in its own
+ * transaction; `through` stops after the file of that name (how a test sets up the tables
+ * a migration then converts).
+ */
+export const migrate = async (pool: pg.Pool, { through }: { through?: string } = {}): Promise<string[]> => {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql') && (through === undefined || f <= through)).sort();
   const client = await pool.connect();
   try {
     // Several processes may start at once against one database.
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.migrations]);
     await client.query(`CREATE TABLE IF NOT EXISTS public.rollcall_migrations (
       name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set(
@@ -34,7 +37,7 @@ export const migrate = async (pool: pg.Pool): Promise<string[]> => {
     }
     return applied;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK.migrations]).catch(() => undefined);
     client.release();
   }
 };

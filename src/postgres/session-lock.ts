@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 /**
  * A session-level advisory lock held on a pooled connection: the way one process becomes the
- * active projector or forwarder while others wait as standbys.
+ * active follower of the log (a projection, the forwarder, a reactor) while others wait as standbys.
  */
 export interface SessionLock {
   client: pg.PoolClient;
@@ -10,6 +10,14 @@ export interface SessionLock {
   lost: AbortSignal;
   onError: (error: Error) => void;
 }
+
+/** Takes the two-key lock (`lockClass`, hashtext(`key`)) on `client` if nobody holds it. */
+export const tryAdvisoryLock = async (client: pg.PoolClient, lockClass: number, key: string): Promise<boolean> =>
+  (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [lockClass, key])).rows[0]!.locked;
+
+export const advisoryUnlock = async (client: pg.PoolClient, lockClass: number, key: string): Promise<void> => {
+  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [lockClass, key]);
+};
 
 /** Takes the lock (`lockClass`, hashtext(`name`)) if nobody holds it; undefined otherwise. */
 export const trySessionLock = async (
@@ -20,8 +28,7 @@ export const trySessionLock = async (
 ): Promise<SessionLock | undefined> => {
   const client = await pool.connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [lockClass, name]);
-    if (!rows[0]?.locked) {
+    if (!(await tryAdvisoryLock(client, lockClass, name))) {
       client.release();
       return undefined;
     }
@@ -41,7 +48,7 @@ export const trySessionLock = async (
 
 export const releaseSessionLock = async ({ client, onError }: SessionLock, lockClass: number, name: string): Promise<void> => {
   try {
-    await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [lockClass, name]);
+    await advisoryUnlock(client, lockClass, name);
     client.release();
   } catch (error) {
     // A broken connection has lost its session lock already; the pool must not reuse it.

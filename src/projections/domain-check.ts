@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { decode } from '../domain/decode.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { type Position, comparePositions } from '../eventstore/position.js';
 import { Quarantine } from './quarantine.js';
@@ -98,7 +99,8 @@ export const checkAgainstDomain = async (name: string, options: DomainCheckOptio
       const upTo = page.filter((e) => comparePositions(e.position, position!) <= 0);
       const { apply, skipped } = quarantine.sift(upTo);
       quarantined += skipped.length;
-      for (const recorded of apply) fold.fold(recorded);
+      // Decoded, as the command side folds: old shapes fold as the domain reads them now.
+      for (const recorded of apply) fold.fold(decode(recorded));
       more = upTo.length === page.length && page.length > 0;
       after = page.at(-1)?.position;
     }

@@ -18,6 +18,11 @@ export interface Projection {
    * first event and swaps them in (see schema-version.ts).
    */
   readonly version?: number;
+  /**
+   * The event types `apply` reads (absent: every type). The others change nothing in its
+   * tables, so a runner may leave them out of what it hands over (the checkpoint still moves).
+   */
+  readonly eventTypes?: readonly string[];
   /** Schema-qualified tables it owns, created by `setUp` and rebuilt from scratch with it. */
   readonly tables: readonly string[];
   /** Creates its tables (IF NOT EXISTS) in `schema`. */

@@ -1,6 +1,6 @@
-import { accountsProjection } from './accounts-projection.js';
-import { attendanceProjection } from './attendance-projection.js';
-import { auditProjection } from './audit-projection.js';
+import { accountsProjection } from './accounts/projection.js';
+import { attendanceProjection } from './attendance/projection.js';
+import { auditProjection } from './audit/projection.js';
 import type { Projection } from './projection.js';
 
 /** Every read model the projector keeps. */

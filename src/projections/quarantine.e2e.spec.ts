@@ -7,10 +7,11 @@ import { type TestApp, startTestApp } from '../../test/test-app.js';
 import { type ProjectionsCommandDeps, runProjectionsCommand } from '../cli/projections-command.js';
 import type { Actor } from '../domain/actor.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
-import { attendanceProjection } from './attendance-projection.js';
+import { attendanceProjection } from './attendance/projection.js';
 import type { Projection } from './projection.js';
 import { decisionStream } from './quarantine.js';
-import { ShadowApplyError, rebuildProjection } from './rebuild.js';
+import { rebuildProjection } from './rebuild.js';
+import { ShadowApplyError } from './shadow-build.js';
 import { type ProjectionFailure, ProjectionRunner, liveSchema } from './runner.js';
 import { verifyProjection } from './verify.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deterministicId } from '../commands/deterministic-id.js';
+import { projectionStream } from '../domain/streams.js';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import { fieldsOf } from './stored-values.js';
 
@@ -18,7 +19,7 @@ export type QuarantinedEvent = Omit<ProjectionDecision['data'], 'projection'>;
 const QUARANTINED: ProjectionDecision['type'] = 'ProjectionEventQuarantined';
 
 /** Where the decisions about projection `name` are kept. */
-export const decisionStream = (name: string): string => `projection-${name}`;
+export const decisionStream = projectionStream;
 
 /** The decision `recorded` holds, if it is a quarantine of projection `name`; a malformed one counts as none. */
 const decisionOf = (name: string, recorded: RecordedEvent): QuarantinedEvent | undefined => {

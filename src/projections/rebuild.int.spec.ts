@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the rebuild's cases (resume, swap under a live runner, SIGKILL) share one seeded store.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -10,10 +11,12 @@ import type { EventEvent } from '../domain/event/event.js';
 import type { EventData, JsonObject } from '../eventstore/event-store.js';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { ADVISORY_LOCK_CLASS } from '../postgres/advisory-locks.js';
 import type { Projection } from './projection.js';
 import { projections } from './projections.js';
-import { type RebuildProgress, buildShadowsTogether, rebuildProjection, rebuildSchema } from './rebuild.js';
+import { buildShadowsTogether, rebuildProjection } from './rebuild.js';
 import { ProjectionRunner, liveSchema, readCheckpoint } from './runner.js';
+import { type RebuildProgress, rebuildSchema } from './shadow-build.js';
 import { verifyProjection } from './verify.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -308,7 +311,7 @@ describe('rollcall admin projections rebuild', () => {
 
     // The killed process's session (and its lock) ends once PostgreSQL notices the closed socket.
     await expect
-      .poll(async () => (await db.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = 7301004`)).rowCount, {
+      .poll(async () => (await db.pool.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1`, [ADVISORY_LOCK_CLASS.shadowSchema])).rowCount, {
         timeout: 10_000,
       })
       .toBe(0);

@@ -1,64 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';
-import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
-import { type Projection, versionOf } from './projection.js';
-import { Quarantine } from './quarantine.js';
-import { LOCK_CLASS, type RunnerLog, liveSchema } from './runner.js';
-import { markSchemaVersion, readSchemaVersion } from './schema-version.js';
-import { type OnUnstorable, ignoreUnstorable, warnUnstorable } from './stored-values.js';
+import { type Position, comparePositions } from '../eventstore/position.js';
+import { readCheckpoint, setCheckpoint } from '../log-follower/checkpoints.js';
+import { ADVISORY_LOCK_CLASS } from '../postgres/advisory-locks.js';
+import { advisoryUnlock, tryAdvisoryLock } from '../postgres/session-lock.js';
+import type { Projection } from './projection.js';
+import { liveSchema } from './runner.js';
+import { type Resumed, ShadowBuild, type ShadowBuildOptions, retiredSchema } from './shadow-build.js';
 
-/** One builder per shadow schema (with hashtext(schema)): a second rebuild of a projection is refused, not interleaved. */
-const SHADOW_LOCK_CLASS = 7_301_004;
-/** "Nothing applied yet", as in rollcall.projection_checkpoints. */
-const NO_POSITION = -1n;
-const DEFAULT_BATCH_SIZE = 1_000;
-const DEFAULT_PAGE_SIZE = 5_000;
-
-/** A page read from the log, and the part of it up to the limit. */
-interface Page {
-  page: RecordedEvent[];
-  events: RecordedEvent[];
-}
+/** The live runner's lock: holding it is how the swap knows no batch of the runner is in flight. */
+const RUNNER_LOCK_CLASS = ADVISORY_LOCK_CLASS.projection;
 const DEFAULT_LOCK_RETRY_MS = 1_000;
-const NAME = /^[a-z][a-z0-9_]{0,59}$/;
-/** PostgreSQL cuts longer identifiers silently, which would make two schemas one. */
-const MAX_IDENTIFIER = 63;
-
-/** Where a rebuild builds projection `name` before the swap. */
-export const rebuildSchema = (name: string): string => `${liveSchema(name)}__rebuild`;
-/** Where a verification builds projection `name` to compare it with the live tables. */
-export const verifySchema = (name: string): string => `${liveSchema(name)}__verify`;
-const retiredSchema = (name: string): string => `${liveSchema(name)}__old`;
-
-export type RebuildPhase = 'building' | 'waiting_for_lock' | 'swapping' | 'comparing' | 'done';
-
-export interface RebuildProgress {
-  projection: string;
-  phase: RebuildPhase;
-  /** Events applied to the shadow tables so far, those of an interrupted run it resumed included. */
-  applied: number;
-  /** `applied` plus the events stored after `position`; undefined when the store cannot count cheaply. */
-  total: number | undefined;
-  /** The last position applied to the shadow tables. */
-  position: Position | undefined;
-}
-
-export interface ShadowBuildOptions {
-  store: EventStore;
-  /** The read models' database (and, on the embedded default, the events'). */
-  pool: pg.Pool;
-  projection: Projection;
-  onProgress?: (progress: RebuildProgress) => void;
-  /** Most events applied in one transaction (default 1,000). */
-  batchSize?: number;
-  /** Events asked of `store.readAll` at once (default 5,000). */
-  pageSize?: number;
-  /** Stops between batches; what was committed stays and a rebuild resumes from it. */
-  signal?: AbortSignal;
-  /** Where values the projection cannot store are reported (default: nowhere; the live runner reported them already). */
-  log?: RunnerLog;
-}
 
 export interface RebuildOptions extends ShadowBuildOptions {
   /** How often to ask again for the runner's lock while a live runner holds it (default 1 s). */
@@ -72,297 +24,26 @@ export interface RebuildResult {
   /** Events applied to the new tables in all (those of a resumed run included). */
   applied: number;
   /** Where an interrupted rebuild had got to, when this one carried it on. */
-  resumed: { position: Position | undefined; applied: number } | undefined;
+  resumed: Resumed | undefined;
 }
-
-/** Another rebuild (or verification) of the projection holds its shadow schema. */
-export class RebuildBusyError extends Error {
-  override readonly name = 'RebuildBusyError';
-}
-
-/** The projection threw while applying events to the shadow; `event` is the one, when the batch was a single event. */
-export class ShadowApplyError extends Error {
-  override readonly name = 'ShadowApplyError';
-  readonly event: RecordedEvent | undefined;
-
-  constructor(
-    readonly projection: string,
-    events: readonly RecordedEvent[],
-    cause: unknown,
-  ) {
-    const [first, last] = [events[0]!, events[events.length - 1]!];
-    const what =
-      events.length === 1
-        ? `event ${first.id} (${first.type}) at ${formatPosition(first.position)}`
-        : `the events at ${formatPosition(first.position)}..${formatPosition(last.position)}`;
-    super(`Projection ${projection} cannot apply ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.event = events.length === 1 ? first : undefined;
-  }
-}
-
-interface RebuildRow {
-  commit_position: string;
-  prepare_position: string;
-  applied: string;
-}
-
-const toPosition = (commit: string, prepare: string): Position | undefined =>
-  BigInt(commit) === NO_POSITION ? undefined : { commit: BigInt(commit), prepare: BigInt(prepare) };
-const toDb = (p: Position | undefined): [string, string] =>
-  p ? [p.commit.toString(), p.prepare.toString()] : [NO_POSITION.toString(), NO_POSITION.toString()];
 
 const schemaExists = async (client: pg.PoolClient, schema: string): Promise<boolean> =>
   (await client.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [schema]))
     .rows[0]!.exists;
 
-const tryLock = async (client: pg.PoolClient, lockClass: number, key: string): Promise<boolean> =>
-  (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [lockClass, key])).rows[0]!
-    .locked;
-
-const unlock = (client: pg.PoolClient, lockClass: number, key: string) =>
-  client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [lockClass, key]);
-
 /**
- * Read models built from position 0 into a schema of their own, on one connection that
- * holds the shadow's lock for as long as the build runs. Each batch commits with the
- * build's checkpoint in rollcall.projection_rebuilds, so a build killed half-way carries
- * on from its last batch; the live tables are never touched until the swap.
+ * The bulk of rebuilding several projections, reading the log once for all of them; each
+ * `rebuildProjection` afterwards resumes from there, catches up and swaps.
  */
-export class ShadowBuild {
-  position: Position | undefined;
-  applied: number;
-  private total: number | undefined;
-  private readonly batchSize: number;
-  private readonly pageSize: number;
-  private readonly onUnstorable: OnUnstorable;
-
-  private constructor(
-    private readonly options: ShadowBuildOptions,
-    readonly client: pg.PoolClient,
-    readonly schema: string,
-    private readonly quarantine: Quarantine,
-    start: { position: Position | undefined; applied: number },
-    readonly resumed: RebuildResult['resumed'],
-  ) {
-    this.position = start.position;
-    this.applied = start.applied;
-    this.batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-    this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-    this.onUnstorable = options.log ? warnUnstorable(options.log, options.projection.name) : ignoreUnstorable;
+export const buildShadowsTogether = async (options: Omit<ShadowBuildOptions, 'projection'> & { projections: readonly Projection[] }): Promise<void> => {
+  const shadows: ShadowBuild[] = [];
+  try {
+    for (const projection of options.projections) shadows.push(await ShadowBuild.open({ ...options, projection }, 'rebuild', true));
+    await ShadowBuild.applyAllTogether(shadows);
+  } finally {
+    await Promise.all(shadows.map((shadow) => shadow.close()));
   }
-
-  get projection(): Projection {
-    return this.options.projection;
-  }
-
-  /**
-   * Takes the shadow's lock and either carries on the build a killed run left (when
-   * `resume`, its checkpoint row and its schema of this version are both there) or starts
-   * afresh: the schema dropped, created with this version, set up, its checkpoint at
-   * "nothing applied", in one transaction. Quarantined events are skipped as the live runner skips them.
-   */
-  static async open(options: ShadowBuildOptions, purpose: 'rebuild' | 'verify', resume: boolean): Promise<ShadowBuild> {
-    const { name } = options.projection;
-    if (!NAME.test(name)) throw new Error(`Projection name "${name}" must match ${NAME} (it names a schema)`);
-    const schema = purpose === 'rebuild' ? rebuildSchema(name) : verifySchema(name);
-    if (schema.length > MAX_IDENTIFIER || retiredSchema(name).length > MAX_IDENTIFIER)
-      throw new Error(`Projection name "${name}" is too long to name its ${purpose} schema`);
-    for (const key of ['batchSize', 'pageSize'] as const) {
-      const value = options[key];
-      if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new RangeError(`${key} must be a positive integer`);
-    }
-    const quarantine = await Quarantine.load(options.store, name);
-    const client = await options.pool.connect();
-    // Without a listener a dropped connection would end the process; the next query reports it instead.
-    client.on('error', () => undefined);
-    try {
-      if (!(await tryLock(client, SHADOW_LOCK_CLASS, schema)))
-        throw new RebuildBusyError(`A ${purpose} of projection ${name} is already running (it holds ${schema})`);
-      const { rows } = await client.query<RebuildRow>(
-        'SELECT commit_position, prepare_position, applied FROM rollcall.projection_rebuilds WHERE target = $1',
-        [schema],
-      );
-      const row = rows[0];
-      if (resume && row && (await readSchemaVersion(client, schema)) === versionOf(options.projection)) {
-        const start = { position: toPosition(row.commit_position, row.prepare_position), applied: Number(row.applied) };
-        return new ShadowBuild(options, client, schema, quarantine, start, start);
-      }
-      await client.query('BEGIN');
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.query(`CREATE SCHEMA ${schema}`);
-        await markSchemaVersion(client, schema, versionOf(options.projection));
-        await options.projection.setUp(client, schema);
-        await client.query(
-          `INSERT INTO rollcall.projection_rebuilds (target, projection, purpose, commit_position, prepare_position)
-           VALUES ($1, $2, $3, $4, $4)
-           ON CONFLICT (target) DO UPDATE SET purpose = excluded.purpose, commit_position = excluded.commit_position,
-             prepare_position = excluded.prepare_position, applied = 0, started_at = now(), updated_at = now()`,
-          [schema, name, purpose, NO_POSITION.toString()],
-        );
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-      return new ShadowBuild(options, client, schema, quarantine, { position: undefined, applied: 0 }, undefined);
-    } catch (error) {
-      // Destroying the connection also ends its session locks.
-      client.release(error as Error);
-      throw error;
-    }
-  }
-
-  /**
-   * Applies everything the store holds after the shadow's position (up to `limit` when
-   * given), a transaction per batch with the build's checkpoint.
-   */
-  /**
-   * Builds several shadows from one pass over the log: each page goes to every shadow (the
-   * part after its own position), so a full rebuild parses each event once, not once per
-   * projection, and the shadows write on their own connections side by side.
-   */
-  static async applyAllTogether(shadows: readonly ShadowBuild[]): Promise<void> {
-    const [first] = shadows;
-    if (!first) return;
-    await Promise.all(shadows.map((shadow) => shadow.countRemaining()));
-    const positions = shadows.map((shadow) => shadow.position);
-    const start = positions.includes(undefined) ? undefined : positions.reduce((a, b) => (comparePositions(a!, b!) <= 0 ? a : b));
-    let next: Promise<Page> | undefined = first.nextPage(undefined, start);
-    while (next) {
-      const { page }: Page = await next;
-      next = page.length < first.pageSize ? undefined : first.nextPage(undefined, page[page.length - 1]!.position);
-      next?.catch(() => undefined); // awaited on the next turn; a failure there is handled then
-      await Promise.all(
-        shadows.map(async (shadow) => {
-          const mine = shadow.position ? page.filter((e) => comparePositions(e.position, shadow.position!) > 0) : page;
-          for (let i = 0; i < mine.length; i += shadow.batchSize) {
-            shadow.options.signal?.throwIfAborted();
-            await shadow.commitBatch(mine.slice(i, i + shadow.batchSize));
-            shadow.report('building');
-          }
-        }),
-      );
-    }
-  }
-
-  async applyAll(limit?: Position): Promise<void> {
-    await this.countRemaining();
-    let next: Promise<Page> | undefined = this.nextPage(limit, this.position);
-    while (next) {
-      const { page, events }: Page = await next;
-      // The next page is read while this one is applied: reading and writing use different
-      // connections, so the database and Node work side by side.
-      next = events.length === 0 || events.length < page.length ? undefined : this.nextPage(limit, page[page.length - 1]!.position);
-      next?.catch(() => undefined); // awaited on the next turn; a failure there is handled then
-      for (let i = 0; i < events.length; i += this.batchSize) {
-        this.options.signal?.throwIfAborted();
-        await this.commitBatch(events.slice(i, i + this.batchSize));
-        this.report('building');
-      }
-    }
-  }
-
-  /**
-   * Applies everything after the shadow's position inside the caller's transaction,
-   * without moving the build's checkpoint (the caller commits or rolls back the lot).
-   */
-  async applyTail(): Promise<void> {
-    for (;;) {
-      const { events } = await this.nextPage(undefined, this.position);
-      if (events.length === 0) return;
-      for (let i = 0; i < events.length; i += this.batchSize) await this.applyBatch(events.slice(i, i + this.batchSize));
-    }
-  }
-
-  report(phase: RebuildPhase): void {
-    const total = this.total === undefined ? undefined : Math.max(this.total, this.applied);
-    this.options.onProgress?.({ projection: this.projection.name, phase, applied: this.applied, total, position: this.position });
-  }
-
-  /** Drops the shadow schema and its checkpoint row. */
-  async discard(): Promise<void> {
-    await this.client.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
-    await this.forget();
-  }
-
-  async forget(): Promise<void> {
-    await this.client.query('DELETE FROM rollcall.projection_rebuilds WHERE target = $1', [this.schema]);
-  }
-
-  /** Lets go of the shadow's lock and the connection. */
-  async close(): Promise<void> {
-    try {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      await unlock(this.client, SHADOW_LOCK_CLASS, this.schema);
-      this.client.release();
-    } catch (error) {
-      this.client.release(error as Error);
-    }
-  }
-
-  private async nextPage(limit: Position | undefined, after: Position | undefined): Promise<Page> {
-    this.options.signal?.throwIfAborted();
-    const page = await this.options.store.readAll({ maxCount: this.pageSize, ...(after ? { after } : {}) });
-    const events = limit ? page.filter((e) => comparePositions(e.position, limit) <= 0) : page;
-    return { page, events };
-  }
-
-  private async applyBatch(events: readonly RecordedEvent[]): Promise<void> {
-    const { apply } = this.quarantine.sift(events);
-    try {
-      if (apply.length > 0) await this.projection.apply(this.client, this.schema, apply, this.onUnstorable);
-    } catch (error) {
-      throw new ShadowApplyError(this.projection.name, events, error);
-    }
-    this.position = events[events.length - 1]!.position;
-    this.applied += events.length;
-  }
-
-  /** Commits a batch, or, when the projection fails on it, the good prefix event by event, to name the event it fails on. */
-  private async commitBatch(events: readonly RecordedEvent[]): Promise<void> {
-    try {
-      await this.commitEvents(events);
-    } catch (error) {
-      if (!(error instanceof ShadowApplyError) || events.length === 1) throw error;
-      for (const event of events) await this.commitEvents([event]);
-    }
-  }
-
-  private async commitEvents(events: readonly RecordedEvent[]): Promise<void> {
-    const before = { position: this.position, applied: this.applied };
-    await this.client.query('BEGIN');
-    try {
-      await this.applyBatch(events);
-      const [commit, prepare] = toDb(this.position);
-      const [fromCommit, fromPrepare] = toDb(before.position);
-      const { rowCount } = await this.client.query(
-        `UPDATE rollcall.projection_rebuilds
-            SET commit_position = $2, prepare_position = $3, applied = applied + $4, updated_at = now()
-          WHERE target = $1 AND commit_position = $5 AND prepare_position = $6`,
-        [this.schema, commit, prepare, events.length, fromCommit, fromPrepare],
-      );
-      // Only reachable if someone edits the row by hand: the shadow lock keeps other builders out.
-      if (rowCount !== 1) throw new Error(`The checkpoint of ${this.schema} was moved by someone else`);
-      await this.client.query('COMMIT');
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      this.position = before.position;
-      this.applied = before.applied;
-      throw error;
-    }
-  }
-
-  /** The PostgreSQL store can count what is left; for EventStoreDB the total stays unknown. */
-  private async countRemaining(): Promise<void> {
-    if (this.options.store.kind !== 'postgres') return;
-    const { rows } = await this.client.query<{ remaining: string }>(
-      'SELECT count(*) AS remaining FROM rollcall.events WHERE position > $1',
-      [toDb(this.position)[0]],
-    );
-    this.total = this.applied + Number(rows[0]!.remaining);
-  }
-}
+};
 
 /**
  * Rebuilds a projection's read model from the first event while the live tables keep
@@ -385,20 +66,6 @@ export class ShadowBuild {
  *    drop `rm_<name>__old` once the queries that were reading it are done. Killed before
  *    that, the next rebuild drops it.
  */
-/**
- * The bulk of rebuilding several projections, reading the log once for all of them; each
- * `rebuildProjection` afterwards resumes from there, catches up and swaps.
- */
-export const buildShadowsTogether = async (options: Omit<ShadowBuildOptions, 'projection'> & { projections: readonly Projection[] }): Promise<void> => {
-  const shadows: ShadowBuild[] = [];
-  try {
-    for (const projection of options.projections) shadows.push(await ShadowBuild.open({ ...options, projection }, 'rebuild', true));
-    await ShadowBuild.applyAllTogether(shadows);
-  } finally {
-    await Promise.all(shadows.map((shadow) => shadow.close()));
-  }
-};
-
 export const rebuildProjection = async (options: RebuildOptions): Promise<RebuildResult> => {
   const { name } = options.projection;
   const lockRetryMs = options.lockRetryMs ?? DEFAULT_LOCK_RETRY_MS;
@@ -410,12 +77,12 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
       if (!holdsRunnerLock) {
         // Caught up: ask a live runner to hand its lock over (it checks every second).
         await shadow.client.query('UPDATE rollcall.projection_rebuilds SET swap_requested_at = now() WHERE target = $1', [shadow.schema]);
-        holdsRunnerLock = await tryLock(shadow.client, LOCK_CLASS, name);
+        holdsRunnerLock = await tryAdvisoryLock(shadow.client, RUNNER_LOCK_CLASS, name);
       }
       if (holdsRunnerLock) {
         shadow.report('swapping');
         if (!(await swap(shadow))) continue;
-        await unlock(shadow.client, LOCK_CLASS, name);
+        await advisoryUnlock(shadow.client, RUNNER_LOCK_CLASS, name);
         holdsRunnerLock = false;
         // After the swap, not in it: the drop waits for queries still reading the old tables,
         // and inside the swap it would hold every new query up behind them too.
@@ -428,7 +95,7 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
     shadow.report('done');
     return { projection: name, position: shadow.position, applied: shadow.applied, resumed: shadow.resumed };
   } finally {
-    if (holdsRunnerLock) await unlock(shadow.client, LOCK_CLASS, name).catch(() => undefined);
+    if (holdsRunnerLock) await advisoryUnlock(shadow.client, RUNNER_LOCK_CLASS, name).catch(() => undefined);
     await shadow.close();
   }
 };
@@ -442,11 +109,7 @@ const swap = async (shadow: ShadowBuild): Promise<boolean> => {
   await client.query('BEGIN');
   try {
     await shadow.applyTail();
-    const { rows } = await client.query<{ commit_position: string; prepare_position: string }>(
-      'SELECT commit_position, prepare_position FROM rollcall.projection_checkpoints WHERE name = $1 FOR UPDATE',
-      [projection.name],
-    );
-    const current = rows[0] && toPosition(rows[0].commit_position, rows[0].prepare_position);
+    const current = (await readCheckpoint(client, { kind: 'projection', name: projection.name }, { forUpdate: true }))?.position;
     if (current && (!shadow.position || comparePositions(current, shadow.position) > 0)) {
       // The runner saw events this read did not yet; catch up outside the transaction and try again.
       await client.query('ROLLBACK');
@@ -457,15 +120,8 @@ const swap = async (shadow: ShadowBuild): Promise<boolean> => {
     await client.query(`DROP SCHEMA IF EXISTS ${retired} CASCADE`);
     if (hadLive) await client.query(`ALTER SCHEMA ${live} RENAME TO ${retired}`);
     await client.query(`ALTER SCHEMA ${shadow.schema} RENAME TO ${live}`);
-    const [commit, prepare] = toDb(shadow.position);
-    // 'stopped': no runner is active while the rebuild holds its lock; the next one to take it marks it running.
-    await client.query(
-      `INSERT INTO rollcall.projection_checkpoints (name, commit_position, prepare_position, status)
-       VALUES ($1, $2, $3, 'stopped')
-       ON CONFLICT (name) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
-         status = 'stopped', failure = NULL, updated_at = now()`,
-      [projection.name, commit, prepare],
-    );
+    // Stopped: no runner is active while the rebuild holds its lock; the next one to take it marks it running.
+    await setCheckpoint(client, { kind: 'projection', name: projection.name }, shadow.position);
     await shadow.forget();
     await client.query('COMMIT');
     return true;
@@ -474,33 +130,4 @@ const swap = async (shadow: ShadowBuild): Promise<boolean> => {
     Object.assign(shadow, before);
     throw error;
   }
-};
-
-/** Rebuilds and verifications in progress, by shadow schema. */
-export interface ShadowStatus {
-  target: string;
-  projection: string;
-  purpose: 'rebuild' | 'verify';
-  position: Position | undefined;
-  applied: number;
-  startedAt: Date;
-  updatedAt: Date;
-}
-
-export const readShadowBuilds = async (pool: pg.Pool): Promise<ShadowStatus[]> => {
-  const { rows } = await pool.query<
-    RebuildRow & { target: string; projection: string; purpose: ShadowStatus['purpose']; started_at: Date; updated_at: Date }
-  >(
-    `SELECT target, projection, purpose, commit_position, prepare_position, applied, started_at, updated_at
-       FROM rollcall.projection_rebuilds ORDER BY target`,
-  );
-  return rows.map((row) => ({
-    target: row.target,
-    projection: row.projection,
-    purpose: row.purpose,
-    position: toPosition(row.commit_position, row.prepare_position),
-    applied: Number(row.applied),
-    startedAt: row.started_at,
-    updatedAt: row.updated_at,
-  }));
 };

@@ -6,9 +6,9 @@ import type { EventData, JsonObject, RecordedEvent } from '../eventstore/event-s
 import { type Position, positionAt } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { ReadModels } from '../read-api/read-models.js';
-import { accountsProjection } from './accounts-projection.js';
-import { attendanceProjection } from './attendance-projection.js';
-import { auditProjection } from './audit-projection.js';
+import { accountsProjection } from './accounts/projection.js';
+import { attendanceProjection } from './attendance/projection.js';
+import { auditProjection } from './audit/projection.js';
 import type { Projection } from './projection.js';
 import { type ProjectionFailure, ProjectionRunner, type RunnerLog, liveSchema } from './runner.js';
 import type { UnstorableValue } from './stored-values.js';
@@ -108,7 +108,7 @@ describe('the attendance projection on values no decider would have let in', () 
     expect(failures).toEqual([]);
     expect(runner.status().state).toBe('running');
 
-    const reads = new ReadModels(db.pool, { attendance: liveSchema('attendance'), accounts: liveSchema('accounts'), audit: liveSchema('audit') });
+    const reads = new ReadModels(db.pool);
     expect(await reads.event(admin, fine)).toMatchObject({ title: 'Fine', capacity: 3, registrationOpensAt: '2026-05-01T00:00:00.000Z' });
     const event = await reads.event(admin, broken);
     expect(event).toMatchObject({

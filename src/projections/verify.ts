@@ -3,9 +3,9 @@ import type pg from 'pg';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
 import type { DomainComparison } from './domain-check.js';
 import { versionOf } from './projection.js';
-import { ShadowBuild, type ShadowBuildOptions } from './rebuild.js';
 import { liveSchema, readCheckpoint } from './runner.js';
 import { readSchemaVersion } from './schema-version.js';
+import { ShadowBuild, type ShadowBuildOptions } from './shadow-build.js';
 
 export interface TableChecksum {
   rows: number;

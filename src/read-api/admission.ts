@@ -8,9 +8,10 @@ import {
   type GraphQLSchema,
   defaultFieldResolver,
 } from 'graphql';
+import type { MercuriusContext } from 'mercurius';
 import { parseTicketId } from '../commands/tickets/ticket-codes.js';
 import { DomainError } from '../domain/domain-error.js';
-import { codedError } from './graphql-errors.js';
+import { subscriptionError } from './graphql-errors.js';
 import { instant, textProblem } from '../domain/values.js';
 import { isUuid } from '../uuid.js';
 
@@ -91,7 +92,7 @@ const admit = (definitions: readonly GraphQLArgument[], args: Record<string, unk
 };
 
 const guarded =
-  (definitions: readonly GraphQLArgument[], resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
+  (definitions: readonly GraphQLArgument[], resolve: GraphQLFieldResolver<unknown, MercuriusContext>): GraphQLFieldResolver<unknown, MercuriusContext> =>
   (root, args, context, info) => {
     admit(definitions, args);
     return resolve(root, args, context, info);
@@ -99,12 +100,12 @@ const guarded =
 
 /** A refusal while subscribing skips the error formatter, so it carries its code itself. */
 const guardedSubscription =
-  (definitions: readonly GraphQLArgument[], subscribe: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
+  (definitions: readonly GraphQLArgument[], subscribe: GraphQLFieldResolver<unknown, MercuriusContext>): GraphQLFieldResolver<unknown, MercuriusContext> =>
   (root, args, context, info) => {
     try {
       admit(definitions, args);
     } catch (error) {
-      throw error instanceof DomainError ? codedError(error) : error;
+      throw subscriptionError(error, context.app.log);
     }
     return subscribe(root, args, context, info);
   };
@@ -112,7 +113,7 @@ const guardedSubscription =
 /** Puts admission in front of every root field's resolver (and a subscription's subscribe). */
 export const admitArguments = (schema: GraphQLSchema): void => {
   for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
-    for (const field of Object.values(root?.getFields() ?? {}) as GraphQLField<unknown, unknown>[]) {
+    for (const field of Object.values(root?.getFields() ?? {}) as GraphQLField<unknown, MercuriusContext>[]) {
       if (field.args.length === 0) continue;
       if (field.subscribe) field.subscribe = guardedSubscription(field.args, field.subscribe);
       else field.resolve = guarded(field.args, field.resolve ?? defaultFieldResolver);

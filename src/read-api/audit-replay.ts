@@ -1,28 +1,14 @@
-import { accountDecider } from '../domain/account/business-logic.js';
-import { emailClaimDecider } from '../domain/account/email-claim.js';
-import { checkInDecider } from '../domain/check-in/business-logic.js';
-import type { Decider, DomainEvent } from '../domain/decider.js';
+import { foldStored } from '../domain/decode.js';
 import { DomainError } from '../domain/domain-error.js';
-import { eventDecider } from '../domain/event/business-logic.js';
-import type { EventStore, JsonValue, RecordedEvent } from '../eventstore/event-store.js';
+import { deciderOf } from '../domain/streams.js';
 import { parseInstant } from '../domain/values.js';
+import type { EventStore, JsonValue, RecordedEvent } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
 
 /**
  * Audit replay reads the event store on purpose: it shows what a stream recorded and the
  * state the domain's own `evolve` folds it to at any revision or time.
  */
-
-type AnyDecider = Pick<Decider<unknown, unknown, DomainEvent>, 'initialState' | 'evolve'>;
-
-/** Which consistency boundary a stream belongs to, by its name. */
-const deciderOf = (streamId: string): AnyDecider => {
-  if (streamId.startsWith('event-')) return eventDecider as unknown as AnyDecider;
-  if (streamId.startsWith('checkin-')) return checkInDecider as unknown as AnyDecider;
-  if (streamId.startsWith('account-email-')) return emailClaimDecider as unknown as AnyDecider;
-  if (streamId.startsWith('account-')) return accountDecider as unknown as AnyDecider;
-  throw new DomainError('NOT_FOUND', `No domain owns a stream named "${streamId}"`);
-};
 
 /** Hashes of passwords and tokens stay out of audit output, even for admins. */
 const redacted = (value: unknown): JsonValue => {
@@ -84,13 +70,14 @@ export interface AggregateAt {
   state: JsonValue;
 }
 
-/** The state at a revision (inclusive) or time (events recorded up to it), as `evolve` folds it. */
+/** The state at a revision (inclusive) or time (events recorded up to it), as `evolve` folds it (from each event's current shape). */
 export const aggregateAt = async (store: EventStore, streamId: string, point: ReplayPoint): Promise<AggregateAt> => {
   const decider = deciderOf(streamId);
+  if (!decider) throw new DomainError('NOT_FOUND', `No domain owns a stream named "${streamId}"`);
   const events = (await store.readStream(streamId)).filter((event) =>
     point === undefined ? true : 'revision' in point ? event.revision <= point.revision : event.recordedAt <= point.time,
   );
-  const state = events.reduce((folded, event) => decider.evolve(folded, { type: event.type, data: event.data }), decider.initialState());
+  const state = foldStored(decider, events);
   const last = events.at(-1);
   return {
     streamId,

@@ -4,6 +4,7 @@ import { mailJobs } from '../jobs/job-runner.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
 import type { TokenService } from '../commands/accounts/token-service.js';
 import { DomainError } from '../domain/domain-error.js';
+import { HTTP_STATUS, errorBody } from './error-map.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,12 +43,12 @@ export const authPlugin = fp<AuthPluginOptions>(
       // thrown from a hook as BAD_REQUEST, losing the code.
       const refuse = (message: string) =>
         reply
-          .code(401)
+          .code(HTTP_STATUS.UNAUTHENTICATED)
           .header('www-authenticate', 'Bearer error="invalid_token"')
           .send(
             request.routeOptions.url === graphqlPath
               ? { data: null, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }
-              : { error: message, code: 'UNAUTHENTICATED', statusCode: 401 },
+              : errorBody('UNAUTHENTICATED', message),
           );
       const token = BEARER.exec(header)?.[1];
       if (!token) return refuse('The Authorization header must be "Bearer <access token>"');

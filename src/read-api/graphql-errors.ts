@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { DomainError } from '../domain/domain-error.js';
-import { EventStoreError } from '../eventstore/errors.js';
+import { type ApiErrorCode, isRefusal } from './error-map.js';
 
 /** What mercurius throws for a request it refuses before running it (bad JSON, invalid query). */
 interface RefusedRequest extends Error {
@@ -10,19 +9,25 @@ interface RefusedRequest extends Error {
   errors?: GraphQLError[];
 }
 
+const INTERNAL_MESSAGE = 'Internal error';
+
 /**
- * A refusal with its code already in its extensions: what a subscription throws while
- * subscribing is sent as it is, past the error formatter.
+ * What a subscription throws while subscribing is sent as it is, past the error formatter,
+ * so it carries its code itself: a refusal keeps its message and code; anything else is
+ * logged and sent as INTERNAL.
  */
-export const codedError = (error: DomainError): GraphQLError =>
-  new GraphQLError(error.message, { originalError: error, extensions: { code: error.code } });
+export const subscriptionError = (error: unknown, log: FastifyBaseLogger): GraphQLError => {
+  if (isRefusal(error)) return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code } });
+  log.error({ err: error }, 'GraphQL subscription failed');
+  return new GraphQLError(INTERNAL_MESSAGE, { extensions: { code: 'INTERNAL' } });
+};
 
 const isRefusedRequest = (error: unknown): error is RefusedRequest =>
   error instanceof Error && typeof (error as RefusedRequest).statusCode === 'number' && (error as RefusedRequest).statusCode < 500;
 
-const REFUSAL_CODES: Record<string, string> = { MER_ERR_GQL_VALIDATION: 'GRAPHQL_VALIDATION' };
+const REFUSAL_CODES: Record<string, ApiErrorCode> = { MER_ERR_GQL_VALIDATION: 'GRAPHQL_VALIDATION' };
 
-const withCode = (error: GraphQLError, code: string, message = error.message): GraphQLFormattedError => ({
+const withCode = (error: GraphQLError, code: ApiErrorCode, message = error.message): GraphQLFormattedError => ({
   message,
   ...(error.locations ? { locations: error.locations } : {}),
   ...(error.path ? { path: error.path } : {}),
@@ -30,9 +35,9 @@ const withCode = (error: GraphQLError, code: string, message = error.message): G
 });
 
 /**
- * The one place that decides what a GraphQL client is told: client mistakes and known
- * domain errors keep their message and get a stable `extensions.code`; anything else is
- * logged and reported as INTERNAL without its message, which may hold internals.
+ * The one place that decides what a GraphQL client is told, with the codes of the error map:
+ * client mistakes and refusals keep their message and get a stable `extensions.code`;
+ * anything else is logged and reported as INTERNAL without its message, which may hold internals.
  */
 export const formatGraphqlErrors =
   (log: FastifyBaseLogger) =>
@@ -44,14 +49,14 @@ export const formatGraphqlErrors =
         const code = REFUSAL_CODES[cause.code] ?? 'BAD_REQUEST';
         statusCode = cause.statusCode;
         // A value a scalar refused is the client's mistake in a value, not in the query's shape.
-        const codeOf = (detail: GraphQLError) => (detail.originalError instanceof DomainError ? detail.originalError.code : code);
+        const codeOf = (detail: GraphQLError) => (isRefusal(detail.originalError) ? detail.originalError.code : code);
         return cause.errors?.length ? cause.errors.map((detail) => withCode(detail, codeOf(detail))) : [withCode(error, code)];
       }
-      if (cause instanceof EventStoreError || cause instanceof DomainError) return [withCode(error, cause.code, cause.message)];
+      if (isRefusal(cause)) return [withCode(error, cause.code, cause.message)];
       if (!cause) return [withCode(error, 'GRAPHQL_VALIDATION')];
       log.error({ err: cause, path: error.path }, 'GraphQL resolver failed');
       if (!execution.data) statusCode = 500;
-      return [withCode(error, 'INTERNAL', 'Internal error')];
+      return [withCode(error, 'INTERNAL', INTERNAL_MESSAGE)];
     });
     return { statusCode, response: { data: execution.data ?? null, errors: errors as unknown as GraphQLError[] } };
   };

@@ -1,5 +1,6 @@
-import type { IResolvers, MercuriusLoaders } from 'mercurius';
+import type { MercuriusLoaders } from 'mercurius';
 import type { Actor } from '../domain/actor.js';
+import type { Resolvers } from './generated/graphql.js';
 
 declare module 'mercurius' {
   interface MercuriusContext {
@@ -8,10 +9,32 @@ declare module 'mercurius' {
   }
 }
 
-/** A slice of the GraphQL API: its type definitions (extending Query/Mutation) and resolvers. */
+/**
+ * A slice of the GraphQL API: its type definitions (extending Query, Mutation and
+ * Subscription) and its resolvers, typed from schema.graphql.
+ */
 export interface GraphqlModule {
   typeDefs: string;
-  resolvers: IResolvers;
+  resolvers: Resolvers;
   /** Batched field resolvers (mercurius loaders), so lists never cost a query per item. */
   loaders?: MercuriusLoaders;
 }
+
+/**
+ * Modules side by side. Only the root types are extended by several modules; every other
+ * type, with its resolvers and loaders, belongs to the one module that defines it.
+ */
+const merged = (a: GraphqlModule, b: GraphqlModule): GraphqlModule => ({
+  typeDefs: `${a.typeDefs}\n${b.typeDefs}`,
+  resolvers: {
+    ...a.resolvers,
+    ...b.resolvers,
+    Query: { ...a.resolvers.Query, ...b.resolvers.Query },
+    Mutation: { ...a.resolvers.Mutation, ...b.resolvers.Mutation },
+    Subscription: { ...a.resolvers.Subscription, ...b.resolvers.Subscription },
+  },
+  loaders: { ...a.loaders, ...b.loaders },
+});
+
+export const mergeModules = (modules: readonly GraphqlModule[]): GraphqlModule =>
+  modules.reduce(merged, { typeDefs: '', resolvers: {}, loaders: {} });

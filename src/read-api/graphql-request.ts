@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HTTP_STATUS } from './error-map.js';
 
 /**
  * Mercurius takes a `query` that is not a string, or a string that fails to parse but is
@@ -26,6 +27,6 @@ export const refuseNonDocumentQueries = (app: FastifyInstance, path: string): vo
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== path) return;
     const problem = queryProblem(queryOf(request));
-    if (problem) return reply.code(400).send({ data: null, errors: [{ message: problem, extensions: { code: 'BAD_REQUEST' } }] });
+    if (problem) return reply.code(HTTP_STATUS.BAD_REQUEST).send({ data: null, errors: [{ message: problem, extensions: { code: 'BAD_REQUEST' } }] });
   });
 };

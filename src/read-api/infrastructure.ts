@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { CommandHandler } from '../commands/command-handler.js';
 import type { Actor } from '../domain/actor.js';
 import type { EventStore } from '../eventstore/event-store.js';
-import type { Jobs } from '../projections/rebuild-jobs.js';
+import type { Jobs } from '../jobs/jobs.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

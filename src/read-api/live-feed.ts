@@ -2,8 +2,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import { formatPosition } from '../eventstore/position.js';
+import { type CheckInEntry, checkInsBetween } from '../projections/attendance/check-in-queries.js';
+import { type EventCounts, countsChangedBetween } from '../projections/attendance/event-queries.js';
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '../projections/runner.js';
-import { type CheckInEntry, type CheckInRow, checkInEntry } from './read-models.js';
 
 /** The pubsub topics of one event's live dashboards. */
 export const liveTopics = {
@@ -12,13 +13,8 @@ export const liveTopics = {
 };
 
 /** An event's counts as of `position`, after they changed. */
-export interface AttendanceCounts {
-  eventId: string;
+export interface AttendanceCounts extends EventCounts {
   position: string;
-  confirmed: number;
-  pending: number;
-  waitlisted: number;
-  sessions: { sessionId: string; checkedIn: number }[];
 }
 
 export type Publish = (topic: string, payload: CheckInEntry | AttendanceCounts) => void;
@@ -27,8 +23,6 @@ export interface LiveFeedOptions {
   pool: pg.Pool;
   /** For the one LISTEN connection, which stays open and so is not taken from the pool. */
   connection: pg.ClientConfig;
-  /** The attendance read model's schema (`rm_attendance`). */
-  schema: string;
   /** Wait before listening again after the LISTEN connection broke (default 1 s). */
   reconnectMs?: number;
 }
@@ -36,14 +30,6 @@ export interface LiveFeedOptions {
 const PROJECTION = 'attendance';
 const DEFAULT_RECONNECT_MS = 1_000;
 const UNDEFINED_TABLE = '42P01';
-
-interface CountsRow {
-  event_id: string;
-  confirmed: number;
-  pending: number;
-  waitlisted: number;
-  sessions: { sessionId: string; checkedIn: number }[];
-}
 
 const noop = (): void => undefined;
 
@@ -169,10 +155,9 @@ export class LiveFeed {
   }
 
   private async readNews(): Promise<void> {
-    const s = this.options.schema;
     const client = await this.options.pool.connect();
-    let checkIns: CheckInRow[] = [];
-    let counts: CountsRow[] = [];
+    let checkIns: CheckInEntry[] = [];
+    let counts: EventCounts[] = [];
     let position: string;
     let upTo: bigint;
     try {
@@ -183,21 +168,8 @@ export class LiveFeed {
         upTo = checkpoint?.position?.commit ?? -1n;
         position = checkpoint?.position ? formatPosition(checkpoint.position) : '';
         if (this.seen !== undefined && upTo > this.seen) {
-          const range = [this.seen.toString(), upTo.toString()];
-          ({ rows: checkIns } = await client.query<CheckInRow>(
-            `SELECT * FROM ${s}.check_ins WHERE position > $1 AND position <= $2 ORDER BY position, prepare_position`,
-            range,
-          ));
-          ({ rows: counts } = await client.query<CountsRow>(
-            `SELECT e.event_id, e.confirmed, e.pending, e.waitlisted,
-                    coalesce(json_agg(json_build_object('sessionId', x.session_id, 'checkedIn', x.checked_in)
-                      ORDER BY x.starts_at, x.session_id) FILTER (WHERE x.session_id IS NOT NULL), '[]') AS sessions
-               FROM ${s}.events e LEFT JOIN ${s}.sessions x ON x.event_id = e.event_id
-              WHERE e.event_id IN (SELECT event_id FROM ${s}.events WHERE updated_position > $1 AND updated_position <= $2
-                             UNION SELECT event_id FROM ${s}.sessions WHERE updated_position > $1 AND updated_position <= $2)
-              GROUP BY e.event_id`,
-            range,
-          ));
+          checkIns = await checkInsBetween(client, this.seen, upTo);
+          counts = await countsChangedBetween(client, this.seen, upTo);
         }
       } finally {
         await client.query('COMMIT');
@@ -213,16 +185,8 @@ export class LiveFeed {
     this.seen = upTo;
     if (first || !this.publish) return;
     // A door event whose event id the projection could not store belongs to no event's feed.
-    for (const row of checkIns) if (row.event_id !== null) this.publish(liveTopics.checkInRecorded(row.event_id), checkInEntry(row));
-    for (const row of counts)
-      this.publish(liveTopics.attendanceChanged(row.event_id), {
-        eventId: row.event_id,
-        position,
-        confirmed: row.confirmed,
-        pending: row.pending,
-        waitlisted: row.waitlisted,
-        sessions: row.sessions,
-      });
+    for (const entry of checkIns) if (entry.eventId !== null) this.publish(liveTopics.checkInRecorded(entry.eventId), entry);
+    for (const row of counts) this.publish(liveTopics.attendanceChanged(row.eventId), { ...row, position });
   }
 }
 

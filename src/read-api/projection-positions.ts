@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { DomainError } from '../domain/domain-error.js';
 import { comparePositions, parsePosition } from '../eventstore/position.js';
+import { listCheckpoints } from '../log-follower/checkpoints.js';
 
 /** How long a query may wait for the read side to reach the position it asks for. */
 export const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
@@ -26,13 +27,10 @@ export class ProjectionPositions {
     for (;;) {
       // Subscribed before reading, so a commit between the read and the wait still wakes it.
       const notice = this.notices.nextNotice(FALLBACK_POLL_MS);
-      const { rows } = await this.pool.query<{ name: string; commit_position: string; prepare_position: string }>(
-        'SELECT name, commit_position, prepare_position FROM rollcall.projection_checkpoints WHERE name = ANY ($1)',
-        [projections],
-      );
+      const checkpoints = await listCheckpoints(this.pool, 'projection', projections);
       const reached = projections.every((name) => {
-        const row = rows.find((r) => r.name === name);
-        return row && comparePositions({ commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }, target) >= 0;
+        const applied = checkpoints.find((c) => c.name === name)?.position;
+        return applied && comparePositions(applied, target) >= 0;
       });
       if (reached) return;
       if (Date.now() >= deadline)

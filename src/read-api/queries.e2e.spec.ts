@@ -3,6 +3,7 @@ import { givenAccount } from '../../test/accounts.js';
 import { graphqlClient } from '../../test/graphql.js';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
+import { eventStream } from '../domain/streams.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import { deliver, reportLag } from '../integration/delivery.js';
 import { type Projector, startProjector } from '../projections/projector.js';
@@ -178,7 +179,7 @@ describe('the audit log', () => {
   it('replays a stream for admins: its history, and the state at a revision or a time', async () => {
     const { eventId } = await openEvent('Replayed', 1);
     await gql(attendee('gus'), REGISTER, { e: eventId });
-    const stream = `event-${eventId}`;
+    const stream = eventStream(eventId);
     const history = await gql(admin, `query ($s: String!) { streamHistory(streamId: $s) { revision type metadata data } }`, { s: stream });
     expect(history.data.streamHistory.map((e: { type: string }) => e.type)).toEqual([
       'EventCreated',

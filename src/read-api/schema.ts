@@ -1,30 +1,32 @@
-import { GraphQLScalarType } from 'graphql';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
-import { accountsModule } from './accounts-module.js';
-import { eventsModule } from './events-module.js';
-import { forecastModule } from './forecast-module.js';
-import type { GraphqlModule } from './graphql-module.js';
-import { healthModule } from './health-module.js';
-import { jobsModule } from './jobs-module.js';
-import { operationsModule } from './operations-module.js';
-import { queriesModule } from './queries-module.js';
-import { subscriptionsModule } from './subscriptions-module.js';
+import { accounts } from './accounts/module.js';
+import { admin } from './admin/module.js';
+import { checkIn } from './check-in/module.js';
+import { eventsAndSessions } from './events-and-sessions/module.js';
+import { type GraphqlModule, mergeModules } from './graphql-module.js';
+import { registrationsAndTickets } from './registrations-and-tickets/module.js';
 
-/** Every module of the API; each extends the root types. */
-export const modules: GraphqlModule[] = [healthModule, accountsModule, eventsModule, queriesModule, subscriptionsModule, operationsModule, jobsModule, forecastModule];
+/** The root types every area extends, and the paging every area's lists share. */
+const shared: GraphqlModule = {
+  typeDefs: /* GraphQL */ `
+    # Queries read the read models. atPosition, the position a mutation returned, makes a query
+    # wait (up to 5 s, then NOT_YET_VISIBLE) until the read side has caught up with that write.
+    type Query
+    type Mutation
+    type Subscription
 
-// GraphQL refuses a root type without fields, so Mutation and Subscription exist once a module extends them.
-const extended = (root: string) => modules.some((m) => new RegExp(`extend type ${root}\\b`).test(m.typeDefs));
-const roots = ['type Query', ...['Mutation', 'Subscription'].filter(extended).map((root) => `type ${root}`)].join('\n');
+    type PageInfo {
+      "Pass as \`after\` for the next page."
+      endCursor: String
+      hasNextPage: Boolean!
+    }
+  `,
+  resolvers: {},
+};
 
-export const typeDefs = [roots, ...modules.map((m) => m.typeDefs)];
+/** The API, one module per area. */
+const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, accounts, admin]);
 
-/** The modules' resolvers merged per type (a custom scalar is taken as it is). */
-export const resolvers: IResolvers = {};
-for (const module of modules)
-  for (const [type, fields] of Object.entries(module.resolvers))
-    Object.assign(resolvers, {
-      [type]: fields instanceof GraphQLScalarType ? fields : { ...(resolvers[type] as object | undefined), ...(fields as object) },
-    });
-
-export const loaders: MercuriusLoaders = Object.assign({}, ...modules.map((m) => m.loaders ?? {}));
+export const typeDefs: string = api.typeDefs;
+export const resolvers: IResolvers = api.resolvers;
+export const loaders: MercuriusLoaders = api.loaders ?? {};

@@ -1,18 +1,20 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import mercurius from 'mercurius';
 import { admitArguments } from './admission.js';
+import { healthRoute } from './admin/health.js';
+import { metricsRoute } from './admin/metrics-route.js';
 import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
-import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
+import { errorBody, restErrorOf, sendError } from './error-map.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { refuseNonDocumentQueries } from './graphql-request.js';
-import { healthRoute } from './health.js';
-import { metricsRoute } from './operations-module.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
 import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
 import { queryCostRule } from './query-cost.js';
+import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
+import { ticketQrRoutes } from './registrations-and-tickets/ticket-qr-routes.js';
 import { loaders, resolvers, typeDefs } from './schema.js';
-import { subscriptionConnection } from './subscriptions-module.js';
+import { subscriptionConnection } from './subscription-connection.js';
 
 export interface ServerDependencies extends Infrastructure {
   auth: AuthPluginOptions;
@@ -29,23 +31,16 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     bodyLimit: 1_048_576,
     // A request fastify cannot even route (a URL that is not UTF-8, a bad content type header) is the client's mistake too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
-      reply.code(400).send({ error: error.message, code: 'BAD_REQUEST', statusCode: 400 }),
+      sendError(reply, errorBody('BAD_REQUEST', error.message)),
   });
 
-  // Client mistakes keep their message and status; server faults are logged and hidden.
+  // Every REST route's errors, by the error map: a refusal thrown anywhere is its 4xx, never a 500.
   app.setErrorHandler<FastifyError>((error, request, reply) => {
-    const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.code(statusCode).send({ error: 'Internal Server Error', code: 'INTERNAL', statusCode });
-    }
-    // Fastify's own codes (FST_ERR_…) name its internals, not anything a client can act on.
-    const code = !error.code || error.code.startsWith('FST_') ? 'BAD_REQUEST' : error.code;
-    return reply.code(statusCode).send({ error: error.message, code, statusCode });
+    const body = restErrorOf(error);
+    if (body.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    return sendError(reply, body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: `No route for ${request.method} ${request.url}`, code: 'NOT_FOUND', statusCode: 404 }),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(reply, errorBody('NOT_FOUND', `No route for ${request.method} ${request.url}`)));
 
   refuseNonDocumentQueries(app, '/graphql');
   await app.register(infrastructure, deps);
@@ -53,6 +48,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   await app.register(metricsRoute);
   await app.register(authPlugin, deps.auth);
   await app.register(attendancePlugin, deps.attendance);
+  await app.register(ticketQrRoutes);
   await app.register(readSidePlugin, deps.reads);
   await app.register(mercurius, {
     schema: typeDefs,

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
-import { accountStream } from '../../domain/account/account.js';
 import { DomainError } from '../../domain/domain-error.js';
+import { accountStream, emailClaimStream } from '../../domain/streams.js';
 import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-store.js';
 import { CommandHandler } from '../command-handler.js';
 import { AccountCommands } from './account-commands.js';
 import { Outbox } from './outbox.js';
-import { emailClaimStream } from './secrets.js';
+import { postgresSigningKeys } from './postgres-signing-keys.js';
 import { TokenService } from './token-service.js';
 
 let db: TestDatabase;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-accounts-'));
-  const tokens = new TokenService(db.pool);
+  const tokens = new TokenService(postgresSigningKeys(db.pool));
   accounts = (handler = new CommandHandler(store)) => new AccountCommands({ commands: handler, store, tokens, outbox: new Outbox(outboxDir) });
 });
 afterAll(async () => {

@@ -1,11 +1,13 @@
+// Over 300 lines on purpose: the account flows (sign-up, verification, log-in, refresh, reset, roles) share the mail-before-append and the claim ordering, which one class keeps in one place.
 import { randomUUID } from 'node:crypto';
 import type { Actor, Role } from '../../domain/actor.js';
 import { SYSTEM } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
-import { type Account, type AccountEvent, type ExistingAccount, accountStream, initialState } from '../../domain/account/account.js';
+import { type Account, type AccountEvent, type ExistingAccount, initialState } from '../../domain/account/account.js';
 import { type AccountCommand, type VerifyEmail, WRONG_CREDENTIALS, accountDecider } from '../../domain/account/business-logic.js';
 import { normaliseEmail } from '../../domain/account/credentials.js';
 import { type ClaimEmail, emailClaimDecider } from '../../domain/account/email-claim.js';
+import { accountStream, emailClaimStream } from '../../domain/streams.js';
 import type { EventStore } from '../../eventstore/event-store.js';
 import type { Position } from '../../eventstore/position.js';
 import type { CommandContext, CommandHandler, CommandResult } from '../command-handler.js';
@@ -13,7 +15,7 @@ import { deterministicId } from '../deterministic-id.js';
 import { passwordResetMail, verificationMail } from './account-mail.js';
 import type { MailQueue, OutgoingMail, Outbox } from './outbox.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
-import { accountOfToken, accountToken, emailClaimStream, sha256 } from './secrets.js';
+import { accountOfToken, accountToken, sha256 } from './secrets.js';
 import { holderOf, storedAccount, storedClaim } from './stored-accounts.js';
 import type { TokenService } from './token-service.js';
 

@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
-import { type AccountEvent, accountStream } from '../../domain/account/account.js';
-import type { EmailClaimEvent } from '../../domain/account/email-claim.js';
+import type { AccountEvent } from '../../domain/account/account.js';
+import type { DomainEvent } from '../../domain/decider.js';
+import { accountStream, emailClaimStream, parseStream } from '../../domain/streams.js';
 import type { EventStore } from '../../eventstore/event-store.js';
 import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-store.js';
 import { CommandHandler } from '../command-handler.js';
 import { AccountCommands } from './account-commands.js';
 import { Outbox } from './outbox.js';
-import { emailClaimStream } from './secrets.js';
 import { holderOf, storedAccount, storedClaim } from './stored-accounts.js';
+import { postgresSigningKeys } from './postgres-signing-keys.js';
 import { TokenService } from './token-service.js';
 
 let db: TestDatabase;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   outbox = new Outbox(await mkdtemp(path.join(tmpdir(), 'rollcall-claims-')));
-  tokens = new TokenService(db.pool);
+  tokens = new TokenService(postgresSigningKeys(db.pool));
 });
 afterAll(async () => {
   await store?.close();
@@ -72,7 +73,7 @@ const holdingFirstClaim = () => {
   const released = new Promise<void>((resolve) => (release = resolve));
   let held = false;
   const holding = intercepting(async (streamId) => {
-    if (held || !streamId.startsWith('account-email-')) return;
+    if (held || parseStream(streamId).kind !== 'email-claim') return;
     held = true;
     arrive();
     await released;
@@ -98,8 +99,8 @@ const ownerSignsUp = async (email: string, at = new Date()) => {
   return accountId;
 };
 
-/** Appends events as an earlier version of Rollcall wrote them. */
-const writtenBefore = (streamId: string, events: (AccountEvent | EmailClaimEvent)[]) =>
+/** Appends events as an earlier version of Rollcall wrote them, in schema version 1. */
+const writtenBefore = (streamId: string, events: DomainEvent[]) =>
   store.append(
     streamId,
     events.map((event) => ({
@@ -114,7 +115,8 @@ const oldAccount = (accountId: string, email: string, verified: boolean): Accoun
   { type: 'AccountSignedUp', data: { accountId, email, name: 'Old', passwordHash: 'scrypt$x', roles: ['attendee'], signedUpAt: t0.toISOString() } },
   ...(verified ? [{ type: 'EmailVerified', data: { verifiedAt: t0.toISOString() } } as AccountEvent] : []),
 ];
-const oldClaim = (accountId: string): EmailClaimEvent[] => [{ type: 'EmailClaimed', data: { accountId, claimedAt: t0.toISOString() } }];
+/** An `EmailClaimed` of schema version 1: no expiry. */
+const oldClaim = (accountId: string): DomainEvent[] => [{ type: 'EmailClaimed', data: { accountId, claimedAt: t0.toISOString() } }];
 
 describe('A sign-up cut short between its two appends', () => {
   const cutShort = async (email: string, commandId: string) => {
@@ -161,6 +163,13 @@ describe('A sign-up with what no stream can hold', () => {
 });
 
 describe('A claim whose account never verified', () => {
+  it('is stored in schema version 2, with the time it lapses', async () => {
+    const email = 'current@example.org';
+    const { accountId } = await signUp(email, 'current-1', t0);
+    const [claimed] = await store.readStream(emailClaimStream(email));
+    expect(claimed).toMatchObject({ type: 'EmailClaimed', data: { accountId, expiresAt: days(7).toISOString() }, metadata: { schemaVersion: 2 } });
+  });
+
   it('holds the address for 7 days, then lets a sign-up take it over', async () => {
     const email = 'lapsing@example.org';
     const { accountId: first } = await signUp(email, 'lapse-1', t0);
@@ -227,7 +236,13 @@ describe('A claim whose account never verified', () => {
   });
 });
 
-describe('A claim written before claims lapsed (no expiry, never confirmed)', () => {
+describe('A claim written in schema version 1, before claims lapsed (no expiry, never confirmed)', () => {
+  it('folds to a claim that lapses 7 days after it was made', async () => {
+    const [email, accountId] = ['old-folded@example.org', randomUUID()];
+    await writtenBefore(emailClaimStream(email), oldClaim(accountId));
+    expect(await storedClaim(store, email)).toEqual({ status: 'claimed', accountId, expiresAt: days(7).toISOString(), confirmed: false });
+  });
+
   it('never lapses when its account verified', async () => {
     const [email, accountId] = ['old-verified@example.org', randomUUID()];
     await writtenBefore(accountStream(accountId), oldAccount(accountId, email, true));

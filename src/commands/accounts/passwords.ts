@@ -4,8 +4,15 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  * scrypt with N = 2^15, r = 8, p = 1 (about 32 MiB and some tens of milliseconds per hash):
  * OWASP's recommended floor. Parameters travel inside the hash so they can be raised later
  * without breaking stored hashes.
+ *
+ * Test runs hash with N = 2^10 instead (1 MiB, well under a millisecond), as their specs sign
+ * up and log in hundreds of times. That takes two variables: `VITEST`, which vitest sets in
+ * every test process (and the servers the specs spawn inherit), and the one vitest.config.ts
+ * sets on purpose; no production process has either, so none can hash cheaply by accident.
+ * A hash names its own cost, so every hash verifies whatever cost made it.
  */
-const N = 32_768;
+const cheapForTests = process.env.VITEST === 'true' && process.env.ROLLCALL_TEST_PASSWORD_COST === 'cheap';
+const N = cheapForTests ? 1_024 : 32_768;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { normaliseEmail } from '../../domain/account/credentials.js';
 
 /** SHA-256 in hex: how one-time and refresh tokens are kept in events (never the token itself). */
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -17,6 +16,3 @@ const ACCOUNT_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 /** The account a token names, or undefined when it is not shaped like one of ours. */
 export const accountOfToken = (token: string): string | undefined => ACCOUNT_TOKEN.exec(token)?.[1];
-
-/** The stream that lets one account claim an address; named by its hash so the id holds no address. */
-export const emailClaimStream = (email: string): string => `account-email-${sha256(normaliseEmail(email))}`;

@@ -12,10 +12,9 @@
  * keys of the token's purpose: `alg: none`, HS256 signed with a public key, an access token
  * shown as a ticket (or the reverse) and expired tokens are all refused.
  *
- * Keys are created on first use and kept in `rollcall.signing_keys`, so every process signs
- * with the same key and verifies the others' tokens. Creation happens under an advisory
- * lock, so processes starting together agree on one key per purpose. Each process loads the
- * keys once and keeps them: there is no key rotation yet.
+ * Keys come from a `SigningKeySource`: `rollcall.signing_keys`, shared by every process
+ * (postgres-signing-keys.ts), or memory in specs without a database. Each TokenService loads
+ * them once and keeps them: there is no key rotation yet.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -27,16 +26,12 @@ import {
   SignJWT,
   createLocalJWKSet,
   errors,
-  exportJWK,
-  generateKeyPair,
   importJWK,
   jwtVerify,
 } from 'jose';
-import type pg from 'pg';
 import { type Actor, ROLES, type Role } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
-
-export type KeyPurpose = 'access' | 'ticket';
+import type { KeyPurpose, SigningKeySource } from './signing-keys.js';
 
 export const ISSUER = 'rollcall';
 export const ACCESS_AUDIENCE = 'rollcall-api';
@@ -46,8 +41,6 @@ const ACCESS_TOKEN_TYPE = 'at+jwt';
 const ALGORITHM = 'EdDSA';
 /** Far above any token we issue; refuses to parse megabytes of header. */
 const MAX_TOKEN_LENGTH = 4096;
-// Any fixed key works; it only has to be the same in every process.
-const KEY_CREATION_LOCK = 7_301_002;
 
 export interface AccessToken {
   token: string;
@@ -77,13 +70,6 @@ interface KeyRing {
   verifiers: Record<KeyPurpose, JWTVerifyGetKey>;
 }
 
-interface KeyRow {
-  kid: string;
-  purpose: KeyPurpose;
-  private_jwk: JWK;
-  public_jwk: JWK;
-}
-
 export interface TokenServiceOptions {
   /** The time tokens are issued and checked at; tests move it. */
   clock?: () => Date;
@@ -94,7 +80,7 @@ export class TokenService {
   private readonly clock: () => Date;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly source: SigningKeySource,
     options: TokenServiceOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
@@ -165,7 +151,7 @@ export class TokenService {
   }
 
   private keyRing(): Promise<KeyRing> {
-    this.keys ??= loadKeyRing(this.pool).catch((error: unknown) => {
+    this.keys ??= loadKeyRing(this.source).catch((error: unknown) => {
       this.keys = undefined; // try again on the next call rather than failing forever
       throw error;
     });
@@ -183,54 +169,18 @@ const refusal = (error: unknown, what: string): string => {
   return `The ${what} is malformed`;
 };
 
-const loadKeyRing = async (pool: pg.Pool): Promise<KeyRing> => {
-  let rows = await readKeys(pool);
-  const missing = (['access', 'ticket'] as const).filter((purpose) => !rows.some((row) => row.purpose === purpose));
-  if (missing.length > 0) rows = await createKeys(pool, missing);
+const loadKeyRing = async (source: SigningKeySource): Promise<KeyRing> => {
   const ring: Omit<KeyRing, 'verifiers'> = { signing: {} as KeyRing['signing'], public: { access: [], ticket: [] } };
-  for (const row of rows) {
-    const publicJwk: JWK = { ...row.public_jwk, kid: row.kid, alg: ALGORITHM, use: 'sig' };
-    ring.public[row.purpose].push(publicJwk);
-    if (!ring.signing[row.purpose]) {
-      const privateKey = (await importJWK(row.private_jwk, ALGORITHM)) as CryptoKey;
-      ring.signing[row.purpose] = { kid: row.kid, privateKey, publicJwk };
+  for (const key of await source.load()) {
+    const publicJwk: JWK = { ...key.publicJwk, kid: key.kid, alg: ALGORITHM, use: 'sig' };
+    ring.public[key.purpose].push(publicJwk);
+    if (!ring.signing[key.purpose]) {
+      const privateKey = (await importJWK(key.privateJwk, ALGORITHM)) as CryptoKey;
+      ring.signing[key.purpose] = { kid: key.kid, privateKey, publicJwk };
     }
   }
   return {
     ...ring,
     verifiers: { access: createLocalJWKSet({ keys: ring.public.access }), ticket: createLocalJWKSet({ keys: ring.public.ticket }) },
   };
-};
-
-const readKeys = async (db: pg.Pool | pg.PoolClient): Promise<KeyRow[]> =>
-  (
-    await db.query<KeyRow>(
-      `SELECT kid, purpose, private_jwk, public_jwk FROM rollcall.signing_keys ORDER BY purpose, created_at DESC, kid`,
-    )
-  ).rows;
-
-/** Creates the missing keys unless another process did while we waited for the lock. */
-const createKeys = async (pool: pg.Pool, purposes: KeyPurpose[]): Promise<KeyRow[]> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [KEY_CREATION_LOCK]);
-    const existing = await readKeys(client);
-    for (const purpose of purposes) {
-      if (existing.some((row) => row.purpose === purpose)) continue;
-      const { privateKey, publicKey } = await generateKeyPair('Ed25519', { extractable: true });
-      await client.query(
-        `INSERT INTO rollcall.signing_keys (kid, purpose, private_jwk, public_jwk) VALUES ($1, $2, $3, $4)`,
-        [`${purpose}-${randomUUID()}`, purpose, await exportJWK(privateKey), await exportJWK(publicKey)],
-      );
-    }
-    const rows = await readKeys(client);
-    await client.query('COMMIT');
-    return rows;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 };

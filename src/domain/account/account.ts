@@ -73,8 +73,6 @@ export type AccountEvent =
   | RoleRevoked
   | AccountDisabled;
 
-export const accountStream = (accountId: string): string => `account-${accountId}`;
-
 export const initialState = (): Account => ({ status: 'none' });
 
 const withoutFamily = (families: RefreshFamily[], familyId: string): RefreshFamily[] =>

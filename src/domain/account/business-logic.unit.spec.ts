@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every command of the account's decider, given / when / then, one describe per state.
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../actor.js';
 import { deciderSpec } from '../../../test/decider-spec.js';

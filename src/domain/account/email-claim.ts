@@ -17,18 +17,15 @@ export type FreeAddress = { status: 'free' };
 export type ClaimedAddress = { status: 'claimed'; accountId: string; expiresAt: string; confirmed: boolean };
 export type EmailClaim = FreeAddress | ClaimedAddress;
 
-export type EmailClaimed = {
-  type: 'EmailClaimed';
-  /** `expiresAt` is absent from claims written before unverified claims lapsed. */
-  data: { accountId: string; claimedAt: string; expiresAt?: string };
-};
+/** Schema version 2: every claim says when it lapses unless its account verifies the address. */
+export type EmailClaimed = { type: 'EmailClaimed'; data: { accountId: string; claimedAt: string; expiresAt: string } };
 /** The holding account verified the address: its claim never lapses. */
 export type EmailClaimConfirmed = { type: 'EmailClaimConfirmed'; data: { accountId: string; confirmedAt: string } };
 export type EmailClaimEvent = EmailClaimed | EmailClaimConfirmed;
 
 /**
- * The account that holds the address, as the command side found it. Claims written before
- * verification confirmed them cannot tell on their own whether their account verified.
+ * The account that holds the address, as the command side found it. Version-1 claims, written
+ * before verification confirmed them, cannot tell on their own whether their account verified.
  */
 export type ClaimHolder = { accountId: string; status: Account['status'] };
 
@@ -40,12 +37,29 @@ export const initialState = (): EmailClaim => ({ status: 'free' });
 
 const plus = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
 
+/**
+ * Schema version 1 of `EmailClaimed`, written before unverified claims lapsed: no `expiresAt`.
+ * The code that added it went on stamping version 1 until version 2 was named, so a stored
+ * version-1 claim may hold one already.
+ */
+export type EmailClaimedV1 = { accountId: string; claimedAt: string; expiresAt?: string };
+
+/**
+ * A version-1 claim lapses as a claim made at its time would now: 7 days after it was made,
+ * unless its account verified. Such claims were never confirmed, so whether their account
+ * verified is the holder's to tell (`ClaimHolder`), and `lapsed` asks it.
+ */
+export const emailClaimedFromV1 = (data: EmailClaimedV1): EmailClaimed['data'] => ({
+  ...data,
+  expiresAt: data.expiresAt ?? plus(data.claimedAt, UNVERIFIED_CLAIM_TTL_MS),
+});
+
 export const evolve = (state: EmailClaim, event: EmailClaimEvent): EmailClaim => {
   switch (event.type) {
     case 'EmailClaimed': {
-      const { accountId, claimedAt, expiresAt } = event.data;
+      const { accountId, expiresAt } = event.data;
       // The latest claim holds the address: a later one is a takeover of a lapsed claim.
-      return { status: 'claimed', accountId, expiresAt: expiresAt ?? plus(claimedAt, UNVERIFIED_CLAIM_TTL_MS), confirmed: false };
+      return { status: 'claimed', accountId, expiresAt, confirmed: false };
     }
     case 'EmailClaimConfirmed':
       return state.status === 'claimed' && state.accountId === event.data.accountId ? { ...state, confirmed: true } : state;

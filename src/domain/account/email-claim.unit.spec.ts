@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deciderSpec } from '../../../test/decider-spec.js';
+import { domainEventOf } from '../decode.js';
 import type { Account } from './account.js';
 import { type EmailClaimCommand, type EmailClaimEvent, emailClaimDecider, evolve, initialState } from './email-claim.js';
 
@@ -13,8 +14,9 @@ const claimedBy = (accountId: string, at = now): EmailClaimEvent => ({
   type: 'EmailClaimed',
   data: { accountId, claimedAt: iso(at), expiresAt: iso(new Date(at.getTime() + 7 * 24 * 60 * 60_000)) },
 });
-/** As claims were written before unverified claims lapsed: no expiry, and never confirmed. */
-const claimedBeforeExpiry = (accountId: string): EmailClaimEvent => ({ type: 'EmailClaimed', data: { accountId, claimedAt: iso(now) } });
+/** A version-1 claim, stored before unverified claims lapsed (no expiry, never confirmed), decoded as every reader decodes it. */
+const claimedInV1 = (accountId: string): EmailClaimEvent =>
+  domainEventOf({ type: 'EmailClaimed', data: { accountId, claimedAt: iso(now) }, metadata: { schemaVersion: 1 } });
 const confirmedBy = (accountId: string): EmailClaimEvent => ({ type: 'EmailClaimConfirmed', data: { accountId, confirmedAt: iso(now) } });
 
 const claim = (at: Date, holder?: { accountId: string; status: Account['status'] }): EmailClaimCommand => ({
@@ -62,17 +64,17 @@ describe('When the holder has verified the address', () => {
   it('confirms nothing twice', () => given(claimedBy('acc-1'), confirmedBy('acc-1')).when(confirm('acc-1')).then([]));
 });
 
-describe('When the claim predates lapsing claims', () => {
+describe('When the claim was stored in schema version 1, before claims lapsed', () => {
   it('never lets it be taken over from an account that verified', () =>
-    given(claimedBeforeExpiry('acc-1')).when(claim(days(365), { accountId: 'acc-1', status: 'active' })).thenRefuses('CONFLICT'));
+    given(claimedInV1('acc-1')).when(claim(days(365), { accountId: 'acc-1', status: 'active' })).thenRefuses('CONFLICT'));
 
   it('lets it lapse 7 days after the claim when its account never verified', () => {
-    given(claimedBeforeExpiry('acc-1')).when(claim(days(6), { accountId: 'acc-1', status: 'unverified' })).thenRefuses('CONFLICT');
-    given(claimedBeforeExpiry('acc-1')).when(claim(days(7), { accountId: 'acc-1', status: 'unverified' })).then([claimedBy('acc-2', days(7))]);
+    given(claimedInV1('acc-1')).when(claim(days(6), { accountId: 'acc-1', status: 'unverified' })).thenRefuses('CONFLICT');
+    given(claimedInV1('acc-1')).when(claim(days(7), { accountId: 'acc-1', status: 'unverified' })).then([claimedBy('acc-2', days(7))]);
   });
 
   it('frees it at once when its account was never stored (a sign-up that failed after claiming)', () =>
-    given(claimedBeforeExpiry('acc-1')).when(claim(now, { accountId: 'acc-1', status: 'none' })).then([claimedBy('acc-2')]));
+    given(claimedInV1('acc-1')).when(claim(now, { accountId: 'acc-1', status: 'none' })).then([claimedBy('acc-2')]));
 });
 
 describe('The claim state', () => {

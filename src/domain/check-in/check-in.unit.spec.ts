@@ -146,3 +146,12 @@ describe('scanResultOf', () => {
     expect(scanResultOf([{ type: 'CheckInAwaitingFace', data: attendance }])).toBe('face_pending');
   });
 });
+
+describe('Folding an event type this code does not know', () => {
+  it('leaves the check-in and the event as they were', () => {
+    const checkedIn = checkInDecider.evolve(checkInDecider.initialState(), { type: 'CheckedIn', data: { ...attendance, method: 'scan', reason: null } });
+    expect(checkInDecider.evolve(checkedIn, { type: 'FaceMatched', data: {} } as unknown as CheckInEvent)).toBe(checkedIn);
+    const event = evolveEvent(noEvent(), { type: 'EventCreated', data: { eventId: 'e1', organizerId: 'o', details: {} as never, capacity: 1 } });
+    expect(evolveEvent(event, { type: 'EventRenamed', data: {} } as unknown as EventEvent)).toBe(event);
+  });
+});

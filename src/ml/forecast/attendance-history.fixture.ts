@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { CheckInEvent } from '../../domain/check-in/check-in.js';
+import { schemaVersionOf } from '../../domain/decode.js';
 import type { EventEvent } from '../../domain/event/event.js';
+import { checkInStream, eventStream } from '../../domain/streams.js';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import { positionAt } from '../../eventstore/position.js';
-import { attendanceProjection } from '../../projections/attendance-projection.js';
+import { attendanceProjection } from '../../projections/attendance/projection.js';
 import { liveSchema } from '../../projections/runner.js';
 import { ignoreUnstorable } from '../../projections/stored-values.js';
 
@@ -31,7 +33,7 @@ export class AttendanceHistory {
       id: randomUUID(),
       type: event.type,
       data: event.data,
-      metadata: { correlationId: 'c', causationId: 'c', actorId: 'fixture', commandId: 'c', occurredAt: at.toISOString(), schemaVersion: 1 },
+      metadata: { correlationId: 'c', causationId: 'c', actorId: 'fixture', commandId: 'c', occurredAt: at.toISOString(), schemaVersion: schemaVersionOf(event.type) },
       streamId,
       revision,
       position: positionAt(lastPosition),
@@ -42,7 +44,7 @@ export class AttendanceHistory {
   /** A published event by `organizerId` with sessions of two hours starting at `starts`. */
   event(organizerId: string, starts: readonly Date[], createdAt: Date): { eventId: string; sessionIds: string[] } {
     const eventId = randomUUID();
-    const stream = `event-${eventId}`;
+    const stream = eventStream(eventId);
     const sessions = starts.map((startsAt) => ({
       sessionId: randomUUID(),
       startsAt: startsAt.toISOString(),
@@ -69,27 +71,27 @@ export class AttendanceHistory {
   /** A registration confirmed at once, returning its id. */
   register(eventId: string, attendeeId: string, at: Date): string {
     const registrationId = randomUUID();
-    this.record(`event-${eventId}`, { type: 'RegistrationSubmitted', data: { registrationId, attendeeId } }, at);
-    this.record(`event-${eventId}`, { type: 'RegistrationConfirmed', data: { registrationId, attendeeId, via: 'registration' } }, at);
+    this.record(eventStream(eventId), { type: 'RegistrationSubmitted', data: { registrationId, attendeeId } }, at);
+    this.record(eventStream(eventId), { type: 'RegistrationConfirmed', data: { registrationId, attendeeId, via: 'registration' } }, at);
     return registrationId;
   }
 
   checkIn(eventId: string, sessionId: string, registrationId: string, attendeeId: string, at: Date): void {
     const data = { eventId, sessionId, registrationId, attendeeId, staffId: 'door', method: 'scan' as const, reason: null };
-    this.record(`checkin-${sessionId}-${registrationId}`, { type: 'CheckedIn', data }, at);
+    this.record(checkInStream(sessionId, registrationId), { type: 'CheckedIn', data }, at);
   }
 
   undoCheckIn(eventId: string, sessionId: string, registrationId: string, at: Date): void {
     const data = { eventId, sessionId, registrationId, staffId: 'door', reason: 'wrong person' };
-    this.record(`checkin-${sessionId}-${registrationId}`, { type: 'CheckInUndone', data }, at);
+    this.record(checkInStream(sessionId, registrationId), { type: 'CheckInUndone', data }, at);
   }
 
   cancelRegistration(eventId: string, registrationId: string, at: Date): void {
-    this.record(`event-${eventId}`, { type: 'RegistrationCancelled', data: { registrationId, cancelledBy: 'attendee' } }, at);
+    this.record(eventStream(eventId), { type: 'RegistrationCancelled', data: { registrationId, cancelledBy: 'attendee' } }, at);
   }
 
   cancelEvent(eventId: string, at: Date): void {
-    this.record(`event-${eventId}`, { type: 'EventCancelled', data: { reason: 'storm' } }, at);
+    this.record(eventStream(eventId), { type: 'EventCancelled', data: { reason: 'storm' } }, at);
   }
 
   /** Applies what was recorded since the last call, in one transaction as the projector would. */

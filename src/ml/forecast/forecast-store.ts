@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { liveSchema } from '../../projections/runner.js';
+import { ADVISORY_LOCK_CLASS } from '../../postgres/advisory-locks.js';
+import { sessionsOf } from '../../projections/attendance/event-queries.js';
 import { expectedAttendance } from './expected-attendance.js';
 import type { StoredModel } from './forecaster.js';
 import type { ForecastMetrics } from './training.js';
@@ -38,9 +39,6 @@ export interface RegistrationForecast {
   probability: number;
 }
 
-// First key of the two-key advisory lock (the second is hashtext(eventId)); 7_301_001-006 are taken.
-const FORECAST_LOCK_CLASS = 7_301_010;
-
 /**
  * Replaces an event's forecasts, on the caller's transaction. Refreshes of one event are
  * serialised by an advisory lock, so two (the hourly sweep and a reactor's) cannot
@@ -53,7 +51,7 @@ export const replaceForecasts = async (
   modelVersion: number | null,
   computedAt: Date,
 ): Promise<void> => {
-  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [FORECAST_LOCK_CLASS, eventId]);
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCK_CLASS.forecast, eventId]);
   await client.query('DELETE FROM rollcall.attendance_forecasts WHERE event_id = $1', [eventId]);
   if (forecasts.length === 0) return;
   await client.query(
@@ -72,36 +70,39 @@ export const replaceForecasts = async (
   );
 };
 
-/** An event's latest forecast as the API shows it, sessions in start order. */
+/**
+ * An event's latest forecast as the API shows it, sessions in start order; a session the
+ * attendance read model no longer has (or has no start time for) is left out.
+ */
 export const readEventForecast = async (db: Queryable, eventId: string) => {
   const { rows } = await db.query<{
     session_id: string;
-    starts_at: Date;
     registration_id: string;
     attendee_id: string;
     probability: number;
     model_version: number | null;
     computed_at: Date;
   }>(
-    `SELECT f.session_id, s.starts_at, f.registration_id, f.attendee_id, f.probability, f.model_version, f.computed_at
-       FROM rollcall.attendance_forecasts f JOIN ${liveSchema('attendance')}.sessions s ON s.event_id = f.event_id AND s.session_id = f.session_id
-      WHERE f.event_id = $1
-      ORDER BY s.starts_at, f.session_id, f.probability DESC, f.registration_id`,
+    `SELECT session_id, registration_id, attendee_id, probability, model_version, computed_at
+       FROM rollcall.attendance_forecasts WHERE event_id = $1
+      ORDER BY probability DESC, registration_id`,
     [eventId],
   );
-  const sessions = new Map<string, { sessionId: string; startsAt: string; registrations: { registrationId: string; attendeeId: string; probability: number }[] }>();
-  for (const row of rows) {
-    const session = sessions.get(row.session_id) ?? { sessionId: row.session_id, startsAt: row.starts_at.toISOString(), registrations: [] };
-    session.registrations.push({ registrationId: row.registration_id, attendeeId: row.attendee_id, probability: row.probability });
-    sessions.set(row.session_id, session);
-  }
+  const bySession = new Map<string, typeof rows>();
+  for (const row of rows) bySession.set(row.session_id, [...(bySession.get(row.session_id) ?? []), row]);
+  const sessions = ((await sessionsOf(db, [eventId])).get(eventId) ?? []).flatMap(({ sessionId, startsAt }) => {
+    const forecasts = bySession.get(sessionId);
+    return forecasts && startsAt !== null ? [{ sessionId, startsAt, forecasts }] : [];
+  });
+  const first = sessions[0]?.forecasts[0];
   return {
     eventId,
-    modelVersion: rows[0]?.model_version ?? null,
-    computedAt: rows[0]?.computed_at.toISOString() ?? null,
-    sessions: [...sessions.values()].map((session) => {
-      const { expected, low, high } = expectedAttendance(session.registrations.map((r) => r.probability));
-      return { ...session, confirmed: session.registrations.length, expectedAttendance: expected, low, high };
+    modelVersion: first?.model_version ?? null,
+    computedAt: first?.computed_at.toISOString() ?? null,
+    sessions: sessions.map(({ sessionId, startsAt, forecasts }) => {
+      const registrations = forecasts.map((f) => ({ registrationId: f.registration_id, attendeeId: f.attendee_id, probability: f.probability }));
+      const { expected, low, high } = expectedAttendance(registrations.map((r) => r.probability));
+      return { sessionId, startsAt, registrations, confirmed: registrations.length, expectedAttendance: expected, low, high };
     }),
   };
 };

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
+import { pastAttendances } from '../../projections/attendance/show-up-queries.js';
 import { AttendanceHistory } from './attendance-history.fixture.js';
 import { FEATURE_NAMES } from './features.js';
 import { PRIOR_SHOW_UP_RATE, PRIOR_WEIGHT } from './forecaster.js';
 import { refreshForecasts } from './refresh-forecasts.js';
 import { retrainForecastModel } from './retrain-model.js';
-import { loadTrainingSet } from './training-set.js';
 
 let db: TestDatabase;
 const lines: string[] = [];
@@ -103,7 +103,7 @@ describe('with a season of history', () => {
   });
 
   it('labels each confirmed registration at each ended session with whether it was checked in', async () => {
-    const examples = await loadTrainingSet(db.pool, now);
+    const examples = await pastAttendances(db.pool, now);
     const at = (sessionId: string) => new Map(examples.filter((e) => e.sessionId === sessionId).map((e) => [e.attendeeId, e.attended]));
     expect(at(sessions.a1).has('late')).toBe(false);
     expect(at(sessions.a1).get('quitter')).toBe(true);

@@ -1,9 +1,9 @@
 import type pg from 'pg';
+import { eventsWithUpcomingSessions, showUpCounts, showUpsOf, upcomingAttendances } from '../../projections/attendance/show-up-queries.js';
 import { isUuid } from '../../uuid.js';
 import { AttendeeHistory, featuresOf } from './features.js';
 import { type Forecaster, baseRateForecaster, modelForecaster } from './forecaster.js';
 import { latestModel, replaceForecasts } from './forecast-store.js';
-import { countShowUps, loadOutcomes, loadUpcomingEventIds, loadUpcomingOccasions } from './training-set.js';
 
 /** A `forecast-refresh` job: one event (a reactor saw it change), or every upcoming one (the hourly cron). */
 export interface ForecastRefreshData {
@@ -28,13 +28,13 @@ const chooseForecaster = async (deps: ForecastJobDependencies, now: Date): Promi
   const forecaster = model && modelForecaster(model);
   if (forecaster) return forecaster;
   if (model) deps.log(`forecast-refresh: model v${model.version} (${model.kind}: ${model.featureNames.join(', ')}) does not fit this code's features; using the base rate`);
-  return baseRateForecaster(await countShowUps(deps.pool, now));
+  return baseRateForecaster(await showUpCounts(deps.pool, now));
 };
 
 /** Forecasts every confirmed registration at the event's sessions that have not ended, replacing its rows. */
 const refreshEvent = async (pool: pg.Pool, forecaster: Forecaster, eventId: string, now: Date): Promise<number> => {
-  const occasions = await loadUpcomingOccasions(pool, eventId, now);
-  const history = new AttendeeHistory(await loadOutcomes(pool, [...new Set(occasions.map((o) => o.attendeeId))], now));
+  const occasions = await upcomingAttendances(pool, eventId, now);
+  const history = new AttendeeHistory(await showUpsOf(pool, [...new Set(occasions.map((o) => o.attendeeId))], now));
   const forecasts = occasions.map((occasion) => ({
     sessionId: occasion.sessionId,
     registrationId: occasion.registrationId,
@@ -62,7 +62,7 @@ const refreshEvent = async (pool: pg.Pool, forecaster: Forecaster, eventId: stri
  */
 export const refreshForecasts = async (deps: ForecastJobDependencies, data: unknown, now = new Date()) => {
   const { eventId } = parseData(data);
-  const eventIds = eventId ? [eventId] : await loadUpcomingEventIds(deps.pool, now);
+  const eventIds = eventId ? [eventId] : await eventsWithUpcomingSessions(deps.pool, now);
   const forecaster = await chooseForecaster(deps, now);
   let registrations = 0;
   for (const id of eventIds) registrations += await refreshEvent(deps.pool, forecaster, id, now);

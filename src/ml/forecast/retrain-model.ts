@@ -1,8 +1,8 @@
+import { pastAttendances } from '../../projections/attendance/show-up-queries.js';
 import { FEATURE_NAMES } from './features.js';
 import { LOGISTIC_REGRESSION } from './forecaster.js';
 import { saveModel } from './forecast-store.js';
 import type { ForecastJobDependencies } from './refresh-forecasts.js';
-import { loadTrainingSet } from './training-set.js';
 import { trainForecastModel } from './training.js';
 
 const rounded = (value: number | null | undefined): string => (value == null ? 'n/a' : value.toFixed(3));
@@ -13,7 +13,7 @@ const rounded = (value: number | null | undefined): string => (value == null ? '
  * forecasts keep their current model (or the base rate).
  */
 export const retrainForecastModel = async (deps: ForecastJobDependencies, now = new Date()) => {
-  const examples = await loadTrainingSet(deps.pool, now);
+  const examples = await pastAttendances(deps.pool, now);
   const training = trainForecastModel(examples);
   if (!training.trained) {
     deps.log(`model-retraining: no new model: ${training.reason}`);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { accountDecider } from './account/business-logic.js';
+import { emailClaimDecider } from './account/email-claim.js';
+import { checkInDecider } from './check-in/business-logic.js';
+import { eventDecider } from './event/business-logic.js';
+import {
+  accountStream,
+  categoryOf,
+  checkInStream,
+  commandKeyStream,
+  deciderOf,
+  emailClaimStream,
+  eventStream,
+  parseStream,
+  projectionStream,
+} from './streams.js';
+
+const eventId = '7b0c9a52-55a4-4b0c-9a52-7b0c9a5255a4';
+const sessionId = '5d0c6f3e-8a1b-5c2d-9e4f-0a1b2c3d4e5f';
+const registrationId = '0b7f1a52-55a4-4b0c-9a52-7b0c9a5255a4';
+
+describe('A stream name', () => {
+  it('reads back as what it was built from', () => {
+    expect(parseStream(eventStream(eventId))).toEqual({ kind: 'event', eventId });
+    expect(parseStream(checkInStream(sessionId, registrationId))).toEqual({ kind: 'checkin', sessionId, registrationId });
+    expect(parseStream(checkInStream(sessionId, undefined))).toEqual({ kind: 'checkin', sessionId, registrationId: undefined });
+    expect(parseStream(accountStream(eventId))).toEqual({ kind: 'account', accountId: eventId });
+    expect(parseStream(emailClaimStream('ann@example.org'))).toEqual({ kind: 'email-claim' });
+    expect(parseStream(commandKeyStream('k-1'))).toEqual({ kind: 'command-key' });
+    expect(parseStream(projectionStream('attendance'))).toEqual({ kind: 'projection', projection: 'attendance' });
+    expect(parseStream('$all')).toEqual({ kind: 'unknown' });
+  });
+
+  it('names an address by its normalised hash, so that it holds no address', () => {
+    expect(emailClaimStream(' Ann@Example.org ')).toBe(emailClaimStream('ann@example.org'));
+    expect(emailClaimStream('ann@example.org')).toMatch(/^account-email-[0-9a-f]{64}$/);
+  });
+
+  it('has the category EventStoreDB gives it, one for both kinds of account stream', () =>
+    expect([eventStream(eventId), checkInStream(sessionId, undefined), accountStream(eventId), emailClaimStream('a@b.org')].map(categoryOf)).toEqual([
+      'event',
+      'checkin',
+      'account',
+      'account',
+    ]));
+});
+
+describe('The decider of a stream', () => {
+  it('is the consistency boundary whose events the stream holds', () => {
+    expect(deciderOf(eventStream(eventId))).toBe(eventDecider);
+    expect(deciderOf(checkInStream(sessionId, registrationId))).toBe(checkInDecider);
+    expect(deciderOf(accountStream(eventId))).toBe(accountDecider);
+    expect(deciderOf(emailClaimStream('ann@example.org'))).toBe(emailClaimDecider);
+  });
+
+  it('is none for streams that hold no domain events', () =>
+    expect([commandKeyStream('k-1'), projectionStream('attendance'), 'orders-1'].map(deciderOf)).toEqual([undefined, undefined, undefined]));
+});

@@ -1,0 +1,94 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { parseStream } from '../domain/streams.js';
+import { type Position, comparePositions, formatPosition, parsePosition } from '../eventstore/position.js';
+import type { IntegrationEvent } from '../integration/contract.js';
+import type { Reactor } from '../integration/delivery.js';
+import { ticketRegistration } from '../projections/attendance/registration-queries.js';
+import { ATTENDANCE, LIVE, VERSION } from '../projections/attendance/tables.js';
+import type { Jobs } from './jobs.js';
+import { readCheckpoint } from '../projections/runner.js';
+import { readSchemaVersion } from '../projections/schema-version.js';
+import { isUuid } from '../uuid.js';
+import { TICKET_DELIVERY_QUEUE } from './queues.js';
+import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketDeliveryJobId } from './ticket-delivery.js';
+
+/**
+ * How long the reactor waits for the attendance projection to apply an event before it gives
+ * up on this try (delivery retries, then sets the event aside as a dead letter). Below
+ * Kafka's default session timeout of 30 s, so one try does not cost a consumer its partitions.
+ */
+const DEFAULT_WAIT_MS = 20_000;
+const POLL_MS = 100;
+
+/** The registration whose ticket an event issues, when it issues one recent enough to mail. */
+export const ticketIssuedBy = (event: IntegrationEvent, now: Date): { eventId: string; registrationId: string } | undefined => {
+  if (event.type !== 'RegistrationConfirmed' && event.type !== 'TicketReissued') return undefined;
+  const stream = parseStream(event.streamId);
+  const { registrationId } = event.data;
+  if (stream.kind !== 'event' || !isUuid(stream.eventId) || typeof registrationId !== 'string' || !isUuid(registrationId)) return undefined;
+  // A read of old history (a first start on an existing store) mails nothing: those tickets went out long ago.
+  if (now.getTime() - Date.parse(event.occurredAt) > TICKET_MAIL_HORIZON_MS) return undefined;
+  return { eventId: stream.eventId, registrationId };
+};
+
+export interface TicketMailDependencies {
+  jobs: Jobs;
+  pool: pg.Pool;
+  waitMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * Mails a ticket when a registration is confirmed or its ticket reissued: queues a
+ * `ticket-delivery` job for the ticket's current version, once the attendance projection has
+ * applied the event, so that the job reads the version, the holder and the event the mail
+ * shows. The job id is the ticket version's, so a redelivered or replayed event queues
+ * nothing more, and an event whose ticket a later reissue superseded queues the later version
+ * once, as that reissue does. pg-boss keeps jobs past the mail horizon (`Jobs`), so within it
+ * the id is always there to match.
+ */
+export class TicketMail implements Reactor {
+  readonly name = 'ticket-mail';
+  readonly categories = ['event'];
+
+  constructor(private readonly deps: TicketMailDependencies) {}
+
+  async handle(event: IntegrationEvent): Promise<void> {
+    const issued = ticketIssuedBy(event, this.deps.now?.() ?? new Date());
+    if (!issued) return;
+    await this.projected(parsePosition(event.position));
+    const ticket = await ticketRegistration(this.deps.pool, issued.eventId, issued.registrationId);
+    // Cancelled since, or held by an attendee id the read model could not store: no ticket to mail.
+    if (!ticket || ticket.status !== 'confirmed' || ticket.attendeeId === null) return;
+    const { eventId, registrationId, attendeeId, ticketVersion: version } = ticket;
+    await (await this.deps.jobs.boss()).send(TICKET_DELIVERY_QUEUE, { eventId, registrationId, attendeeId, version } satisfies TicketDeliveryData, {
+      id: ticketDeliveryJobId(eventId, registrationId, version),
+      singletonKey: `${eventId}:${registrationId}:${version}`,
+    });
+  }
+
+  /**
+   * Resolves once the live attendance tables are of this code's version and have applied
+   * `position`; throws after the wait. Tables of an older version are being rebuilt aside
+   * (their checkpoint stands still meanwhile), and this code's queries may not fit them.
+   */
+  private async projected(position: Position): Promise<void> {
+    const waitMs = this.deps.waitMs ?? DEFAULT_WAIT_MS;
+    const deadline = Date.now() + waitMs;
+    while (!(await this.hasApplied(position))) {
+      if (Date.now() >= deadline) throw new Error(`The attendance tables of version ${VERSION} have not applied position ${formatPosition(position)} within ${waitMs} ms`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  private async hasApplied(position: Position): Promise<boolean> {
+    const client = await this.deps.pool.connect();
+    try {
+      const applied = (await readCheckpoint(client, ATTENDANCE))?.position;
+      return applied !== undefined && comparePositions(applied, position) >= 0 && (await readSchemaVersion(client, LIVE)) === VERSION;
+    } finally {
+      client.release();
+    }
+  }
+}

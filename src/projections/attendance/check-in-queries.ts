@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import { formatPosition } from '../../eventstore/position.js';
+import { type Page, type PageArgs, decodeCursor, pageSize, paged } from '../pages.js';
+import { LIVE } from './tables.js';
+
+/** The door log: every scan, manual check-in and undo, in log order. */
+
+/** A row of the check-in log (null where the log holds what the projection could not store). */
+interface CheckInRow {
+  position: string;
+  prepare_position: string;
+  event_id: string | null;
+  session_id: string | null;
+  registration_id: string | null;
+  attendee_id: string | null;
+  staff_id: string | null;
+  kind: string | null;
+  result: string | null;
+  reason: string | null;
+  at: Date;
+}
+
+/** The whole position: the events of one EventStoreDB append share their commit position. */
+const checkInPosition = (row: CheckInRow): string => formatPosition({ commit: BigInt(row.position), prepare: BigInt(row.prepare_position) });
+
+/** One line of the door log, for queries and for the live feed alike. */
+const checkInEntry = (row: CheckInRow) => ({
+  position: checkInPosition(row),
+  eventId: row.event_id,
+  sessionId: row.session_id,
+  registrationId: row.registration_id,
+  attendeeId: row.attendee_id,
+  staffId: row.staff_id,
+  kind: row.kind,
+  result: row.result,
+  reason: row.reason,
+  at: row.at.toISOString(),
+});
+
+export type CheckInEntry = ReturnType<typeof checkInEntry>;
+
+/** A session's door log. */
+export const sessionCheckIns = async (db: pg.Pool | pg.PoolClient, args: { eventId: string; sessionId: string } & PageArgs): Promise<Page<CheckInEntry>> => {
+  const size = pageSize(args.first, 50);
+  const [commit, prepare] = decodeCursor(args.after)?.split('/') ?? [];
+  const { rows } = await db.query<CheckInRow>(
+    `SELECT * FROM ${LIVE}.check_ins
+      WHERE event_id = $1 AND session_id = $2 AND ($3::bigint IS NULL OR (position, prepare_position) > ($3, $4::bigint))
+      ORDER BY position, prepare_position LIMIT $5`,
+    [args.eventId, args.sessionId, commit ?? null, prepare ?? commit ?? null, size + 1],
+  );
+  return paged(rows, size, checkInPosition, checkInEntry);
+};
+
+/** The door log between two commit positions (after `from`, up to `to`): what the live feed publishes. */
+export const checkInsBetween = async (db: pg.Pool | pg.PoolClient, from: bigint, to: bigint): Promise<CheckInEntry[]> => {
+  const { rows } = await db.query<CheckInRow>(
+    `SELECT * FROM ${LIVE}.check_ins WHERE position > $1 AND position <= $2 ORDER BY position, prepare_position`,
+    [from.toString(), to.toString()],
+  );
+  return rows.map(checkInEntry);
+};

@@ -1,0 +1,53 @@
+import type { RecordedEvent } from '../../eventstore/event-store.js';
+import { type Fields, type StoredValues, fieldsOf } from '../stored-values.js';
+import type { AttendanceChanges } from './batch-changes.js';
+import type { StoredEvent } from './event-types.js';
+import { keyOf } from './keys.js';
+
+/** What a check-in stream's events change: the door log, and each session's count of who is in. */
+
+/** What the door log says of a door event; undefined for any other type. */
+const doorEntry = (event: StoredEvent, v: StoredValues): { kind: string | null; result: string | null } | undefined => {
+  switch (event.type) {
+    case 'CheckedIn':
+      return { kind: v.text(event.data.method, 'method'), result: 'ok' };
+    case 'CheckInAwaitingFace':
+      return { kind: 'scan', result: 'face_pending' };
+    case 'ScanRefused':
+      return { kind: 'scan', result: v.text(event.data.result, 'result') };
+    case 'UnreadableTicketScanned':
+      return { kind: 'scan', result: 'invalid' };
+    case 'CheckInUndone':
+      return { kind: 'undo', result: 'undone' };
+    default:
+      return undefined;
+  }
+};
+
+/** Every door action, in order; CheckedIn and CheckInUndone also move the session's count. */
+export const gatherCheckIn = (changes: AttendanceChanges, recorded: RecordedEvent, v: StoredValues): void => {
+  const event = { type: recorded.type, data: fieldsOf(recorded.data) } as StoredEvent;
+  const door = doorEntry(event, v);
+  if (!door) return;
+  const data = event.data as Fields<{ eventId: string; sessionId: string; registrationId: string; attendeeId: string; staffId: string; reason: string | null }>;
+  const eventId = v.uuid(data.eventId, 'eventId');
+  const sessionId = v.uuid(data.sessionId, 'sessionId');
+  changes.checkIns.push([
+    recorded.position.commit.toString(),
+    recorded.position.prepare.toString(),
+    eventId,
+    sessionId,
+    'registrationId' in data ? v.uuid(data.registrationId, 'registrationId') : null,
+    'attendeeId' in data ? v.text(data.attendeeId, 'attendeeId') : null,
+    v.text(data.staffId, 'staffId'),
+    door.kind,
+    door.result,
+    'reason' in data && data.reason !== null ? v.text(data.reason, 'reason') : null,
+    recorded.recordedAt,
+  ]);
+  const delta = event.type === 'CheckedIn' ? 1 : event.type === 'CheckInUndone' ? -1 : 0;
+  if (delta === 0 || eventId === null || sessionId === null) return;
+  const key = keyOf(eventId, sessionId);
+  const count = changes.sessionCounts.get(key) ?? { eventId, sessionId, delta: 0, position: '0' };
+  changes.sessionCounts.set(key, { ...count, delta: count.delta + delta, position: recorded.position.commit.toString() });
+};

@@ -1,0 +1,37 @@
+import type { CheckInEvent } from '../../domain/check-in/check-in.js';
+import type { EventEvent } from '../../domain/event/event.js';
+import type { Fields } from '../stored-values.js';
+
+/**
+ * The types the attendance read model reads, as records so that a type the domain adds is a
+ * compile error here until it is decided whether the read model shows it. The domain check
+ * folds the same types with the domain's own `evolve`.
+ */
+export const EVENT_TYPES: Record<EventEvent['type'], true> = {
+  EventCreated: true,
+  EventDetailsUpdated: true,
+  SessionsScheduled: true,
+  EventPublished: true,
+  CapacityChanged: true,
+  StaffAssigned: true,
+  EventCancelled: true,
+  RegistrationSubmitted: true,
+  RegistrationConfirmed: true,
+  RegistrationWaitlisted: true,
+  RegistrationRejected: true,
+  RegistrationCancelled: true,
+  TicketReissued: true,
+};
+
+export const CHECK_IN_TYPES: Record<CheckInEvent['type'], true> = {
+  CheckedIn: true,
+  CheckInAwaitingFace: true,
+  ScanRefused: true,
+  CheckInUndone: true,
+  UnreadableTicketScanned: true,
+};
+
+type Handled = EventEvent | CheckInEvent;
+
+/** Each type the read model reads, with its data as the log may hold it. */
+export type StoredEvent = { [T in Handled['type']]: { type: T; data: Fields<Extract<Handled, { type: T }>['data']> } }[Handled['type']];

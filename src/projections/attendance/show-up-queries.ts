@@ -1,0 +1,125 @@
+import type pg from 'pg';
+import { LIVE } from './tables.js';
+
+/**
+ * Who came to past sessions and who is confirmed for upcoming ones: what the attendance
+ * forecasts learn from and predict (src/ml/forecast/).
+ */
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/** Sessions of published events, numbered within their event by start time; one without stored times cannot be placed. */
+const SERIES = `
+  SELECT s.session_id, s.event_id, s.starts_at, s.ends_at,
+         (row_number() OVER (PARTITION BY s.event_id ORDER BY s.starts_at, s.session_id) - 1)::int AS session_index
+    FROM ${LIVE}.sessions s JOIN ${LIVE}.events e ON e.event_id = s.event_id AND e.status = 'published'
+   WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL`;
+
+/**
+ * Past attendances, one row per session ended by $1 and registration confirmed for it,
+ * labelled with whether the attendee was checked in (a check-in not undone). The read model
+ * keeps a registration's current status only, so "confirmed then" is read as: confirmed at
+ * some point (it has a ticket), registered before the start, and still confirmed or
+ * cancelled only after the session ended. Left out: cancelled events, whose later sessions
+ * never happened, and sessions where nobody was checked in, which say that the door did not
+ * use Rollcall rather than that nobody came.
+ */
+const LABELLED = `
+  WITH tracked AS (
+    SELECT x.* FROM (${SERIES}) x
+     WHERE x.ends_at <= $1
+       AND EXISTS (SELECT 1 FROM ${LIVE}.check_ins c WHERE c.event_id = x.event_id AND c.session_id = x.session_id AND c.result = 'ok')
+  ), door AS (
+    SELECT c.event_id, c.session_id, c.registration_id,
+           count(*) FILTER (WHERE c.result = 'ok') > count(*) FILTER (WHERE c.result = 'undone') AS attended
+      FROM ${LIVE}.check_ins c JOIN tracked t ON t.event_id = c.event_id AND t.session_id = c.session_id
+     WHERE c.registration_id IS NOT NULL
+     GROUP BY c.event_id, c.session_id, c.registration_id
+  )
+  SELECT t.event_id, t.session_id, t.starts_at, t.ends_at, t.session_index, r.attendee_id, r.registered_at,
+         coalesce(d.attended, false) AS attended
+    FROM tracked t
+    JOIN ${LIVE}.registrations r ON r.event_id = t.event_id AND r.registered_at < t.starts_at AND r.ticket_version > 0
+     AND (r.status = 'confirmed' OR (r.status = 'cancelled' AND r.updated_at >= t.ends_at))
+    LEFT JOIN door d ON d.event_id = t.event_id AND d.session_id = t.session_id AND d.registration_id = r.registration_id`;
+
+/** One attendee's registration at one session: when it was made, and where the session stands in its series. */
+export interface Attendance {
+  sessionId: string;
+  attendeeId: string;
+  startsAt: Date;
+  registeredAt: Date;
+  /** 0 for an event's first session. */
+  sessionIndex: number;
+  /** The session's confirmed registrations. */
+  confirmed: number;
+}
+
+export interface PastAttendance extends Attendance {
+  endsAt: Date;
+  attended: boolean;
+}
+
+/** Every past attendance, labelled. */
+export const pastAttendances = async (db: Queryable, now: Date): Promise<PastAttendance[]> => {
+  const { rows } = await db.query(
+    `SELECT l.*, count(*) OVER (PARTITION BY l.event_id, l.session_id)::int AS confirmed FROM (${LABELLED}) l`,
+    [now],
+  );
+  return rows.map((row) => ({
+    sessionId: row.session_id,
+    attendeeId: row.attendee_id,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    registeredAt: row.registered_at,
+    sessionIndex: row.session_index,
+    confirmed: row.confirmed,
+    attended: row.attended,
+  }));
+};
+
+/** The past attendances of some attendees, whether they came and when. */
+export const showUpsOf = async (db: Queryable, attendeeIds: readonly string[], now: Date): Promise<{ attendeeId: string; endsAt: Date; attended: boolean }[]> => {
+  const { rows } = await db.query(`SELECT l.attendee_id, l.ends_at, l.attended FROM (${LABELLED}) l WHERE l.attendee_id = ANY ($2::text[])`, [now, attendeeIds]);
+  return rows.map((row) => ({ attendeeId: row.attendee_id, endsAt: row.ends_at, attended: row.attended }));
+};
+
+/** How many past attendances there are and how many were shows. */
+export const showUpCounts = async (db: Queryable, now: Date): Promise<{ attended: number; total: number }> => {
+  const { rows } = await db.query<{ attended: number; total: number }>(
+    `SELECT (count(*) FILTER (WHERE l.attended))::int AS attended, count(*)::int AS total FROM (${LABELLED}) l`,
+    [now],
+  );
+  return rows[0]!;
+};
+
+/** Each confirmed registration at each of an event's sessions that has not ended. */
+export const upcomingAttendances = async (db: Queryable, eventId: string, now: Date): Promise<(Attendance & { registrationId: string })[]> => {
+  const { rows } = await db.query(
+    `SELECT x.session_id, x.starts_at, x.session_index, r.registration_id, r.attendee_id, r.registered_at,
+            count(*) OVER (PARTITION BY x.session_id)::int AS confirmed
+       FROM (${SERIES}) x
+       JOIN ${LIVE}.registrations r ON r.event_id = x.event_id AND r.status = 'confirmed'
+      WHERE x.event_id = $1 AND x.ends_at > $2`,
+    [eventId, now],
+  );
+  return rows.map((row) => ({
+    sessionId: row.session_id,
+    registrationId: row.registration_id,
+    attendeeId: row.attendee_id,
+    startsAt: row.starts_at,
+    registeredAt: row.registered_at,
+    sessionIndex: row.session_index,
+    confirmed: row.confirmed,
+  }));
+};
+
+/** Published events with a session that has not ended. */
+export const eventsWithUpcomingSessions = async (db: Queryable, now: Date): Promise<string[]> => {
+  const { rows } = await db.query<{ event_id: string }>(
+    `SELECT DISTINCT s.event_id FROM ${LIVE}.sessions s JOIN ${LIVE}.events e ON e.event_id = s.event_id AND e.status = 'published'
+      WHERE s.ends_at > $1`,
+    [now],
+  );
+  return rows.map((row) => row.event_id);
+};

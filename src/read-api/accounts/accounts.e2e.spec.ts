@@ -1,0 +1,401 @@
+import { SignJWT, UnsecuredJWT, base64url, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type TestApp, startTestApp } from '../../../test/test-app.js';
+import { Outbox } from '../../commands/accounts/outbox.js';
+import { postgresSigningKeys } from '../../commands/accounts/postgres-signing-keys.js';
+import { ACCESS_AUDIENCE, ISSUER, TokenService } from '../../commands/accounts/token-service.js';
+import { accountStream } from '../../domain/streams.js';
+import { mailWorkersOn, startJobWorkers } from '../../jobs/job-runner.js';
+import { MAIL_QUEUE } from '../../jobs/queues.js';
+
+/**
+ * Accounts end to end, with real mail workers and signing keys. (Over 300 lines: every journey
+ * shares one started app, which costs more to start than its tests take.)
+ */
+
+let rollcall: TestApp;
+let tokens: TokenService;
+let outbox: Outbox;
+let adminToken: string;
+
+const PASSWORD = 'correct horse battery';
+
+beforeAll(async () => {
+  rollcall = await startTestApp();
+  outbox = new Outbox(rollcall.outboxDir);
+  const { jobs } = rollcall.app;
+  await startJobWorkers(jobs, mailWorkersOn({ jobs, pool: rollcall.db.pool, store: rollcall.store }, { smtpUrl: undefined, outboxDir: rollcall.outboxDir }));
+  tokens = rollcall.app.tokens;
+  await rollcall.app.accounts.createAdmin({ email: 'root@example.org', password: PASSWORD, name: 'Root' });
+  adminToken = (await logIn('root@example.org')).accessToken;
+});
+afterAll(() => rollcall?.close());
+
+const graphql = (query: string, variables: Record<string, unknown> = {}, accessToken?: string) =>
+  rollcall.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
+    payload: JSON.stringify({ query, variables }),
+  });
+
+/** The data of a mutation that must succeed. */
+const ok = async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
+  const response = await graphql(query, variables, accessToken);
+  const body = response.json();
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data;
+};
+
+/** The code of a mutation that must fail. */
+const refusal = async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
+  const body = (await graphql(query, variables, accessToken)).json();
+  expect(body.errors?.length, JSON.stringify(body)).toBeGreaterThan(0);
+  return { code: body.errors[0].extensions.code as string, message: body.errors[0].message as string };
+};
+
+const SIGN_UP = `mutation ($email: String!, $password: String!, $name: String!, $commandId: ID) {
+  signUp(email: $email, password: $password, name: $name, commandId: $commandId) { accountId position } }`;
+const VERIFY = `mutation ($token: String!) { verifyEmail(token: $token) { account { id emailVerified roles } position } }`;
+const LOG_IN = `mutation ($email: String!, $password: String!) {
+  logIn(email: $email, password: $password) { accessToken expiresAt refreshToken refreshTokenExpiresAt position account { id email name roles emailVerified } } }`;
+const REFRESH = `mutation ($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken refreshToken expiresAt position } }`;
+const LOG_OUT = `mutation ($refreshToken: String!) { logOut(refreshToken: $refreshToken) { position } }`;
+const REQUEST_RESET = `mutation ($email: String!) { requestPasswordReset(email: $email) }`;
+const RESEND = `mutation ($email: String!) { resendVerification(email: $email) }`;
+const RESET = `mutation ($token: String!, $newPassword: String!) { resetPassword(token: $token, newPassword: $newPassword) { position } }`;
+const GRANT = `mutation ($accountId: ID!, $role: AccountRole!) { grantRole(accountId: $accountId, role: $role) { account { id roles } position } }`;
+const REVOKE = `mutation ($accountId: ID!, $role: AccountRole!) { revokeRole(accountId: $accountId, role: $role) { account { id roles } position } }`;
+const HEALTH = '{ health { status } }';
+
+const logIn = async (email: string, password = PASSWORD) => (await ok(LOG_IN, { email, password })).logIn;
+
+/** Mail goes out through the `mail` job, a moment after the mutation: wait for (at least `count` of) it to land. */
+const mailTo = async (to: string, kind: string, count = 1) => {
+  for (let tries = 0; ; tries++) {
+    const found = (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
+    if (found.length >= count || tries >= 100) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+let counter = 0;
+/** A signed-up, verified attendee. */
+const anAttendee = async () => {
+  const email = `person${++counter}-${Date.now()}@example.org`;
+  const { accountId } = (await ok(SIGN_UP, { email, password: PASSWORD, name: 'Person' })).signUp;
+  const [mail] = await mailTo(email, 'email-verification');
+  await ok(VERIFY, { token: mail!.token });
+  return { email, accountId, session: await logIn(email) };
+};
+
+describe('An attendee account', () => {
+  it('signs up, verifies by mail, logs in, uses, rotates and ends its session', async () => {
+    const email = 'Ada@Example.org';
+    const signUp = (await ok(SIGN_UP, { email, password: PASSWORD, name: 'Ada' })).signUp;
+    expect(signUp.position).toMatch(/^\d+$/);
+
+    expect((await refusal(LOG_IN, { email, password: PASSWORD })).code).toBe('FORBIDDEN');
+
+    const [mail, ...more] = await mailTo('ada@example.org', 'email-verification');
+    expect(more).toEqual([]);
+    const verified = (await ok(VERIFY, { token: mail!.token })).verifyEmail;
+    expect(verified.account).toEqual({ id: signUp.accountId, emailVerified: true, roles: ['attendee'] });
+
+    const session = await logIn(email);
+    expect(session.account).toEqual({ id: signUp.accountId, email: 'ada@example.org', name: 'Ada', roles: ['attendee'], emailVerified: true });
+    expect(new Date(session.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+    expect((await tokens.verifyAccessToken(session.accessToken)).accountId).toBe(signUp.accountId);
+
+    // The token is accepted on a request, and identifies an attendee (who may not grant roles).
+    expect((await graphql(HEALTH, {}, session.accessToken)).statusCode).toBe(200);
+    expect((await refusal(GRANT, { accountId: signUp.accountId, role: 'admin' }, session.accessToken)).code).toBe('FORBIDDEN');
+
+    const rotated = (await ok(REFRESH, { refreshToken: session.refreshToken })).refreshToken;
+    expect(rotated.refreshToken).not.toBe(session.refreshToken);
+    expect((await tokens.verifyAccessToken(rotated.accessToken)).accountId).toBe(signUp.accountId);
+
+    // The old token comes back: refused, and the whole family, the new token included, is revoked.
+    const reuse = await refusal(REFRESH, { refreshToken: session.refreshToken });
+    expect(reuse).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/used already/) });
+    expect((await refusal(REFRESH, { refreshToken: rotated.refreshToken })).code).toBe('UNAUTHENTICATED');
+    const types = (await rollcall.store.readStream(accountStream(signUp.accountId))).map((e) => e.type);
+    expect(types.slice(-3)).toEqual(['LoggedIn', 'RefreshTokenRotated', 'RefreshTokenReuseDetected']);
+
+    const again = await logIn(email);
+    expect((await ok(LOG_OUT, { refreshToken: again.refreshToken })).logOut.position).toMatch(/^\d+$/);
+    expect((await refusal(REFRESH, { refreshToken: again.refreshToken })).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a second sign-up with the same address, whatever its case', async () => {
+    await ok(SIGN_UP, { email: 'twice@example.org', password: PASSWORD, name: 'One' });
+    expect((await refusal(SIGN_UP, { email: ' TWICE@example.org', password: PASSWORD, name: 'Two' })).code).toBe('CONFLICT');
+  });
+
+  it('takes a resent sign-up once and answers it the same', async () => {
+    const variables = { email: 'resent@example.org', password: PASSWORD, name: 'Resent', commandId: 'sign-up-resent-1' };
+    const first = (await ok(SIGN_UP, variables)).signUp;
+    const second = (await ok(SIGN_UP, variables)).signUp;
+    expect(second).toEqual(first);
+    expect(await mailTo('resent@example.org', 'email-verification')).toHaveLength(1);
+    expect(await rollcall.store.readStream(accountStream(first.accountId))).toHaveLength(2);
+  });
+
+  it('refuses a wrong password and an unknown address alike', async () => {
+    const { email } = await anAttendee();
+    const wrong = await refusal(LOG_IN, { email, password: 'not the password' });
+    const unknown = await refusal(LOG_IN, { email: 'nobody@example.org', password: PASSWORD });
+    expect(wrong).toEqual(unknown);
+    expect(wrong.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('An address nobody can lock out', () => {
+  /** Signs up, verifies by mail and logs in, as the address's owner would. */
+  const ownerSignsUp = async (email: string) => {
+    const { accountId } = (await ok(SIGN_UP, { email, password: PASSWORD, name: 'Owner' })).signUp;
+    const [mail] = await mailTo(email, 'email-verification');
+    await ok(VERIFY, { token: mail!.token });
+    expect((await logIn(email)).account.id).toBe(accountId);
+  };
+
+  // Finding 5: these were a 500 after the address's claim was stored, and its owner got CONFLICT for ever.
+  it.each([
+    ['a lone surrogate in the name', { email: 'victim@example.org', name: 'x\uD800' }, 'victim@example.org'],
+    ['a NUL in the email', { email: 'victim-2@example.org\u0000', name: 'X' }, 'victim-2@example.org'],
+    ['a lone surrogate in the password', { email: 'victim-3@example.org', name: 'X', password: `${PASSWORD}\uDC00` }, 'victim-3@example.org'],
+  ])('refuses a sign-up with %s before storing anything, and the owner then signs up', async (_case, variables, owner) => {
+    const before = (await rollcall.store.readAll()).length;
+    const refused = await refusal(SIGN_UP, { password: PASSWORD, ...variables });
+    expect(refused.code).toBe('VALIDATION');
+    expect((await rollcall.store.readAll()).length).toBe(before);
+    await ownerSignsUp(owner);
+  });
+
+  /** Sends a sign-up whose second append (of its two streams) fails, as a lost connection would. */
+  const cutShort = async (variables: Record<string, unknown>) => {
+    const append = rollcall.store.append.bind(rollcall.store);
+    const secondFails = vi.spyOn(rollcall.store, 'append').mockImplementationOnce(append);
+    secondFails.mockImplementationOnce(() => {
+      secondFails.mockRestore();
+      return Promise.reject(new Error('connection lost between the two appends'));
+    });
+    expect((await refusal(SIGN_UP, { password: PASSWORD, name: 'Cut', ...variables })).code).toBe('INTERNAL');
+    expect(vi.isMockFunction(rollcall.store.append), 'the second append was never tried').toBe(false);
+  };
+
+  it('leaves the address to its owner after a sign-up cut short between its two appends', async () => {
+    await cutShort({ email: 'cut-short@example.org' });
+    await ownerSignsUp('cut-short@example.org');
+  });
+
+  it('completes a sign-up cut short between its two appends when it is resent', async () => {
+    const variables = { email: 'cut-short-2@example.org', commandId: 'sign-up-cut-short' };
+    await cutShort(variables);
+    const { accountId } = (await ok(SIGN_UP, { password: PASSWORD, name: 'Cut', ...variables })).signUp;
+    // The code the first attempt stored goes out once the address is claimed.
+    const [mail, ...more] = await mailTo(variables.email, 'email-verification');
+    expect(more).toEqual([]);
+    await ok(VERIFY, { token: mail!.token });
+    expect((await logIn(variables.email)).account.id).toBe(accountId);
+  });
+});
+
+describe('Resending the verification code', () => {
+  it('mails a new code, and the one before stops working', async () => {
+    const email = 'resend@example.org';
+    await ok(SIGN_UP, { email, password: PASSWORD, name: 'Resend' });
+    // Once it is out: a code superseded before its mail is sent is never sent.
+    await mailTo(email, 'email-verification');
+    expect((await ok(RESEND, { email: 'Resend@Example.org' })).resendVerification).toBe(true);
+    const [first, second] = await mailTo(email, 'email-verification', 2);
+    expect((await refusal(VERIFY, { token: first!.token })).code).toBe('UNAUTHENTICATED');
+    expect((await ok(VERIFY, { token: second!.token })).verifyEmail.account.emailVerified).toBe(true);
+  });
+
+  it('answers true for an unknown address and for a verified one, and queues no mail', async () => {
+    const { email } = await anAttendee();
+    const queued = async () => {
+      const sql = `SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND data->>'to' = ANY($2)`;
+      return (await rollcall.db.pool.query(sql, [MAIL_QUEUE, [email, 'nobody-here@example.org']])).rows[0].n;
+    };
+    const before = await queued();
+    expect((await ok(RESEND, { email: 'nobody-here@example.org' })).resendVerification).toBe(true);
+    expect((await ok(RESEND, { email })).resendVerification).toBe(true);
+    expect(await queued()).toBe(before);
+  });
+});
+
+describe('Password reset', () => {
+  it('mails a token, sets the new password with it once, and ends every session', async () => {
+    const { email, session } = await anAttendee();
+    expect((await ok(REQUEST_RESET, { email })).requestPasswordReset).toBe(true);
+    const [mail] = await mailTo(email, 'password-reset');
+    await ok(RESET, { token: mail!.token, newPassword: 'a brand new password' });
+
+    expect((await refusal(LOG_IN, { email, password: PASSWORD })).code).toBe('UNAUTHENTICATED');
+    await logIn(email, 'a brand new password');
+    expect((await refusal(REFRESH, { refreshToken: session.refreshToken })).code).toBe('UNAUTHENTICATED');
+    expect((await refusal(RESET, { token: mail!.token, newPassword: 'yet another password' })).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers true for an unknown address and sends nothing', async () => {
+    const before = (await outbox.messages()).length;
+    expect((await ok(REQUEST_RESET, { email: 'ghost@example.org' })).requestPasswordReset).toBe(true);
+    expect((await outbox.messages()).length).toBe(before);
+  });
+});
+
+describe('Roles', () => {
+  it('lets an admin grant and revoke a role', async () => {
+    const { accountId } = await anAttendee();
+    const granted = (await ok(GRANT, { accountId, role: 'organizer' }, adminToken)).grantRole;
+    expect(granted.account.roles).toEqual(['attendee', 'organizer']);
+    expect(granted.position).toMatch(/^\d+$/);
+    const revoked = (await ok(REVOKE, { accountId, role: 'organizer' }, adminToken)).revokeRole;
+    expect(revoked.account.roles).toEqual(['attendee']);
+  });
+
+  it('refuses a grant by a non-admin, and by nobody, and writes nothing', async () => {
+    const { accountId, session } = await anAttendee();
+    const before = await rollcall.store.readStream(accountStream(accountId));
+    expect((await refusal(GRANT, { accountId, role: 'admin' }, session.accessToken)).code).toBe('FORBIDDEN');
+    expect((await refusal(GRANT, { accountId, role: 'admin' })).code).toBe('UNAUTHENTICATED');
+    expect((await refusal(REVOKE, { accountId, role: 'attendee' }, session.accessToken)).code).toBe('FORBIDDEN');
+    expect(await rollcall.store.readStream(accountStream(accountId))).toEqual(before);
+  });
+
+  it('refuses a grant to an account that does not exist', async () => {
+    expect((await refusal(GRANT, { accountId: '00000000-0000-4000-8000-000000000000', role: 'staff' }, adminToken)).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('Bad credentials and bad input', () => {
+  /** Sends a grantRole with this Authorization header; must be refused with 401 and write nothing. */
+  const expectRefusedToken = async (authorization: string, message: RegExp) => {
+    const { accountId } = await anAttendee();
+    const before = await rollcall.store.readStream(accountStream(accountId));
+    const response = await rollcall.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization },
+      payload: JSON.stringify({ query: GRANT, variables: { accountId, role: 'admin' } }),
+    });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toMatch(/invalid_token/);
+    expect(response.json()).toEqual({ data: null, errors: [{ message: expect.stringMatching(message), extensions: { code: 'UNAUTHENTICATED' } }] });
+    expect(await rollcall.store.readStream(accountStream(accountId))).toEqual(before);
+  };
+
+  const adminClaims = async () => {
+    const { accountId } = await tokens.verifyAccessToken(adminToken);
+    return { sub: accountId, roles: ['admin'] };
+  };
+
+  it('refuses a malformed token', () => expectRefusedToken('Bearer not.a.jwt', /malformed/));
+
+  it('refuses an Authorization header that is not a bearer token', () => expectRefusedToken(`Basic ${adminToken}`, /Bearer/));
+
+  it('refuses an expired token', async () => {
+    const past = new TokenService(postgresSigningKeys(rollcall.db.pool), { clock: () => new Date(Date.now() - 16 * 60_000) });
+    const expired = await past.issueAccessToken({ accountId: (await adminClaims()).sub, roles: ['admin'] });
+    await expectRefusedToken(`Bearer ${expired.token}`, /expired/);
+  });
+
+  it('refuses a token signed with another key', async () => {
+    const { privateKey } = await generateKeyPair('Ed25519');
+    const kid = (await tokens.jwks()).keys[0]!.kid!;
+    const forged = await new SignJWT(await adminClaims())
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(ACCESS_AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    await expectRefusedToken(`Bearer ${forged}`, /not signed by a Rollcall key/);
+  });
+
+  it('refuses an unsigned (alg: none) token', async () => {
+    const unsigned = new UnsecuredJWT(await adminClaims()).setIssuer(ISSUER).setAudience(ACCESS_AUDIENCE).setExpirationTime('5m').encode();
+    await expectRefusedToken(`Bearer ${unsigned}`, /EdDSA/);
+  });
+
+  it('refuses an HS256 token keyed with our public key', async () => {
+    const publicJwk = (await tokens.jwks()).keys[0]!;
+    const forged = await new SignJWT(await adminClaims())
+      .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid!, typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(ACCESS_AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(base64url.decode(publicJwk.x!));
+    await expectRefusedToken(`Bearer ${forged}`, /EdDSA/);
+  });
+
+  it('refuses a ticket token used as an access token', async () => {
+    const { signingKey, kid } = await tokens.ticketKeys();
+    const ticket = await new SignJWT(await adminClaims())
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'at+jwt' })
+      .setIssuer(ISSUER)
+      .setAudience(ACCESS_AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(signingKey);
+    await expectRefusedToken(`Bearer ${ticket}`, /not signed by a Rollcall key/);
+  });
+
+  it('refuses a bad token on plain HTTP routes too, and lets requests without one through', async () => {
+    const refused = await rollcall.app.inject({ method: 'GET', url: '/healthz', headers: { authorization: 'Bearer nope' } });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ code: 'UNAUTHENTICATED', statusCode: 401 });
+    expect((await rollcall.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('refuses arguments of the wrong type before running anything', async () => {
+    const response = await graphql(SIGN_UP, { email: 42, password: PASSWORD, name: 'Typed' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors[0].extensions.code).toBe('GRAPHQL_VALIDATION');
+    expect((await refusal(GRANT, { accountId: 'x', role: 'emperor' }, adminToken)).code).toBe('GRAPHQL_VALIDATION');
+  });
+
+  it('refuses bad and oversized strings with VALIDATION and writes nothing', async () => {
+    const { accountId, email, session } = await anAttendee();
+    const before = await rollcall.store.readStream(accountStream(accountId));
+    const cases: [string, Record<string, unknown>, string?][] = [
+      [SIGN_UP, { email: 'not-an-email', password: PASSWORD, name: 'X' }],
+      [SIGN_UP, { email: `${'a'.repeat(300)}@example.org`, password: PASSWORD, name: 'X' }],
+      [SIGN_UP, { email: 'short@example.org', password: 'short', name: 'X' }],
+      [SIGN_UP, { email: 'long@example.org', password: 'p'.repeat(201), name: 'X' }],
+      [SIGN_UP, { email: 'name@example.org', password: PASSWORD, name: 'n'.repeat(101) }],
+      [SIGN_UP, { email: 'blank@example.org', password: PASSWORD, name: '   ' }],
+      [SIGN_UP, { email: 'cmd@example.org', password: PASSWORD, name: 'X', commandId: 'c'.repeat(101) }],
+      [LOG_IN, { email, password: 'p'.repeat(10_000) }],
+      [REFRESH, { refreshToken: `${session.refreshToken}${'x'.repeat(500)}` }],
+      [LOG_OUT, { refreshToken: 'r'.repeat(100_000) }],
+      [RESET, { token: 'whatever', newPassword: 'short' }],
+      [VERIFY, { token: 't'.repeat(201) }],
+      [GRANT, { accountId: 'not-a-uuid', role: 'staff' }, adminToken],
+    ];
+    for (const [query, variables, token] of cases)
+      expect((await refusal(query, variables, token)).code, JSON.stringify(variables).slice(0, 120)).toBe('VALIDATION');
+    expect(await rollcall.store.readStream(accountStream(accountId))).toEqual(before);
+    expect((await rollcall.store.readAll()).some((e) => e.type === 'AccountSignedUp' && e.data.name === 'X')).toBe(false);
+  });
+
+  it('refuses forged one-time and refresh tokens', async () => {
+    const { accountId } = await anAttendee();
+    const forged = `${accountId}.${'A'.repeat(43)}`;
+    expect((await refusal(VERIFY, { token: forged })).code).toBe('CONFLICT');
+    expect((await refusal(REFRESH, { refreshToken: forged })).code).toBe('UNAUTHENTICATED');
+    expect((await refusal(RESET, { token: forged, newPassword: 'a long enough one' })).code).toBe('UNAUTHENTICATED');
+    expect((await refusal(REFRESH, { refreshToken: 'garbage' })).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('serves both purposes\' public keys, and no private part, at /.well-known/jwks.json', async () => {
+    const response = await rollcall.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    expect(response.statusCode).toBe(200);
+    const { keys } = response.json();
+    expect(keys).toHaveLength(2);
+    for (const key of keys) {
+      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+      expect(key.d).toBeUndefined();
+    }
+  });
+});

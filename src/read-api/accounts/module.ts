@@ -1,0 +1,160 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { MercuriusContext } from 'mercurius';
+import type { AccountView, Request, Session } from '../../commands/accounts/account-commands.js';
+import { requestHash, scopedCommandId } from '../../commands/request.js';
+import { emailAddress, newPassword, personName } from '../../domain/account/credentials.js';
+import { DomainError } from '../../domain/domain-error.js';
+import { type Position, formatPosition } from '../../eventstore/position.js';
+import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
+import type { GraphqlModule } from '../graphql-module.js';
+
+const typeDefs = /* GraphQL */ `
+  extend type Query {
+    me(atPosition: String): Account
+  }
+
+  extend type Mutation {
+    "Creates an attendee account and mails a verification token. Passwords are 10-200 characters."
+    signUp(email: String!, password: String!, name: String!, commandId: ID): SignUpResult!
+    "Confirms the email address with the token from the verification mail."
+    verifyEmail(token: String!, commandId: ID): AccountResult!
+    logIn(email: String!, password: String!, commandId: ID): AuthSession!
+    "Exchanges a refresh token for a new pair; the old refresh token stops working."
+    refreshToken(refreshToken: String!, commandId: ID): AuthSession!
+    "Ends the log-in the refresh token belongs to."
+    logOut(refreshToken: String!, commandId: ID): CommandReceipt!
+    "Mails a new verification token (the one before stops working) if the address's account has not verified it; always true, so it reveals nothing."
+    resendVerification(email: String!, commandId: ID): Boolean!
+    "Mails a reset token if the address has an account; always true, so it reveals nothing."
+    requestPasswordReset(email: String!, commandId: ID): Boolean!
+    "Sets a new password with the token from the reset mail and ends every log-in."
+    resetPassword(token: String!, newPassword: String!, commandId: ID): CommandReceipt!
+    "Admins only."
+    grantRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
+    "Admins only."
+    revokeRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
+  }
+
+  enum AccountRole {
+    admin
+    organizer
+    staff
+    attendee
+  }
+
+  type Account {
+    id: ID!
+    "Null only where the log holds a value the read model could not store."
+    email: String
+    name: String
+    roles: [AccountRole!]!
+    emailVerified: Boolean!
+  }
+
+  type SignUpResult {
+    accountId: ID!
+    "Global position of the command's last event."
+    position: String!
+  }
+
+  type AccountResult {
+    account: Account!
+    position: String!
+  }
+
+  type AuthSession {
+    "Send as 'Authorization: Bearer <accessToken>'."
+    accessToken: String!
+    "When the access token expires (ISO-8601), 15 minutes after it was issued."
+    expiresAt: String!
+    "Shown once; use it with refreshToken before it expires."
+    refreshToken: String!
+    refreshTokenExpiresAt: String!
+    account: Account!
+    position: String!
+  }
+
+  type CommandReceipt {
+    position: String!
+  }
+`;
+
+/** Our tokens are about 80 characters, and passwords at most 200: anything much longer is not one. */
+const MAX_SECRET = 200;
+
+/** A token or a password to check, refused at the edge when it is empty or far too long to be one. */
+const secret = (value: string, field: string): string => {
+  if (value.length < 1 || value.length > MAX_SECRET) throw new DomainError('VALIDATION', `${field} must be 1-${MAX_SECRET} characters long`);
+  return value;
+};
+
+/**
+ * The idempotency key of a mutation: the client's, when it sends one, so a resend takes
+ * effect once; scoped to the caller, and bound to the operation and its arguments.
+ */
+const request = (args: { commandId?: string | null }, context: MercuriusContext, info: GraphQLResolveInfo): Request => ({
+  commandId: scopedCommandId(context.actor?.accountId ?? 'anonymous', args.commandId),
+  actor: context.actor,
+  requestHash: requestHash({ operation: info.fieldName, args }),
+  keyedByClient: args.commandId != null,
+});
+
+const session = (s: Session) => ({
+  accessToken: s.accessToken,
+  expiresAt: s.expiresAt.toISOString(),
+  refreshToken: s.refreshToken,
+  refreshTokenExpiresAt: s.refreshTokenExpiresAt.toISOString(),
+  account: s.account,
+  position: formatPosition(s.position),
+});
+
+const accountResult = (r: { account: AccountView; position: Position }) => ({ account: r.account, position: formatPosition(r.position) });
+
+const Query: QueryResolvers = {
+  me: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(['accounts'], args.atPosition);
+    return ctx.app.reads.models.me(ctx.actor);
+  },
+};
+
+// Roles and account ids need no check here: the schema's enum and admission have refused any other.
+const Mutation: MutationResolvers = {
+  signUp: async (_root, args, context, info) => {
+    const input = { email: emailAddress(args.email), password: newPassword(args.password), name: personName(args.name) };
+    const result = await context.app.accounts.signUp(input, request(args, context, info));
+    return { accountId: result.accountId, position: formatPosition(result.position) };
+  },
+  verifyEmail: async (_root, args, context, info) =>
+    accountResult(await context.app.accounts.verifyEmail({ token: secret(args.token, 'token') }, request(args, context, info))),
+  logIn: async (_root, args, context, info) => {
+    // Any length is checked against the hash: a password that no longer passes the sign-up rules still logs in.
+    const input = { email: emailAddress(args.email), password: secret(args.password, 'password') };
+    return session(await context.app.accounts.logIn(input, request(args, context, info)));
+  },
+  refreshToken: async (_root, args, context, info) =>
+    session(await context.app.accounts.refresh({ refreshToken: secret(args.refreshToken, 'refreshToken') }, request(args, context, info))),
+  logOut: async (_root, args, context, info) => {
+    const result = await context.app.accounts.logOut({ refreshToken: secret(args.refreshToken, 'refreshToken') }, request(args, context, info));
+    return { position: formatPosition(result.position) };
+  },
+  resendVerification: async (_root, args, context, info) => {
+    await context.app.accounts.resendVerification({ email: emailAddress(args.email) }, request(args, context, info));
+    return true;
+  },
+  requestPasswordReset: async (_root, args, context, info) => {
+    await context.app.accounts.requestPasswordReset({ email: emailAddress(args.email) }, request(args, context, info));
+    return true;
+  },
+  resetPassword: async (_root, args, context, info) => {
+    const input = { token: secret(args.token, 'token'), newPassword: newPassword(args.newPassword, 'newPassword') };
+    const result = await context.app.accounts.resetPassword(input, request(args, context, info));
+    return { position: formatPosition(result.position) };
+  },
+  grantRole: async (_root, args, context, info) =>
+    accountResult(await context.app.accounts.grantRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
+  revokeRole: async (_root, args, context, info) =>
+    accountResult(await context.app.accounts.revokeRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
+};
+
+/** Accounts: signing up, logging in and out, tokens, passwords, roles, and who the caller is (me). */
+export const accounts: GraphqlModule = { typeDefs, resolvers: { Query, Mutation } };

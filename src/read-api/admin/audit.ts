@@ -1,0 +1,69 @@
+import type { QueryResolvers } from '../generated/graphql.js';
+import type { GraphqlModule } from '../graphql-module.js';
+import { requireAdmin } from '../read-models.js';
+import { aggregateAt, parseReplayPoint, streamHistory } from '../audit-replay.js';
+
+const typeDefs = /* GraphQL */ `
+  type StreamEvent {
+    revision: String!
+    position: String!
+    eventId: ID!
+    type: String!
+    data: JSON!
+    metadata: JSON!
+    recordedAt: String!
+  }
+
+  type AggregateState {
+    streamId: String!
+    "The last revision folded in (null: none)."
+    revision: String
+    position: String
+    "What the domain's own evolve folds the stream to; password and token hashes redacted."
+    state: JSON!
+  }
+
+  "An event of the log; an envelope field is null where it holds a value the read model cannot store."
+  type AuditEntry {
+    position: String!
+    eventId: ID!
+    streamId: String!
+    type: String!
+    actorId: ID
+    correlationId: ID
+    commandId: ID
+    occurredAt: String
+  }
+
+  type AuditConnection {
+    nodes: [AuditEntry!]!
+    pageInfo: PageInfo!
+  }
+
+  extend type Query {
+    "Admins only: every event of a stream with its metadata, replayed from the event store."
+    streamHistory(streamId: String!): [StreamEvent!]!
+    "Admins only: the stream's state at a revision (a number) or a time (ISO-8601), or now."
+    aggregateAt(streamId: String!, at: String): AggregateState!
+    "Admins only: who did what, when."
+    auditLog(actorId: ID, correlationId: ID, from: String, to: String, first: Int, after: String, atPosition: String): AuditConnection!
+  }
+`;
+
+const Query: QueryResolvers = {
+  streamHistory: (_root, args, ctx) => {
+    requireAdmin(ctx.actor);
+    return streamHistory(ctx.app.store, args.streamId);
+  },
+  aggregateAt: (_root, args, ctx) => {
+    requireAdmin(ctx.actor);
+    return aggregateAt(ctx.app.store, args.streamId, parseReplayPoint(args.at));
+  },
+  auditLog: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(['audit'], args.atPosition);
+    return ctx.app.reads.models.auditLog(ctx.actor, args);
+  },
+};
+
+/** Who did what, when (the audit read model), and a stream's history and state replayed from the event store. */
+export const audit: GraphqlModule = { typeDefs, resolvers: { Query } };

@@ -1,0 +1,29 @@
+import { GraphQLScalarType } from 'graphql';
+import { type GraphqlModule, mergeModules } from '../graphql-module.js';
+import { audit } from './audit.js';
+import { health } from './health.js';
+import { jobs } from './jobs.js';
+import { projections } from './projections.js';
+import { reactors } from './reactors.js';
+
+/** Event data, folded state, failures and job payloads: arbitrary JSON, passed through as it is. */
+const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
+/**
+ * Operating Rollcall, for admins: projections and their rebuilds, the audit log and stream
+ * replays, reactors' lag and dead letters, background jobs; and the health query, open to all.
+ * (Their REST twins, /healthz and /metrics, are routes beside this.)
+ */
+export const admin: GraphqlModule = mergeModules([
+  { typeDefs: 'scalar JSON', resolvers: { JSON: JSONScalar } },
+  projections,
+  audit,
+  reactors,
+  jobs,
+  health,
+]);

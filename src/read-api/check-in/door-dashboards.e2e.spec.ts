@@ -1,0 +1,328 @@
+import { createRequire } from 'node:module';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenAccount } from '../../../test/accounts.js';
+import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
+import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-store.js';
+import { type RunningRollcall, spawnRollcall } from '../../../test/spawn-rollcall.js';
+import { postgresSigningKeys } from '../../commands/accounts/postgres-signing-keys.js';
+import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from '../../commands/accounts/token-service.js';
+import type { Actor } from '../../domain/actor.js';
+
+/**
+ * Live dashboards across processes: a `projector` process keeps the read models, a separate
+ * `api` process serves the subscriptions, and only PostgreSQL connects them. (Over 300 lines:
+ * the small graphql-ws client below is a third of it, and every test shares the two processes.)
+ */
+
+// `ws` comes with mercurius, without type declarations: the few members used here.
+interface Socket {
+  send(data: string): void;
+  close(): void;
+  on(event: 'message', listener: (data: Buffer) => void): void;
+  once(event: 'open', listener: () => void): void;
+  once(event: 'close', listener: (code: number, reason: Buffer) => void): void;
+  once(event: 'error', listener: (error: Error) => void): void;
+}
+const { WebSocket } = createRequire(import.meta.url)('ws') as {
+  WebSocket: new (url: string, protocol: string, options?: { headers?: Record<string, string> }) => Socket;
+};
+
+interface Message {
+  id?: string;
+  type: string;
+  payload?: { data?: Record<string, unknown>; errors?: unknown[] } | { message: string; extensions?: { code?: string } }[];
+}
+
+interface Closed {
+  code: number;
+  reason: string;
+  at: number;
+}
+
+/** A door dashboard: one graphql-transport-ws connection, its messages kept per subscription. */
+class Dashboard {
+  private readonly received: Message[] = [];
+  private readonly waiters = new Set<() => void>();
+  private nextId = 0;
+  /** How and when the server or the client closed the connection. */
+  readonly closed: Promise<Closed>;
+
+  private constructor(private readonly socket: Socket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString(), at: Date.now() })));
+    socket.on('message', (data) => {
+      this.received.push(JSON.parse(data.toString()) as Message);
+      for (const waiter of [...this.waiters]) waiter();
+    });
+  }
+
+  static async open(address: string, auth: { header?: string; connectionParams?: Record<string, unknown> } = {}): Promise<Dashboard> {
+    const socket = new WebSocket(`${address.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', {
+      headers: auth.header ? { authorization: auth.header } : {},
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const dashboard = new Dashboard(socket);
+    socket.send(JSON.stringify({ type: 'connection_init', payload: auth.connectionParams ?? {} }));
+    await dashboard.next((m) => m.type === 'connection_ack');
+    return dashboard;
+  }
+
+  subscribe(query: string, variables: Record<string, unknown>): string {
+    const id = String(++this.nextId);
+    this.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+    return id;
+  }
+
+  /** The first message so far (or to come) that matches, each message given out once. */
+  async next(matches: (message: Message) => boolean, timeoutMs = 15_000): Promise<Message> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.received.findIndex(matches);
+      if (index >= 0) return this.received.splice(index, 1)[0]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`No such message within ${timeoutMs} ms; received ${JSON.stringify(this.received)}`);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, left);
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  /** The data of the next `next` message of subscription `id` that satisfies `matches`. */
+  async data(id: string, field: string, matches: (value: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
+    const message = await this.next((m) => {
+      if (m.id !== id || m.type !== 'next' || Array.isArray(m.payload)) return false;
+      const value = m.payload?.data?.[field] as Record<string, unknown> | undefined;
+      return value !== undefined && matches(value);
+    });
+    return (message.payload as { data: Record<string, Record<string, unknown>> }).data[field]!;
+  }
+
+  /** Everything received for subscription `id` and not yet taken. */
+  pending(id: string): Message[] {
+    return this.received.filter((m) => m.id === id);
+  }
+
+  /** How the server closed the connection, if it did within `timeoutMs`. */
+  async closedWithin(timeoutMs: number): Promise<Closed> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Still open after ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.closed, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  async close(): Promise<void> {
+    this.socket.close();
+    await this.closed;
+  }
+}
+
+let db: TestDatabase;
+let dataDir: string;
+let projector: RunningRollcall | undefined;
+let api: RunningRollcall | undefined;
+let tokens: TokenService;
+const dashboards: Dashboard[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'rollcall-live-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  delete env.EVENTSTORE_URL;
+  delete env.KAFKA_BROKERS;
+  [projector, api] = await Promise.all([spawnRollcall('projector', env, /Projecting read models/), spawnRollcall('api', env)]);
+  tokens = new TokenService(postgresSigningKeys(db.pool));
+  const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  await givenAccount(store, staff);
+  await store.close();
+});
+afterAll(async () => {
+  await Promise.all(dashboards.map((d) => d.close().catch(() => undefined)));
+  await api?.stop();
+  await projector?.stop();
+  await db?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const HOUR = 3_600_000;
+const organizer: Actor = { accountId: 'org-live', roles: ['organizer'] };
+const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-000000000003', roles: ['staff'] };
+const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'] });
+const bearer = async (actor: Actor): Promise<string> => `Bearer ${(await tokens.issueAccessToken(actor)).token}`;
+/** An access token that expires at most `seconds` from now (JWT times are whole seconds): issued as if most of its lifetime had passed. */
+const expiringIn = async (seconds: number, actor: Actor) =>
+  new TokenService(postgresSigningKeys(db.pool), { clock: () => new Date(Date.now() - (ACCESS_TOKEN_TTL_SECONDS - seconds) * 1000) }).issueAccessToken(actor);
+
+const dashboard = async (address: string, auth: Parameters<typeof Dashboard.open>[1]): Promise<Dashboard> => {
+  const opened = await Dashboard.open(address, auth);
+  dashboards.push(opened);
+  return opened;
+};
+
+const gql = async (actor: Actor, query: string, variables: Record<string, unknown> = {}) => {
+  const response = await fetch(`${api!.address}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: await bearer(actor) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: Record<string, any>; errors?: unknown[] };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+};
+
+/** A published event with one open session and staff assigned, visible on the read side. */
+const openEvent = async (title: string) => {
+  const created = await gql(organizer, `mutation ($d: EventDetailsInput!) { createEvent(details: $d, capacity: 10) { eventId } }`, {
+    d: {
+      title,
+      venue: 'Hall',
+      timeZone: 'UTC',
+      registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
+      registrationClosesAt: new Date(Date.now() + HOUR).toISOString(),
+    },
+  });
+  const eventId = created.createEvent.eventId as string;
+  const scheduled = await gql(
+    organizer,
+    `mutation ($e: ID!, $p: SessionPlanInput!) { scheduleSessions(eventId: $e, plan: $p) { sessions { sessionId } } }`,
+    { e: eventId, p: { startsAt: new Date(Date.now() + HOUR / 2).toISOString(), endsAt: new Date(Date.now() + 2 * HOUR).toISOString() } },
+  );
+  await gql(organizer, `mutation ($e: ID!, $s: ID!) { assignStaff(eventId: $e, staffId: $s) { eventId } }`, { e: eventId, s: staff.accountId });
+  const published = await gql(organizer, `mutation ($e: ID!) { publishEvent(eventId: $e) { position } }`, { e: eventId });
+  // Subscribing checks the organizer and staff on the read side: wait until it has them.
+  await gql(organizer, `query ($e: ID!, $at: String) { event(eventId: $e, atPosition: $at) { eventId } }`, {
+    e: eventId,
+    at: published.publishEvent.position,
+  });
+  return { eventId, sessionId: scheduled.scheduleSessions.sessions[0].sessionId as string };
+};
+
+const register = async (eventId: string, who: string) =>
+  (await gql(attendee(who), `mutation ($e: ID!) { register(eventId: $e) { registrationId ticket { code } } }`, { e: eventId })).register as {
+    registrationId: string;
+    ticket: { code: string };
+  };
+
+const checkIn = async (eventId: string, sessionId: string, code: string) =>
+  (await gql(staff, `mutation ($e: ID!, $s: ID!, $c: String!) { checkIn(eventId: $e, sessionId: $s, code: $c) { result } }`, {
+    e: eventId,
+    s: sessionId,
+    c: code,
+  })).checkIn.result as string;
+
+const CHECK_INS = `subscription ($e: ID!) { checkInRecorded(eventId: $e) {
+  position eventId sessionId registrationId attendeeId staffId kind result reason at } }`;
+const COUNTS = `subscription ($e: ID!) { attendanceChanged(eventId: $e) {
+  eventId position confirmed pending waitlisted sessions { sessionId checkedIn } } }`;
+
+describe('live door dashboards, with the projector in another process', () => {
+  it('sends the organizer and the staff each check-in and the changed counts of their event only', async () => {
+    const { eventId, sessionId } = await openEvent('Live');
+    const other = await openEvent('Elsewhere');
+    // The organizer's browser passes its token in connection_init; the staff's app on the upgrade request.
+    const organizerBoard = await dashboard(api!.address, { connectionParams: { authorization: await bearer(organizer) } });
+    const staffBoard = await dashboard(api!.address, { header: await bearer(staff) });
+    const checkIns = organizerBoard.subscribe(CHECK_INS, { e: eventId });
+    const counts = organizerBoard.subscribe(COUNTS, { e: eventId });
+    const staffCheckIns = staffBoard.subscribe(CHECK_INS, { e: eventId });
+
+    await register(other.eventId, 'noise');
+    const { registrationId, ticket } = await register(eventId, 'ada');
+    expect(await organizerBoard.data(counts, 'attendanceChanged', (c) => c.confirmed === 1)).toMatchObject({
+      eventId,
+      confirmed: 1,
+      pending: 0,
+      waitlisted: 0,
+      sessions: [{ sessionId, checkedIn: 0 }],
+    });
+
+    expect(await checkIn(eventId, sessionId, ticket.code)).toBe('ok');
+    const recorded = await organizerBoard.data(checkIns, 'checkInRecorded');
+    expect(recorded).toMatchObject({ eventId, sessionId, registrationId, attendeeId: 'ada', staffId: staff.accountId, kind: 'scan', result: 'ok', reason: null });
+    expect(Date.parse(recorded.at as string)).not.toBeNaN();
+    expect(await staffBoard.data(staffCheckIns, 'checkInRecorded')).toEqual(recorded);
+    expect(await organizerBoard.data(counts, 'attendanceChanged', (c) => (c.sessions as { checkedIn: number }[])[0]!.checkedIn === 1)).toMatchObject({
+      eventId,
+      confirmed: 1,
+      sessions: [{ sessionId, checkedIn: 1 }],
+    });
+
+    // A refused scan is news for the door log, not for the counts.
+    expect(await checkIn(eventId, sessionId, ticket.code)).toBe('already_redeemed');
+    const refused = await organizerBoard.data(checkIns, 'checkInRecorded');
+    expect(refused).toMatchObject({ eventId, result: 'already_redeemed' });
+    expect(BigInt(refused.position as string)).toBeGreaterThan(BigInt(recorded.position as string));
+    const after = (m: Message) => !Array.isArray(m.payload) && BigInt((m.payload?.data?.attendanceChanged as { position: string }).position) >= BigInt(refused.position as string);
+    expect(organizerBoard.pending(counts).filter(after)).toEqual([]);
+    expect([...organizerBoard.pending(checkIns), ...organizerBoard.pending(counts)].every((m) => !JSON.stringify(m).includes(other.eventId))).toBe(true);
+  });
+
+  it('keeps delivering after the api’s LISTEN connection is cut', async () => {
+    const { eventId, sessionId } = await openEvent('Cut');
+    const board = await dashboard(api!.address, { connectionParams: { authorization: await bearer(organizer) } });
+    const checkIns = board.subscribe(CHECK_INS, { e: eventId });
+    const { ticket } = await register(eventId, 'bea');
+    const { rowCount } = await db.pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'rollcall-live-feed' AND datname = current_database()`,
+    );
+    expect(rowCount).toBe(1);
+    expect(await checkIn(eventId, sessionId, ticket.code)).toBe('ok');
+    expect(await board.data(checkIns, 'checkInRecorded')).toMatchObject({ eventId, attendeeId: 'bea', result: 'ok' });
+  });
+
+  it('refuses strangers as FORBIDDEN, broken or missing tokens as UNAUTHENTICATED, and an id that is no id as VALIDATION', async () => {
+    const { eventId } = await openEvent('Private');
+    const refusal = async (auth: Parameters<typeof Dashboard.open>[1], query: string, e = eventId) => {
+      const board = await dashboard(api!.address, auth);
+      const id = board.subscribe(query, { e });
+      const message = await board.next((m) => m.id === id);
+      expect(message.type).toBe('error');
+      return (message.payload as { extensions?: { code?: string } }[])[0]?.extensions?.code;
+    };
+    expect(await refusal({ connectionParams: { authorization: await bearer(attendee('eve')) } }, CHECK_INS)).toBe('FORBIDDEN');
+    expect(await refusal({ header: await bearer(attendee('eve')) }, COUNTS)).toBe('FORBIDDEN');
+    expect(await refusal({}, COUNTS)).toBe('UNAUTHENTICATED');
+    expect(await refusal({ connectionParams: { authorization: 'Bearer not-a-token' } }, CHECK_INS)).toBe('UNAUTHENTICATED');
+    expect(await refusal({ header: await bearer(organizer) }, COUNTS, 'abc')).toBe('VALIDATION');
+  });
+});
+
+describe('a dashboard whose access token expires', () => {
+  it('receives news until then, is closed with 4403 "The access token has expired", and resumes on a fresh connection', async () => {
+    const { eventId } = await openEvent('Expiring');
+    // Both ways in: the organizer's token in connection_init, the staff's on the upgrade request.
+    const organizerToken = await expiringIn(3, organizer);
+    const staffToken = await expiringIn(3, staff);
+    const organizerBoard = await dashboard(api!.address, { connectionParams: { authorization: `Bearer ${organizerToken.token}` } });
+    const staffBoard = await dashboard(api!.address, { header: `Bearer ${staffToken.token}` });
+    const organizerCounts = organizerBoard.subscribe(COUNTS, { e: eventId });
+    const staffCounts = staffBoard.subscribe(COUNTS, { e: eventId });
+
+    await register(eventId, 'cy');
+    expect(await organizerBoard.data(organizerCounts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
+    expect(await staffBoard.data(staffCounts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
+
+    for (const [board, { expiresAt }] of [[organizerBoard, organizerToken], [staffBoard, staffToken]] as const) {
+      const closed = await board.closedWithin(10_000);
+      expect(closed).toMatchObject({ code: 4403, reason: 'The access token has expired' });
+      // Not before (give or take the clocks' granularity): the timer is the token's own expiry.
+      expect(closed.at).toBeGreaterThanOrEqual(expiresAt.getTime() - 100);
+    }
+
+    const renewed = await dashboard(api!.address, { connectionParams: { authorization: await bearer(organizer) } });
+    const counts = renewed.subscribe(COUNTS, { e: eventId });
+    await register(eventId, 'dee');
+    expect(await renewed.data(counts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 2 });
+  });
+});

@@ -1,0 +1,149 @@
+import type { MercuriusContext } from 'mercurius';
+import { DomainError } from '../../domain/domain-error.js';
+import type { CheckInEntry } from '../../projections/attendance/check-in-queries.js';
+import type { MutationResolvers, QueryResolvers, SubscriptionResolvers } from '../generated/graphql.js';
+import { subscriptionError } from '../graphql-errors.js';
+import type { GraphqlModule } from '../graphql-module.js';
+import { type AttendanceCounts, liveTopics } from '../live-feed.js';
+import { mutationRequest } from '../mutation-request.js';
+
+const typeDefs = /* GraphQL */ `
+  enum ScanResult {
+    ok
+    already_redeemed
+    revoked
+    invalid
+    wrong_event
+    outside_window
+    not_confirmed
+    face_pending
+  }
+
+  type CheckInResult {
+    result: ScanResult!
+    registrationId: ID
+    attendeeId: ID
+    position: String
+  }
+
+  type SessionAttendance {
+    sessionId: ID!
+    confirmed: Int!
+    checkedIn: Int!
+  }
+
+  "A door action; what its event names is null where the log holds a value the read model cannot store."
+  type CheckInEntry {
+    "Position in the check-in log: increasing, so a dashboard can order and de-duplicate."
+    position: String!
+    eventId: ID!
+    sessionId: ID
+    registrationId: ID
+    attendeeId: ID
+    staffId: ID
+    "scan, manual or undo"
+    kind: String
+    result: String
+    reason: String
+    at: String!
+  }
+
+  type CheckInConnection {
+    nodes: [CheckInEntry!]!
+    pageInfo: PageInfo!
+  }
+
+  type SessionCheckedIn {
+    sessionId: ID!
+    checkedIn: Int!
+  }
+
+  type AttendanceCounts {
+    eventId: ID!
+    "The read side's position these counts hold at; a query with this atPosition sees them or later ones."
+    position: String!
+    confirmed: Int!
+    pending: Int!
+    waitlisted: Int!
+    sessions: [SessionCheckedIn!]!
+  }
+
+  extend type Query {
+    sessionAttendance(eventId: ID!, sessionId: ID!, atPosition: String): SessionAttendance!
+    checkIns(eventId: ID!, sessionId: ID!, first: Int, after: String, atPosition: String): CheckInConnection!
+  }
+
+  extend type Mutation {
+    "Scan a ticket's QR code at a session's door."
+    checkIn(eventId: ID!, sessionId: ID!, code: String!, commandId: ID): CheckInResult!
+    manualCheckIn(eventId: ID!, sessionId: ID!, registrationId: ID!, reason: String!, commandId: ID): CheckInResult!
+    undoCheckIn(eventId: ID!, sessionId: ID!, registrationId: ID!, reason: String!, commandId: ID): CheckInResult!
+  }
+
+  # Live door dashboards, over GraphQL on websockets (graphql-transport-ws or graphql-ws) at
+  # /graphql. Authenticate with "Authorization: Bearer <access token>" on the upgrade request
+  # or as the connection_init payload's authorization. The event's organizer, its staff and
+  # admins only, checked when subscribing. When that token expires the server closes the
+  # connection with code 4403 "The access token has expired": reconnect with a fresh one.
+  extend type Subscription {
+    "Each new row of the event's check-in log, refused scans and undos included."
+    checkInRecorded(eventId: ID!): CheckInEntry!
+    "The event's counts, after its registrations or check-ins changed them."
+    attendanceChanged(eventId: ID!): AttendanceCounts!
+  }
+`;
+
+const ATTENDANCE = ['attendance'];
+
+const Query: QueryResolvers = {
+  sessionAttendance: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    return ctx.app.reads.models.sessionAttendance(ctx.actor, args.eventId, args.sessionId);
+  },
+  checkIns: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    return ctx.app.reads.models.checkIns(ctx.actor, args);
+  },
+};
+
+const Mutation: MutationResolvers = {
+  checkIn: (_root, args, ctx, info) =>
+    ctx.app.attendance.checkIns.checkIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.code),
+  manualCheckIn: (_root, args, ctx, info) =>
+    ctx.app.attendance.checkIns.manualCheckIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.registrationId, args.reason),
+  undoCheckIn: (_root, args, ctx, info) =>
+    ctx.app.attendance.checkIns.undoCheckIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.registrationId, args.reason),
+};
+
+/** The event's organizer, its staff and admins; not a connection whose token was refused (see subscription-connection.ts). */
+const mayWatch = async (ctx: MercuriusContext, eventId: string): Promise<void> => {
+  if (ctx.tokenRefusal !== undefined) throw new DomainError('UNAUTHENTICATED', ctx.tokenRefusal);
+  await ctx.app.reads.models.requireEventTeam(ctx.actor, eventId);
+};
+
+/** An event's live topic, opened to those who may watch it until their token expires. */
+const watch = async (ctx: MercuriusContext, eventId: string, topic: string) => {
+  try {
+    await mayWatch(ctx, eventId);
+  } catch (error) {
+    throw subscriptionError(error, ctx.app.log);
+  }
+  // Only websockets subscribe, and mayWatch let an actor through: both are set (see subscription-connection.ts).
+  ctx.closeConnectionAt!(ctx.tokenExpiresAt!);
+  return ctx.pubsub.subscribe(topic);
+};
+
+// The live feed publishes each field's value itself, so resolve passes it on.
+const Subscription: SubscriptionResolvers = {
+  checkInRecorded: {
+    subscribe: (_root, args, ctx) => watch(ctx, args.eventId, liveTopics.checkInRecorded(args.eventId)),
+    resolve: (entry: CheckInEntry) => entry,
+  },
+  attendanceChanged: {
+    subscribe: (_root, args, ctx) => watch(ctx, args.eventId, liveTopics.attendanceChanged(args.eventId)),
+    resolve: (counts: AttendanceCounts) => counts,
+  },
+};
+
+/** The door: scanning tickets, checking in by hand, what each session's log and counts say, and the live dashboards. */
+export const checkIn: GraphqlModule = { typeDefs, resolvers: { Query, Mutation, Subscription } };

@@ -1,0 +1,68 @@
+import type { FastifyReply } from 'fastify';
+import { DomainError, type DomainErrorCode } from '../domain/domain-error.js';
+import { EventStoreError } from '../eventstore/errors.js';
+
+/**
+ * Every code a client is ever told, as GraphQL's `extensions.code` and as the `code` of a
+ * REST error body: the domain's refusals and the store's keep their own code, and three more
+ * name what is no refusal of theirs.
+ */
+export type ApiErrorCode =
+  | DomainErrorCode
+  | EventStoreError['code']
+  /** The GraphQL document does not fit the schema. */
+  | 'GRAPHQL_VALIDATION'
+  /** Not a request the API can read: bad JSON, a `query` that is no GraphQL document, a URL that is not UTF-8. */
+  | 'BAD_REQUEST'
+  /** Anything unexpected; its message is logged, never sent. */
+  | 'INTERNAL';
+
+/**
+ * The one map from a code to its HTTP status, used by every REST route through the error
+ * handler. Typed by the union above, so a new domain code does not compile until it has one.
+ * (GraphQL answers keep GraphQL-over-HTTP statuses: 200 with data, 400 without.)
+ */
+export const HTTP_STATUS: Record<ApiErrorCode, number> = {
+  VALIDATION: 400,
+  GRAPHQL_VALIDATION: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  CAPACITY: 409,
+  // As the IETF Idempotency-Key draft answers a key reused with another request.
+  IDEMPOTENCY_KEY_REUSED: 422,
+  // The read side is behind, not broken: asking again soon will do.
+  NOT_YET_VISIBLE: 503,
+  INTERNAL: 500,
+};
+
+/** A refusal whose message is written for the client: the domain's, or the event store's. */
+export type Refusal = DomainError | EventStoreError;
+
+export const isRefusal = (error: unknown): error is Refusal => error instanceof DomainError || error instanceof EventStoreError;
+
+/** What a REST route answers with when it fails. */
+export interface ErrorBody {
+  error: string;
+  code: ApiErrorCode;
+  statusCode: number;
+}
+
+export const errorBody = (code: ApiErrorCode, message: string, statusCode = HTTP_STATUS[code]): ErrorBody => ({ error: message, code, statusCode });
+
+export const sendError = (reply: FastifyReply, body: ErrorBody): FastifyReply => reply.code(body.statusCode).send(body);
+
+/**
+ * What a REST client is told about an error a route threw: a refusal keeps its message and
+ * gets its status; one fastify raised for a request it could not take (a body over the limit,
+ * a schema it fails) keeps its message and 4xx status as BAD_REQUEST, since fastify's own
+ * codes (FST_ERR_…) name its internals; anything else is INTERNAL, its message hidden (and
+ * its status kept when it has a 5xx one of its own).
+ */
+export const restErrorOf = (error: Error & { statusCode?: number }): ErrorBody => {
+  if (isRefusal(error)) return errorBody(error.code, error.message);
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return errorBody('BAD_REQUEST', error.message, error.statusCode);
+  return errorBody('INTERNAL', 'Internal Server Error', error.statusCode && error.statusCode > 500 ? error.statusCode : 500);
+};

@@ -1,0 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { MercuriusContext } from 'mercurius';
+import { type CommandRequest, commandRequest } from '../commands/request.js';
+
+/** The command request of a mutation, its id bound to the operation and the arguments it came with. */
+export const mutationRequest = (ctx: MercuriusContext, args: { commandId?: string | null }, info: GraphQLResolveInfo): CommandRequest =>
+  commandRequest(ctx.actor, args.commandId, { operation: info.fieldName, args });

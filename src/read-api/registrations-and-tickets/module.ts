@@ -1,0 +1,129 @@
+import type { RegistrationView } from '../../commands/event-commands.js';
+import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
+import type { GraphqlModule } from '../graphql-module.js';
+import { mutationRequest } from '../mutation-request.js';
+import { ticketQrUrls } from './ticket-qr-routes.js';
+
+const typeDefs = /* GraphQL */ `
+  enum RegistrationStatus {
+    pending
+    confirmed
+    waitlisted
+    rejected
+    cancelled
+  }
+
+  type Ticket {
+    ticketId: ID!
+    version: Int!
+    "The signed code the QR carries (a JWT)."
+    code: String!
+    qrPngUrl: String!
+    qrSvgUrl: String!
+  }
+
+  type RegistrationResult {
+    registrationId: ID!
+    eventId: ID!
+    status: RegistrationStatus!
+    "Present while the registration is confirmed."
+    ticket: Ticket
+    position: String
+  }
+
+  type TicketView {
+    ticketId: ID!
+    eventId: ID!
+    registrationId: ID!
+    "Null where the log holds an attendee id the read model cannot store."
+    attendeeId: ID
+    status: RegistrationStatus!
+    version: Int!
+    "The signed code for the QR; only its holder sees it, and only while the registration is confirmed."
+    code: String
+    qrPngUrl: String!
+    qrSvgUrl: String!
+  }
+
+  type RegistrationEntry {
+    registrationId: ID!
+    eventId: ID!
+    "Null where the log holds an attendee id the read model cannot store."
+    attendeeId: ID
+    attendeeName: String
+    attendeeEmail: String
+    status: RegistrationStatus!
+    ticketVersion: Int!
+    registeredAt: String!
+  }
+
+  type RegistrationConnection {
+    nodes: [RegistrationEntry!]!
+    pageInfo: PageInfo!
+  }
+
+  extend type Query {
+    registrations(
+      eventId: ID!
+      status: RegistrationStatus
+      "Part of the attendee's name or email."
+      search: String
+      first: Int
+      after: String
+      atPosition: String
+    ): RegistrationConnection!
+    myRegistrations(first: Int, after: String, atPosition: String): RegistrationConnection!
+    "A ticket, for its holder (with its code) and the event's organizer, staff and admins (without)."
+    ticket(ticketId: ID!, atPosition: String): TicketView
+  }
+
+  extend type Mutation {
+    register(eventId: ID!, commandId: ID): RegistrationResult!
+    approveRegistration(eventId: ID!, registrationId: ID!, commandId: ID): RegistrationResult!
+    rejectRegistration(eventId: ID!, registrationId: ID!, reason: String!, commandId: ID): RegistrationResult!
+    cancelRegistration(eventId: ID!, registrationId: ID!, commandId: ID): RegistrationResult!
+    reissueTicket(eventId: ID!, registrationId: ID!, commandId: ID): RegistrationResult!
+  }
+`;
+
+const registrationResult = ({ ticket, ...registration }: RegistrationView) => ({
+  ...registration,
+  ticket: ticket && { ...ticket, ...ticketQrUrls(ticket.ticketId) },
+});
+
+/** Registrations are listed with their attendees' names, which the accounts read model holds. */
+const WITH_ACCOUNTS = ['attendance', 'accounts'];
+const ATTENDANCE = ['attendance'];
+
+const Query: QueryResolvers = {
+  registrations: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(WITH_ACCOUNTS, args.atPosition);
+    return ctx.app.reads.models.registrations(ctx.actor, args);
+  },
+  myRegistrations: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(WITH_ACCOUNTS, args.atPosition);
+    return ctx.app.reads.models.myRegistrations(ctx.actor, args.first, args.after);
+  },
+  ticket: async (_root, args, ctx) => {
+    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    return ctx.app.reads.models.ticket(ctx.actor, args.ticketId, (claims) => ctx.app.attendance.codes.sign(claims));
+  },
+};
+
+const Mutation: MutationResolvers = {
+  register: async (_root, args, ctx, info) =>
+    registrationResult(await ctx.app.attendance.events.register(mutationRequest(ctx, args, info), args.eventId)),
+  approveRegistration: async (_root, args, ctx, info) =>
+    registrationResult(await ctx.app.attendance.events.approveRegistration(mutationRequest(ctx, args, info), args.eventId, args.registrationId)),
+  rejectRegistration: async (_root, args, ctx, info) =>
+    registrationResult(
+      await ctx.app.attendance.events.rejectRegistration(mutationRequest(ctx, args, info), args.eventId, args.registrationId, args.reason),
+    ),
+  cancelRegistration: async (_root, args, ctx, info) =>
+    registrationResult(await ctx.app.attendance.events.cancelRegistration(mutationRequest(ctx, args, info), args.eventId, args.registrationId)),
+  reissueTicket: async (_root, args, ctx, info) =>
+    registrationResult(await ctx.app.attendance.events.reissueTicket(mutationRequest(ctx, args, info), args.eventId, args.registrationId)),
+};
+
+/** Registering for events, the organizer's decisions on registrations, and tickets (their QR codes are REST routes beside this). */
+export const registrationsAndTickets: GraphqlModule = { typeDefs, resolvers: { Query, Mutation } };
