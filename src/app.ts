@@ -24,6 +24,8 @@ export interface AppDependencies {
   jobs?: Jobs;
   /** Where token and ticket keys come from; by default `rollcall.signing_keys` on `pool`, shared by every process. */
   signingKeys?: SigningKeySource;
+  /** GraphiQL at /graphiql and schema introspection (GRAPHIQL=true); off by default. */
+  graphiql?: boolean;
 }
 
 /** The API process put together: command side, auth, tickets and the HTTP server. */
@@ -47,6 +49,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         positions: new ProjectionPositions(deps.pool, live),
       },
       live,
+      graphiql: deps.graphiql,
     },
     options,
   );

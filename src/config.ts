@@ -15,6 +15,8 @@ export interface Config {
   /** SMTP server for mail (smtp:// or smtps://user:pass@host:port); without it mail goes to `<dataDir>/outbox`. */
   smtpUrl: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** GraphiQL at /graphiql and schema introspection, for development (`npm start`); off unless GRAPHIQL=true. */
+  graphiql: boolean;
 }
 
 export class ConfigError extends Error {
@@ -30,6 +32,14 @@ const integer = (env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   return value;
+};
+
+/** A switch that is off unless set to `true`; anything but `true` or `false` is a typo, not a choice. */
+const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return false;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
 };
 
 const url = (env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined => {
@@ -76,5 +86,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 500),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     logLevel: logLevel as Config['logLevel'],
+    graphiql: flag(env, 'GRAPHIQL'),
   };
 };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
@@ -13,7 +14,14 @@ describe('loadConfig', () => {
       kafkaTopicPrefix: 'rollcall.',
       pgPoolSize: 10,
       logLevel: 'info',
+      graphiql: false,
     });
+  });
+
+  it('turns GraphiQL and introspection on only for GRAPHIQL=true', () => {
+    expect(loadConfig({ GRAPHIQL: 'true' }).graphiql).toBe(true);
+    expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
+    expect(loadConfig({ GRAPHIQL: '' }).graphiql).toBe(false);
   });
 
   it('reads external services', () => {
@@ -41,7 +49,23 @@ describe('loadConfig', () => {
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS must be host:port/],
     [{ KAFKA_TOPIC_PREFIX: 'a b' }, /KAFKA_TOPIC_PREFIX may hold only/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    [{ GRAPHIQL: 'yes' }, /GRAPHIQL must be true or false, got "yes"/],
+    [{ GRAPHIQL: '1' }, /GRAPHIQL must be true or false/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('GRAPHIQL where Rollcall runs', () => {
+  const file = (name: string) => readFileSync(new URL(`../${name}`, import.meta.url), 'utf8');
+
+  it('is on in npm start', () => {
+    const { scripts } = JSON.parse(file('package.json')) as { scripts: Record<string, string> };
+    expect(scripts.start).toMatch(/^GRAPHIQL=true /);
+  });
+
+  it('is off in the image and the compose stack, which leave it unset', () => {
+    expect(file('infra/Dockerfile')).not.toMatch(/GRAPHIQL/);
+    expect(file('compose.yml')).not.toMatch(/GRAPHIQL/);
   });
 });

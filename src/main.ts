@@ -83,10 +83,12 @@ const run = async (role: Role, config: Config): Promise<void> => {
   say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
   // Last, so that "listening" means every part of this role is running.
   if (role === 'api' || role === 'all') {
-    const app = await buildApp({ store, pool, jobs, outboxDir: path.resolve(config.dataDir, 'outbox') }, { logger: { level: config.logLevel } });
+    const outboxDir = path.resolve(config.dataDir, 'outbox');
+    const app = await buildApp({ store, pool, jobs, outboxDir, graphiql: config.graphiql }, { logger: { level: config.logLevel } });
     started.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
-    say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql, GraphiQL ${address}/graphiql, health ${address}/healthz`);
+    const graphiql = config.graphiql ? `, GraphiQL ${address}/graphiql` : '';
+    say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql${graphiql}, health ${address}/healthz`);
   } else say(`Rollcall (${role}) running`);
 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import { buildApp } from '../src/app.js';
+import { type AppDependencies, buildApp } from '../src/app.js';
 import { MemoryEventStore } from '../src/eventstore/memory/memory-event-store.js';
 import { memorySigningKeys } from './memory-signing-keys.js';
 
@@ -22,11 +22,11 @@ export interface MemoryApp {
 }
 
 /** The API process on the in-memory event store, for specs of the command side through HTTP. */
-export const startMemoryApp = async (): Promise<MemoryApp> => {
+export const startMemoryApp = async (options: Pick<AppDependencies, 'graphiql'> = {}): Promise<MemoryApp> => {
   const store = new MemoryEventStore();
   const pool = new pg.Pool({ connectionString: NO_DATABASE });
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
-  const app = await buildApp({ store, pool, outboxDir, signingKeys: memorySigningKeys() });
+  const app = await buildApp({ store, pool, outboxDir, signingKeys: memorySigningKeys(), ...options });
   return {
     store,
     app,

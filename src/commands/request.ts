@@ -63,8 +63,9 @@ export const requestHash = ({ operation, args }: SentRequest): string => {
 const CLIENT_COMMAND_ID = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 /**
- * The command id a client's id stands for: scoped to the caller (an account, or "anonymous"),
- * so nobody can replay another account's command, and fresh when the client sent none.
+ * The command id a client's id stands for: scoped to the caller (an account, or what an
+ * anonymous caller presents), so nobody can replay another's command, and fresh when the
+ * client sent none.
  */
 export const scopedCommandId = (scope: string, clientCommandId: unknown): string => {
   if (clientCommandId != null && (typeof clientCommandId !== 'string' || !CLIENT_COMMAND_ID.test(clientCommandId)))

@@ -5,7 +5,8 @@ import { DomainError } from '../domain/domain-error.js';
  * unique key (a position), and its cursor is that key of its last row, opaque to clients.
  */
 
-const MAX_PAGE = 100;
+/** The longest page any list of the API returns; the query cost rule prices pages at most this long. */
+export const MAX_PAGE = 100;
 const MAX_BIGINT = 2n ** 63n - 1n;
 
 export interface Page<T> {

@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HTTP_STATUS } from './error-map.js';
+import { GraphQLError } from 'graphql';
+import type { MercuriusContext } from 'mercurius';
+import { type ApiErrorCode, HTTP_STATUS } from './error-map.js';
+
+const NOT_TEXT = 'query must be a string holding a GraphQL document';
+const BAD_REQUEST: ApiErrorCode = 'BAD_REQUEST';
 
 /**
  * Mercurius takes a `query` that is not a string, or a string that fails to parse but is
@@ -9,7 +14,7 @@ import { HTTP_STATUS } from './error-map.js';
  */
 const queryProblem = (query: unknown): string | undefined => {
   if (query === undefined) return undefined; // mercurius itself answers a missing query
-  if (typeof query !== 'string') return 'query must be a string holding a GraphQL document';
+  if (typeof query !== 'string') return NOT_TEXT;
   try {
     JSON.parse(query);
   } catch {
@@ -27,6 +32,23 @@ export const refuseNonDocumentQueries = (app: FastifyInstance, path: string): vo
   app.addHook('preHandler', async (request, reply) => {
     if (request.routeOptions.url !== path) return;
     const problem = queryProblem(queryOf(request));
-    if (problem) return reply.code(HTTP_STATUS.BAD_REQUEST).send({ data: null, errors: [{ message: problem, extensions: { code: 'BAD_REQUEST' } }] });
+    if (problem) return reply.code(HTTP_STATUS.BAD_REQUEST).send({ data: null, errors: [{ message: problem, extensions: { code: BAD_REQUEST } }] });
+  });
+};
+
+/**
+ * The same over the websocket, where mercurius takes a `query` that is not a string for the
+ * document it claims to be, and subscribes to it as it is. Mercurius parses only
+ * text, and runs `preSubscriptionParsing` only for text: a subscription that reaches execution
+ * without having passed there was sent as something else, and is refused.
+ */
+export const refuseNonDocumentSubscriptions = (app: FastifyInstance): void => {
+  const sentAsText = new WeakSet<MercuriusContext>();
+  app.graphql.addHook('preSubscriptionParsing', (_schema, _source, context) => {
+    sentAsText.add(context);
+  });
+  app.graphql.addHook('preSubscriptionExecution', (_schema, _document, context) => {
+    // Sent to the client as it is, past the error formatter, so it carries its code itself.
+    if (!sentAsText.has(context)) throw new GraphQLError(NOT_TEXT, { extensions: { code: BAD_REQUEST } });
   });
 };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { givenAccount } from '../../test/accounts.js';
 import { graphqlClient } from '../../test/graphql.js';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
@@ -58,6 +58,8 @@ const openEvent = async (title: string, capacity = 2) => {
 };
 
 const REGISTER = `mutation ($e: ID!) { register(eventId: $e) { registrationId status position ticket { code } } }`;
+/** A position no write has reached: a query that waited for it would wait its whole 5 s. */
+const UNREACHABLE = '99999999999';
 const EVENT = `query ($e: ID!, $at: String) { event(eventId: $e, atPosition: $at) {
   title status capacity counts { confirmed pending waitlisted } sessions { sessionId checkedIn } } }`;
 
@@ -67,7 +69,7 @@ describe('reading what was written', () => {
     await gql(attendee('ann'), REGISTER, { e: eventId });
     const second = await gql(attendee('bob'), REGISTER, { e: eventId });
     expect(second.data.register.status).toBe('waitlisted');
-    const read = await gql(undefined, EVENT, { e: eventId, at: second.data.register.position });
+    const read = await gql(attendee('bob'), EVENT, { e: eventId, at: second.data.register.position });
     expect(read.errors).toBeUndefined();
     expect(read.data.event).toMatchObject({ title: 'Counts', status: 'published', capacity: 1, counts: { confirmed: 1, pending: 0, waitlisted: 1 } });
     expect(read.data.event.sessions).toHaveLength(1);
@@ -75,8 +77,8 @@ describe('reading what was written', () => {
 
   it('answers NOT_YET_VISIBLE for a position the read side cannot reach, and VALIDATION for a malformed one', async () => {
     const { eventId } = await openEvent('Future');
-    expect((await gql(undefined, EVENT, { e: eventId, at: '99999999999' })).code).toBe('NOT_YET_VISIBLE');
-    expect((await gql(undefined, EVENT, { e: eventId, at: 'yesterday' })).code).toBe('VALIDATION');
+    expect((await gql(organizer, EVENT, { e: eventId, at: UNREACHABLE })).code).toBe('NOT_YET_VISIBLE');
+    expect((await gql(organizer, EVENT, { e: eventId, at: 'yesterday' })).code).toBe('VALIDATION');
   }, 20_000);
 
   it('hides drafts from everyone but their organizer and admins', async () => {
@@ -106,7 +108,7 @@ describe('reading what was written', () => {
     const titles: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const result = await gql(undefined, query, { after, at: a.position });
+      const result = await gql(organizer, query, { after, at: a.position });
       titles.push(...result.data.events.nodes.map((n: { eventId: string }) => n.eventId));
       if (!result.data.events.pageInfo.hasNextPage) break;
       after = result.data.events.pageInfo.endCursor;
@@ -114,6 +116,63 @@ describe('reading what was written', () => {
     expect(new Set(titles).size).toBe(titles.length);
     expect(titles).toContain(a.eventId);
     expect((await gql(undefined, query, { after: 'bm90LWEtY3Vyc29y' })).code).toBe('VALIDATION');
+  });
+});
+
+describe('waiting for a position', () => {
+  /** Refused with `code` well before the 5 s a wait would take. */
+  const refusedAtOnce = async (code: string, actor: Actor | undefined, query: string, variables: Record<string, unknown>) => {
+    const started = Date.now();
+    expect((await gql(actor, query, variables)).code).toBe(code);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  };
+
+  it('refuses at once, without waiting, whoever the wait would end in a refusal for', async () => {
+    const { eventId, sessionId } = await openEvent('Refused early');
+    const registered = (await gql(attendee('jon'), REGISTER, { e: eventId })).data.register;
+    // The read side has the event and the ticket, so what they allow is known before any wait.
+    await gql(attendee('jon'), `query ($at: String) { myRegistrations(atPosition: $at) { nodes { eventId } } }`, { at: registered.position });
+    const at = UNREACHABLE;
+    // Anonymous callers have no writes of their own to wait for, even for what they may read.
+    await refusedAtOnce('UNAUTHENTICATED', undefined, EVENT, { e: eventId, at });
+    await refusedAtOnce('UNAUTHENTICATED', undefined, `query ($at: String) { me(atPosition: $at) { id } }`, { at });
+    const stranger = attendee('kim');
+    const registrations = `query ($e: ID!, $at: String) { registrations(eventId: $e, atPosition: $at) { nodes { attendeeId } } }`;
+    await refusedAtOnce('FORBIDDEN', stranger, registrations, { e: eventId, at });
+    const door = `query ($e: ID!, $s: ID!, $at: String) { checkIns(eventId: $e, sessionId: $s, atPosition: $at) { nodes { kind } } }`;
+    await refusedAtOnce('FORBIDDEN', stranger, door, { e: eventId, s: sessionId, at });
+    const counts = `query ($e: ID!, $s: ID!, $at: String) { sessionAttendance(eventId: $e, sessionId: $s, atPosition: $at) { checkedIn } }`;
+    await refusedAtOnce('FORBIDDEN', stranger, counts, { e: eventId, s: sessionId, at });
+    const ticket = `query ($t: ID!, $at: String) { ticket(ticketId: $t, atPosition: $at) { status } }`;
+    await refusedAtOnce('FORBIDDEN', stranger, ticket, { t: `${eventId}_${registered.registrationId}`, at });
+    const audit = `query ($at: String) { auditLog(atPosition: $at) { nodes { type } } }`;
+    await refusedAtOnce('FORBIDDEN', organizer, audit, { at });
+  });
+
+  it('waits for an event the read side does not have yet: it may be the caller’s new one', async () => {
+    const created = await gql(
+      organizer,
+      `mutation ($d: EventDetailsInput!) { createEvent(details: $d, capacity: 5) { eventId position } }`,
+      { d: { title: 'Brand new', venue: 'Hall', timeZone: 'UTC', registrationOpensAt: new Date().toISOString(), registrationClosesAt: new Date(Date.now() + HOUR).toISOString() } },
+    );
+    const { eventId, position } = created.data.createEvent;
+    const query = `query ($e: ID!, $at: String) { registrations(eventId: $e, atPosition: $at) { nodes { attendeeId } } }`;
+    expect(await gql(organizer, query, { e: eventId, at: position })).toMatchObject({ data: { registrations: { nodes: [] } }, errors: undefined });
+  });
+
+  it('reads the projections’ checkpoints once for a request, however many of its fields wait', async () => {
+    const { eventId, position } = await openEvent('Many aliases');
+    await gql(organizer, EVENT, { e: eventId, at: position });
+    const reads = vi.spyOn(rollcall.app.reads.positions, 'appliedPositions');
+    try {
+      const aliases = Array.from({ length: 1_000 }, (_, n) => `e${n}: event(eventId: $e, atPosition: $at) { title }`);
+      const result = await gql(organizer, `query ($e: ID!, $at: String) { ${aliases.join(' ')} }`, { e: eventId, at: position });
+      expect(result.errors).toBeUndefined();
+      expect(Object.values(result.data)).toHaveLength(1_000);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });
 

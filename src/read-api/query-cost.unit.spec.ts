@@ -1,14 +1,17 @@
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { queryCostRule } from './query-cost.js';
+import { expectGraphqlError, given } from '../../test/api-specification.js';
+import { MAX_QUERY_COST, queryCostRule } from './query-cost.js';
 
 const schema = buildSchema(`
-  type Query { events(first: Int): Page }
+  type Query { events(first: Int = 20): Page, undeclared(first: Int): Page, event: Event }
   type Page { nodes: [Event] }
   type Event { id: ID, sessions(first: Int): [Session] }
   type Session { id: ID }
 `);
 const errorsOf = (query: string, limit = 1_000) => validate(schema, parse(query), [queryCostRule(limit)]).map((e) => e.message);
+/** What the rule prices a query at, read from its refusal under a limit of 0. */
+const costOf = (query: string) => Number(/costs (\d+)/.exec(errorsOf(query, 0)[0] ?? '')?.[1]);
 
 describe('query cost', () => {
   it('lets a reasonable page through', () => {
@@ -22,9 +25,34 @@ describe('query cost', () => {
     expect(errorsOf('query ($n: Int) { events(first: $n) { nodes { id } } }')).toEqual([]);
   });
 
+  it('prices a list without first at its declared default page, or the largest page where it declares none', () => {
+    expect(costOf('{ events { nodes { id } } }')).toBe(1 + 20 * 2);
+    expect(costOf('{ events(first: null) { nodes { id } } }')).toBe(1 + 20 * 2);
+    expect(costOf('{ undeclared { nodes { id } } }')).toBe(1 + 100 * 2);
+    expect(costOf('{ event { sessions { id } } }')).toBe(1 + 1 + 100);
+  });
+
+  it('prices first at most the largest page, which is all a page returns', () => {
+    expect(costOf('{ events(first: 1000000) { nodes { id } } }')).toBe(1 + 100 * 2);
+    expect(costOf('{ events(first: 0) { nodes { id } } }')).toBe(1 + 2);
+  });
+
   it('counts fields behind fragments, and survives a fragment cycle', () => {
     const viaFragment = 'query { events(first: 100) { ...page } } fragment page on Page { nodes { sessions(first: 100) { id } } }';
     expect(errorsOf(viaFragment)).toHaveLength(1);
+    expect(costOf('{ events { ... on Page { nodes { id } } } }')).toBe(1 + 20 * 2);
     expect(() => errorsOf('query { events { ...a } } fragment a on Page { ...a }')).not.toThrow();
+  });
+
+  it('refuses 60 aliases of a default page of events with their sessions (once priced 540), through the API', () => {
+    const alias = (n: number) => `e${n}: events { nodes { eventId title status sessions { sessionId startsAt endsAt } } }`;
+    const query = `{ ${Array.from({ length: 60 }, (_, n) => alias(n)).join(' ')} }`;
+    // Each alias: the field, and 20 events of their fields with their sessions.
+    const cost = 60 * (1 + 20 * 8);
+    return given()
+      .when((client) => client.graphql(undefined, query))
+      .then(expectGraphqlError('GRAPHQL_VALIDATION'), ({ response }) =>
+        expect(response.json().errors[0].message).toBe(`This query costs ${cost}, above the limit of ${MAX_QUERY_COST}: ask for smaller pages or fewer fields`),
+      );
   });
 });

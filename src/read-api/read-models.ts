@@ -28,6 +28,8 @@ export const requireAdmin = (actor: Actor | undefined): Actor => {
   return caller;
 };
 
+const notOnTeam = () => new DomainError('FORBIDDEN', 'Only the organizer and staff of this event can see this');
+
 const viewerOf = (actor: Actor | undefined): Viewer | undefined => actor && { accountId: actor.accountId, admin: hasRole(actor, 'admin') };
 
 export class ReadModels {
@@ -46,12 +48,19 @@ export class ReadModels {
     return sessionsOf(this.pool, eventIds);
   }
 
+  /** Whether the caller may see the event's people; undefined for an event the read model does not have. */
+  private async onEventTeam(caller: Actor, eventId: string): Promise<boolean | undefined> {
+    return hasRole(caller, 'admin') || isOnEventTeam(this.pool, eventId, caller.accountId);
+  }
+
   /** Registrations and door logs show people: the event's organizer, its staff and admins only. */
   async requireEventTeam(actor: Actor | undefined, eventId: string): Promise<void> {
-    const caller = requireActor(actor);
-    if (hasRole(caller, 'admin')) return;
-    if (!(await isOnEventTeam(this.pool, eventId, caller.accountId)))
-      throw new DomainError('FORBIDDEN', 'Only the organizer and staff of this event can see this');
+    if (!(await this.onEventTeam(requireActor(actor), eventId))) throw notOnTeam();
+  }
+
+  /** requireEventTeam before waiting for a write, which may be creating the event: one the read model does not have yet waits. */
+  async requireEventTeamUnlessNew(actor: Actor | undefined, eventId: string): Promise<void> {
+    if ((await this.onEventTeam(requireActor(actor), eventId)) === false) throw notOnTeam();
   }
 
   async registrations(actor: Actor | undefined, args: RegistrationFilter) {
@@ -81,12 +90,10 @@ export class ReadModels {
    */
   async ticket(actor: Actor | undefined, ticketId: string, sign: (claims: TicketClaims) => Promise<string>) {
     const caller = requireActor(actor);
-    const ids = parseTicketId(ticketId);
-    if (!ids) throw new DomainError('VALIDATION', 'A ticket id is <eventId>_<registrationId>');
-    const ticket = await ticketRegistration(this.pool, ids.eventId, ids.registrationId);
+    const ticket = await this.storedTicket(ticketId);
     if (!ticket) throw new DomainError('NOT_FOUND', 'No such ticket');
+    await this.requireTicketReader(caller, ticket);
     const holder = ticket.attendeeId === caller.accountId ? ticket.attendeeId : undefined;
-    if (!holder) await this.requireEventTeam(caller, ids.eventId);
     const valid = ticket.status === 'confirmed' && ticket.eventStatus !== 'cancelled';
     const { eventId, registrationId, ticketVersion: version } = ticket;
     return {
@@ -99,6 +106,24 @@ export class ReadModels {
       code: holder && valid ? await sign({ eventId, registrationId, attendeeId: holder, version }) : null,
       ...ticketQrUrls(ticketId),
     };
+  }
+
+  /** ticket's check before waiting for a write, which may be the registration that made it: one the read model does not have yet waits. */
+  async requireTicketReaderUnlessNew(actor: Actor | undefined, ticketId: string): Promise<void> {
+    const caller = requireActor(actor);
+    const ticket = await this.storedTicket(ticketId);
+    if (ticket) await this.requireTicketReader(caller, ticket);
+  }
+
+  private storedTicket(ticketId: string) {
+    const ids = parseTicketId(ticketId);
+    if (!ids) throw new DomainError('VALIDATION', 'A ticket id is <eventId>_<registrationId>');
+    return ticketRegistration(this.pool, ids.eventId, ids.registrationId);
+  }
+
+  /** A ticket shows to its holder and to its event's team. */
+  private async requireTicketReader(caller: Actor, ticket: { eventId: string; attendeeId: string | null }): Promise<void> {
+    if (ticket.attendeeId !== caller.accountId) await this.requireEventTeam(caller, ticket.eventId);
   }
 
   me(actor: Actor | undefined) {

@@ -25,12 +25,6 @@ describe('HTTP API', () => {
     expect(response.json()).toEqual({ data: { health: { status: 'ok', database: 'up', eventStore: 'postgres' } } });
   });
 
-  it('serves GraphiQL', async () => {
-    const response = await rollcall.app.inject({ method: 'GET', url: '/graphiql' });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toMatch(/text\/html/);
-  });
-
   it('refuses an unknown field with 400 and GRAPHQL_VALIDATION', async () => {
     const response = await graphql(JSON.stringify({ query: '{ nope }' }));
     expect(response.statusCode).toBe(400);

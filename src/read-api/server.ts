@@ -7,8 +7,9 @@ import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { errorBody, restErrorOf, sendError } from './error-map.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
-import { refuseNonDocumentQueries } from './graphql-request.js';
+import { refuseNonDocumentQueries, refuseNonDocumentSubscriptions } from './graphql-request.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
+import { noIntrospectionRule } from './introspection.js';
 import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
 import { queryCostRule } from './query-cost.js';
 import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
@@ -22,6 +23,8 @@ export interface ServerDependencies extends Infrastructure {
   reads: ReadSide;
   /** Publishes what the projector commits to this process' GraphQL subscribers. */
   live: LiveFeed;
+  /** GraphiQL at /graphiql and schema introspection (GRAPHIQL=true); off by default. */
+  graphiql?: boolean;
 }
 
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
@@ -56,13 +59,15 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     loaders,
     context: (request) => ({ actor: request.actor }),
     path: '/graphql',
-    graphiql: true,
+    graphiql: deps.graphiql ?? false,
     queryDepth: 10,
-    validationRules: [queryCostRule()],
+    // Introspection goes with GraphiQL, which needs it; elsewhere nobody is handed a map of the API.
+    validationRules: [queryCostRule(), ...(deps.graphiql ? [] : [noIntrospectionRule])],
     errorFormatter: formatGraphqlErrors(app.log),
     subscription: subscriptionConnection(deps.auth.tokens),
   });
   admitArguments(app.graphql.schema);
+  refuseNonDocumentSubscriptions(app);
   await app.register(liveFeedPlugin, { feed: deps.live });
   return app;
 };

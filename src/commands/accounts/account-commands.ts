@@ -4,7 +4,7 @@ import type { Actor, Role } from '../../domain/actor.js';
 import { SYSTEM } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { type Account, type AccountEvent, type ExistingAccount, initialState } from '../../domain/account/account.js';
-import { type AccountCommand, type VerifyEmail, WRONG_CREDENTIALS, accountDecider } from '../../domain/account/business-logic.js';
+import { type AccountCommand, type VerifyEmail, WRONG_CREDENTIALS, accountDecider, invalidToken } from '../../domain/account/business-logic.js';
 import { normaliseEmail } from '../../domain/account/credentials.js';
 import { type ClaimEmail, emailClaimDecider } from '../../domain/account/email-claim.js';
 import { accountStream, emailClaimStream } from '../../domain/streams.js';
@@ -126,7 +126,7 @@ export class AccountCommands {
   async verifyEmail(input: { token: string }, request: Request): Promise<{ account: AccountView; position: Position }> {
     const accountId = accountOfToken(input.token);
     const account = accountId ? await storedAccount(this.store, accountId) : initialState();
-    if (!accountId || account.status === 'none') throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
+    if (!accountId || account.status === 'none') throw invalidToken('verification link');
     const now = this.clock();
     const context = this.context(request, accountId, now);
     const verify: VerifyEmail = { type: 'VerifyEmail', data: { tokenHash: sha256(input.token), now } };
@@ -145,11 +145,10 @@ export class AccountCommands {
   async logIn(input: { email: string; password: string }, request: Request): Promise<Session> {
     const accountId = await holderOf(this.store, input.email);
     const account = accountId ? await storedAccount(this.store, accountId) : initialState();
-    if (!accountId || account.status === 'none') {
-      await verifyPassword(input.password, await decoyHash());
-      throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
-    }
-    const passwordMatches = await verifyPassword(input.password, account.passwordHash);
+    // Against a decoy without an account, so that an unknown address takes as long as a known one.
+    const passwordMatches = await verifyPassword(input.password, account.status === 'none' ? await decoyHash() : account.passwordHash);
+    // Refused before the command id is looked at, so that a resent id answers only whoever knows the password.
+    if (!accountId || account.status === 'none' || !passwordMatches) throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
     const now = this.clock();
     const refreshToken = accountToken(accountId);
     const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_MS);
@@ -169,7 +168,7 @@ export class AccountCommands {
 
   async refresh(input: { refreshToken: string }, request: Request): Promise<Session> {
     const accountId = accountOfToken(input.refreshToken);
-    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+    if (!accountId) throw invalidToken('refresh token');
     const now = this.clock();
     const refreshToken = accountToken(accountId);
     const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_MS);
@@ -188,7 +187,7 @@ export class AccountCommands {
 
   async logOut(input: { refreshToken: string }, request: Request): Promise<{ position: Position }> {
     const accountId = accountOfToken(input.refreshToken);
-    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+    if (!accountId) throw invalidToken('refresh token');
     const now = this.clock();
     const result = await this.handle(accountId, this.context(request, accountId, now), {
       type: 'LogOut',
@@ -207,7 +206,7 @@ export class AccountCommands {
 
   async resetPassword(input: { token: string; newPassword: string }, request: Request): Promise<{ position: Position }> {
     const accountId = accountOfToken(input.token);
-    if (!accountId) throw new DomainError('UNAUTHENTICATED', 'This password reset link is not valid');
+    if (!accountId) throw invalidToken('password reset link');
     const passwordHash = await hashPassword(input.newPassword);
     const now = this.clock();
     const result = await this.handle(accountId, this.context(request, accountId, now), {

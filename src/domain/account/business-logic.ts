@@ -79,7 +79,13 @@ const existing = (state: Account, refusal = new DomainError('NOT_FOUND', 'No acc
   return state;
 };
 
-const invalid = (what: string) => new DomainError('UNAUTHENTICATED', `This ${what} is not valid`);
+/**
+ * The one answer to a token that is not the one sent, whatever it is: not shaped like ours,
+ * naming no account, or the wrong secret for an account in any state. Whoever does not hold
+ * the token learns nothing, not even whether its account exists.
+ */
+export const invalidToken = (kind: 'verification link' | 'password reset link' | 'refresh token'): DomainError =>
+  new DomainError('UNAUTHENTICATED', `This ${kind} is not valid`);
 
 const requireAdmin = (by: Actor, what: string): void => {
   if (!hasRole(by, 'admin')) throw new DomainError('FORBIDDEN', `Only an admin can ${what}`);
@@ -117,11 +123,11 @@ export const requestEmailVerification = ({ data }: RequestEmailVerification, sta
   return [verificationRequested(data.verification, data.now)];
 };
 
+/** The token is all that is judged: only an unverified account holds one, so a used link is as invalid as a forged one. */
 export const verifyEmail = ({ data }: VerifyEmail, state: Account): [EmailVerified] => {
-  const account = unverified(existing(state, invalid('verification link')));
-  if (!account.verification || account.verification.tokenHash !== data.tokenHash)
-    throw new DomainError('UNAUTHENTICATED', 'This verification link is not valid');
-  if (isExpired(account.verification, data.now))
+  if (state.status !== 'unverified' || !state.verification || state.verification.tokenHash !== data.tokenHash)
+    throw invalidToken('verification link');
+  if (isExpired(state.verification, data.now))
     throw new DomainError('UNAUTHENTICATED', 'This verification link has expired');
   return [{ type: 'EmailVerified', data: { verifiedAt: data.now.toISOString() } }];
 };
@@ -154,13 +160,13 @@ export const rotateRefreshToken = (
   { data }: RotateRefreshToken,
   state: Account,
 ): [RefreshTokenRotated] | [RefreshTokenReuseDetected] => {
-  const account = existing(state, invalid('refresh token'));
-  if (account.status !== 'active') throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+  const account = existing(state, invalidToken('refresh token'));
+  if (account.status !== 'active') throw invalidToken('refresh token');
   const reused = account.families.find((family) => family.rotatedHashes.includes(data.presentedHash));
   if (reused)
     return [{ type: 'RefreshTokenReuseDetected', data: { familyId: reused.familyId, detectedAt: data.now.toISOString() } }];
   const family = account.families.find((candidate) => candidate.currentHash === data.presentedHash);
-  if (!family) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+  if (!family) throw invalidToken('refresh token');
   if (isExpired(family, data.now)) throw new DomainError('UNAUTHENTICATED', 'This refresh token has expired; log in again');
   return [
     {
@@ -177,11 +183,11 @@ export const rotateRefreshToken = (
 
 /** Logging out ends the whole family, whichever of its tokens is presented. */
 export const logOut = ({ data }: LogOut, state: Account): [LoggedOut] => {
-  const account = existing(state, invalid('refresh token'));
+  const account = existing(state, invalidToken('refresh token'));
   const family = account.families.find(
     (candidate) => candidate.currentHash === data.refreshTokenHash || candidate.rotatedHashes.includes(data.refreshTokenHash),
   );
-  if (!family) throw new DomainError('UNAUTHENTICATED', 'This refresh token is not valid');
+  if (!family) throw invalidToken('refresh token');
   return [{ type: 'LoggedOut', data: { familyId: family.familyId, loggedOutAt: data.now.toISOString() } }];
 };
 
@@ -192,10 +198,10 @@ export const requestPasswordReset = ({ data }: RequestPasswordReset, state: Acco
 };
 
 export const resetPassword = ({ data }: ResetPassword, state: Account): [PasswordReset] => {
-  const account = existing(state, invalid('password reset link'));
+  const account = existing(state, invalidToken('password reset link'));
+  // The token before the account's status, so that only its holder learns the status.
+  if (!account.passwordReset || account.passwordReset.tokenHash !== data.tokenHash) throw invalidToken('password reset link');
   if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
-  if (!account.passwordReset || account.passwordReset.tokenHash !== data.tokenHash)
-    throw new DomainError('UNAUTHENTICATED', 'This password reset link is not valid');
   if (isExpired(account.passwordReset, data.now))
     throw new DomainError('UNAUTHENTICATED', 'This password reset link has expired; request a new one');
   return [{ type: 'PasswordReset', data: { passwordHash: data.passwordHash, resetAt: data.now.toISOString() } }];

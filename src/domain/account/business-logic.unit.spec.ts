@@ -129,12 +129,15 @@ describe('Verifying the email address', () => {
   it('refuses an expired token', () =>
     given(signedUp, verificationRequested).when(verify('verify-hash', later(61))).thenRefuses('UNAUTHENTICATED', /expired/));
 
-  it('refuses a token naming an account that does not exist', () => given().when(verify()).thenRefuses('UNAUTHENTICATED'));
-
-  it('refuses an address that is verified already', () => given(...active).when(verify()).thenRefuses('CONFLICT'));
-
-  it('refuses a disabled account', () =>
-    given(signedUp, verificationRequested, disabled).when(verify()).thenRefuses('FORBIDDEN', /disabled/));
+  // A token is judged before anything else, so that whoever does not hold it learns nothing of the account.
+  it.each([
+    ['that does not exist', [], 'verify-hash'],
+    ['that never got a token', [signedUp], 'verify-hash'],
+    ['that has verified, with the token it used', active, 'verify-hash'],
+    ['that has verified, with another token', active, 'other'],
+    ['that is disabled', [signedUp, verificationRequested, disabled], 'verify-hash'],
+  ])('refuses a token naming an account %s as not valid, and says nothing more', (_case, history, tokenHash) =>
+    given(...history).when(verify(tokenHash)).thenRefuses('UNAUTHENTICATED', /^This verification link is not valid$/));
 });
 
 describe('Logging in', () => {
@@ -275,7 +278,14 @@ describe('Resetting a password', () => {
 
   it('refuses a token naming an account that does not exist', () => given().when(reset()).thenRefuses('UNAUTHENTICATED'));
 
-  it('refuses a disabled account', () => given(...active, resetRequested, disabled).when(reset()).thenRefuses('FORBIDDEN'));
+  it('refuses a disabled account as it refuses a token that was not sent', () =>
+    given(...active, resetRequested, disabled).when(reset()).thenRefuses('UNAUTHENTICATED', /^This password reset link is not valid$/));
+
+  it('tells the holder of the token that the account is disabled, and nobody else', () => {
+    const requestedAfter: AccountEvent = { ...resetRequested, data: { ...resetRequested.data, requestedAt: iso(later(1)) } };
+    given(...active, disabled, requestedAfter).when(reset()).thenRefuses('FORBIDDEN', /disabled/);
+    given(...active, disabled, requestedAfter).when(reset('other')).thenRefuses('UNAUTHENTICATED', /^This password reset link is not valid$/);
+  });
 });
 
 describe('Granting and revoking roles', () => {

@@ -56,9 +56,12 @@ export const visibleEvent = async (db: Queryable, eventId: string, viewer: Viewe
   return rows[0] ? eventView(rows[0]) : null;
 };
 
+/** A page of events without `first`; the schema declares it as the default, which the query cost rule prices. */
+export const EVENTS_PAGE = 20;
+
 /** The events `viewer` may see, in the order they were created. */
 export const visibleEvents = async (db: Queryable, viewer: Viewer | undefined, page: PageArgs): Promise<Page<EventView>> => {
-  const size = pageSize(page.first, 20);
+  const size = pageSize(page.first, EVENTS_PAGE);
   const { rows } = await db.query<EventRow>(
     `SELECT * FROM ${LIVE}.events e
       WHERE (e.status = 'published' OR e.organizer_id = $3 OR $4) AND ($1::bigint IS NULL OR e.created_position > $1)
@@ -100,14 +103,18 @@ export const sessionsOf = async (db: Queryable, eventIds: readonly string[]): Pr
   return byEvent;
 };
 
-/** Whether the account organizes the event or is on its staff: who may see its registrations and door log. */
-export const isOnEventTeam = async (db: Queryable, eventId: string, accountId: string): Promise<boolean> => {
-  const { rows } = await db.query(
-    `SELECT 1 FROM ${LIVE}.events e WHERE e.event_id = $1 AND (e.organizer_id = $2
-       OR EXISTS (SELECT 1 FROM ${LIVE}.staff s WHERE s.event_id = e.event_id AND s.staff_id = $2))`,
+/**
+ * Whether the account organizes the event or is on its staff: who may see its registrations
+ * and door log. Undefined for an event the read model does not have.
+ */
+export const isOnEventTeam = async (db: Queryable, eventId: string, accountId: string): Promise<boolean | undefined> => {
+  const { rows } = await db.query<{ on_team: boolean }>(
+    `SELECT e.organizer_id IS NOT DISTINCT FROM $2
+         OR EXISTS (SELECT 1 FROM ${LIVE}.staff s WHERE s.event_id = e.event_id AND s.staff_id = $2) AS on_team
+       FROM ${LIVE}.events e WHERE e.event_id = $1`,
     [eventId, accountId],
   );
-  return rows.length > 0;
+  return rows[0]?.on_team;
 };
 
 /** The event's organizer; undefined for an event the read model does not have, null for one whose organizer it could not store. */

@@ -2,11 +2,12 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
 import type { AccountView, Request, Session } from '../../commands/accounts/account-commands.js';
 import { requestHash, scopedCommandId } from '../../commands/request.js';
-import { emailAddress, newPassword, personName } from '../../domain/account/credentials.js';
+import { emailAddress, newPassword, normaliseEmail, personName } from '../../domain/account/credentials.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { type Position, formatPosition } from '../../eventstore/position.js';
 import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
+import { waitForPosition } from '../read-your-writes.js';
 
 const typeDefs = /* GraphQL */ `
   extend type Query {
@@ -88,12 +89,31 @@ const secret = (value: string, field: string): string => {
   return value;
 };
 
+/** The arguments that say who an anonymous request speaks for: a token, else an address. */
+interface Presented {
+  commandId?: string | null;
+  token?: string;
+  refreshToken?: string;
+  email?: string;
+}
+
+/**
+ * Whose command ids these are: the caller's account, or what an anonymous caller presents.
+ * Anonymous callers must not share one scope: a resent id would answer one caller with
+ * another's result (a verification, with its account's email and roles, to whoever sends its
+ * id) and strangers choosing the same id would collide. Scoped by its token or address, a
+ * resend is answered only to whoever presents the same one. Both reach the log only hashed
+ * with the client's id, as a sign-up's account id already hashes its address.
+ */
+const scopeOf = (args: Presented, context: MercuriusContext): string =>
+  context.actor?.accountId ?? `anonymous:${args.token ?? args.refreshToken ?? normaliseEmail(args.email ?? '')}`;
+
 /**
  * The idempotency key of a mutation: the client's, when it sends one, so a resend takes
  * effect once; scoped to the caller, and bound to the operation and its arguments.
  */
-const request = (args: { commandId?: string | null }, context: MercuriusContext, info: GraphQLResolveInfo): Request => ({
-  commandId: scopedCommandId(context.actor?.accountId ?? 'anonymous', args.commandId),
+const request = (args: Presented, context: MercuriusContext, info: GraphQLResolveInfo): Request => ({
+  commandId: scopedCommandId(scopeOf(args, context), args.commandId),
   actor: context.actor,
   requestHash: requestHash({ operation: info.fieldName, args }),
   keyedByClient: args.commandId != null,
@@ -112,7 +132,7 @@ const accountResult = (r: { account: AccountView; position: Position }) => ({ ac
 
 const Query: QueryResolvers = {
   me: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(['accounts'], args.atPosition);
+    await waitForPosition(ctx, ['accounts'], args.atPosition);
     return ctx.app.reads.models.me(ctx.actor);
   },
 };

@@ -1,6 +1,8 @@
+import { AUDIT_PAGE } from '../../projections/audit/queries.js';
 import type { QueryResolvers } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { requireAdmin } from '../read-models.js';
+import { waitForPosition } from '../read-your-writes.js';
 import { aggregateAt, parseReplayPoint, streamHistory } from '../audit-replay.js';
 
 const typeDefs = /* GraphQL */ `
@@ -46,7 +48,7 @@ const typeDefs = /* GraphQL */ `
     "Admins only: the stream's state at a revision (a number) or a time (ISO-8601), or now."
     aggregateAt(streamId: String!, at: String): AggregateState!
     "Admins only: who did what, when."
-    auditLog(actorId: ID, correlationId: ID, from: String, to: String, first: Int, after: String, atPosition: String): AuditConnection!
+    auditLog(actorId: ID, correlationId: ID, from: String, to: String, first: Int = ${AUDIT_PAGE}, after: String, atPosition: String): AuditConnection!
   }
 `;
 
@@ -60,7 +62,7 @@ const Query: QueryResolvers = {
     return aggregateAt(ctx.app.store, args.streamId, parseReplayPoint(args.at));
   },
   auditLog: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(['audit'], args.atPosition);
+    await waitForPosition(ctx, ['audit'], args.atPosition, () => requireAdmin(ctx.actor));
     return ctx.app.reads.models.auditLog(ctx.actor, args);
   },
 };

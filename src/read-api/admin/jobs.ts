@@ -1,4 +1,4 @@
-import { failedJobs, jobQueues, retryJob } from '../../jobs/job-admin.js';
+import { FAILED_JOBS_PAGE, failedJobs, jobQueues, retryJob } from '../../jobs/job-admin.js';
 import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { requireAdmin } from '../read-models.js';
@@ -32,7 +32,7 @@ const typeDefs = /* GraphQL */ `
     "Admins only: every background job queue (pg-boss) and its counts."
     jobQueues: [JobQueue!]!
     "Admins only: a queue's jobs that failed for good, most recent first; for a dead letter queue (<queue>-dead), the copies it keeps of them."
-    failedJobs(queue: String!, first: Int = 20): [FailedJob!]!
+    failedJobs(queue: String!, first: Int = ${FAILED_JOBS_PAGE}): [FailedJob!]!
   }
 
   extend type Mutation {
@@ -48,7 +48,7 @@ const Query: QueryResolvers = {
   },
   failedJobs: async (_root, args, ctx) => {
     requireAdmin(ctx.actor);
-    return failedJobs(await ctx.app.jobs.boss(), args.queue, args.first ?? 20);
+    return failedJobs(await ctx.app.jobs.boss(), args.queue, args.first ?? FAILED_JOBS_PAGE);
   },
 };
 

@@ -1,9 +1,13 @@
 import { readReactorLag } from '../../integration/consumer-lag.js';
 import { listDeadLetters, replayDeadLetters } from '../../integration/delivery.js';
 import { createReactors, reactorNamed } from '../../ml/reactors.js';
+import { MAX_PAGE } from '../../projections/pages.js';
 import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { requireAdmin } from '../read-models.js';
+
+/** A page without `first`; the schema declares it as the default, which the query cost rule prices. */
+const DEAD_LETTERS_PAGE = 50;
 
 const typeDefs = /* GraphQL */ `
   type ConsumerLag {
@@ -36,7 +40,7 @@ const typeDefs = /* GraphQL */ `
     "Admins only: how far behind each reactor is."
     consumers: [ConsumerLag!]!
     "Admins only: events reactors kept failing on (replayDeadLetters hands them over again)."
-    deadLetters(consumer: String, first: Int): [DeadLetter!]!
+    deadLetters(consumer: String, first: Int = ${DEAD_LETTERS_PAGE}): [DeadLetter!]!
   }
 
   extend type Mutation {
@@ -52,7 +56,7 @@ const Query: QueryResolvers = {
   },
   deadLetters: (_root, args, ctx) => {
     requireAdmin(ctx.actor);
-    return listDeadLetters(ctx.app.pool, args.consumer, Math.min(Math.max(args.first ?? 50, 1), 500));
+    return listDeadLetters(ctx.app.pool, args.consumer, Math.min(Math.max(args.first ?? DEAD_LETTERS_PAGE, 1), MAX_PAGE));
   },
 };
 

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenAccount } from '../../../test/accounts.js';
 import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
@@ -72,7 +73,8 @@ class Dashboard {
     return dashboard;
   }
 
-  subscribe(query: string, variables: Record<string, unknown>): string {
+  /** `query` is text, as clients send it, or anything else a client could put there instead. */
+  subscribe(query: unknown, variables: Record<string, unknown>): string {
     const id = String(++this.nextId);
     this.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
     return id;
@@ -295,6 +297,25 @@ describe('live door dashboards, with the projector in another process', () => {
     expect(await refusal({}, COUNTS)).toBe('UNAUTHENTICATED');
     expect(await refusal({ connectionParams: { authorization: 'Bearer not-a-token' } }, CHECK_INS)).toBe('UNAUTHENTICATED');
     expect(await refusal({ header: await bearer(organizer) }, COUNTS, 'abc')).toBe('VALIDATION');
+  });
+
+  it('refuses a subscription sent as a syntax tree instead of text, and sends it nothing', async () => {
+    const { eventId } = await openEvent('Tree');
+    const board = await dashboard(api!.address, { header: await bearer(organizer) });
+    const tree = board.subscribe(parse(COUNTS), { e: eventId });
+    expect(await board.next((m) => m.id === tree)).toEqual({
+      id: tree,
+      type: 'error',
+      payload: [{ message: 'query must be a string holding a GraphQL document', extensions: { code: 'BAD_REQUEST' } }],
+    });
+    const number = board.subscribe(42, { e: eventId });
+    expect((await board.next((m) => m.id === number)).type).toBe('error');
+
+    // The same subscription as text hears of the next registration; the tree heard nothing.
+    const text = board.subscribe(COUNTS, { e: eventId });
+    await register(eventId, 'tree');
+    expect(await board.data(text, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
+    expect(board.pending(tree)).toEqual([]);
   });
 });
 

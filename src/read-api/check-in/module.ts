@@ -1,11 +1,12 @@
 import type { MercuriusContext } from 'mercurius';
 import { DomainError } from '../../domain/domain-error.js';
-import type { CheckInEntry } from '../../projections/attendance/check-in-queries.js';
+import { CHECK_INS_PAGE, type CheckInEntry } from '../../projections/attendance/check-in-queries.js';
 import type { MutationResolvers, QueryResolvers, SubscriptionResolvers } from '../generated/graphql.js';
 import { subscriptionError } from '../graphql-errors.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { type AttendanceCounts, liveTopics } from '../live-feed.js';
 import { mutationRequest } from '../mutation-request.js';
+import { waitForPosition } from '../read-your-writes.js';
 
 const typeDefs = /* GraphQL */ `
   enum ScanResult {
@@ -70,7 +71,7 @@ const typeDefs = /* GraphQL */ `
 
   extend type Query {
     sessionAttendance(eventId: ID!, sessionId: ID!, atPosition: String): SessionAttendance!
-    checkIns(eventId: ID!, sessionId: ID!, first: Int, after: String, atPosition: String): CheckInConnection!
+    checkIns(eventId: ID!, sessionId: ID!, first: Int = ${CHECK_INS_PAGE}, after: String, atPosition: String): CheckInConnection!
   }
 
   extend type Mutation {
@@ -97,11 +98,11 @@ const ATTENDANCE = ['attendance'];
 
 const Query: QueryResolvers = {
   sessionAttendance: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    await waitForPosition(ctx, ATTENDANCE, args.atPosition, () => ctx.app.reads.models.requireEventTeamUnlessNew(ctx.actor, args.eventId));
     return ctx.app.reads.models.sessionAttendance(ctx.actor, args.eventId, args.sessionId);
   },
   checkIns: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    await waitForPosition(ctx, ATTENDANCE, args.atPosition, () => ctx.app.reads.models.requireEventTeamUnlessNew(ctx.actor, args.eventId));
     return ctx.app.reads.models.checkIns(ctx.actor, args);
   },
 };

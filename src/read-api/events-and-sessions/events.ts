@@ -1,9 +1,11 @@
 import type { EventDetails } from '../../domain/event/event.js';
+import { EVENTS_PAGE } from '../../projections/attendance/event-queries.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { DateTimeScalar } from '../admission.js';
 import type { EventDetailsInput, MutationResolvers, QueryResolvers, ResolversParentTypes } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { mutationRequest } from '../mutation-request.js';
+import { waitForPosition } from '../read-your-writes.js';
 
 const typeDefs = /* GraphQL */ `
   enum FaceVerification {
@@ -124,7 +126,7 @@ const typeDefs = /* GraphQL */ `
 
   extend type Query {
     event(eventId: ID!, atPosition: String): EventDetails
-    events(first: Int, after: String, atPosition: String): EventConnection!
+    events(first: Int = ${EVENTS_PAGE}, after: String, atPosition: String): EventConnection!
   }
 
   extend type Mutation {
@@ -164,11 +166,11 @@ const ATTENDANCE = ['attendance'];
 
 const Query: QueryResolvers = {
   event: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    await waitForPosition(ctx, ATTENDANCE, args.atPosition);
     return ctx.app.reads.models.event(ctx.actor, args.eventId);
   },
   events: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    await waitForPosition(ctx, ATTENDANCE, args.atPosition);
     return ctx.app.reads.models.events(ctx.actor, args.first, args.after);
   },
 };

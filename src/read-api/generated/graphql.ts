@@ -1333,20 +1333,20 @@ export type QuarantinedEventResolvers<ContextType = MercuriusContext, ParentType
 export type QueryResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   aggregateAt?: Resolver<ResolversTypes['AggregateState'], ParentType, ContextType, RequireFields<QueryAggregateAtArgs, 'streamId'>>;
   attendanceForecast?: Resolver<Maybe<ResolversTypes['AttendanceForecast']>, ParentType, ContextType, RequireFields<QueryAttendanceForecastArgs, 'eventId'>>;
-  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, Partial<QueryAuditLogArgs>>;
-  checkIns?: Resolver<ResolversTypes['CheckInConnection'], ParentType, ContextType, RequireFields<QueryCheckInsArgs, 'eventId' | 'sessionId'>>;
+  auditLog?: Resolver<ResolversTypes['AuditConnection'], ParentType, ContextType, RequireFields<QueryAuditLogArgs, 'first'>>;
+  checkIns?: Resolver<ResolversTypes['CheckInConnection'], ParentType, ContextType, RequireFields<QueryCheckInsArgs, 'eventId' | 'first' | 'sessionId'>>;
   consumers?: Resolver<Array<ResolversTypes['ConsumerLag']>, ParentType, ContextType>;
-  deadLetters?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType, Partial<QueryDeadLettersArgs>>;
+  deadLetters?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType, RequireFields<QueryDeadLettersArgs, 'first'>>;
   event?: Resolver<Maybe<ResolversTypes['EventDetails']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'eventId'>>;
-  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, Partial<QueryEventsArgs>>;
+  events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   failedJobs?: Resolver<Array<ResolversTypes['FailedJob']>, ParentType, ContextType, RequireFields<QueryFailedJobsArgs, 'first' | 'queue'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   jobQueues?: Resolver<Array<ResolversTypes['JobQueue']>, ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryMeArgs>>;
-  myRegistrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, Partial<QueryMyRegistrationsArgs>>;
+  myRegistrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryMyRegistrationsArgs, 'first'>>;
   projections?: Resolver<Array<ResolversTypes['ProjectionStatus']>, ParentType, ContextType>;
   rebuildJob?: Resolver<Maybe<ResolversTypes['RebuildJob']>, ParentType, ContextType, RequireFields<QueryRebuildJobArgs, 'id'>>;
-  registrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryRegistrationsArgs, 'eventId'>>;
+  registrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryRegistrationsArgs, 'eventId' | 'first'>>;
   sessionAttendance?: Resolver<ResolversTypes['SessionAttendance'], ParentType, ContextType, RequireFields<QuerySessionAttendanceArgs, 'eventId' | 'sessionId'>>;
   streamHistory?: Resolver<Array<ResolversTypes['StreamEvent']>, ParentType, ContextType, RequireFields<QueryStreamHistoryArgs, 'streamId'>>;
   ticket?: Resolver<Maybe<ResolversTypes['TicketView']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'ticketId'>>;

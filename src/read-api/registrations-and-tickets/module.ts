@@ -1,7 +1,9 @@
 import type { RegistrationView } from '../../commands/event-commands.js';
+import { MY_REGISTRATIONS_PAGE, REGISTRATIONS_PAGE } from '../../projections/attendance/registration-queries.js';
 import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { mutationRequest } from '../mutation-request.js';
+import { waitForPosition } from '../read-your-writes.js';
 import { ticketQrUrls } from './ticket-qr-routes.js';
 
 const typeDefs = /* GraphQL */ `
@@ -68,11 +70,11 @@ const typeDefs = /* GraphQL */ `
       status: RegistrationStatus
       "Part of the attendee's name or email."
       search: String
-      first: Int
+      first: Int = ${REGISTRATIONS_PAGE}
       after: String
       atPosition: String
     ): RegistrationConnection!
-    myRegistrations(first: Int, after: String, atPosition: String): RegistrationConnection!
+    myRegistrations(first: Int = ${MY_REGISTRATIONS_PAGE}, after: String, atPosition: String): RegistrationConnection!
     "A ticket, for its holder (with its code) and the event's organizer, staff and admins (without)."
     ticket(ticketId: ID!, atPosition: String): TicketView
   }
@@ -97,15 +99,15 @@ const ATTENDANCE = ['attendance'];
 
 const Query: QueryResolvers = {
   registrations: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(WITH_ACCOUNTS, args.atPosition);
+    await waitForPosition(ctx, WITH_ACCOUNTS, args.atPosition, () => ctx.app.reads.models.requireEventTeamUnlessNew(ctx.actor, args.eventId));
     return ctx.app.reads.models.registrations(ctx.actor, args);
   },
   myRegistrations: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(WITH_ACCOUNTS, args.atPosition);
+    await waitForPosition(ctx, WITH_ACCOUNTS, args.atPosition);
     return ctx.app.reads.models.myRegistrations(ctx.actor, args.first, args.after);
   },
   ticket: async (_root, args, ctx) => {
-    await ctx.app.reads.positions.waitFor(ATTENDANCE, args.atPosition);
+    await waitForPosition(ctx, ATTENDANCE, args.atPosition, () => ctx.app.reads.models.requireTicketReaderUnlessNew(ctx.actor, args.ticketId));
     return ctx.app.reads.models.ticket(ctx.actor, args.ticketId, (claims) => ctx.app.attendance.codes.sign(claims));
   },
 };

@@ -1,0 +1,58 @@
+import { expect } from 'vitest';
+import { type TestApp, startTestApp } from '../../../test/test-app.js';
+import { type MailKind, Outbox } from '../../commands/accounts/outbox.js';
+import { mailWorkersOn, startJobWorkers } from '../../jobs/job-runner.js';
+
+/** What the accounts specs share: the API with mail workers delivering to its outbox, and a GraphQL client of it. */
+
+export const PASSWORD = 'correct horse battery';
+
+export const SIGN_UP = `mutation ($email: String!, $password: String!, $name: String!, $commandId: ID) {
+  signUp(email: $email, password: $password, name: $name, commandId: $commandId) { accountId position } }`;
+
+/** The API on a fresh database, its mail sent by real workers into its outbox. */
+export const startAccountsApp = async (): Promise<TestApp> => {
+  const rollcall = await startTestApp();
+  const { jobs } = rollcall.app;
+  await startJobWorkers(jobs, mailWorkersOn({ jobs, pool: rollcall.db.pool, store: rollcall.store }, { smtpUrl: undefined, outboxDir: rollcall.outboxDir }));
+  return rollcall;
+};
+
+/** Anonymous GraphQL requests, or with an access token, to the app `rollcall` returns once it has started. */
+export const accountsClient = (rollcall: () => TestApp) => {
+  const graphql = (query: string, variables: Record<string, unknown> = {}, accessToken?: string) =>
+    rollcall().app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
+      payload: JSON.stringify({ query, variables }),
+    });
+
+  return {
+    graphql,
+
+    /** The data of a mutation that must succeed. */
+    ok: async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
+      const body = (await graphql(query, variables, accessToken)).json();
+      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+      return body.data;
+    },
+
+    /** The code and message of a mutation that must fail. */
+    refusal: async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
+      const body = (await graphql(query, variables, accessToken)).json();
+      expect(body.errors?.length, JSON.stringify(body)).toBeGreaterThan(0);
+      return { code: body.errors[0].extensions.code as string, message: body.errors[0].message as string };
+    },
+
+    /** Mail goes out through the `mail` job, a moment after the mutation: waits for (at least `count` of) it to land. */
+    mailTo: async (to: string, kind: MailKind, count = 1) => {
+      const outbox = new Outbox(rollcall().outboxDir);
+      for (let tries = 0; ; tries++) {
+        const found = (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
+        if (found.length >= count || tries >= 100) return found;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+};
