@@ -26,6 +26,8 @@ export interface AppDependencies {
   signingKeys?: SigningKeySource;
   /** GraphiQL at /graphiql and schema introspection (GRAPHIQL=true); off by default. */
   graphiql?: boolean;
+  /** How long a session found alive is not asked about again; specs shorten it. */
+  sessionCheckCacheMs?: number;
 }
 
 /** The API process put together: command side, auth, tickets and the HTTP server. */
@@ -42,7 +44,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
       pool: deps.pool,
       commands,
       jobs,
-      auth: { tokens, outbox: new Outbox(deps.outboxDir) },
+      auth: { tokens, outbox: new Outbox(deps.outboxDir), sessionCheckCacheMs: deps.sessionCheckCacheMs },
       attendance: { events, checkIns: new CheckInCommands(commands, events, codes), codes },
       reads: {
         models: new ReadModels(deps.pool),

@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 /** The API process on a fresh database, for e2e specs to drive with `app.inject`. */
-export const startTestApp = async (): Promise<TestApp> => {
+export const startTestApp = async (options: { sessionCheckCacheMs?: number } = {}): Promise<TestApp> => {
   const db = await createTestDatabase();
   const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
@@ -30,7 +30,7 @@ export const startTestApp = async (): Promise<TestApp> => {
     await db.close();
     await rm(outboxDir, { recursive: true, force: true });
   };
-  const app = await buildApp({ store, pool: db.pool, outboxDir, jobs }).catch(async (error: unknown) => {
+  const app = await buildApp({ store, pool: db.pool, outboxDir, jobs, ...options }).catch(async (error: unknown) => {
     await release();
     throw error;
   });

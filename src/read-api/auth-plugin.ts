@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { AccessTokenCheck } from '../commands/accounts/access-token-check.js';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
 import { mailJobs } from '../jobs/job-runner.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
@@ -9,6 +10,8 @@ import { HTTP_STATUS, errorBody } from './error-map.js';
 declare module 'fastify' {
   interface FastifyInstance {
     tokens: TokenService;
+    /** Access tokens verified, and their sessions checked alive: for requests and websockets alike. */
+    accessTokens: AccessTokenCheck;
     accounts: AccountCommands;
   }
 }
@@ -19,6 +22,8 @@ export interface AuthPluginOptions {
   outbox: Outbox;
   /** Where GraphQL is served; refusals there are answered as GraphQL errors. */
   graphqlPath?: string;
+  /** How long a session found alive is not asked about again (SESSION_CHECK_CACHE_MS by default). */
+  sessionCheckCacheMs?: number;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -27,12 +32,14 @@ const BEARER = /^Bearer +(\S+)$/i;
  * Authentication: reads `Authorization: Bearer <access token>` into `request.actor`, serves
  * the public keys at `/.well-known/jwks.json`, and shares the token service and the account
  * commands with the GraphQL resolvers. A request without the header is anonymous; one whose
- * token is malformed, expired or not ours is refused before any resolver runs, so a client
- * never mistakes a broken token for being logged out.
+ * token is malformed, expired, not ours or of a session that has ended is refused before any
+ * resolver runs, so a client never mistakes a broken token for being logged out.
  */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { tokens, outbox, graphqlPath = '/graphql' }) => {
+  async (app, { tokens, outbox, graphqlPath = '/graphql', sessionCheckCacheMs }) => {
     app.decorate('tokens', tokens);
+    const accessTokens = new AccessTokenCheck(tokens, app.commands, { cacheMs: sessionCheckCacheMs });
+    app.decorate('accessTokens', accessTokens);
     // Mail leaves through the `mail` job queue (retried, dead-lettered), sent by the job workers.
     app.decorate('accounts', new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox, mail: mailJobs(app.jobs) }));
 
@@ -53,7 +60,7 @@ export const authPlugin = fp<AuthPluginOptions>(
       const token = BEARER.exec(header)?.[1];
       if (!token) return refuse('The Authorization header must be "Bearer <access token>"');
       try {
-        request.actor = await tokens.verifyAccessToken(token);
+        request.actor = (await accessTokens.verify(token)).actor;
       } catch (error) {
         if (error instanceof DomainError) return refuse(error.message);
         throw error;

@@ -64,7 +64,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     // Introspection goes with GraphiQL, which needs it; elsewhere nobody is handed a map of the API.
     validationRules: [queryCostRule(), ...(deps.graphiql ? [] : [noIntrospectionRule])],
     errorFormatter: formatGraphqlErrors(app.log),
-    subscription: subscriptionConnection(deps.auth.tokens),
+    subscription: subscriptionConnection(app.accessTokens),
   });
   admitArguments(app.graphql.schema);
   refuseNonDocumentSubscriptions(app);

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { decodeJwt } from 'jose';
-import type { TokenService } from '../commands/accounts/token-service.js';
+import type { AccessTokenCheck } from '../commands/accounts/access-token-check.js';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
 
@@ -8,10 +7,11 @@ declare module 'mercurius' {
   interface MercuriusContext {
     /** Why the websocket's connection token was refused; such a connection may not subscribe. */
     tokenRefusal?: string;
-    /** When the token that authorised the websocket's actor expires. */
+    /** The token that authorised the websocket's actor, and when it expires. */
+    accessToken?: string;
     tokenExpiresAt?: Date;
-    /** Closes the websocket when `expiresAt` comes, unless it closes earlier. */
-    closeConnectionAt?: (expiresAt: Date) => void;
+    /** Closes the websocket when `expiresAt` comes, or once the token's session has ended, unless it closes earlier. */
+    closeConnectionAt?: (expiresAt: Date, accessToken: string) => void;
   }
 }
 
@@ -24,6 +24,15 @@ const BEARER = /^Bearer +(\S+)$/i;
  */
 const TOKEN_EXPIRED = { code: 4403, reason: 'The access token has expired' } as const;
 
+/**
+ * What ends a connection whose token's session ended (a logout, a password reset, a role
+ * change, a disabled account): 4403 as well, so a client reconnects with a fresh token if it
+ * has one, and is refused if it has none.
+ */
+const SESSION_ENDED = 4403;
+/** A websocket asks about its sessions every check.cacheMs, but never more often than this. */
+const MIN_SESSION_ROUND_MS = 1_000;
+
 /** The members of mercurius' `ws` socket used here (`ws` ships without type declarations). */
 interface Socket {
   close(code: number, reason: string): void;
@@ -32,15 +41,32 @@ interface Socket {
 
 /**
  * One timer per connection, at the earliest expiry of the tokens its subscriptions were
- * authorised by (a subscribe message may bring its own in a connectionInit extension).
- * Closing the socket ends every subscription on it, as a closing client would.
+ * authorised by (a subscribe message may bring its own in a connectionInit extension), and
+ * one round every `check.cacheMs` asking whether their sessions still live. Closing the
+ * socket ends every subscription on it, as a closing client would.
  */
-const closeAtExpiry = (socket: Socket): ((expiresAt: Date) => void) => {
+const closeWhenTokensEnd = (socket: Socket, check: AccessTokenCheck): ((expiresAt: Date, accessToken: string) => void) => {
   let deadline = Infinity;
   let timer: NodeJS.Timeout | undefined;
+  let rounds: NodeJS.Timeout | undefined;
+  const tokens = new Set<string>();
   const close = () => socket.close(TOKEN_EXPIRED.code, TOKEN_EXPIRED.reason);
-  socket.once('close', () => clearTimeout(timer));
-  return (expiresAt) => {
+  const checkSessions = async () => {
+    for (const token of tokens)
+      try {
+        await check.verify(token);
+      } catch (error) {
+        // Anything else (the database briefly away) is no proof the session ended: the next round asks again.
+        if (error instanceof DomainError) return socket.close(SESSION_ENDED, error.message);
+      }
+  };
+  socket.once('close', () => {
+    clearTimeout(timer);
+    clearInterval(rounds);
+  });
+  return (expiresAt, accessToken) => {
+    tokens.add(accessToken);
+    rounds ??= setInterval(() => void checkSessions(), Math.max(check.cacheMs, MIN_SESSION_ROUND_MS));
     if (expiresAt.getTime() >= deadline) return;
     deadline = expiresAt.getTime();
     clearTimeout(timer);
@@ -57,22 +83,22 @@ const closeAtExpiry = (socket: Socket): ((expiresAt: Date) => void) => {
  */
 interface ConnectionAuth {
   actor: Actor | undefined;
+  accessToken: string | undefined;
   tokenExpiresAt: Date | undefined;
   tokenRefusal: string | undefined;
 }
 
-const anonymous: ConnectionAuth = { actor: undefined, tokenExpiresAt: undefined, tokenRefusal: undefined };
+const anonymous: ConnectionAuth = { actor: undefined, accessToken: undefined, tokenExpiresAt: undefined, tokenRefusal: undefined };
 const refused = (tokenRefusal: string): ConnectionAuth => ({ ...anonymous, tokenRefusal });
 
 /** Who a websocket's `Authorization` value speaks for, and until when; anonymous without one. */
-const authenticate = async (tokens: TokenService, authorization: unknown): Promise<ConnectionAuth> => {
+const authenticate = async (check: AccessTokenCheck, authorization: unknown): Promise<ConnectionAuth> => {
   if (authorization === undefined) return anonymous;
   const token = typeof authorization === 'string' ? BEARER.exec(authorization)?.[1] : undefined;
   if (!token) return refused('The authorization must be "Bearer <access token>"');
   try {
-    const actor = await tokens.verifyAccessToken(token);
-    // Verified, and `exp` is a required claim: reading it back trusts nothing unchecked.
-    return { actor, tokenExpiresAt: new Date(decodeJwt(token).exp! * 1000), tokenRefusal: undefined };
+    const { actor, expiresAt } = await check.verify(token);
+    return { actor, accessToken: token, tokenExpiresAt: expiresAt, tokenRefusal: undefined };
   } catch (error) {
     if (error instanceof DomainError) return refused(error.message);
     throw error;
@@ -91,17 +117,21 @@ const authorizationIn = (payload: unknown): unknown => {
  * Who is on a websocket: the upgrade request's bearer token, unless the connection_init
  * payload carries one, as browsers must. A broken token is not an anonymous connection: its
  * subscriptions are refused as UNAUTHENTICATED. The connection lasts as long as the token
- * that authorised its subscriptions, then closes with TOKEN_EXPIRED.
+ * that authorised its subscriptions, then closes with TOKEN_EXPIRED, or with SESSION_ENDED
+ * within seconds of its session ending.
  */
-export const subscriptionConnection = (tokens: TokenService) => ({
+export const subscriptionConnection = (check: AccessTokenCheck) => ({
   // Called at connection_init rather than at the upgrade, so the upgrade's token is checked
   // again here: it may have expired in between.
-  context: async (socket: Socket, request: FastifyRequest): Promise<ConnectionAuth & { closeConnectionAt: (expiresAt: Date) => void }> => ({
-    ...(await authenticate(tokens, request.headers.authorization)),
-    closeConnectionAt: closeAtExpiry(socket),
+  context: async (
+    socket: Socket,
+    request: FastifyRequest,
+  ): Promise<ConnectionAuth & { closeConnectionAt: (expiresAt: Date, accessToken: string) => void }> => ({
+    ...(await authenticate(check, request.headers.authorization)),
+    closeConnectionAt: closeWhenTokensEnd(socket, check),
   }),
   onConnect: async ({ payload }: { payload: unknown }): Promise<true | ConnectionAuth> => {
     const authorization = authorizationIn(payload);
-    return authorization === undefined ? true : authenticate(tokens, authorization);
+    return authorization === undefined ? true : authenticate(check, authorization);
   },
 });

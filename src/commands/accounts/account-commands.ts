@@ -71,6 +71,12 @@ const view = (account: ExistingAccount): AccountView => ({
 
 const after = (now: Date, ms: number): string => new Date(now.getTime() + ms).toISOString();
 
+/** The refresh family a log-in or a rotation appended to: the session its access token belongs to. */
+const sessionOf = (events: AccountEvent[]): string => {
+  for (const event of events) if (event.type === 'LoggedIn' || event.type === 'RefreshTokenRotated') return event.data.familyId;
+  throw new Error('A session command appended no refresh family');
+};
+
 const positionOf = (result: CommandResult<unknown, unknown>): Position => {
   // Every account command either appends or throws; no events would be a bug in its decider.
   if (!result.position) throw new Error('An account command appended nothing');
@@ -217,11 +223,16 @@ export class AccountCommands {
   }
 
   grantRole(input: { accountId: string; role: Role }, request: Request): Promise<{ account: AccountView; position: Position }> {
-    return this.changeRole('GrantRole', input, request);
+    return this.byAdmin(input.accountId, request, 'change roles', (by, now) => ({ type: 'GrantRole', data: { role: input.role, by, now } }));
   }
 
   revokeRole(input: { accountId: string; role: Role }, request: Request): Promise<{ account: AccountView; position: Position }> {
-    return this.changeRole('RevokeRole', input, request);
+    return this.byAdmin(input.accountId, request, 'change roles', (by, now) => ({ type: 'RevokeRole', data: { role: input.role, by, now } }));
+  }
+
+  /** Ends every session of the account (their access tokens are refused within seconds, see AccessTokenCheck), and it can no longer log in. */
+  disableAccount(input: { accountId: string }, request: Request): Promise<{ account: AccountView; position: Position }> {
+    return this.byAdmin(input.accountId, request, 'disable accounts', (by, now) => ({ type: 'DisableAccount', data: { by, now } }));
   }
 
   /** The first admin, made from the command line: verified at once, no mail sent. */
@@ -300,18 +311,17 @@ export class AccountCommands {
     }
   }
 
-  private async changeRole(
-    type: 'GrantRole' | 'RevokeRole',
-    input: { accountId: string; role: Role },
+  /** A command only an admin may give (the decider judges the roles), on the account `accountId`. */
+  private async byAdmin(
+    accountId: string,
     request: Request,
+    what: string,
+    command: (by: Actor, now: Date) => AccountCommand,
   ): Promise<{ account: AccountView; position: Position }> {
     const by = request.actor;
-    if (!by) throw new DomainError('UNAUTHENTICATED', 'Log in as an admin to change roles');
+    if (!by) throw new DomainError('UNAUTHENTICATED', `Log in as an admin to ${what}`);
     const now = this.clock();
-    const result = await this.handle(input.accountId, this.context(request, by.accountId, now), {
-      type,
-      data: { role: input.role, by, now },
-    });
+    const result = await this.handle(accountId, this.context(request, by.accountId, now), command(by, now));
     return { account: view(result.state as ExistingAccount), position: positionOf(result) };
   }
 
@@ -320,7 +330,7 @@ export class AccountCommands {
     if (result.replayed)
       throw new DomainError('CONFLICT', 'This commandId was used already, and a session is handed out only once: send a new commandId');
     const account = result.state as ExistingAccount;
-    const access = await this.tokens.issueAccessToken({ accountId: account.accountId, roles: account.roles });
+    const access = await this.tokens.issueAccessToken({ accountId: account.accountId, roles: account.roles }, sessionOf(result.events));
     return {
       accessToken: access.token,
       expiresAt: access.expiresAt,

@@ -2,7 +2,8 @@
  * JWTs signed with Ed25519 (alg EdDSA), for two purposes with separate keys:
  *
  * - `access`: user access tokens, 15 minutes. Header `typ: at+jwt`; claims `iss: rollcall`,
- *   `aud: rollcall-api`, `sub` = account id, `roles`, `iat`, `exp`, `jti`.
+ *   `aud: rollcall-api`, `sub` = account id, `roles`, `sid` = the log-in's refresh family (its
+ *   session, which AccessTokenCheck asks is still alive), `iat`, `exp`, `jti`.
  * - `ticket`: QR tickets. `iss: rollcall`, `aud: rollcall-ticket`.
  *
  * Tickets are signed and read by TicketCodes (src/commands/tickets/ticket-codes.ts) with the
@@ -47,6 +48,14 @@ export interface AccessToken {
   expiresAt: Date;
 }
 
+/** What a verified access token says. */
+export interface VerifiedAccess {
+  actor: Actor;
+  /** The refresh family of the log-in that issued it; absent on tokens minted for a made-up actor (specs, tools). */
+  sessionId: string | undefined;
+  expiresAt: Date;
+}
+
 /** The raw ticket keys, for code that signs and verifies tickets itself (see ticketKeys()). */
 export interface TicketKeys {
   kid: string;
@@ -86,11 +95,11 @@ export class TokenService {
     this.clock = options.clock ?? (() => new Date());
   }
 
-  async issueAccessToken(actor: Actor): Promise<AccessToken> {
+  async issueAccessToken(actor: Actor, sessionId?: string): Promise<AccessToken> {
     const key = (await this.keyRing()).signing.access;
     const now = Math.floor(this.clock().getTime() / 1000);
     const expiresAt = new Date((now + ACCESS_TOKEN_TTL_SECONDS) * 1000);
-    const token = await new SignJWT({ roles: [...actor.roles] })
+    const token = await new SignJWT({ roles: [...actor.roles], ...(sessionId === undefined ? {} : { sid: sessionId }) })
       .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
       .setIssuer(ISSUER)
       .setAudience(ACCESS_AUDIENCE)
@@ -103,16 +112,23 @@ export class TokenService {
   }
 
   async verifyAccessToken(token: string): Promise<Actor> {
+    return (await this.verifyAccess(token)).actor;
+  }
+
+  /** Signature, issuer, audience and expiry only: whether its session still lives is AccessTokenCheck's question. */
+  async verifyAccess(token: string): Promise<VerifiedAccess> {
     const payload = await this.verify(token, 'access', 'access token');
-    const roles = payload.roles;
+    const { roles, sid } = payload;
     if (
       typeof payload.sub !== 'string' ||
       payload.sub.length === 0 ||
       !Array.isArray(roles) ||
-      !roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role))
+      !roles.every((role): role is Role => (ROLES as readonly unknown[]).includes(role)) ||
+      (sid !== undefined && typeof sid !== 'string')
     )
       throw new DomainError('UNAUTHENTICATED', 'The access token is malformed: it lacks a subject or roles');
-    return { accountId: payload.sub, roles };
+    // `exp` is a required claim, checked above.
+    return { actor: { accountId: payload.sub, roles }, sessionId: sid, expiresAt: new Date(payload.exp! * 1000) };
   }
 
   async ticketKeys(): Promise<TicketKeys> {

@@ -21,6 +21,14 @@ describe('TokenService', () => {
     expect(await refusalOf(service.verifyAccessToken(token))).toBe('UNAUTHENTICATED: The access token has expired');
   });
 
+  it('names the session (the log-in\'s refresh family) a token belongs to, if it was given one', async () => {
+    const service = new TokenService(memorySigningKeys());
+    const actor = { accountId: 'acc-1', roles: ['staff' as const] };
+    const withSession = await service.issueAccessToken(actor, 'family-1');
+    expect(await service.verifyAccess(withSession.token)).toEqual({ actor, sessionId: 'family-1', expiresAt: withSession.expiresAt });
+    expect((await service.verifyAccess((await service.issueAccessToken(actor)).token)).sessionId).toBeUndefined();
+  });
+
   it('keeps ticket keys apart from access keys', async () => {
     const service = new TokenService(memorySigningKeys());
     const keys = await service.ticketKeys();

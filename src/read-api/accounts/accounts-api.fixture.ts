@@ -10,9 +10,13 @@ export const PASSWORD = 'correct horse battery';
 export const SIGN_UP = `mutation ($email: String!, $password: String!, $name: String!, $commandId: ID) {
   signUp(email: $email, password: $password, name: $name, commandId: $commandId) { accountId position } }`;
 
+export const VERIFY = `mutation ($token: String!) { verifyEmail(token: $token) { account { id emailVerified roles } position } }`;
+export const LOG_IN = `mutation ($email: String!, $password: String!) {
+  logIn(email: $email, password: $password) { accessToken expiresAt refreshToken refreshTokenExpiresAt position account { id email name roles emailVerified } } }`;
+
 /** The API on a fresh database, its mail sent by real workers into its outbox. */
-export const startAccountsApp = async (): Promise<TestApp> => {
-  const rollcall = await startTestApp();
+export const startAccountsApp = async (options: { sessionCheckCacheMs?: number } = {}): Promise<TestApp> => {
+  const rollcall = await startTestApp(options);
   const { jobs } = rollcall.app;
   await startJobWorkers(jobs, mailWorkersOn({ jobs, pool: rollcall.db.pool, store: rollcall.store }, { smtpUrl: undefined, outboxDir: rollcall.outboxDir }));
   return rollcall;
@@ -28,15 +32,32 @@ export const accountsClient = (rollcall: () => TestApp) => {
       payload: JSON.stringify({ query, variables }),
     });
 
+  /** The data of a mutation that must succeed. */
+  const ok = async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
+    const body = (await graphql(query, variables, accessToken)).json();
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    return body.data;
+  };
+
+  /** Mail goes out through the `mail` job, a moment after the mutation: waits for (at least `count` of) it to land. */
+  const mailTo = async (to: string, kind: MailKind, count = 1) => {
+    const outbox = new Outbox(rollcall().outboxDir);
+    for (let tries = 0; ; tries++) {
+      const found = (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
+      if (found.length >= count || tries >= 100) return found;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  const logIn = async (email: string, password = PASSWORD) => (await ok(LOG_IN, { email, password })).logIn;
+
+  let counter = 0;
+
   return {
     graphql,
-
-    /** The data of a mutation that must succeed. */
-    ok: async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
-      const body = (await graphql(query, variables, accessToken)).json();
-      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-      return body.data;
-    },
+    ok,
+    mailTo,
+    logIn,
 
     /** The code and message of a mutation that must fail. */
     refusal: async (query: string, variables: Record<string, unknown> = {}, accessToken?: string) => {
@@ -45,14 +66,13 @@ export const accountsClient = (rollcall: () => TestApp) => {
       return { code: body.errors[0].extensions.code as string, message: body.errors[0].message as string };
     },
 
-    /** Mail goes out through the `mail` job, a moment after the mutation: waits for (at least `count` of) it to land. */
-    mailTo: async (to: string, kind: MailKind, count = 1) => {
-      const outbox = new Outbox(rollcall().outboxDir);
-      for (let tries = 0; ; tries++) {
-        const found = (await outbox.messages()).filter((m) => m.to === to && m.kind === kind);
-        if (found.length >= count || tries >= 100) return found;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    /** A signed-up, verified attendee, logged in. */
+    anAttendee: async () => {
+      const email = `person${++counter}-${Date.now()}@example.org`;
+      const { accountId } = (await ok(SIGN_UP, { email, password: PASSWORD, name: 'Person' })).signUp;
+      const [mail] = await mailTo(email, 'email-verification');
+      await ok(VERIFY, { token: mail!.token });
+      return { email, accountId, session: await logIn(email) };
     },
   };
 };

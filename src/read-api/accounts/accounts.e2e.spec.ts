@@ -6,7 +6,7 @@ import { postgresSigningKeys } from '../../commands/accounts/postgres-signing-ke
 import { ACCESS_AUDIENCE, ISSUER, TokenService } from '../../commands/accounts/token-service.js';
 import { accountStream } from '../../domain/streams.js';
 import { MAIL_QUEUE } from '../../jobs/queues.js';
-import { PASSWORD, SIGN_UP, accountsClient, startAccountsApp } from './accounts-api.fixture.js';
+import { LOG_IN, PASSWORD, SIGN_UP, VERIFY, accountsClient, startAccountsApp } from './accounts-api.fixture.js';
 
 /**
  * Accounts end to end, with real mail workers and signing keys. (Over 300 lines: every journey
@@ -27,11 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => rollcall?.close());
 
-const { graphql, ok, refusal, mailTo } = accountsClient(() => rollcall);
+const { graphql, ok, refusal, mailTo, logIn, anAttendee } = accountsClient(() => rollcall);
 
-const VERIFY = `mutation ($token: String!) { verifyEmail(token: $token) { account { id emailVerified roles } position } }`;
-const LOG_IN = `mutation ($email: String!, $password: String!) {
-  logIn(email: $email, password: $password) { accessToken expiresAt refreshToken refreshTokenExpiresAt position account { id email name roles emailVerified } } }`;
 const REFRESH = `mutation ($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken refreshToken expiresAt position } }`;
 const LOG_OUT = `mutation ($refreshToken: String!) { logOut(refreshToken: $refreshToken) { position } }`;
 const REQUEST_RESET = `mutation ($email: String!) { requestPasswordReset(email: $email) }`;
@@ -40,18 +37,6 @@ const RESET = `mutation ($token: String!, $newPassword: String!) { resetPassword
 const GRANT = `mutation ($accountId: ID!, $role: AccountRole!) { grantRole(accountId: $accountId, role: $role) { account { id roles } position } }`;
 const REVOKE = `mutation ($accountId: ID!, $role: AccountRole!) { revokeRole(accountId: $accountId, role: $role) { account { id roles } position } }`;
 const HEALTH = '{ health { status } }';
-
-const logIn = async (email: string, password = PASSWORD) => (await ok(LOG_IN, { email, password })).logIn;
-
-let counter = 0;
-/** A signed-up, verified attendee. */
-const anAttendee = async () => {
-  const email = `person${++counter}-${Date.now()}@example.org`;
-  const { accountId } = (await ok(SIGN_UP, { email, password: PASSWORD, name: 'Person' })).signUp;
-  const [mail] = await mailTo(email, 'email-verification');
-  await ok(VERIFY, { token: mail!.token });
-  return { email, accountId, session: await logIn(email) };
-};
 
 describe('An attendee account', () => {
   it('signs up, verifies by mail, logs in, uses, rotates and ends its session', async () => {

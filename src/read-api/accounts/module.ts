@@ -34,6 +34,8 @@ const typeDefs = /* GraphQL */ `
     grantRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
     "Admins only."
     revokeRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
+    "Admins only, and not their own: ends every session of the account within seconds, and it can no longer log in."
+    disableAccount(accountId: ID!, commandId: ID): AccountResult!
   }
 
   enum AccountRole {
@@ -174,6 +176,8 @@ const Mutation: MutationResolvers = {
     accountResult(await context.app.accounts.grantRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
   revokeRole: async (_root, args, context, info) =>
     accountResult(await context.app.accounts.revokeRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
+  disableAccount: async (_root, args, context, info) =>
+    accountResult(await context.app.accounts.disableAccount({ accountId: args.accountId }, request(args, context, info))),
 };
 
 /** Accounts: signing up, logging in and out, tokens, passwords, roles, and who the caller is (me). */

@@ -5,12 +5,15 @@ import path from 'node:path';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenAccount } from '../../../test/accounts.js';
+import { anEvent } from '../../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
 import { PostgresEventStore } from '../../eventstore/postgres/postgres-event-store.js';
 import { type RunningRollcall, spawnRollcall } from '../../../test/spawn-rollcall.js';
+import { SESSION_CHECK_CACHE_MS } from '../../commands/accounts/access-token-check.js';
 import { postgresSigningKeys } from '../../commands/accounts/postgres-signing-keys.js';
 import { ACCESS_TOKEN_TTL_SECONDS, TokenService } from '../../commands/accounts/token-service.js';
 import type { Actor } from '../../domain/actor.js';
+import { accountStream } from '../../domain/streams.js';
 
 /**
  * Live dashboards across processes: a `projector` process keeps the read models, a separate
@@ -345,5 +348,26 @@ describe('a dashboard whose access token expires', () => {
     const counts = renewed.subscribe(COUNTS, { e: eventId });
     await register(eventId, 'dee');
     expect(await renewed.data(counts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 2 });
+  });
+});
+
+describe('a dashboard whose session ends', () => {
+  it('is closed with 4403 within seconds of its account losing the role it watched by', async () => {
+    const { eventId } = await openEvent('Revoked');
+    const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+    try {
+      const admin = await givenAccount(store, { accountId: '5a7f0000-0000-4000-8000-000000000009', roles: ['admin'] });
+      const board = await dashboard(api!.address, { header: await bearer(admin) });
+      const counts = board.subscribe(COUNTS, { e: eventId });
+      await register(eventId, 'eve');
+      expect(await board.data(counts, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
+
+      await store.append(accountStream(admin.accountId), [anEvent('RoleRevoked', { role: 'admin', revokedBy: 'root', revokedAt: new Date().toISOString() })], 'any');
+      // The api asks every SESSION_CHECK_CACHE_MS, and may have remembered the session as alive that long.
+      const closed = await board.closedWithin(2 * SESSION_CHECK_CACHE_MS + 2_000);
+      expect(closed).toMatchObject({ code: 4403, reason: expect.stringMatching(/session has ended/) });
+    } finally {
+      await store.close();
+    }
   });
 });

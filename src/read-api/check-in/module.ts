@@ -129,8 +129,8 @@ const watch = async (ctx: MercuriusContext, eventId: string, topic: string) => {
   } catch (error) {
     throw subscriptionError(error, ctx.app.log);
   }
-  // Only websockets subscribe, and mayWatch let an actor through: both are set (see subscription-connection.ts).
-  ctx.closeConnectionAt!(ctx.tokenExpiresAt!);
+  // Only websockets subscribe, and mayWatch let an actor through: all are set (see subscription-connection.ts).
+  ctx.closeConnectionAt!(ctx.tokenExpiresAt!, ctx.accessToken!);
   return ctx.pubsub.subscribe(topic);
 };
 

@@ -313,6 +313,8 @@ export type Mutation = {
   checkIn: CheckInResult;
   /** commandId makes a command safe to resend: the same id takes effect once and answers the same. */
   createEvent: EventResult;
+  /** Admins only, and not their own: ends every session of the account within seconds, and it can no longer log in. */
+  disableAccount: AccountResult;
   /** Admins only. */
   grantRole: AccountResult;
   logIn: AuthSession;
@@ -396,6 +398,12 @@ export type MutationCreateEventArgs = {
   capacity: Scalars['Int']['input'];
   commandId?: InputMaybe<Scalars['ID']['input']>;
   details: EventDetailsInput;
+};
+
+
+export type MutationDisableAccountArgs = {
+  accountId: Scalars['ID']['input'];
+  commandId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -1286,6 +1294,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   changeCapacity?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationChangeCapacityArgs, 'capacity' | 'eventId'>>;
   checkIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'code' | 'eventId' | 'sessionId'>>;
   createEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'capacity' | 'details'>>;
+  disableAccount?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationDisableAccountArgs, 'accountId'>>;
   grantRole?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'accountId' | 'role'>>;
   logIn?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['CommandReceipt'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
