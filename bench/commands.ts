@@ -15,6 +15,7 @@ import type { Actor } from '../src/domain/actor.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { openBenchDatabase } from './bench-database.js';
 import { createPool } from '../src/postgres/pool.js';
+import { MasterKey } from '../src/security/master-key.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = [1, 16, 64];
@@ -33,8 +34,11 @@ const main = async () => {
   const { url } = database;
   const pool = createPool(url, POOL_SIZE, (error) => console.error(`idle connection lost: ${error.message}`));
   await migrate(pool);
+  // The server and this process share the signing keys, so they share the key they are sealed under.
+  const masterKey = MasterKey.generate();
   const server = await spawnRollcall('api', {
     ...process.env,
+    ROLLCALL_MASTER_KEY: masterKey.toText(),
     DATABASE_URL: url,
     EVENTSTORE_URL: '',
     PORT: '0',
@@ -44,7 +48,7 @@ const main = async () => {
   });
   const { address } = server;
   // Signing keys live in the database, so tokens minted here are the server's own.
-  const tokens = new TokenService(postgresSigningKeys(pool));
+  const tokens = new TokenService(postgresSigningKeys(pool, { masterKey }));
   // Staff must be a real account; written straight to the store, as sign-up would mail a code.
   const store = new PostgresEventStore({ pool, connectionString: url });
   await givenAccount(store, staff);

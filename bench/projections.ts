@@ -20,6 +20,8 @@ import { createPool } from '../src/postgres/pool.js';
 import { startProjector } from '../src/projections/projector.js';
 import { projections } from '../src/projections/projections.js';
 import { buildShadowsTogether, rebuildProjection } from '../src/projections/rebuild.js';
+import { personalDataStore } from '../src/personal-data/personal-data-store.js';
+import { MasterKey } from '../src/security/master-key.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -125,7 +127,8 @@ const main = async () => {
 
   // Lag: append at a steady rate, ask GraphQL for each append's position.
   const projector = await startProjector({ store, pool, onFailure: (f) => console.error('projection failed', f) });
-  const app = await buildApp({ store, pool, outboxDir: path.join(database.dir, 'outbox') }, { logger: false });
+  const masterKey = MasterKey.generate();
+  const app = await buildApp({ ...personalDataStore(store, pool, masterKey), pool, outboxDir: path.join(database.dir, 'outbox'), masterKey }, { logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   // Several events, so that appends at the target rate do not queue behind each other's fsync.
   const lanes = await Promise.all(

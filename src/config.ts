@@ -1,9 +1,29 @@
+import { isIP } from 'node:net';
+import { ConfigError } from './config-error.js';
+import { MasterKey } from './security/master-key.js';
+
+/** When signing keys rotate (see src/commands/accounts/key-schedule.ts), as configured. */
+export interface KeySchedule {
+  /** A purpose's newest key is replaced once it is this many days old. */
+  rotationDays: { access: number; ticket: number };
+  /** How long a retired ticket key still verifies the tickets it signed. */
+  ticketRetentionDays: number;
+}
+
+export const DEFAULT_KEY_SCHEDULE: KeySchedule = { rotationDays: { access: 30, ticket: 90 }, ticketRetentionDays: 365 };
+
 /** Everything Rollcall reads from its environment, read and checked once at start. */
 export interface Config {
   host: string;
   port: number;
-  /** External PostgreSQL; without it an embedded server keeps its data under dataDir. */
+  /** External PostgreSQL, as the role every process works as; without it an embedded server keeps its data under dataDir. */
   databaseUrl: string | undefined;
+  /** The same database as the role that owns the schema and runs the migrations; without it, `databaseUrl`'s role does. */
+  databaseOwnerUrl: string | undefined;
+  /** The key everything Rollcall encrypts at rest is sealed under; without it see src/security/load-master-key.ts. */
+  masterKey: MasterKey | undefined;
+  /** When token and ticket signing keys rotate, and how long retired ticket keys still verify. */
+  keySchedule: KeySchedule;
   dataDir: string;
   /** EventStoreDB as the event store; without it events are kept in PostgreSQL. */
   eventStoreUrl: string | undefined;
@@ -17,11 +37,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** GraphiQL at /graphiql and schema introspection, for development (`npm start`); off unless GRAPHIQL=true. */
   graphiql: boolean;
+  /** Whose X-Forwarded-For names the client (fastify's `trustProxy`): the proxies' addresses; nobody's by default. */
+  trustProxy: string | false;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -65,6 +85,29 @@ const brokers = (raw: string | undefined): string[] | undefined => {
   return list;
 };
 
+const masterKey = (raw: string | undefined): MasterKey | undefined => {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return MasterKey.fromText(raw);
+  } catch {
+    // The value itself is a secret: the message says what is wrong with it, never what it is.
+    throw new ConfigError(`ROLLCALL_MASTER_KEY must be ${MasterKey.BYTES} bytes in base64 (openssl rand -base64 ${MasterKey.BYTES}); the value given is not`);
+  }
+};
+
+/**
+ * TRUST_PROXY: the addresses of the proxies in front of Rollcall (IPs or CIDRs, comma-separated).
+ * Log-ins and rate limits are counted by the client's address, which behind a load balancer is
+ * the balancer's unless its X-Forwarded-For is believed. Never "true", nor a hop count (which
+ * fastify refuses to trust): either would believe a header any client can write, letting it
+ * choose the address it is counted by.
+ */
+const trustProxy = (raw: string | undefined): string | false => {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw.split(',').every((part) => isIP(part.trim().replace(/\/\d{1,3}$/, '')) !== 0)) return raw;
+  throw new ConfigError(`TRUST_PROXY must be the addresses of the proxies in front of Rollcall (IPs or CIDRs, comma-separated), got "${raw}"`);
+};
+
 const topicPrefix = (raw: string | undefined): string => {
   if (raw === undefined || raw === '') return 'rollcall.';
   if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new ConfigError(`KAFKA_TOPIC_PREFIX may hold only letters, digits, '.', '_' and '-', got "${raw}"`);
@@ -75,10 +118,23 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseOwnerUrl = url(env, 'DATABASE_OWNER_URL', ['postgres:', 'postgresql:']);
+  if (databaseOwnerUrl && !databaseUrl)
+    throw new ConfigError('DATABASE_OWNER_URL needs DATABASE_URL (the embedded default sets up both roles itself)');
   return {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 4000, 0, 65535),
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    databaseOwnerUrl,
+    masterKey: masterKey(env.ROLLCALL_MASTER_KEY),
+    keySchedule: {
+      rotationDays: {
+        access: integer(env, 'ACCESS_KEY_ROTATION_DAYS', DEFAULT_KEY_SCHEDULE.rotationDays.access, 1, 3650),
+        ticket: integer(env, 'TICKET_KEY_ROTATION_DAYS', DEFAULT_KEY_SCHEDULE.rotationDays.ticket, 1, 3650),
+      },
+      ticketRetentionDays: integer(env, 'TICKET_KEY_RETENTION_DAYS', DEFAULT_KEY_SCHEDULE.ticketRetentionDays, 1, 3650),
+    },
     dataDir: env.DATA_DIR || '.rollcall',
     eventStoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
     kafkaBrokers: brokers(env.KAFKA_BROKERS),
@@ -87,5 +143,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     logLevel: logLevel as Config['logLevel'],
     graphiql: flag(env, 'GRAPHIQL'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
   };
 };

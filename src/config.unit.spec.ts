@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
+import { MasterKey } from './security/master-key.js';
 
 describe('loadConfig', () => {
   it('defaults to the embedded setup on 127.0.0.1:4000', () => {
@@ -8,6 +9,9 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 4000,
       databaseUrl: undefined,
+      databaseOwnerUrl: undefined,
+      masterKey: undefined,
+      keySchedule: { rotationDays: { access: 30, ticket: 90 }, ticketRetentionDays: 365 },
       dataDir: '.rollcall',
       eventStoreUrl: undefined,
       kafkaBrokers: undefined,
@@ -15,7 +19,15 @@ describe('loadConfig', () => {
       pgPoolSize: 10,
       logLevel: 'info',
       graphiql: false,
+      trustProxy: false,
     });
+  });
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.7, 2001:db8::/32' }).trustProxy).toBe('10.0.0.0/8, 192.0.2.7, 2001:db8::/32');
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    for (const value of ['true', '1', 'proxy.internal', '10.0.0.0/8,nope'])
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(/TRUST_PROXY must be/);
   });
 
   it('turns GraphiQL and introspection on only for GRAPHIQL=true', () => {
@@ -39,7 +51,32 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the master key, the owner’s database URL and the key schedule', () => {
+    const key = MasterKey.generate();
+    const config = loadConfig({
+      ROLLCALL_MASTER_KEY: key.toText(),
+      DATABASE_URL: 'postgres://app:p@db:5432/rollcall',
+      DATABASE_OWNER_URL: 'postgres://owner:p@db:5432/rollcall',
+      ACCESS_KEY_ROTATION_DAYS: '7',
+      TICKET_KEY_ROTATION_DAYS: '30',
+      TICKET_KEY_RETENTION_DAYS: '120',
+    });
+    expect(config.masterKey?.toText()).toBe(key.toText());
+    expect(config).toMatchObject({
+      databaseOwnerUrl: 'postgres://owner:p@db:5432/rollcall',
+      keySchedule: { rotationDays: { access: 7, ticket: 30 }, ticketRetentionDays: 120 },
+    });
+  });
+
+  it('never repeats a malformed master key in its refusal', () => {
+    const secretish = Buffer.alloc(31, 7).toString('base64');
+    expect(() => loadConfig({ ROLLCALL_MASTER_KEY: secretish })).toThrow(/^ROLLCALL_MASTER_KEY must be 32 bytes in base64/);
+    expect(() => loadConfig({ ROLLCALL_MASTER_KEY: secretish })).not.toThrow(secretish);
+  });
+
   it.each([
+    [{ DATABASE_OWNER_URL: 'postgres://owner@db/rollcall' }, /DATABASE_OWNER_URL needs DATABASE_URL/],
+    [{ ACCESS_KEY_ROTATION_DAYS: '0' }, /ACCESS_KEY_ROTATION_DAYS must be an integer from 1/],
     [{ PORT: '70000' }, /PORT must be an integer/],
     [{ PORT: '4000.5' }, /PORT must be an integer/],
     [{ PG_POOL_SIZE: '0' }, /PG_POOL_SIZE must be an integer/],

@@ -4,13 +4,17 @@
  * standbys), `forwarder` (publishes the log to Kafka; needs KAFKA_BROKERS, which makes `all`
  * forward too; standbys wait), `ml-worker` (runs the reactors, forecast trigger and ticket
  * mail: a Kafka consumer group each with KAFKA_BROKERS, else the store's subscription from
- * their own checkpoints), and `all` (everything in one process, on the embedded default for
- * `npm start`).
+ * their own checkpoints), `all` (everything in one process, on the embedded default for
+ * `npm start`), and `migrate` (applies the migrations as DATABASE_OWNER_URL and exits, so that
+ * the long-running roles can be started with the app role's login alone).
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
+import { postgresSigningKeys } from './commands/accounts/postgres-signing-keys.js';
 import { ConfigError, type Config, loadConfig } from './config.js';
+import { EmailClaims } from './commands/accounts/email-claims.js';
 import { openEventStore } from './eventstore/open-event-store.js';
+import { personalDataStore } from './personal-data/personal-data-store.js';
 import { mailWorkersOn, startJobWorkers } from './jobs/job-runner.js';
 import { Forwarder, consoleLog } from './integration/forwarder.js';
 import { forecastWorkers } from './ml/forecast/forecast-jobs.js';
@@ -19,11 +23,12 @@ import { createReactors } from './ml/reactors.js';
 import { startProjector } from './projections/projector.js';
 import type { RunnerLog } from './projections/runner.js';
 import { Jobs } from './jobs/jobs.js';
-import { migrate } from './postgres/migrate.js';
+import { migrateAsOwner } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
+import { loadMasterKey } from './security/load-master-key.js';
 
-const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker'] as const;
+const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -35,6 +40,8 @@ const projectorLog: RunnerLog = {
 
 const run = async (role: Role, config: Config): Promise<void> => {
   if (role === 'forwarder' && !config.kafkaBrokers) throw new ConfigError('the forwarder role needs KAFKA_BROKERS');
+  const masterKey = await loadMasterKey(config);
+  const signing = { masterKey, schedule: config.keySchedule };
   const database = await openDatabase(config, say);
   // What has started, stopped in reverse order: a signal during start-up stops what runs so far.
   const started: Array<() => Promise<unknown>> = [() => database.stop()];
@@ -44,9 +51,16 @@ const run = async (role: Role, config: Config): Promise<void> => {
     process.stderr.write(`PostgreSQL connection dropped: ${error.message}\n`),
   );
   started.push(() => pool.end());
-  const applied = await migrate(pool);
+  const applied = await migrateAsOwner(pool, database.ownerUrl);
   if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
-  const store = openEventStore(config, pool, database.url);
+  // Before anything signs: seals private keys an older version stored in plaintext, makes the first keys, rotates what is due.
+  await postgresSigningKeys(pool, signing).load();
+  if (role === 'migrate') {
+    for (const close of started.reverse()) await close();
+    say('Rollcall (migrate) done');
+    return;
+  }
+  const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
   started.push(() => store.close());
 
   // pg-boss's tables, before anything that queues or works jobs: the projector's workers, the reactors, the API.
@@ -65,7 +79,7 @@ const run = async (role: Role, config: Config): Promise<void> => {
     // Projectors also run the rebuilds admins queue, mail, tickets, forecasts and schedules; the API and the reactors only queue them.
     await jobs.work({ store, pool });
     const mail = { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') };
-    await startJobWorkers(jobs, [...mailWorkersOn({ jobs, pool, store }, mail), ...forecastWorkers({ pool, log: say })]);
+    await startJobWorkers(jobs, [...mailWorkersOn({ jobs, pool, store, keys: personalData, claims: new EmailClaims(store, masterKey) }, mail, signing), ...forecastWorkers({ pool, log: say })]);
     say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {
@@ -84,7 +98,10 @@ const run = async (role: Role, config: Config): Promise<void> => {
   // Last, so that "listening" means every part of this role is running.
   if (role === 'api' || role === 'all') {
     const outboxDir = path.resolve(config.dataDir, 'outbox');
-    const app = await buildApp({ store, pool, jobs, outboxDir, graphiql: config.graphiql }, { logger: { level: config.logLevel } });
+    const app = await buildApp(
+      { store, personalData, pool, jobs, outboxDir, graphiql: config.graphiql, masterKey, keySchedule: config.keySchedule },
+      { logger: { level: config.logLevel }, trustProxy: config.trustProxy },
+    );
     started.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
     const graphiql = config.graphiql ? `, GraphiQL ${address}/graphiql` : '';

@@ -5,7 +5,12 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { type AppDependencies, buildApp } from '../src/app.js';
 import { MemoryEventStore } from '../src/eventstore/memory/memory-event-store.js';
+import { MemoryPersonalDataKeys } from '../src/personal-data/memory-personal-data-keys.js';
+import { PersonalDataEventStore } from '../src/personal-data/personal-data-event-store.js';
+import { MasterKey } from '../src/security/master-key.js';
+import { memoryCounters } from './memory-counters.js';
 import { memorySigningKeys } from './memory-signing-keys.js';
+import { LIMITS_OUT_OF_THE_WAY } from './rate-limits.js';
 
 /**
  * Nothing listens on port 1. The command side needs no database; the read side, the job
@@ -15,6 +20,7 @@ import { memorySigningKeys } from './memory-signing-keys.js';
 const NO_DATABASE = 'postgres://rollcall@127.0.0.1:1/none';
 
 export interface MemoryApp {
+  /** The log as stored: personal data in it is sealed. */
   store: MemoryEventStore;
   /** The API on `store`, with signing keys kept in memory. */
   app: FastifyInstance;
@@ -24,9 +30,21 @@ export interface MemoryApp {
 /** The API process on the in-memory event store, for specs of the command side through HTTP. */
 export const startMemoryApp = async (options: Pick<AppDependencies, 'graphiql'> = {}): Promise<MemoryApp> => {
   const store = new MemoryEventStore();
+  const personalData = new MemoryPersonalDataKeys();
   const pool = new pg.Pool({ connectionString: NO_DATABASE });
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));
-  const app = await buildApp({ store, pool, outboxDir, signingKeys: memorySigningKeys(), ...options });
+  const app = await buildApp({
+    // Personal data sealed as in every process, its keys in memory.
+    store: new PersonalDataEventStore(store, personalData),
+    personalData,
+    pool,
+    outboxDir,
+    signingKeys: memorySigningKeys(),
+    masterKey: MasterKey.generate(),
+    rateLimitCounters: memoryCounters(),
+    rateLimits: LIMITS_OUT_OF_THE_WAY,
+    ...options,
+  });
   return {
     store,
     app,

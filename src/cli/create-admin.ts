@@ -6,6 +6,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
+import { EmailClaims } from '../commands/accounts/email-claims.js';
+import { checkNewPassword } from '../commands/accounts/password-policy.js';
 import { Outbox } from '../commands/accounts/outbox.js';
 import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
@@ -13,10 +15,12 @@ import { CommandHandler } from '../commands/command-handler.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { emailAddress, newPassword, personName } from '../domain/account/credentials.js';
 import { DomainError } from '../domain/domain-error.js';
+import { personalDataStore } from '../personal-data/personal-data-store.js';
 import { openEventStore } from '../eventstore/open-event-store.js';
-import { migrate } from '../postgres/migrate.js';
+import { migrateAsOwner } from '../postgres/migrate.js';
 import { openDatabase } from '../postgres/open-database.js';
 import { createPool } from '../postgres/pool.js';
+import { loadMasterKey } from '../security/load-master-key.js';
 
 const USAGE = 'Usage: npm run admin:create -- --email <address> --password <10-200 characters> --name <1-100 characters>';
 
@@ -34,7 +38,9 @@ const readArguments = (): { email: string; password: string; name: string } => {
   }
   // The sign-up's own rules, so an admin made here could have signed up the usual way.
   try {
-    return { email: emailAddress(values.email, '--email'), password: newPassword(values.password, '--password'), name: personName(values.name, '--name') };
+    const input = { email: emailAddress(values.email, '--email'), password: newPassword(values.password, '--password'), name: personName(values.name, '--name') };
+    checkNewPassword(input.password, input, '--password');
+    return input;
   } catch (error) {
     return fail(`${(error as Error).message}\n${USAGE}`, 2);
   }
@@ -44,22 +50,26 @@ const main = async () => {
   const input = readArguments();
   const say = (line: string) => process.stderr.write(`${line}\n`);
   let config;
+  let masterKey;
   try {
     config = loadConfig();
+    masterKey = await loadMasterKey(config);
   } catch (error) {
     if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
     throw error;
   }
   const database = await openDatabase(config, say);
   const pool = createPool(database.url, 2, (error) => say(`PostgreSQL connection dropped: ${error.message}`));
-  const store = openEventStore(config, pool, database.url);
+  const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
   try {
-    await migrate(pool);
+    await migrateAsOwner(pool, database.ownerUrl);
     const accounts = new AccountCommands({
       commands: new CommandHandler(store),
       store,
-      tokens: new TokenService(postgresSigningKeys(pool)),
+      tokens: new TokenService(postgresSigningKeys(pool, { masterKey, schedule: config.keySchedule })),
       outbox: new Outbox(path.resolve(config.dataDir, 'outbox')),
+      personalData,
+      claims: new EmailClaims(store, masterKey),
     });
     const { accountId } = await accounts.createAdmin(input);
     process.stdout.write(`${accountId}\n`);

@@ -2,27 +2,31 @@
 /**
  * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>|quarantine <name> --event <id> --reason <text>`,
  * `npm run rollcall -- admin replay <stream> [--at <revision|time>] [--json]`
- * and `npm run rollcall -- admin dead-letters list [--consumer <name>] [--json] | replay <consumer> [--event <id>]`.
- * Connects like `src/main.ts` does: DATABASE_URL or the embedded PostgreSQL under DATA_DIR,
- * events in EventStoreDB when EVENTSTORE_URL is set. Results go to stdout, progress and
+ * `npm run rollcall -- admin dead-letters list [--consumer <name>] [--json] | replay <consumer> [--event <id>]`
+ * and `npm run rollcall -- admin keys list [--json] | rotate [--purpose access|ticket] [--now]`.
+ * Connects like `src/main.ts` does: DATABASE_URL (migrating as DATABASE_OWNER_URL) or the
+ * embedded PostgreSQL under DATA_DIR, events in EventStoreDB when EVENTSTORE_URL is set. Results go to stdout, progress and
  * errors to stderr.
  */
 import type pg from 'pg';
 import { ConfigError, loadConfig } from '../config.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import { personalDataStore } from '../personal-data/personal-data-store.js';
 import { openEventStore } from '../eventstore/open-event-store.js';
 import { createReactors } from '../ml/reactors.js';
-import { migrate } from '../postgres/migrate.js';
+import { migrateAsOwner } from '../postgres/migrate.js';
 import { openDatabase } from '../postgres/open-database.js';
 import { createPool } from '../postgres/pool.js';
+import { loadMasterKey } from '../security/load-master-key.js';
 import { Jobs } from '../jobs/jobs.js';
 import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './dead-letters-command.js';
+import { KEYS_USAGE, runKeysCommand } from './keys-command.js';
 import { oneLine } from './one-line.js';
 import { type Connection, PROJECTIONS_USAGE, runProjectionsCommand } from './projections-command.js';
 import { REPLAY_USAGE, replayCommand } from './replay-command.js';
 
-const USAGE = `Usage: rollcall admin <area> ...\n\n${PROJECTIONS_USAGE}\n  ${REPLAY_USAGE}\n\n${DEAD_LETTERS_USAGE}`;
-const AREAS = ['projections', 'replay', 'dead-letters'];
+const USAGE = `Usage: rollcall admin <area> ...\n\n${PROJECTIONS_USAGE}\n  ${REPLAY_USAGE}\n\n${DEAD_LETTERS_USAGE}\n\n${KEYS_USAGE}`;
+const AREAS = ['projections', 'replay', 'dead-letters', 'keys'];
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -76,8 +80,8 @@ const main = async (): Promise<number> => {
     };
     try {
       pool = createPool(database.url, Math.max(config.pgPoolSize, 4), (error) => say(`PostgreSQL connection dropped: ${error.message}`));
-      await migrate(pool);
-      store = openEventStore(config, pool, database.url);
+      await migrateAsOwner(pool, database.ownerUrl);
+      ({ store } = personalDataStore(openEventStore(config, pool, database.url), pool, await loadMasterKey(config)));
     } catch (error) {
       await close();
       throw error;
@@ -88,6 +92,13 @@ const main = async (): Promise<number> => {
 
   try {
     if (area === 'replay') return await replayCommand(args, (await connect()).store, (line) => process.stdout.write(`${line}\n`));
+    if (area === 'keys')
+      return await runKeysCommand(args, {
+        connect,
+        signing: async () => ({ masterKey: await loadMasterKey(config), schedule: config.keySchedule }),
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: say,
+      });
     if (area === 'dead-letters')
       return await runDeadLettersCommand(args, {
         connect: async () => {

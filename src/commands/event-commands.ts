@@ -1,3 +1,4 @@
+import { isExisting } from '../domain/account/account.js';
 import { accountDecider } from '../domain/account/business-logic.js';
 import { DomainError } from '../domain/domain-error.js';
 import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
@@ -125,7 +126,7 @@ export class EventCommands {
 
   async assignStaff(request: CommandRequest, eventId: string, staffId: string): Promise<EventView> {
     const account = await this.handler.load(accountDecider, accountStream(uuid(staffId, 'staffId')));
-    const staff = account.status === 'none' ? undefined : { status: account.status };
+    const staff = isExisting(account) ? { status: account.status } : undefined;
     return this.eventView(eventId, await this.run(eventId, request, { type: 'AssignStaff', data: { ...this.sent(request), staffId, staff } }));
   }
 

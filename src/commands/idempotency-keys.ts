@@ -3,6 +3,7 @@ import { DomainError } from '../domain/domain-error.js';
 import { commandKeyStream } from '../domain/streams.js';
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import type { Position } from '../eventstore/position.js';
 import type { CommandContext } from './command-handler.js';
 
 const MAX_REMEMBERED = 10_000;
@@ -18,23 +19,25 @@ export const keyReused = (): DomainError =>
  * is random on purpose: a deterministic one would make the loser's append a silent no-op.
  */
 export class IdempotencyKeys {
-  /** Keys known bound, with their request: most resends and multi-stream commands skip the read. */
-  private readonly bound = new Map<string, string>();
+  /** Keys known bound, with their request and the binding's position: most resends and multi-stream commands skip the read. */
+  private readonly bound = new Map<string, { requestHash: string; position: Position }>();
 
   constructor(private readonly store: EventStore) {}
 
-  async bind(context: CommandContext & { requestHash: string }): Promise<void> {
+  /** Resolves to where the binding is in the log: the first request's, for a resend too. */
+  async bind(context: CommandContext & { requestHash: string }): Promise<Position> {
     const { commandId, requestHash } = context;
-    if (this.bound.get(commandId) === requestHash) return;
+    const known = this.bound.get(commandId);
+    if (known?.requestHash === requestHash) return known.position;
     const stream = commandKeyStream(commandId);
     for (;;) {
       const [first] = await this.store.readStream(stream, { maxCount: 1 });
       if (first) {
         if (first.data.requestHash !== requestHash) throw keyReused();
-        return this.remember(commandId, requestHash);
+        return this.remember(commandId, requestHash, first.position);
       }
       try {
-        await this.store.append(
+        const { position } = await this.store.append(
           stream,
           [
             {
@@ -53,7 +56,7 @@ export class IdempotencyKeys {
           ],
           'no_stream',
         );
-        return this.remember(commandId, requestHash);
+        return this.remember(commandId, requestHash, position);
       } catch (error) {
         // Another request bound the key first: compare with it.
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
@@ -61,8 +64,9 @@ export class IdempotencyKeys {
     }
   }
 
-  private remember(commandId: string, requestHash: string): void {
-    this.bound.set(commandId, requestHash);
+  private remember(commandId: string, requestHash: string, position: Position): Position {
+    this.bound.set(commandId, { requestHash, position });
     if (this.bound.size > MAX_REMEMBERED) this.bound.delete(this.bound.keys().next().value!);
+    return position;
   }
 }

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { accountDecider } from './account/business-logic.js';
-import { normaliseEmail } from './account/credentials.js';
 import { emailClaimDecider } from './account/email-claim.js';
 import { checkInDecider } from './check-in/business-logic.js';
 import type { DomainEvent, Fold } from './decider.js';
@@ -21,9 +19,11 @@ export const checkInStream = (sessionId: string, registrationId: string | undefi
 
 export const accountStream = (accountId: string): string => `account-${accountId}`;
 
-/** An address's claim, named by the address's hash so that the name holds no personal data. */
-export const emailClaimStream = (email: string): string =>
-  `account-email-${createHash('sha256').update(normaliseEmail(email)).digest('hex')}`;
+/**
+ * An address's claim, named by a hash of the address (`addressKey`, hex) so that the name holds
+ * no personal data. Which hash is the command side's choice (a keyed one: see EmailClaims).
+ */
+export const emailClaimStream = (addressKey: string): string => `account-email-${addressKey}`;
 
 /** A command id a client chose, bound to its first request. */
 export const commandKeyStream = (commandId: string): string => `commandkey-${commandId}`;

@@ -28,6 +28,7 @@ export const PUBLISHED_VERSIONS = {
   RoleGranted: 1,
   RoleRevoked: 1,
   AccountDisabled: 1,
+  PersonalDataErased: 1,
 } as const satisfies Partial<Record<DomainEventType, number>>;
 
 /** Types kept inside: they carry token hashes or only matter to the account's own sessions. */
@@ -39,6 +40,8 @@ export const INTERNAL_TYPES = [
   'LoggedOut',
   'PasswordResetRequested',
   'PasswordReset',
+  'PasswordRehashed',
+  'LogInUnlocked',
   'EmailClaimed',
   'EmailClaimConfirmed',
 ] as const satisfies readonly DomainEventType[];

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
-import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
+import { type PostgresSigningKeysOptions, postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
+import type { EmailClaims } from '../commands/accounts/email-claims.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import type { PersonalDataKeys } from '../personal-data/personal-data-keys.js';
 import type { Jobs } from './jobs.js';
 import { MailJobs, type MailStillDue, type Mailer, deliverMail, openMailer } from './mailer.js';
 import { MAIL_QUEUE, SESSION_REMINDER_QUEUE, TICKET_DELIVERY_QUEUE } from './queues.js';
@@ -40,28 +42,33 @@ export interface MailWorkerDependencies {
   store: EventStore;
   mailer: Mailer;
   codes: TicketCodes;
+  /** Opens the mail queued sealed under its recipient's key. */
+  keys: PersonalDataKeys;
+  /** Tells whether an account still holds its address, for token mail. */
+  claims: EmailClaims;
 }
 
 /** The mail this folder sends: account mail, tickets, and the session reminder sweep. */
 export const mailWorkers = (deps: MailWorkerDependencies): JobWorker[] => [
-  { queue: MAIL_QUEUE, work: deliverMail(deps.mailer, mailStillDue(deps)) },
+  { queue: MAIL_QUEUE, work: deliverMail(deps.mailer, deps.keys, mailStillDue(deps)) },
   { queue: TICKET_DELIVERY_QUEUE, work: ([job]: PgBoss.JobWithMetadata<TicketDeliveryData>[]) => deliverTicket(deps, job!.data) },
-  { queue: SESSION_REMINDER_QUEUE, cron: SESSION_REMINDER_CRON, work: () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs) }) },
+  { queue: SESSION_REMINDER_QUEUE, cron: SESSION_REMINDER_CRON, work: () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs, deps.keys) }) },
 ];
 
 /** {@link mailWorkers} as a process runs them: by SMTP when configured, tickets signed with the shared ticket key. */
 export const mailWorkersOn = (
-  { jobs, pool, store }: Pick<MailWorkerDependencies, 'jobs' | 'pool' | 'store'>,
+  { jobs, pool, store, keys, claims }: Pick<MailWorkerDependencies, 'jobs' | 'pool' | 'store' | 'keys' | 'claims'>,
   mail: { smtpUrl: string | undefined; outboxDir: string },
+  signing: PostgresSigningKeysOptions,
 ): JobWorker[] => {
-  const tokens = new TokenService(postgresSigningKeys(pool));
-  return mailWorkers({ jobs, pool, store, mailer: openMailer(mail), codes: new TicketCodes(() => tokens.ticketKeys()) });
+  const tokens = new TokenService(postgresSigningKeys(pool, signing));
+  return mailWorkers({ jobs, pool, store, keys, claims, mailer: openMailer(mail), codes: new TicketCodes(() => tokens.ticketKeys()) });
 };
 
 /** Reminders and token mail are checked again as they go out; other mail always goes. */
-const mailStillDue = ({ pool, store }: MailWorkerDependencies): MailStillDue => {
+const mailStillDue = ({ pool, store, claims }: MailWorkerDependencies): MailStillDue => {
   const reminder = reminderStillDue(pool);
-  const token = tokenMailDue(store);
+  const token = tokenMailDue(store, claims);
   return async (data, queuedAt) => {
     if (data.reminder) return reminder(data.reminder);
     if (data.oneTimeToken) return token(data.oneTimeToken, queuedAt);
@@ -70,4 +77,4 @@ const mailStillDue = ({ pool, store }: MailWorkerDependencies): MailStillDue => 
 };
 
 /** Account mail as `mail` jobs, for AccountCommands. */
-export const mailJobs = (jobs: Jobs): MailJobs => new MailJobs(() => jobs.boss());
+export const mailJobs = (jobs: Jobs, keys: PersonalDataKeys): MailJobs => new MailJobs(() => jobs.boss(), keys);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { Jobs } from './jobs.js';
@@ -105,7 +106,10 @@ describe('the job queues connection', () => {
     const late = new Jobs(url.toString());
     try {
       await expect(late.boss()).rejects.toThrow(name);
-      await db.pool.query(`CREATE DATABASE ${name}`);
+      // By the owner, for the app role: Rollcall's processes cannot create databases.
+      const owner = new pg.Client({ connectionString: db.ownerUrl });
+      await owner.connect();
+      await owner.query(`CREATE DATABASE ${name} OWNER ${url.username}`).finally(() => owner.end());
       await expect(late.boss()).resolves.toBeDefined();
     } finally {
       await late.stop();

@@ -2,6 +2,8 @@ import type PgBoss from 'pg-boss';
 import nodemailer from 'nodemailer';
 import { MAIL_FROM, type MailQueue, type OutgoingMail, Outbox, type TokenMailSubject, nodemailerFields } from '../commands/accounts/outbox.js';
 import { deterministicId } from '../commands/deterministic-id.js';
+import { PersonErased, type PersonalDataKeys } from '../personal-data/personal-data-keys.js';
+import { openWith, sealWith } from '../security/master-key.js';
 import { MAIL_QUEUE } from './queues.js';
 
 /** Hands a message to whoever carries it on: an SMTP server, or the outbox folder. */
@@ -46,11 +48,26 @@ export interface ReminderSubject {
   registrationId: string;
 }
 
+/** What must still hold when a mail job is sent: for a session reminder what it reminds of, for a one-time token the append that records it. */
+export type MailConditions = { reminder?: ReminderSubject; oneTimeToken?: TokenMailSubject };
+
 /**
- * A mail job's data: the message, and what must still hold when it is sent: for a session
- * reminder what it reminds of, for a one-time token the append that records it.
+ * A mail job's data. pg-boss keeps jobs (and their archive) for days, so the message (address,
+ * name, one-time token) is sealed under its recipient's personal data key: erasing the person
+ * makes their queued and archived mail unreadable too.
  */
-export type MailJobData = OutgoingMail & { reminder?: ReminderSubject; oneTimeToken?: TokenMailSubject };
+export type MailJobData = MailConditions & { recipientId: string; sealed: string };
+
+const MAIL_AAD = 'mail-job';
+
+const sealMail = (key: Buffer, message: OutgoingMail): string => sealWith(key, Buffer.from(JSON.stringify(message)), MAIL_AAD).toString('base64');
+
+/** The message a job carries, or undefined once its recipient is erased. */
+export const openMail = async (keys: PersonalDataKeys, data: MailJobData): Promise<OutgoingMail | undefined> => {
+  const key = (await keys.lookup([data.recipientId])).get(data.recipientId);
+  if (key?.status !== 'live') return undefined;
+  return JSON.parse(openWith(key.key, Buffer.from(data.sealed, 'base64'), MAIL_AAD).toString('utf8')) as OutgoingMail;
+};
 
 /** Whether a queued message should go out now; throwing asks for a retry later. */
 export type MailStillDue = (data: MailJobData, queuedAt: Date) => Promise<boolean>;
@@ -60,15 +77,30 @@ const TOKEN_MAIL_DELAY_S = 1;
 
 /** Queues mail as `mail` jobs; `db` puts the job in the caller's transaction. */
 export class MailJobs implements MailQueue {
-  constructor(private readonly boss: () => Promise<PgBoss>) {}
+  constructor(
+    private readonly boss: () => Promise<PgBoss>,
+    private readonly keys: PersonalDataKeys,
+  ) {}
 
-  async enqueue(message: MailJobData, options: PgBoss.SendOptions = {}): Promise<void> {
-    await (await this.boss()).send(MAIL_QUEUE, message, options);
+  /** Mail to an erased person is not queued: there is nobody to send it to. */
+  async enqueue(recipientId: string, message: OutgoingMail, conditions: MailConditions = {}, options: PgBoss.SendOptions = {}): Promise<void> {
+    let key: Buffer;
+    try {
+      key = await this.keys.keyFor(recipientId);
+    } catch (error) {
+      if (error instanceof PersonErased) return;
+      throw error;
+    }
+    await (await this.boss()).send(MAIL_QUEUE, { ...conditions, recipientId, sealed: sealMail(key, message) } satisfies MailJobData, options);
   }
 
   /** Keyed by the token's hash: queued twice (a retried command), it is one job. */
   async enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void> {
-    await this.enqueue({ ...message, oneTimeToken: subject }, { id: deterministicId('token-mail', subject.tokenHash), startAfter: TOKEN_MAIL_DELAY_S });
+    await this.enqueue(subject.accountId, message, { oneTimeToken: subject }, { id: deterministicId('token-mail', subject.tokenHash), startAfter: TOKEN_MAIL_DELAY_S });
+  }
+
+  async enqueueNotice(recipientId: string, message: OutgoingMail, id: string): Promise<void> {
+    await this.enqueue(recipientId, message, {}, { id });
   }
 }
 
@@ -79,12 +111,12 @@ export class MailJobs implements MailQueue {
  * `includeMetadata: true`: when a job was queued is part of the check.
  */
 export const deliverMail =
-  (mailer: Mailer, stillDue: MailStillDue = async () => true) =>
+  (mailer: Mailer, keys: PersonalDataKeys, stillDue: MailStillDue = async () => true) =>
   async (jobs: PgBoss.JobWithMetadata<MailJobData>[]): Promise<{ skipped: number }> => {
     let skipped = 0;
     for (const { data, createdOn } of jobs) {
-      const { reminder: _reminder, oneTimeToken: _token, ...message } = data;
-      if (await stillDue(data, createdOn)) await mailer.deliver(message);
+      const message = await openMail(keys, data);
+      if (message && (await stillDue(data, createdOn))) await mailer.deliver(message);
       else skipped++;
     }
     return { skipped };

@@ -18,7 +18,8 @@ import { attendanceProjection } from '../projections/attendance/projection.js';
 import { Jobs } from './jobs.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { mailJobs } from './job-runner.js';
-import { type MailJobData, MailJobs, deliverMail } from './mailer.js';
+import { type MailJobData, MailJobs, deliverMail, openMail } from './mailer.js';
+import { MemoryPersonalDataKeys } from '../personal-data/memory-personal-data-keys.js';
 import { MAIL_QUEUE } from './queues.js';
 import { localTime } from './local-time.js';
 import { reminderStillDue, sweepSessionReminders } from './session-reminders.js';
@@ -128,21 +129,26 @@ const projected = async (): Promise<void> => {
 interface QueuedReminder {
   sessionId: string;
   registrationId: string;
-  mail: MailJobData;
+  data: MailJobData;
+  /** The message the job carries, opened. */
+  mail: OutgoingMail | undefined;
 }
+
+const personalData = new MemoryPersonalDataKeys();
 
 /** The reminder mail jobs queued for these sessions, named by the session and registration their key carries (after the event). */
 const remindersFor = async (sessionIds: readonly string[]): Promise<QueuedReminder[]> => {
   const { rows } = await db.pool.query<{ singleton_key: string; data: MailJobData }>(
-    "SELECT singleton_key, data FROM pgboss.job WHERE name = $1 AND data->>'kind' = 'session-reminder' ORDER BY singleton_key",
+    "SELECT singleton_key, data FROM pgboss.job WHERE name = $1 AND data ? 'reminder' ORDER BY singleton_key",
     [MAIL_QUEUE],
   );
-  return rows
-    .map(({ singleton_key, data }) => {
+  const reminders = await Promise.all(
+    rows.map(async ({ singleton_key, data }) => {
       const [, sessionId, registrationId] = singleton_key.split(':') as [string, string, string];
-      return { sessionId, registrationId, mail: data };
-    })
-    .filter((reminder) => sessionIds.includes(reminder.sessionId));
+      return { sessionId, registrationId, data, mail: await openMail(personalData, data) };
+    }),
+  );
+  return reminders.filter((reminder) => sessionIds.includes(reminder.sessionId));
 };
 
 const registrationsRemindedOf = async (sessionId: string): Promise<string[]> =>
@@ -153,16 +159,16 @@ class MailJobsWithStep extends MailJobs {
   private queued = 0;
 
   constructor(private readonly step: (nth: number) => Promise<void>) {
-    super(() => jobs.boss());
+    super(() => jobs.boss(), personalData);
   }
 
-  override async enqueue(message: OutgoingMail, options?: PgBoss.SendOptions): Promise<void> {
+  override async enqueue(...args: Parameters<MailJobs['enqueue']>): Promise<void> {
     await this.step(++this.queued);
-    await super.enqueue(message, options);
+    await super.enqueue(...args);
   }
 }
 
-const sweep = (at: Date, mail: MailJobs = mailJobs(jobs)) => sweepSessionReminders({ pool: db.pool, mail }, at);
+const sweep = (at: Date, mail: MailJobs = mailJobs(jobs, personalData)) => sweepSessionReminders({ pool: db.pool, mail }, at);
 
 describe('the session reminder sweep, one day before a session', () => {
   const at = momentOfTest(1);
@@ -219,8 +225,13 @@ describe('the session reminder sweep, one day before a session', () => {
       subject: 'Reminder: Night school starts soon',
       text: `Hello Ann,\n\nNight school starts ${startsAt} at Hall A. Bring your ticket's QR code.\n`,
       token: '',
-      reminder: { eventId: expect.any(String), sessionId: soon, registrationId: ann },
     });
+    expect(reminder?.data.reminder).toEqual({ eventId: expect.any(String), sessionId: soon, registrationId: ann });
+  });
+
+  it('keeps the address and name out of the job, sealed under the attendee\'s key', async () => {
+    const [reminder] = (await remindersFor([soon])).filter((r) => r.registrationId === ann);
+    expect(JSON.stringify(reminder?.data)).not.toMatch(/ann@example\.org|Ann/);
   });
 
   it('queues nothing new when it sweeps again, then or five minutes later', async () => {
@@ -276,9 +287,9 @@ describe('the session reminder sweep', () => {
     const sent: string[] = [];
     const sendAt = (now: Date) => {
       const stillDue = reminderStillDue(db.pool, () => now);
-      const send = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, (data) => stillDue(data.reminder!));
+      const send = deliverMail({ deliver: async (mail) => void sent.push(mail.to) }, personalData, (data) => stillDue(data.reminder!));
       return async () => {
-        for (const { mail } of queued) await send([{ data: mail, createdOn: at } as PgBoss.JobWithMetadata<MailJobData>]);
+        for (const { data } of queued) await send([{ data, createdOn: at } as PgBoss.JobWithMetadata<MailJobData>]);
       };
     };
     await sendAt(at)();

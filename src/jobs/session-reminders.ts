@@ -40,14 +40,15 @@ export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJob
     for (const reminder of reminders) {
       const [title, venue] = [reminder.title ?? 'Your event', reminder.venue ?? 'the venue'];
       await deps.mail.enqueue(
+        reminder.attendeeId,
         {
           kind: 'session-reminder',
           to: reminder.email,
           subject: `Reminder: ${title} starts soon`,
           text: `Hello ${reminder.name ?? ''},\n\n${title} starts ${localTime(reminder.startsAt, reminder.timeZone ?? 'UTC')} at ${venue}. Bring your ticket's QR code.\n`,
           token: '',
-          reminder: { eventId: reminder.eventId, sessionId: reminder.sessionId, registrationId: reminder.registrationId },
         },
+        { reminder: { eventId: reminder.eventId, sessionId: reminder.sessionId, registrationId: reminder.registrationId } },
         {
           id: deterministicId('session-reminder', reminder.eventId, reminder.sessionId, reminder.registrationId),
           singletonKey: key(reminder),

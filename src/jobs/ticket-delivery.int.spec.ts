@@ -12,6 +12,8 @@ import { TokenService } from '../commands/accounts/token-service.js';
 import { CommandHandler } from '../commands/command-handler.js';
 import { EventCommands } from '../commands/event-commands.js';
 import { commandRequest } from '../commands/request.js';
+import { EmailClaims } from '../commands/accounts/email-claims.js';
+import { MemoryPersonalDataKeys } from '../personal-data/memory-personal-data-keys.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
 import { ticketQrPng } from '../commands/tickets/ticket-qr.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
@@ -42,9 +44,9 @@ beforeAll(async () => {
   store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-tickets-'));
   jobs = new Jobs(db.url);
-  const tokens = new TokenService(postgresSigningKeys(db.pool));
+  const tokens = new TokenService(postgresSigningKeys(db.pool, { masterKey: db.masterKey }));
   codes = new TicketCodes(() => tokens.ticketKeys());
-  await startJobWorkers(jobs, mailWorkers({ jobs, pool: db.pool, store, mailer: new OutboxMailer(new Outbox(outboxDir)), codes }));
+  await startJobWorkers(jobs, mailWorkers({ jobs, pool: db.pool, store, keys: new MemoryPersonalDataKeys(), claims: new EmailClaims(store, db.masterKey), mailer: new OutboxMailer(new Outbox(outboxDir)), codes }));
   // The reactor waits for the attendance projection, which each test starts when it needs it.
   reactors = await startMlWorker({ store, pool: db.pool, reactors: [new TicketMail({ jobs, pool: db.pool })] });
 });

@@ -42,7 +42,7 @@ export const deliverTicket = async (deps: TicketDeliveryDependencies, ticket: Ti
   if (row.status !== 'confirmed' || row.ticketVersion !== ticket.version)
     return { skipped: `the registration is ${row.status} with ticket version ${row.ticketVersion}` };
   if (row.accountStatus === null) throw new Error(`Attendee ${ticket.attendeeId} is not in the accounts read model yet`);
-  if (row.accountStatus === 'disabled') return { skipped: `the attendee's account is disabled` };
+  if (row.accountStatus === 'disabled' || row.accountStatus === 'erased') return { skipped: `the attendee's account is ${row.accountStatus}` };
   if (!row.email) return { skipped: `the log holds an address for the attendee that the accounts read model could not store` };
   const png = await ticketQrPng(await deps.codes.sign(ticket));
   const ticketId = ticketIdOf(ticket.eventId, ticket.registrationId);
@@ -63,5 +63,6 @@ export const deliverTicket = async (deps: TicketDeliveryDependencies, ticket: Ti
     token: '',
     attachments: [{ filename: `ticket-${ticketId}.png`, contentType: 'image/png', contentBase64: png.toString('base64') }],
   });
-  return { delivered: row.email };
+  // pg-boss keeps what a job returns: an id, never the address.
+  return { delivered: ticketId };
 };

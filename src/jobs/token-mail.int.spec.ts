@@ -4,31 +4,37 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
-import { Outbox } from '../commands/accounts/outbox.js';
+import { EmailClaims } from '../commands/accounts/email-claims.js';
+import { type OutgoingMail, Outbox } from '../commands/accounts/outbox.js';
 import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { CommandHandler } from '../commands/command-handler.js';
 import { parseStream } from '../domain/streams.js';
+import type { EventStore } from '../eventstore/event-store.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import type { PersonalDataKeys } from '../personal-data/personal-data-keys.js';
+import { personalDataStore } from '../personal-data/personal-data-store.js';
+import { MasterKey } from '../security/master-key.js';
 import { Jobs } from './jobs.js';
 import { mailJobs } from './job-runner.js';
-import type { MailJobData } from './mailer.js';
+import { type MailJobData, openMail } from './mailer.js';
 import { MAIL_QUEUE } from './queues.js';
 import { TOKEN_APPEND_GRACE_MS, TokenNotRecordedYet, tokenMailDue } from './token-mail.js';
 
 let db: TestDatabase;
-let store: PostgresEventStore;
+let store: EventStore;
+let personalData: PersonalDataKeys;
 let jobs: Jobs;
 let outboxDir: string;
 let accounts: (commands?: CommandHandler, at?: Date) => AccountCommands;
 beforeAll(async () => {
   db = await createTestDatabase();
-  store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
+  ({ store, personalData } = personalDataStore(new PostgresEventStore({ pool: db.pool, connectionString: db.url }), db.pool, MasterKey.generate()));
   jobs = new Jobs(db.url);
   outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-token-mail-'));
-  const tokens = new TokenService(postgresSigningKeys(db.pool));
+  const tokens = new TokenService(postgresSigningKeys(db.pool, { masterKey: db.masterKey }));
   accounts = (commands = new CommandHandler(store), at?: Date) =>
-    new AccountCommands({ commands, store, tokens, outbox: new Outbox(outboxDir), mail: mailJobs(jobs), ...(at ? { clock: () => at } : {}) });
+    new AccountCommands({ commands, store, tokens, outbox: new Outbox(outboxDir), mail: mailJobs(jobs, personalData), personalData, claims: new EmailClaims(store, db.masterKey), ...(at ? { clock: () => at } : {}) });
 });
 afterAll(async () => {
   await jobs?.stop();
@@ -40,18 +46,19 @@ afterAll(async () => {
 const anonymous = (commandId: string) => ({ commandId, actor: undefined });
 const password = 'long enough password';
 
-/** The token mails queued to `to`, oldest first, as the mail worker would get them. */
-const tokenMailsTo = async (to: string): Promise<{ data: MailJobData; createdOn: Date }[]> => {
+/** The token mails queued to `to`, oldest first, as the mail worker would get them (and open them). */
+const tokenMailsTo = async (to: string): Promise<{ data: MailJobData; message: OutgoingMail; createdOn: Date }[]> => {
   const { rows } = await db.pool.query<{ data: MailJobData; created_on: Date }>(
-    `SELECT data, created_on FROM pgboss.job WHERE name = $1 AND data->>'to' = $2 AND data ? 'oneTimeToken' ORDER BY created_on`,
-    [MAIL_QUEUE, to],
+    `SELECT data, created_on FROM pgboss.job WHERE name = $1 AND data ? 'oneTimeToken' ORDER BY created_on`,
+    [MAIL_QUEUE],
   );
-  return rows.map((row) => ({ data: row.data, createdOn: row.created_on }));
+  const opened = await Promise.all(rows.map(async (row) => ({ data: row.data, message: await openMail(personalData, row.data), createdOn: row.created_on })));
+  return opened.flatMap(({ message, ...job }) => (message?.to === to ? [{ ...job, message }] : []));
 };
 
 /** What the mail worker decides for each queued mail at `now`: sent, dropped, or waiting for its append. */
 const decisions = async (to: string, now: Date) => {
-  const due = tokenMailDue(store, () => now);
+  const due = tokenMailDue(store, new EmailClaims(store, db.masterKey), () => now);
   return Promise.all(
     (await tokenMailsTo(to)).map(({ data, createdOn }) =>
       due(data.oneTimeToken!, createdOn).then(
@@ -67,7 +74,7 @@ class CrashingOnce extends CommandHandler {
   private crashed = false;
 
   constructor(
-    store: PostgresEventStore,
+    store: EventStore,
     private readonly on: (streamId: string) => boolean = (streamId) => parseStream(streamId).kind === 'account',
   ) {
     super(store);
@@ -96,7 +103,7 @@ describe('one-time token mail', () => {
     expect(await decisions(to, soon)).toEqual(['wait', 'send']);
     expect(await decisions(to, new Date(soon.getTime() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop', 'send']);
     // The code that goes out is the one the account accepts.
-    const verified = await accounts().verifyEmail({ token: queued[1]!.data.token }, anonymous('verify-crash'));
+    const verified = await accounts().verifyEmail({ token: queued[1]!.message.token }, anonymous('verify-crash'));
     expect(verified.account.emailVerified).toBe(true);
   });
 
@@ -135,7 +142,7 @@ describe('one-time token mail', () => {
     const now = new Date(Date.now() + 1_000);
     expect(await decisions(to, now)).toEqual(['drop', 'send']);
     const [, resent] = await tokenMailsTo(to);
-    await accounts().verifyEmail({ token: resent!.data.token }, anonymous('verify-resend'));
+    await accounts().verifyEmail({ token: resent!.message.token }, anonymous('verify-resend'));
     // Verified: asking again queues nothing at all.
     await accounts().resendVerification({ email: to }, anonymous('resend-2'));
     expect(await tokenMailsTo(to)).toHaveLength(2);
@@ -150,7 +157,7 @@ describe('one-time token mail', () => {
     // Verification code, first reset code, second reset code.
     expect(await decisions(to, now)).toEqual(['send', 'drop', 'send']);
     const [verification] = await tokenMailsTo(to);
-    await accounts().verifyEmail({ token: verification!.data.token }, anonymous('verify-reset'));
+    await accounts().verifyEmail({ token: verification!.message.token }, anonymous('verify-reset'));
     expect(await decisions(to, now)).toEqual(['drop', 'drop', 'send']);
     expect((await tokenMailsTo(to)).every((mail) => mail.data.oneTimeToken!.accountId === accountId)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import type { TokenMailSubject } from '../commands/accounts/outbox.js';
-import { holderOf } from '../commands/accounts/stored-accounts.js';
-import { type AccountEvent, evolve, initialState } from '../domain/account/account.js';
+import type { EmailClaims } from '../commands/accounts/email-claims.js';
+import { type AccountEvent, evolve, initialState, isExisting } from '../domain/account/account.js';
 import { domainEventOf } from '../domain/decode.js';
 import { accountStream } from '../domain/streams.js';
 import type { EventStore } from '../eventstore/event-store.js';
@@ -27,13 +27,15 @@ export class TokenNotRecordedYet extends Error {
  * never show up, it is dropped.
  */
 export const tokenMailDue =
-  (store: EventStore, now: () => Date = () => new Date()) =>
+  (store: EventStore, claims: EmailClaims, now: () => Date = () => new Date()) =>
   async ({ accountId, tokenHash }: TokenMailSubject, queuedAt: Date): Promise<boolean> => {
     const events = (await store.readStream(accountStream(accountId))).map((recorded) => domainEventOf<AccountEvent>(recorded));
     const recorded = events.some((event) => 'tokenHash' in event.data && event.data.tokenHash === tokenHash);
     const account = events.reduce(evolve, initialState());
-    const holdsAddress = account.status !== 'none' && (await holderOf(store, account.email)) === accountId;
-    if (!recorded || !holdsAddress) {
+    // An erased account gets no mail, whatever it was waiting for.
+    if (account.status === 'erased') return false;
+    const holdsAddress = isExisting(account) && (await claims.holderOf(account.email)) === accountId;
+    if (!recorded || !holdsAddress || !isExisting(account)) {
       if (now().getTime() - queuedAt.getTime() < TOKEN_APPEND_GRACE_MS) throw new TokenNotRecordedYet(accountId);
       return false;
     }

@@ -18,3 +18,11 @@ export const createDatabase = async (url: string, name: string, ifMissing = fals
   target.pathname = `/${name}`;
   return target.toString();
 };
+
+/** `url` logged in as `role` with `password`. */
+export const loginUrl = (url: string, role: string, password: string): string => {
+  const target = new URL(url);
+  target.username = encodeURIComponent(role);
+  target.password = encodeURIComponent(password);
+  return target.toString();
+};

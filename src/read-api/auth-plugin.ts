@@ -2,10 +2,12 @@ import fp from 'fastify-plugin';
 import { AccessTokenCheck } from '../commands/accounts/access-token-check.js';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
 import { mailJobs } from '../jobs/job-runner.js';
+import type { EmailClaims } from '../commands/accounts/email-claims.js';
+import { type LogInGuard, forgetFailedLogins } from '../commands/accounts/login-guard.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
 import type { TokenService } from '../commands/accounts/token-service.js';
 import { DomainError } from '../domain/domain-error.js';
-import { HTTP_STATUS, errorBody } from './error-map.js';
+import { sendRefusal } from './error-map.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,12 +16,19 @@ declare module 'fastify' {
     accessTokens: AccessTokenCheck;
     accounts: AccountCommands;
   }
+  interface FastifyRequest {
+    /** The log-in (refresh family) the access token belongs to: one device. Undefined for anonymous requests and tokens minted without one. */
+    logInSession: string | undefined;
+  }
 }
 
 export interface AuthPluginOptions {
   tokens: TokenService;
   /** Where verification and password reset mail is written (`<DATA_DIR>/outbox`). */
   outbox: Outbox;
+  claims: EmailClaims;
+  /** Counts failed log-ins and locks them out (Keycloak's brute-force detection). */
+  logInGuard: LogInGuard;
   /** Where GraphQL is served; refusals there are answered as GraphQL errors. */
   graphqlPath?: string;
   /** How long a session found alive is not asked about again (SESSION_CHECK_CACHE_MS by default). */
@@ -36,31 +45,28 @@ const BEARER = /^Bearer +(\S+)$/i;
  * resolver runs, so a client never mistakes a broken token for being logged out.
  */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { tokens, outbox, graphqlPath = '/graphql', sessionCheckCacheMs }) => {
+  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs }) => {
     app.decorate('tokens', tokens);
     const accessTokens = new AccessTokenCheck(tokens, app.commands, { cacheMs: sessionCheckCacheMs });
     app.decorate('accessTokens', accessTokens);
+    app.decorateRequest('logInSession', undefined);
     // Mail leaves through the `mail` job queue (retried, dead-lettered), sent by the job workers.
-    app.decorate('accounts', new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox, mail: mailJobs(app.jobs) }));
+    app.decorate(
+      'accounts',
+      new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox, mail: mailJobs(app.jobs, app.personalData), personalData: app.personalData, claims, logInGuard, forgetPerson: (accountId) => forgetFailedLogins(app.pool, accountId) }),
+    );
 
     app.addHook('onRequest', async (request, reply) => {
       const header = request.headers.authorization;
       if (header === undefined) return;
-      // Answered here, in the shape each route's clients read: mercurius would report an error
-      // thrown from a hook as BAD_REQUEST, losing the code.
       const refuse = (message: string) =>
-        reply
-          .code(HTTP_STATUS.UNAUTHENTICATED)
-          .header('www-authenticate', 'Bearer error="invalid_token"')
-          .send(
-            request.routeOptions.url === graphqlPath
-              ? { data: null, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }
-              : errorBody('UNAUTHENTICATED', message),
-          );
+        sendRefusal(reply.header('www-authenticate', 'Bearer error="invalid_token"'), request, graphqlPath, new DomainError('UNAUTHENTICATED', message));
       const token = BEARER.exec(header)?.[1];
       if (!token) return refuse('The Authorization header must be "Bearer <access token>"');
       try {
-        request.actor = (await accessTokens.verify(token)).actor;
+        const access = await accessTokens.verify(token);
+        request.actor = access.actor;
+        request.logInSession = access.sessionId;
       } catch (error) {
         if (error instanceof DomainError) return refuse(error.message);
         throw error;

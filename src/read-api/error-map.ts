@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../domain/domain-error.js';
 import { EventStoreError } from '../eventstore/errors.js';
 
@@ -35,6 +35,7 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   // The read side is behind, not broken: asking again soon will do.
   NOT_YET_VISIBLE: 503,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 
@@ -53,6 +54,20 @@ export interface ErrorBody {
 export const errorBody = (code: ApiErrorCode, message: string, statusCode = HTTP_STATUS[code]): ErrorBody => ({ error: message, code, statusCode });
 
 export const sendError = (reply: FastifyReply, body: ErrorBody): FastifyReply => reply.code(body.statusCode).send(body);
+
+/**
+ * A refusal answered from a hook, before any route runs, in the shape the route's clients
+ * read: a GraphQL error on `graphqlPath` (mercurius would report an error thrown from a hook as
+ * BAD_REQUEST, losing the code), the error body elsewhere.
+ */
+export const sendRefusal = (reply: FastifyReply, request: FastifyRequest, graphqlPath: string, refusal: DomainError): FastifyReply =>
+  reply
+    .code(HTTP_STATUS[refusal.code])
+    .send(
+      request.routeOptions.url === graphqlPath
+        ? { data: null, errors: [{ message: refusal.message, extensions: { ...refusal.details, code: refusal.code } }] }
+        : errorBody(refusal.code, refusal.message),
+    );
 
 /**
  * What a REST client is told about an error a route threw: a refusal keeps its message and

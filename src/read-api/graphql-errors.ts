@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type ExecutionResult, GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../domain/domain-error.js';
 import { type ApiErrorCode, isRefusal } from './error-map.js';
 
 /** What mercurius throws for a request it refuses before running it (bad JSON, invalid query). */
@@ -27,11 +28,11 @@ const isRefusedRequest = (error: unknown): error is RefusedRequest =>
 
 const REFUSAL_CODES: Record<string, ApiErrorCode> = { MER_ERR_GQL_VALIDATION: 'GRAPHQL_VALIDATION' };
 
-const withCode = (error: GraphQLError, code: ApiErrorCode, message = error.message): GraphQLFormattedError => ({
+const withCode = (error: GraphQLError, code: ApiErrorCode, message = error.message, details = {}): GraphQLFormattedError => ({
   message,
   ...(error.locations ? { locations: error.locations } : {}),
   ...(error.path ? { path: error.path } : {}),
-  extensions: { code },
+  extensions: { ...details, code },
 });
 
 /**
@@ -52,7 +53,7 @@ export const formatGraphqlErrors =
         const codeOf = (detail: GraphQLError) => (isRefusal(detail.originalError) ? detail.originalError.code : code);
         return cause.errors?.length ? cause.errors.map((detail) => withCode(detail, codeOf(detail))) : [withCode(error, code)];
       }
-      if (isRefusal(cause)) return [withCode(error, cause.code, cause.message)];
+      if (isRefusal(cause)) return [withCode(error, cause.code, cause.message, cause instanceof DomainError ? cause.details : {})];
       if (!cause) return [withCode(error, 'GRAPHQL_VALIDATION')];
       log.error({ err: cause, path: error.path }, 'GraphQL resolver failed');
       if (!execution.data) statusCode = 500;

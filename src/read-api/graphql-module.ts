@@ -6,6 +6,10 @@ declare module 'mercurius' {
   interface MercuriusContext {
     /** The authenticated caller, if the request carried a valid access token. */
     actor: Actor | undefined;
+    /** The client's address (fastify's `request.ip`: the socket's peer, or the client a proxy named in TRUST_PROXY forwarded for); none on websockets, which carry no mutations. */
+    ip: string | undefined;
+    /** The log-in the access token belongs to (its refresh family), which stands for one device; undefined without one. */
+    logInSession: string | undefined;
   }
 }
 

@@ -4,6 +4,7 @@ import type { CommandHandler } from '../commands/command-handler.js';
 import type { Actor } from '../domain/actor.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import type { Jobs } from '../jobs/jobs.js';
+import type { PersonalDataKeys } from '../personal-data/personal-data-keys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -11,6 +12,7 @@ declare module 'fastify' {
     pool: pg.Pool;
     commands: CommandHandler;
     jobs: Jobs;
+    personalData: PersonalDataKeys;
   }
   interface FastifyRequest {
     /** Set by the auth plugin from a valid bearer token; undefined for anonymous requests. */
@@ -25,15 +27,18 @@ export interface Infrastructure {
   commands: CommandHandler;
   /** Background jobs (pg-boss): admins queue projection rebuilds through it. */
   jobs: Jobs;
+  /** The per-person keys `store` seals personal data with; erasure destroys them. */
+  personalData: PersonalDataKeys;
 }
 
 /** Shares the event store and the database pool with every other plugin. */
 export const infrastructure = fp<Infrastructure>(
-  async (app, { store, pool, commands, jobs }) => {
+  async (app, { store, pool, commands, jobs, personalData }) => {
     app.decorate('store', store);
     app.decorate('pool', pool);
     app.decorate('commands', commands);
     app.decorate('jobs', jobs);
+    app.decorate('personalData', personalData);
     app.decorateRequest('actor', undefined);
   },
   { name: 'rollcall-infrastructure' },

@@ -3,7 +3,7 @@ import { givenAccount } from '../../test/accounts.js';
 import { graphqlClient } from '../../test/graphql.js';
 import { type TestApp, startTestApp } from '../../test/test-app.js';
 import type { Actor } from '../domain/actor.js';
-import { eventStream } from '../domain/streams.js';
+import { accountStream, eventStream } from '../domain/streams.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import { deliver, reportLag } from '../integration/delivery.js';
 import { type Projector, startProjector } from '../projections/projector.js';
@@ -262,11 +262,8 @@ describe('the audit log', () => {
   });
 
   it('keeps password and token hashes out of replays', async () => {
-    await rollcall.app.accounts.createAdmin({ email: 'audit-root@example.org', password: 'correct horse battery', name: 'Root' });
-    const { rows } = await rollcall.db.pool.query<{ stream_id: string }>(
-      "SELECT stream_id FROM rollcall.events WHERE type = 'AccountSignedUp' AND data->>'email' = 'audit-root@example.org'",
-    );
-    const stream = rows[0]!.stream_id;
+    const { accountId } = await rollcall.app.accounts.createAdmin({ email: 'audit-root@example.org', password: 'correct horse battery', name: 'Root' });
+    const stream = accountStream(accountId);
     const history = await gql(admin, `query ($s: String!) { streamHistory(streamId: $s) { data } }`, { s: stream });
     expect(JSON.stringify(history.data.streamHistory)).not.toMatch(/scrypt|\$/);
     expect(history.data.streamHistory[0].data.passwordHash).toBe('[redacted]');

@@ -57,7 +57,7 @@ describe('HTTP API without its database', () => {
   it('reports 503 at /healthz and a degraded status over GraphQL', async () => {
     const deadPool = new pg.Pool({ connectionString: rollcall.db.url });
     await deadPool.end();
-    const degraded = await buildApp({ store: rollcall.store, pool: deadPool, outboxDir: rollcall.outboxDir });
+    const degraded = await buildApp({ store: rollcall.store, personalData: rollcall.app.personalData, pool: deadPool, outboxDir: rollcall.outboxDir, masterKey: rollcall.db.masterKey });
     try {
       const health = await degraded.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(503);

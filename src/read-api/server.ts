@@ -12,6 +12,7 @@ import { type Infrastructure, infrastructure } from './infrastructure.js';
 import { noIntrospectionRule } from './introspection.js';
 import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
 import { queryCostRule } from './query-cost.js';
+import { type RateLimitPluginOptions, rateLimitPlugin } from './rate-limit-plugin.js';
 import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { ticketQrRoutes } from './registrations-and-tickets/ticket-qr-routes.js';
 import { loaders, resolvers, typeDefs } from './schema.js';
@@ -19,6 +20,7 @@ import { subscriptionConnection } from './subscription-connection.js';
 
 export interface ServerDependencies extends Infrastructure {
   auth: AuthPluginOptions;
+  rateLimits: RateLimitPluginOptions;
   attendance: Attendance;
   reads: ReadSide;
   /** Publishes what the projector commits to this process' GraphQL subscribers. */
@@ -45,6 +47,8 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, errorBody('NOT_FOUND', `No route for ${request.method} ${request.url}`)));
 
+  // First, so that its ceiling turns a flood away before any other hook does work for it.
+  await app.register(rateLimitPlugin, deps.rateLimits);
   refuseNonDocumentQueries(app, '/graphql');
   await app.register(infrastructure, deps);
   await app.register(healthRoute);
@@ -57,7 +61,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     schema: typeDefs,
     resolvers,
     loaders,
-    context: (request) => ({ actor: request.actor }),
+    context: (request) => ({ actor: request.actor, ip: request.ip, logInSession: request.logInSession }),
     path: '/graphql',
     graphiql: deps.graphiql ?? false,
     queryDepth: 10,

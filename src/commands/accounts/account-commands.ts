@@ -3,21 +3,27 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, Role } from '../../domain/actor.js';
 import { SYSTEM } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
-import { type Account, type AccountEvent, type ExistingAccount, initialState } from '../../domain/account/account.js';
+import { type Account, type AccountEvent, type ExistingAccount, initialState, isExisting } from '../../domain/account/account.js';
 import { type AccountCommand, type VerifyEmail, WRONG_CREDENTIALS, accountDecider, invalidToken } from '../../domain/account/business-logic.js';
 import { normaliseEmail } from '../../domain/account/credentials.js';
 import { type ClaimEmail, emailClaimDecider } from '../../domain/account/email-claim.js';
-import { accountStream, emailClaimStream } from '../../domain/streams.js';
+import { accountStream } from '../../domain/streams.js';
 import type { EventStore } from '../../eventstore/event-store.js';
 import type { Position } from '../../eventstore/position.js';
 import type { CommandContext, CommandHandler, CommandResult } from '../command-handler.js';
 import { deterministicId } from '../deterministic-id.js';
-import { passwordResetMail, verificationMail } from './account-mail.js';
+import { SIGN_UP_ATTEMPT_NOTICE_WINDOW_MS } from '../../rate-limits/limits.js';
+import { IdempotencyKeys } from '../idempotency-keys.js';
+import { passwordResetMail, signUpAttemptMail, verificationMail } from './account-mail.js';
 import type { MailQueue, OutgoingMail, Outbox } from './outbox.js';
-import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import type { LogInGuard } from './login-guard.js';
+import { checkNewPassword } from './password-policy.js';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { accountOfToken, accountToken, sha256 } from './secrets.js';
-import { holderOf, storedAccount, storedClaim } from './stored-accounts.js';
+import type { EmailClaims } from './email-claims.js';
+import { storedAccount } from './stored-accounts.js';
 import type { TokenService } from './token-service.js';
+import type { PersonalDataKeys } from '../../personal-data/personal-data-keys.js';
 
 export const EMAIL_VERIFICATION_TTL_MS = 24 * 60 * 60_000;
 export const PASSWORD_RESET_TTL_MS = 60 * 60_000;
@@ -31,6 +37,8 @@ export interface Request {
   requestHash?: string;
   /** Whether the client chose the command id, which binds it to this request everywhere. */
   keyedByClient?: boolean;
+  /** The client's address as the server sees it, by which failed log-ins are also counted; absent for the system's own commands. */
+  ip?: string;
 }
 
 export interface AccountView {
@@ -39,6 +47,12 @@ export interface AccountView {
   name: string;
   roles: Role[];
   emailVerified: boolean;
+}
+
+export interface Erasure {
+  accountId: string;
+  erasedAt: Date;
+  position: Position;
 }
 
 export interface Session {
@@ -58,8 +72,21 @@ export interface AccountCommandsDependencies {
   outbox: Outbox;
   /** The `mail` job queue (retried, dead-lettered); without it mail is written straight to the outbox. */
   mail?: MailQueue;
+  /** Throttles log-ins after failures; without it (tools, specs of other things) none is refused for them. */
+  logInGuard?: LogInGuard;
+  /** Whose keys an erasure destroys. */
+  personalData: PersonalDataKeys;
+  /** Which account holds an address. */
+  claims: EmailClaims;
+  /** Forgets what else is kept about the person outside the log (failed log-ins); runs after each erasure. */
+  forgetPerson?: (accountId: string) => Promise<void>;
   clock?: () => Date;
 }
+
+/** What a sign-up came to: a new account with its verification token, or nothing stored, as the address is held. */
+type Registration =
+  | { outcome: 'registered'; accountId: string; token: string; result: CommandResult<Account, AccountEvent> }
+  | { outcome: 'held'; accountId: string; holder: string; refusal: DomainError };
 
 const view = (account: ExistingAccount): AccountView => ({
   id: account.accountId,
@@ -100,6 +127,12 @@ export class AccountCommands {
   private readonly tokens: TokenService;
   private readonly outbox: Outbox;
   private readonly mail: MailQueue | undefined;
+  private readonly logInGuard: LogInGuard | undefined;
+  private readonly personalData: PersonalDataKeys;
+  private readonly claims: EmailClaims;
+  private readonly forgetPerson: (accountId: string) => Promise<void>;
+  /** Binds the requests of sign-ups with a held address, which append nothing else. */
+  private readonly keys: IdempotencyKeys;
   private readonly clock: () => Date;
 
   constructor(dependencies: AccountCommandsDependencies) {
@@ -108,14 +141,24 @@ export class AccountCommands {
     this.tokens = dependencies.tokens;
     this.outbox = dependencies.outbox;
     this.mail = dependencies.mail;
+    this.logInGuard = dependencies.logInGuard;
+    this.personalData = dependencies.personalData;
+    this.claims = dependencies.claims;
+    this.forgetPerson = dependencies.forgetPerson ?? (async () => undefined);
+    this.keys = new IdempotencyKeys(dependencies.store);
     this.clock = dependencies.clock ?? (() => new Date());
   }
 
+  /**
+   * Creates an attendee account and mails its verification code. With an address that has an
+   * account already it answers just the same (see `noticeOfHeldAddress`), so that nobody
+   * learns which addresses have one, and the address's owner is told instead.
+   */
   async signUp(input: { email: string; password: string; name: string }, request: Request): Promise<{ accountId: string; position: Position }> {
-    const { accountId, result } = await this.register(input, request, (token) =>
-      verificationMail({ email: normaliseEmail(input.email), name: input.name }, token),
-    );
-    return { accountId, position: positionOf(result) };
+    const email = normaliseEmail(input.email);
+    const registration = await this.register(input, request, (token) => verificationMail({ email, name: input.name }, token));
+    if (registration.outcome === 'registered') return { accountId: registration.accountId, position: positionOf(registration.result) };
+    return { accountId: registration.accountId, position: await this.noticeOfHeldAddress(email, registration.holder, registration.accountId, request) };
   }
 
   /** Mails a new verification token if the address's account has not verified it yet; says nothing either way. */
@@ -132,37 +175,46 @@ export class AccountCommands {
   async verifyEmail(input: { token: string }, request: Request): Promise<{ account: AccountView; position: Position }> {
     const accountId = accountOfToken(input.token);
     const account = accountId ? await storedAccount(this.store, accountId) : initialState();
-    if (!accountId || account.status === 'none') throw invalidToken('verification link');
+    if (!accountId || !isExisting(account)) throw invalidToken('verification link');
     const now = this.clock();
     const context = this.context(request, accountId, now);
     const verify: VerifyEmail = { type: 'VerifyEmail', data: { tokenHash: sha256(input.token), now } };
-    const claim = await storedClaim(this.store, account.email);
+    const claim = await this.claims.claimOf(account.email);
     // Whoever merely knows an account id must not confirm its claim, which would then never
     // lapse: the token is judged first, unless the claim is confirmed already (a resend).
     if (!(claim.status === 'claimed' && claim.accountId === accountId && claim.confirmed)) accountDecider.decide(verify, account);
     // The claim first, at its revision: of a verification and a takeover racing for the
     // address only one can win there, and an account that lost its address cannot verify.
-    await this.commands.handle(emailClaimDecider, emailClaimStream(account.email), { type: 'ConfirmEmailClaim', data: { accountId, now } }, context);
+    await this.commands.handle(emailClaimDecider, this.claims.streamOf(account.email), { type: 'ConfirmEmailClaim', data: { accountId, now } }, context);
     const result = await this.handle(accountId, context, verify);
     return { account: view(result.state as ExistingAccount), position: positionOf(result) };
   }
 
   /** The account that lost its address to a takeover cannot be found by it any more; it never verified, so it could not log in anyway. */
   async logIn(input: { email: string; password: string }, request: Request): Promise<Session> {
-    const accountId = await holderOf(this.store, input.email);
-    const account = accountId ? await storedAccount(this.store, accountId) : initialState();
+    const accountId = await this.claims.holderOf(input.email);
+    const stored = accountId ? await storedAccount(this.store, accountId) : initialState();
+    const account = isExisting(stored) ? stored : undefined;
+    // Before the password is checked, and alike for an address without an account (see LogInGuard).
+    const attempt = await this.logInGuard?.admit({ email: input.email, ip: request.ip, accountId: account?.accountId });
     // Against a decoy without an account, so that an unknown address takes as long as a known one.
-    const passwordMatches = await verifyPassword(input.password, account.status === 'none' ? await decoyHash() : account.passwordHash);
+    const passwordMatches = await verifyPassword(input.password, account ? account.passwordHash : await decoyHash());
     // Refused before the command id is looked at, so that a resent id answers only whoever knows the password.
-    if (!accountId || account.status === 'none' || !passwordMatches) throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    if (!account || !passwordMatches) {
+      await attempt?.failed(account ? 'wrong_password' : 'unknown_account');
+      throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    }
+    await attempt?.succeeded();
     const now = this.clock();
-    const refreshToken = accountToken(accountId);
+    const refreshToken = accountToken(account.accountId);
     const refreshExpiresAt = new Date(now.getTime() + REFRESH_TOKEN_TTL_MS);
-    const result = await this.handle(accountId, this.context(request, accountId, now), {
+    const result = await this.handle(account.accountId, this.context(request, account.accountId, now), {
       type: 'LogIn',
       data: {
         passwordMatches,
         checkedHash: account.passwordHash,
+        // Only now is the plain password at hand to hash anew.
+        rehashedPasswordHash: needsRehash(account.passwordHash) ? await hashPassword(input.password) : undefined,
         familyId: randomUUID(),
         refreshTokenHash: sha256(refreshToken),
         refreshExpiresAt,
@@ -213,11 +265,17 @@ export class AccountCommands {
   async resetPassword(input: { token: string; newPassword: string }, request: Request): Promise<{ position: Position }> {
     const accountId = accountOfToken(input.token);
     if (!accountId) throw invalidToken('password reset link');
+    const tokenHash = sha256(input.token);
+    const account = await storedAccount(this.store, accountId);
+    // Judged for the holder of the account's reset token only: its refusal would tell whoever
+    // merely names an account what the account's address and name are not. Anyone else is
+    // refused by the decider, or answered as before when resending.
+    if (isExisting(account) && account.passwordReset?.tokenHash === tokenHash) checkNewPassword(input.newPassword, account, 'newPassword');
     const passwordHash = await hashPassword(input.newPassword);
     const now = this.clock();
     const result = await this.handle(accountId, this.context(request, accountId, now), {
       type: 'ResetPassword',
-      data: { tokenHash: sha256(input.token), passwordHash, now },
+      data: { tokenHash, passwordHash, now },
     });
     return { position: positionOf(result) };
   }
@@ -235,29 +293,89 @@ export class AccountCommands {
     return this.byAdmin(input.accountId, request, 'disable accounts', (by, now) => ({ type: 'DisableAccount', data: { by, now } }));
   }
 
+  /** Lets log-ins with the account's address be checked again at once, as a Keycloak admin's unlock does; the log records who did it. */
+  async unlockLogIn(input: { accountId: string }, request: Request): Promise<{ account: AccountView; position: Position }> {
+    const unlocked = await this.byAdmin(input.accountId, request, 'unlock log-ins', (by, now) => ({ type: 'UnlockLogIn', data: { by, now } }));
+    await this.logInGuard?.unlock(unlocked.account.email);
+    return unlocked;
+  }
+
+  /** How often log-ins with the account's address failed lately, and until when they are refused; for admins (the caller checks). */
+  async logInLockout(input: { accountId: string }): Promise<{ failures: number; lockedUntil: Date | null }> {
+    const account = await storedAccount(this.store, input.accountId);
+    if (!isExisting(account)) throw new DomainError('NOT_FOUND', 'No account has this id');
+    return this.logInGuard ? this.logInGuard.lockoutOf(account.email) : { failures: 0, lockedUntil: null };
+  }
+
+  /** The person erases their own account, confirming it with their password. */
+  async eraseMyAccount(input: { password: string }, request: Request): Promise<Erasure> {
+    const by = request.actor;
+    if (!by) throw new DomainError('UNAUTHENTICATED', 'Log in to erase your account');
+    const stored = await storedAccount(this.store, by.accountId);
+    const account = isExisting(stored) ? stored : undefined;
+    // Guarded as a log-in is: a stolen access token must not become a way to guess the password.
+    const attempt = account && (await this.logInGuard?.admit({ email: account.email, ip: request.ip, accountId: account.accountId }));
+    const reauthenticated = account !== undefined && (await verifyPassword(input.password, account.passwordHash));
+    await (reauthenticated ? attempt?.succeeded() : attempt?.failed('wrong_password'));
+    return this.erase(by.accountId, by, reauthenticated, request);
+  }
+
+  /** An admin erases an account, on its person's request (the decider judges the role). */
+  eraseAccount(input: { accountId: string }, request: Request): Promise<Erasure> {
+    const by = request.actor;
+    if (!by) throw new DomainError('UNAUTHENTICATED', 'Log in as an admin to erase accounts');
+    return this.erase(input.accountId, by, false, request);
+  }
+
   /** The first admin, made from the command line: verified at once, no mail sent. */
   async createAdmin(input: { email: string; password: string; name: string }): Promise<{ accountId: string }> {
     const commandId = randomUUID();
-    const { accountId, token } = await this.register(input, { actor: SYSTEM, commandId: `${commandId}:sign-up` });
+    const registration = await this.register(input, { actor: SYSTEM, commandId: `${commandId}:sign-up` });
+    if (registration.outcome === 'held') throw registration.refusal;
+    const { accountId, token } = registration;
     await this.verifyEmail({ token }, { actor: SYSTEM, commandId: `${commandId}:verify` });
     await this.grantRole({ accountId, role: 'admin' }, { actor: SYSTEM, commandId: `${commandId}:grant-admin` });
     return { accountId };
   }
 
-  /** Creates the account, then claims the address; returns the verification token it minted. */
+  /**
+   * Records the erasure, then destroys the key. Recorded first, so that the key is never gone
+   * while the log still calls the account alive; a crash in between leaves the key until the
+   * request is resent (a replayed command destroys it again, harmlessly).
+   */
+  private async erase(accountId: string, by: Actor, reauthenticated: boolean, request: Request): Promise<Erasure> {
+    const now = this.clock();
+    const result = await this.handle(accountId, this.context(request, by.accountId, now), { type: 'EraseAccount', data: { by, reauthenticated, now } });
+    const erased = result.events.find((event) => event.type === 'PersonalDataErased');
+    const erasedAt = erased ? new Date(erased.data.erasedAt) : now;
+    await this.personalData.erase(accountId, erasedAt);
+    await this.forgetPerson(accountId);
+    return { accountId, erasedAt, position: positionOf(result) };
+  }
+
+  /**
+   * Creates the account, then claims the address; returns the verification token it minted,
+   * or, when the address is held, its holder, having stored nothing.
+   */
   private async register(
     input: { email: string; password: string; name: string },
     request: Request,
     /** The verification mail to send; none for an account verified at once. */
     verificationMail?: (token: string) => OutgoingMail,
-  ): Promise<{ accountId: string; token: string; result: CommandResult<Account, AccountEvent> }> {
+  ): Promise<Registration> {
     const email = normaliseEmail(input.email);
-    // Derived from the command id, so a resent sign-up lands on the account the first one created.
-    const accountId = deterministicId('account', request.commandId, email);
+    // First, so that a password too easy to guess costs no look-up and no hash.
+    checkNewPassword(input.password, { email, name: input.name });
+    // Derived from the command id, so a resent sign-up lands on the account the first one created;
+    // and from the address's keyed hash, since the command id is in the log and an erased
+    // person's address must not be guessable from the two.
+    const accountId = deterministicId('account', request.commandId, this.claims.keyOf(email));
     const now = this.clock();
     const context = this.context(request, accountId, now);
-    const claim = await this.claimFor(email, accountId, now);
+    // Before the address is looked at, so that a held address costs the hash a free one does.
     const passwordHash = await hashPassword(input.password);
+    const claim = await this.claimFor(email, accountId, now);
+    if ('holder' in claim) return { outcome: 'held', accountId, ...claim };
     const token = accountToken(accountId);
     const verification = { tokenHash: sha256(token), expiresAt: after(now, EMAIL_VERIFICATION_TTL_MS) };
     const signUpThenClaim = async () => {
@@ -266,25 +384,62 @@ export class AccountCommands {
         data: { accountId, email, name: input.name, passwordHash, verification, now },
       });
       // Last, because it is what blocks the address: nothing can fail after it.
-      await this.commands.handle(emailClaimDecider, emailClaimStream(email), claim, context);
+      await this.commands.handle(emailClaimDecider, this.claims.streamOf(email), claim.claim, context);
       return result;
     };
-    const result = verificationMail ? await this.mailToken(accountId, verificationMail(token), signUpThenClaim) : await signUpThenClaim();
-    return { accountId, token, result };
+    try {
+      const result = verificationMail ? await this.mailToken(accountId, verificationMail(token), signUpThenClaim) : await signUpThenClaim();
+      return { outcome: 'registered', accountId, token, result };
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
+      // Another sign-up claimed the address since it was looked at: held after all, like the
+      // address of a sign-up cut short (the account stored is one nobody reaches by its address).
+      const again = await this.claimFor(email, accountId, now);
+      if ('holder' in again) return { outcome: 'held', accountId, ...again };
+      throw error;
+    }
   }
 
   /**
-   * The claim a sign-up appends, refused already when the address is held, so that a taken
-   * address leaves no account behind. Decided again when appended, at the claim stream's
-   * revision, which settles a race with another sign-up or with the holder's verification.
+   * The claim a sign-up appends, or the account that holds the address and the claim's
+   * refusal, judged before anything is stored so that a taken address leaves no account
+   * behind. Decided again when appended, at the claim stream's revision, which settles a race
+   * with another sign-up or with the holder's verification.
    */
-  private async claimFor(email: string, accountId: string, now: Date): Promise<ClaimEmail> {
-    const state = await storedClaim(this.store, email);
+  private async claimFor(email: string, accountId: string, now: Date): Promise<{ claim: ClaimEmail } | { holder: string; refusal: DomainError }> {
+    const state = await this.claims.claimOf(email);
     const holder =
       state.status === 'claimed' ? { accountId: state.accountId, status: (await storedAccount(this.store, state.accountId)).status } : undefined;
     const claim: ClaimEmail = { type: 'ClaimEmail', data: { accountId, holder, now } };
-    emailClaimDecider.decide(claim, state);
-    return claim;
+    try {
+      emailClaimDecider.decide(claim, state);
+      return { claim };
+    } catch (error) {
+      // The decider refuses a claim only while the address is held.
+      if (!(error instanceof DomainError) || !holder) throw error;
+      return { holder: holder.accountId, refusal: error };
+    }
+  }
+
+  /**
+   * The rest of a sign-up with a held address, which must look like one with a free address:
+   * its request is recorded (its command id bound, as a client's key always is), whose position
+   * is as new as a sign-up's and the same when the request is resent, and a key reused for
+   * another request is refused as it would be there. In place of a verification code, the
+   * holder is told, at most once a SIGN_UP_ATTEMPT_NOTICE_WINDOW_MS.
+   */
+  private async noticeOfHeldAddress(email: string, holder: string, accountId: string, request: Request): Promise<Position> {
+    const now = this.clock();
+    // The system's own requests carry no fingerprint: the command id stands for the request.
+    const position = await this.keys.bind({ ...this.context(request, accountId, now), requestHash: request.requestHash ?? request.commandId });
+    const mail = signUpAttemptMail(email);
+    // One job an address and window, however many sign-ups try it: queued by each of them, so
+    // that each costs what queueing a verification code does, and mailed once. Without the
+    // queue (specs, tools) every one is written to the outbox.
+    const window = String(Math.floor(now.getTime() / SIGN_UP_ATTEMPT_NOTICE_WINDOW_MS));
+    if (this.mail) await this.mail.enqueueNotice(holder, mail, deterministicId('sign-up-attempt', this.claims.keyOf(email), window));
+    else await this.outbox.send(mail, now);
+    return position;
   }
 
   /**
@@ -297,9 +452,9 @@ export class AccountCommands {
     request: Request,
     tokenFor: (account: ExistingAccount, token: string, now: Date) => { mail: OutgoingMail; command: AccountCommand },
   ): Promise<void> {
-    const accountId = await holderOf(this.store, email);
+    const accountId = await this.claims.holderOf(email);
     const account = accountId ? await storedAccount(this.store, accountId) : initialState();
-    if (!accountId || account.status === 'none') return;
+    if (!accountId || !isExisting(account)) return;
     const now = this.clock();
     const { mail, command } = tokenFor(account, accountToken(accountId), now);
     try {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 
-export type MailKind = 'email-verification' | 'password-reset' | 'ticket' | 'session-reminder';
+export type MailKind = 'email-verification' | 'password-reset' | 'sign-up-attempt' | 'ticket' | 'session-reminder';
 
 export interface MailAttachment {
   filename: string;
@@ -38,6 +38,8 @@ export interface TokenMailSubject {
 export interface MailQueue {
   /** Queued before the append that records the token's hash; delivered only once that append happened. */
   enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void>;
+  /** Mail with no token to an account, which waits for nothing; queued once per `id`. */
+  enqueueNotice(recipientId: string, message: OutgoingMail, id: string): Promise<void>;
 }
 
 export const MAIL_FROM = 'Rollcall <no-reply@rollcall.invalid>';

@@ -14,30 +14,36 @@
  * shown as a ticket (or the reverse) and expired tokens are all refused.
  *
  * Keys come from a `SigningKeySource`: `rollcall.signing_keys`, shared by every process
- * (postgres-signing-keys.ts), or memory in specs without a database. Each TokenService loads
- * them once and keeps them: there is no key rotation yet.
+ * (postgres-signing-keys.ts), or memory in specs without a database. They rotate
+ * (key-schedule.ts), so a TokenService loads them again once those it has are `reloadAfterMs`
+ * old, and sooner when a token names a kid it does not know (at most once per
+ * `unknownKidReloadMs`, so junk kids cannot make it hammer the database). Which key signs and
+ * which verify is decided by the clock at each use, from the times every key carries: all
+ * processes switch to a new key at the same moment without talking to each other.
  */
 import { randomUUID } from 'node:crypto';
 import {
   type CryptoKey,
   type JSONWebKeySet,
   type JWK,
+  type JWSHeaderParameters,
   type JWTPayload,
   type JWTVerifyGetKey,
   SignJWT,
-  createLocalJWKSet,
   errors,
   importJWK,
   jwtVerify,
 } from 'jose';
 import { type Actor, ROLES, type Role } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
-import type { KeyPurpose, SigningKeySource } from './signing-keys.js';
+import type { KeyPurpose, SigningKeySource, StoredSigningKey } from './signing-keys.js';
 
 export const ISSUER = 'rollcall';
 export const ACCESS_AUDIENCE = 'rollcall-api';
 export const TICKET_AUDIENCE = 'rollcall-ticket';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** How long a TokenService keeps the keys it loaded before it asks again, by default. */
+export const KEY_RELOAD_MS = 5 * 60_000;
 const ACCESS_TOKEN_TYPE = 'at+jwt';
 const ALGORITHM = 'EdDSA';
 /** Far above any token we issue; refuses to parse megabytes of header. */
@@ -60,43 +66,46 @@ export interface VerifiedAccess {
 export interface TicketKeys {
   kid: string;
   signingKey: CryptoKey;
-  /** Resolves a token's `kid` to one of the ticket public keys (jose's createLocalJWKSet). */
+  /** Resolves a token's `kid` to one of the ticket public keys still in force. */
   verificationKeys: JWTVerifyGetKey;
   publicKeys: JWK[];
 }
 
-interface SigningKey {
-  kid: string;
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-}
-
-interface KeyRing {
-  signing: Record<KeyPurpose, SigningKey>;
-  /** Public keys per purpose, newest first. */
-  public: Record<KeyPurpose, JWK[]>;
-  /** Built once per ring: jose keeps the imported keys inside, so verifying never imports again. */
-  verifiers: Record<KeyPurpose, JWTVerifyGetKey>;
+/** A stored key with its halves imported, so signing and verifying never import again. */
+interface RingKey extends Omit<StoredSigningKey, 'privateJwk'> {
+  publicKey: CryptoKey;
+  privateKey: CryptoKey | undefined;
 }
 
 export interface TokenServiceOptions {
-  /** The time tokens are issued and checked at; tests move it. */
+  /** The time tokens are issued and checked at, and keys chosen and reloaded by; tests move it. */
   clock?: () => Date;
+  /** How old the loaded keys may grow before they are loaded again (default 5 minutes). */
+  reloadAfterMs?: number;
+  /** How soon after a load a token with an unknown kid makes it load again (default 10 s). */
+  unknownKidReloadMs?: number;
 }
 
 export class TokenService {
-  private keys: Promise<KeyRing> | undefined;
+  private keys: RingKey[] | undefined;
+  private loading: Promise<RingKey[]> | undefined;
+  /** When the last load began, by `clock`. */
+  private loadedAt = -Infinity;
   private readonly clock: () => Date;
+  private readonly reloadAfterMs: number;
+  private readonly unknownKidReloadMs: number;
 
   constructor(
     private readonly source: SigningKeySource,
     options: TokenServiceOptions = {},
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.reloadAfterMs = options.reloadAfterMs ?? KEY_RELOAD_MS;
+    this.unknownKidReloadMs = options.unknownKidReloadMs ?? 10_000;
   }
 
   async issueAccessToken(actor: Actor, sessionId?: string): Promise<AccessToken> {
-    const key = (await this.keyRing()).signing.access;
+    const key = await this.signer('access');
     const now = Math.floor(this.clock().getTime() / 1000);
     const expiresAt = new Date((now + ACCESS_TOKEN_TTL_SECONDS) * 1000);
     const token = await new SignJWT({ roles: [...actor.roles], ...(sessionId === undefined ? {} : { sid: sessionId }) })
@@ -132,28 +141,27 @@ export class TokenService {
   }
 
   async ticketKeys(): Promise<TicketKeys> {
-    const ring = await this.keyRing();
-    const publicKeys = ring.public.ticket;
+    const signing = await this.signer('ticket');
     return {
-      kid: ring.signing.ticket.kid,
-      signingKey: ring.signing.ticket.privateKey,
-      verificationKeys: ring.verifiers.ticket,
-      publicKeys,
+      kid: signing.kid,
+      signingKey: signing.privateKey,
+      verificationKeys: (header) => this.verificationKey('ticket', header),
+      publicKeys: await this.publicKeys('ticket'),
     };
   }
 
-  /** Public keys of every purpose, as served at /.well-known/jwks.json. */
+  /** Public keys of every purpose that still verify, those not signing yet included, as served at /.well-known/jwks.json. */
   async jwks(): Promise<JSONWebKeySet> {
-    const ring = await this.keyRing();
-    return { keys: [...ring.public.access, ...ring.public.ticket] };
+    return { keys: [...(await this.publicKeys('access')), ...(await this.publicKeys('ticket'))] };
   }
 
   private async verify(token: string, purpose: KeyPurpose, what: string): Promise<JWTPayload> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH)
       throw new DomainError('UNAUTHENTICATED', `The ${what} is malformed`);
-    const keys = (await this.keyRing()).verifiers[purpose];
+    // Outside the try: keys that cannot be loaded are this server's failure, not a bad token.
+    await this.ring();
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      const { payload } = await jwtVerify(token, (header) => this.verificationKey(purpose, header), {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: purpose === 'access' ? ACCESS_AUDIENCE : TICKET_AUDIENCE,
@@ -166,14 +174,68 @@ export class TokenService {
     }
   }
 
-  private keyRing(): Promise<KeyRing> {
-    this.keys ??= loadKeyRing(this.source).catch((error: unknown) => {
-      this.keys = undefined; // try again on the next call rather than failing forever
-      throw error;
-    });
-    return this.keys;
+  /**
+   * The key of `purpose` signing now: the latest to have started, among those that have not
+   * stopped. A clock before every key's start (a spec minting a token in the past) gets the
+   * oldest: a purpose's first key has nothing before it.
+   */
+  private async signer(purpose: KeyPurpose): Promise<{ kid: string; privateKey: CryptoKey }> {
+    const now = this.clock();
+    const candidates = (await this.ring()).filter(
+      (key) => key.purpose === purpose && key.privateKey && !(key.signsUntil && key.signsUntil <= now),
+    );
+    const signing = candidates.find((key) => key.signsFrom <= now) ?? candidates.at(-1);
+    if (!signing?.privateKey) throw new Error(`No ${purpose} key can sign at ${now.toISOString()}`);
+    return { kid: signing.kid, privateKey: signing.privateKey };
+  }
+
+  private async publicKeys(purpose: KeyPurpose): Promise<JWK[]> {
+    const now = this.clock();
+    return (await this.ring()).filter((key) => key.purpose === purpose && verifiesAt(key, now)).map((key) => key.publicJwk);
+  }
+
+  /** The public key a token names, loading the keys again (rate-limited) when its kid is new to this process. */
+  private async verificationKey(purpose: KeyPurpose, header: JWSHeaderParameters): Promise<CryptoKey> {
+    const find = (keys: RingKey[]) => {
+      const now = this.clock();
+      return keys.find((key) => key.kid === header.kid && key.purpose === purpose && verifiesAt(key, now))?.publicKey;
+    };
+    const found = find(await this.ring());
+    if (found) return found;
+    if (this.clock().getTime() - this.loadedAt >= this.unknownKidReloadMs) {
+      const reloaded = find(await this.reload());
+      if (reloaded) return reloaded;
+    }
+    throw new errors.JWKSNoMatchingKey();
+  }
+
+  private async ring(): Promise<RingKey[]> {
+    if (this.keys && this.clock().getTime() - this.loadedAt < this.reloadAfterMs) return this.keys;
+    return this.reload();
+  }
+
+  /**
+   * One load at a time. A failed first load fails the call (the next call tries again); a failed
+   * reload keeps the keys this process has, until the next reload is due.
+   */
+  private reload(): Promise<RingKey[]> {
+    this.loading ??= (async () => {
+      this.loadedAt = this.clock().getTime();
+      try {
+        this.keys = await importKeys(await this.source.load());
+        return this.keys;
+      } catch (error) {
+        if (this.keys) return this.keys;
+        throw error;
+      } finally {
+        this.loading = undefined;
+      }
+    })();
+    return this.loading;
   }
 }
+
+const verifiesAt = (key: RingKey, now: Date): boolean => !key.verifyUntil || now < key.verifyUntil;
 
 /** Why jose refused a token, in words a client developer can act on. */
 const refusal = (error: unknown, what: string): string => {
@@ -185,18 +247,16 @@ const refusal = (error: unknown, what: string): string => {
   return `The ${what} is malformed`;
 };
 
-const loadKeyRing = async (source: SigningKeySource): Promise<KeyRing> => {
-  const ring: Omit<KeyRing, 'verifiers'> = { signing: {} as KeyRing['signing'], public: { access: [], ticket: [] } };
-  for (const key of await source.load()) {
-    const publicJwk: JWK = { ...key.publicJwk, kid: key.kid, alg: ALGORITHM, use: 'sig' };
-    ring.public[key.purpose].push(publicJwk);
-    if (!ring.signing[key.purpose]) {
-      const privateKey = (await importJWK(key.privateJwk, ALGORITHM)) as CryptoKey;
-      ring.signing[key.purpose] = { kid: key.kid, privateKey, publicJwk };
-    }
-  }
-  return {
-    ...ring,
-    verifiers: { access: createLocalJWKSet({ keys: ring.public.access }), ticket: createLocalJWKSet({ keys: ring.public.ticket }) },
-  };
-};
+/** Newest first: the order the JWKS lists them in, and the order a signer is looked for in. */
+const importKeys = async (keys: readonly StoredSigningKey[]): Promise<RingKey[]> =>
+  (await Promise.all(
+    keys.map(async ({ privateJwk, ...key }) => {
+      const publicJwk: JWK = { ...key.publicJwk, kid: key.kid, alg: ALGORITHM, use: 'sig' };
+      return {
+        ...key,
+        publicJwk,
+        publicKey: (await importJWK(publicJwk, ALGORITHM)) as CryptoKey,
+        privateKey: privateJwk ? ((await importJWK(privateJwk, ALGORITHM)) as CryptoKey) : undefined,
+      };
+    }),
+  )).sort((a, b) => b.signsFrom.getTime() - a.signsFrom.getTime());

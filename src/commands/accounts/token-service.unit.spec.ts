@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { memorySigningKeys } from '../../../test/memory-signing-keys.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { TicketCodes } from '../tickets/ticket-codes.js';
+import { type KeyPurpose, type SigningKeySource, type StoredSigningKey, newKeyPair } from './signing-keys.js';
 import { TokenService } from './token-service.js';
 
 const refusalOf = (promise: Promise<unknown>) =>
@@ -45,5 +46,75 @@ describe('TokenService', () => {
     const service = new TokenService(memorySigningKeys());
     expect(await refusalOf(service.verifyAccessToken('abc'))).toBe('UNAUTHENTICATED: The access token is malformed');
     expect(await refusalOf(service.verifyAccessToken('a'.repeat(5000)))).toBe('UNAUTHENTICATED: The access token is malformed');
+  });
+});
+
+/** Keys another process may add to at any time, and how often they were asked for. */
+const sharedKeys = () => {
+  const keys: StoredSigningKey[] = [];
+  const source = {
+    loads: 0,
+    failing: false,
+    async load() {
+      source.loads += 1;
+      if (source.failing) throw new Error('database down');
+      return [...keys];
+    },
+  } satisfies SigningKeySource & Record<string, unknown>;
+  const add = async (purpose: KeyPurpose, signsFrom: Date) =>
+    keys.push({ ...(await newKeyPair(purpose)), purpose, signsFrom, signsUntil: undefined, verifyUntil: undefined });
+  return { source, add };
+};
+
+describe('TokenService as keys rotate', () => {
+  const start = new Date('2030-01-01T00:00:00Z');
+
+  it('loads the keys again once those it has are 5 minutes old, and signs with a new one from its start', async () => {
+    let now = start;
+    const { source, add } = sharedKeys();
+    await add('access', start);
+    await add('ticket', start);
+    const service = new TokenService(source, { clock: () => now });
+    const first = await service.jwks();
+    await add('access', new Date(start.getTime() + 6 * 60_000));
+    now = new Date(start.getTime() + 4 * 60_000);
+    expect(await service.jwks()).toEqual(first);
+    now = new Date(start.getTime() + 6 * 60_000);
+    expect((await service.jwks()).keys).toHaveLength(3);
+    const { token } = await service.issueAccessToken({ accountId: 'acc-1', roles: [] });
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()).kid).toBe((await service.jwks()).keys[0]!.kid);
+    expect(source.loads).toBe(2);
+  });
+
+  it('asks again for a token naming a kid it does not know, at most once every 10 seconds', async () => {
+    let now = start;
+    const { source, add } = sharedKeys();
+    await add('access', start);
+    await add('ticket', start);
+    const service = new TokenService(source, { clock: () => now });
+    const other = new TokenService(source, { clock: () => now });
+    await service.jwks();
+    await add('access', new Date(start.getTime() + 1));
+    now = new Date(start.getTime() + 1);
+    const { token } = await other.issueAccessToken({ accountId: 'acc-1', roles: [] });
+    const junk = async () => refusalOf(service.verifyAccessToken(token));
+    expect(await junk()).toBe('UNAUTHENTICATED: The access token is not signed by a Rollcall key');
+    expect(source.loads).toBe(2);
+    now = new Date(start.getTime() + 10_000);
+    expect(await service.verifyAccessToken(token)).toEqual({ accountId: 'acc-1', roles: [] });
+    expect(source.loads).toBe(3);
+  });
+
+  it('keeps the keys it has while the source cannot be reached', async () => {
+    let now = start;
+    const { source, add } = sharedKeys();
+    await add('access', start);
+    await add('ticket', start);
+    const service = new TokenService(source, { clock: () => now });
+    const { token } = await service.issueAccessToken({ accountId: 'acc-1', roles: [] });
+    source.failing = true;
+    now = new Date(start.getTime() + 6 * 60_000);
+    expect(await service.verifyAccessToken(token)).toEqual({ accountId: 'acc-1', roles: [] });
+    expect(source.loads).toBe(2);
   });
 });

@@ -33,8 +33,13 @@ export type NoAccount = { status: 'none' };
 export type UnverifiedAccount = Known & { status: 'unverified'; verification: OneTimeToken | undefined };
 export type ActiveAccount = Known & { status: 'active' };
 export type DisabledAccount = Known & { status: 'disabled' };
-export type Account = NoAccount | UnverifiedAccount | ActiveAccount | DisabledAccount;
-export type ExistingAccount = Exclude<Account, NoAccount>;
+/** Its personal data was erased (its key destroyed): only its id is left, and nothing can happen to it any more. */
+export type ErasedAccount = { status: 'erased'; accountId: string };
+export type Account = NoAccount | UnverifiedAccount | ActiveAccount | DisabledAccount | ErasedAccount;
+/** An account that can still be used or administered: signed up, and not erased. */
+export type ExistingAccount = Exclude<Account, NoAccount | ErasedAccount>;
+
+export const isExisting = (account: Account): account is ExistingAccount => account.status !== 'none' && account.status !== 'erased';
 
 export type AccountSignedUp = {
   type: 'AccountSignedUp';
@@ -55,9 +60,18 @@ export type RefreshTokenReuseDetected = { type: 'RefreshTokenReuseDetected'; dat
 export type LoggedOut = { type: 'LoggedOut'; data: { familyId: string; loggedOutAt: string } };
 export type PasswordResetRequested = { type: 'PasswordResetRequested'; data: OneTimeToken & { requestedAt: string } };
 export type PasswordReset = { type: 'PasswordReset'; data: { passwordHash: string; resetAt: string } };
+/** A log-in's correct password hashed again, as the hash it matched was older or weaker than today's; its sessions stay. */
+export type PasswordRehashed = { type: 'PasswordRehashed'; data: { passwordHash: string; rehashedAt: string } };
 export type RoleGranted = { type: 'RoleGranted'; data: { role: Role; grantedBy: string; grantedAt: string } };
 export type RoleRevoked = { type: 'RoleRevoked'; data: { role: Role; revokedBy: string; revokedAt: string } };
 export type AccountDisabled = { type: 'AccountDisabled'; data: { disabledBy: string; disabledAt: string } };
+/** An admin cleared the lockout that failed log-ins put on the account's address (kept outside the log, by LogInGuard). */
+export type LogInUnlocked = { type: 'LogInUnlocked'; data: { unlockedBy: string; unlockedAt: string } };
+/**
+ * The person's key is destroyed with this event: their email and name in earlier events can
+ * never be read again (crypto-shredding), and the account is closed for good.
+ */
+export type PersonalDataErased = { type: 'PersonalDataErased'; data: { erasedBy: string; erasedAt: string } };
 
 export type AccountEvent =
   | AccountSignedUp
@@ -69,9 +83,12 @@ export type AccountEvent =
   | LoggedOut
   | PasswordResetRequested
   | PasswordReset
+  | PasswordRehashed
   | RoleGranted
   | RoleRevoked
-  | AccountDisabled;
+  | AccountDisabled
+  | LogInUnlocked
+  | PersonalDataErased;
 
 export const initialState = (): Account => ({ status: 'none' });
 
@@ -96,7 +113,7 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       verification: undefined,
     };
   }
-  if (state.status === 'none') return state;
+  if (state.status === 'none' || state.status === 'erased') return state;
   switch (event.type) {
     case 'EmailVerificationRequested':
       return state.status === 'unverified'
@@ -134,10 +151,17 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       return state.roles.includes(event.data.role) ? state : { ...state, roles: [...state.roles, event.data.role] };
     case 'RoleRevoked':
       return { ...state, roles: state.roles.filter((role) => role !== event.data.role) };
+    case 'PasswordRehashed':
+      return { ...state, passwordHash: event.data.passwordHash };
     case 'AccountDisabled': {
       const { accountId, email, name, passwordHash, roles } = state;
       return { status: 'disabled', accountId, email, name, passwordHash, roles, families: [], passwordReset: undefined };
     }
+    // A lockout is no part of the account's state: the event is the record of who lifted it.
+    case 'LogInUnlocked':
+      return state;
+    case 'PersonalDataErased':
+      return { status: 'erased', accountId: state.accountId };
     default: {
       // An event type this code does not know (written by a newer version) changes nothing here.
       const _unknown: never = event;

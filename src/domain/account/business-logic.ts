@@ -10,6 +10,7 @@ import type {
   LoggedIn,
   LoggedOut,
   OneTimeToken,
+  PasswordRehashed,
   PasswordReset,
   PasswordResetRequested,
   RefreshTokenReuseDetected,
@@ -17,13 +18,15 @@ import type {
   RoleGranted,
   RoleRevoked,
   AccountDisabled,
+  LogInUnlocked,
+  PersonalDataErased,
   UnverifiedAccount,
 } from './account.js';
-import { evolve, initialState } from './account.js';
+import { evolve, initialState, isExisting } from './account.js';
 import { emailAddress, personName } from './credentials.js';
 
 /**
- * Commands carry hashes, never secrets: the command side hashes passwords (scrypt) and
+ * Commands carry hashes, never secrets: the command side hashes passwords (Argon2id) and
  * tokens (SHA-256) before deciding, and checks a password against the stored hash itself,
  * since that check is slow, asynchronous work that has no place in a pure decision.
  */
@@ -40,6 +43,8 @@ export type LogIn = {
     /** Whether the password matched `checkedHash`, the hash the command side checked it against. */
     passwordMatches: boolean;
     checkedHash: string;
+    /** The password hashed again at today's cost, when `checkedHash` is older or weaker (see `needsRehash`). */
+    rehashedPasswordHash?: string;
     familyId: string;
     refreshTokenHash: string;
     refreshExpiresAt: Date;
@@ -56,6 +61,12 @@ export type ResetPassword = { type: 'ResetPassword'; data: { tokenHash: string; 
 export type GrantRole = { type: 'GrantRole'; data: { role: Role; by: Actor; now: Date } };
 export type RevokeRole = { type: 'RevokeRole'; data: { role: Role; by: Actor; now: Date } };
 export type DisableAccount = { type: 'DisableAccount'; data: { by: Actor; now: Date } };
+export type UnlockLogIn = { type: 'UnlockLogIn'; data: { by: Actor; now: Date } };
+/**
+ * Erases the account's personal data, asked by its owner (who proved it with their password
+ * just now: `reauthenticated`) or by an admin.
+ */
+export type EraseAccount = { type: 'EraseAccount'; data: { by: Actor; reauthenticated: boolean; now: Date } };
 
 export type AccountCommand =
   | SignUp
@@ -68,14 +79,20 @@ export type AccountCommand =
   | ResetPassword
   | GrantRole
   | RevokeRole
-  | DisableAccount;
+  | DisableAccount
+  | UnlockLogIn
+  | EraseAccount;
 
 /** Said for an unknown email and for a wrong password alike, so neither reveals which it was. */
 export const WRONG_CREDENTIALS = 'The email address or password is wrong';
 
+/** Said when a logged-in person confirms a grave step with their password, and it is not theirs. */
+export const WRONG_PASSWORD = 'The password is wrong';
+
 /** Commands that name their account through a token call a missing account an invalid token. */
 const existing = (state: Account, refusal = new DomainError('NOT_FOUND', 'No account has this id')): ExistingAccount => {
-  if (state.status === 'none') throw refusal;
+  // An erased account is gone for every purpose but its id in other streams.
+  if (!isExisting(state)) throw refusal;
   return state;
 };
 
@@ -132,23 +149,24 @@ export const verifyEmail = ({ data }: VerifyEmail, state: Account): [EmailVerifi
   return [{ type: 'EmailVerified', data: { verifiedAt: data.now.toISOString() } }];
 };
 
-export const logIn = ({ data }: LogIn, state: Account): [LoggedIn] => {
+export const logIn = ({ data }: LogIn, state: Account): [LoggedIn] | [LoggedIn, PasswordRehashed] => {
   // The password is judged before the account's status, so that only its owner learns the status.
-  if (state.status === 'none' || !data.passwordMatches || data.checkedHash !== state.passwordHash)
+  if (!isExisting(state) || !data.passwordMatches || data.checkedHash !== state.passwordHash)
     throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
   if (state.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
   if (state.status === 'unverified') throw new DomainError('FORBIDDEN', 'Verify your email address before logging in');
-  return [
-    {
-      type: 'LoggedIn',
-      data: {
-        familyId: data.familyId,
-        refreshTokenHash: data.refreshTokenHash,
-        expiresAt: data.refreshExpiresAt.toISOString(),
-        loggedInAt: data.now.toISOString(),
-      },
+  const loggedIn: LoggedIn = {
+    type: 'LoggedIn',
+    data: {
+      familyId: data.familyId,
+      refreshTokenHash: data.refreshTokenHash,
+      expiresAt: data.refreshExpiresAt.toISOString(),
+      loggedInAt: data.now.toISOString(),
     },
-  ];
+  };
+  // With the log-in, in one append: the plain password is at hand only while someone logs in.
+  if (!data.rehashedPasswordHash) return [loggedIn];
+  return [loggedIn, { type: 'PasswordRehashed', data: { passwordHash: data.rehashedPasswordHash, rehashedAt: data.now.toISOString() } }];
 };
 
 /**
@@ -232,6 +250,21 @@ export const disableAccount = ({ data }: DisableAccount, state: Account): [Accou
   return [{ type: 'AccountDisabled', data: { disabledBy: data.by.accountId, disabledAt: data.now.toISOString() } }];
 };
 
+export const unlockLogIn = ({ data }: UnlockLogIn, state: Account): [LogInUnlocked] => {
+  requireAdmin(data.by, 'unlock log-ins');
+  existing(state);
+  return [{ type: 'LogInUnlocked', data: { unlockedBy: data.by.accountId, unlockedAt: data.now.toISOString() } }];
+};
+
+export const eraseAccount = ({ data }: EraseAccount, state: Account): [PersonalDataErased] => {
+  if (state.status === 'erased') throw new DomainError('CONFLICT', "This account's personal data is erased already");
+  const account = existing(state);
+  const own = data.by.accountId === account.accountId;
+  if (own ? !data.reauthenticated : !hasRole(data.by, 'admin'))
+    throw new DomainError(own ? 'UNAUTHENTICATED' : 'FORBIDDEN', own ? WRONG_PASSWORD : 'Only an admin can erase the data of another account');
+  return [{ type: 'PersonalDataErased', data: { erasedBy: data.by.accountId, erasedAt: data.now.toISOString() } }];
+};
+
 export const decide = (command: AccountCommand, state: Account): AccountEvent[] => {
   switch (command.type) {
     case 'SignUp':
@@ -256,6 +289,10 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
       return revokeRole(command, state);
     case 'DisableAccount':
       return disableAccount(command, state);
+    case 'UnlockLogIn':
+      return unlockLogIn(command, state);
+    case 'EraseAccount':
+      return eraseAccount(command, state);
     default: {
       const unknown: never = command;
       throw new DomainError('VALIDATION', `Unknown command ${(unknown as { type: string }).type}`);

@@ -144,6 +144,27 @@ describe('Logging in', () => {
   it('starts a refresh token family', () =>
     given(...active).when(logInCommand()).then([loggedIn('family-9', 'refresh-9')]));
 
+  const rehashed: AccountEvent = { type: 'PasswordRehashed', data: { passwordHash: 'hash-2', rehashedAt: iso(now) } };
+
+  it('replaces a hash older or weaker than today\'s along with the log-in', () =>
+    given(...active).when(logInCommand({ rehashedPasswordHash: 'hash-2' })).then([loggedIn('family-9', 'refresh-9'), rehashed]));
+
+  it('checks the next log-in against the new hash', () =>
+    given(...active, rehashed).when(logInCommand({ checkedHash: 'hash-2' })).then([loggedIn('family-9', 'refresh-9')]));
+
+  it('refuses a password checked against the hash it replaced', () =>
+    given(...active, rehashed).when(logInCommand({ checkedHash: 'hash-1' })).thenRefuses('UNAUTHENTICATED', WRONG_CREDENTIALS));
+
+  it('keeps the sessions alive when it rehashes', () =>
+    given(...active, loggedIn(), rehashed)
+      .when(rotate('refresh-1'))
+      .then([
+        {
+          type: 'RefreshTokenRotated',
+          data: { familyId: 'family-1', refreshTokenHash: 'refresh-new', expiresAt: iso(later(120)), rotatedAt: iso(now) },
+        },
+      ]));
+
   it('refuses a wrong password', () =>
     given(...active).when(logInCommand({ passwordMatches: false })).thenRefuses('UNAUTHENTICATED', WRONG_CREDENTIALS));
 
@@ -344,4 +365,53 @@ describe('Disabling an account', () => {
     given(...active).when(disable({ accountId: 'acc-1', roles: ['admin'] })).thenRefuses('FORBIDDEN'));
 
   it('refuses an account that does not exist', () => given().when(disable()).thenRefuses('NOT_FOUND'));
+});
+
+describe('Unlocking log-ins', () => {
+  const unlock = (by: Actor = admin): AccountCommand => ({ type: 'UnlockLogIn', data: { by, now } });
+
+  it('records which admin lifted the lockout', () =>
+    given(...active).when(unlock()).then([{ type: 'LogInUnlocked', data: { unlockedBy: 'admin-1', unlockedAt: iso(now) } }]));
+
+  it('changes nothing else about the account', () => {
+    const before = active.reduce(evolve, initialState());
+    expect(evolve(before, { type: 'LogInUnlocked', data: { unlockedBy: 'admin-1', unlockedAt: iso(now) } })).toBe(before);
+  });
+
+  it('refuses a non-admin', () => given(...active).when(unlock(organizer)).thenRefuses('FORBIDDEN'));
+
+  it('refuses an account that does not exist', () => given().when(unlock()).thenRefuses('NOT_FOUND'));
+});
+
+describe('Erasing an account', () => {
+  const owner: Actor = { accountId: 'acc-1', roles: ['attendee'] };
+  const erase = (by: Actor, reauthenticated = false): AccountCommand => ({ type: 'EraseAccount', data: { by, reauthenticated, now } });
+  const erased: AccountEvent = { type: 'PersonalDataErased', data: { erasedBy: 'acc-1', erasedAt: iso(now) } };
+
+  it('lets the owner erase it after confirming their password', () => given(...active).when(erase(owner, true)).then([erased]));
+
+  it('refuses the owner without their password confirmed', () =>
+    given(...active).when(erase(owner, false)).thenRefuses('UNAUTHENTICATED', /password is wrong/));
+
+  it('lets an admin erase any account, disabled or unverified ones too', () => {
+    const byAdmin: AccountEvent = { type: 'PersonalDataErased', data: { erasedBy: 'admin-1', erasedAt: iso(now) } };
+    given(...active, disabled).when(erase(admin)).then([byAdmin]);
+    given(signedUp, verificationRequested).when(erase(admin)).then([byAdmin]);
+  });
+
+  it('refuses anyone else', () => given(...active).when(erase(organizer, true)).thenRefuses('FORBIDDEN'));
+
+  it('refuses an account erased already', () => given(...active, erased).when(erase(admin)).thenRefuses('CONFLICT', /erased already/));
+
+  it('refuses an account that does not exist', () => given().when(erase(admin)).thenRefuses('NOT_FOUND'));
+
+  it('leaves nothing but the id: no address, name, password or sessions', () => {
+    const state = [...active, loggedIn(), erased].reduce(evolve, initialState());
+    expect(state).toEqual({ status: 'erased', accountId: 'acc-1' });
+  });
+
+  it('refuses every later command, logging in included', () => {
+    given(...active, erased).when(logInCommand()).thenRefuses('UNAUTHENTICATED', WRONG_CREDENTIALS);
+    given(...active, erased).when({ type: 'GrantRole', data: { role: 'staff', by: admin, now } }).thenRefuses('NOT_FOUND');
+  });
 });

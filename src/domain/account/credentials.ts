@@ -19,5 +19,8 @@ export const emailAddress = (value: unknown, field = 'email'): string => {
 
 export const personName = (value: unknown, field = 'name'): string => text(value, field, { min: 1, max: 100 }).trim();
 
-/** Only its hash reaches a decider, so the command side checks a new password before hashing it. */
+/**
+ * Its length. Only its hash reaches a decider, so the command side checks the rest before
+ * hashing it (`checkNewPassword`: not the person's address or name, not a common password).
+ */
 export const newPassword = (value: unknown, field = 'password'): string => text(value, field, { min: 10, max: 200 });

@@ -72,12 +72,15 @@ export const evolve = (state: EmailClaim, event: EmailClaimEvent): EmailClaim =>
 };
 
 /**
- * Whether a claim no longer holds its address: its account did not verify it in time, or was
- * never created (sign-ups used to claim first and could fail before the account was stored).
+ * Whether a claim no longer holds its address: its account did not verify it in time, was
+ * erased, or was never created (sign-ups used to claim first and could fail before the account was stored).
  * A holder the command side saw for another claim than this one tells nothing: the claim holds.
  */
 const lapsed = (claim: ClaimedAddress, holder: ClaimHolder | undefined, now: Date): boolean => {
-  if (claim.confirmed || holder?.accountId !== claim.accountId) return false;
+  if (holder?.accountId !== claim.accountId) return false;
+  // An erased account gave its address up with its data, verified or not.
+  if (holder.status === 'erased') return true;
+  if (claim.confirmed) return false;
   if (holder.status === 'none') return true;
   return holder.status === 'unverified' && claim.expiresAt <= now.toISOString();
 };

@@ -62,6 +62,11 @@ describe('When the holder has verified the address', () => {
       .thenRefuses('CONFLICT'));
 
   it('confirms nothing twice', () => given(claimedBy('acc-1'), confirmedBy('acc-1')).when(confirm('acc-1')).then([]));
+
+  it('lets a new sign-up take it at once when the holder was erased', () =>
+    given(claimedBy('acc-1'), confirmedBy('acc-1'))
+      .when(claim(now, { accountId: 'acc-1', status: 'erased' }))
+      .then([claimedBy('acc-2')]));
 });
 
 describe('When the claim was stored in schema version 1, before claims lapsed', () => {

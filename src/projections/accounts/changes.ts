@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../../domain/account/account.js';
 import { decode } from '../../domain/decode.js';
+import { ERASED } from '../../domain/personal-data.js';
 import { parseStream } from '../../domain/streams.js';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import { type Fields, type OnUnstorable, fieldsOf, storedValues } from '../stored-values.js';
@@ -21,10 +22,12 @@ export type AccountChange =
       skip: () => void;
     }
   | { kind: 'status'; accountId: string; status: 'active' | 'disabled' }
+  /** Its email and name are gone from the row; only the id and the fact of erasure stay. */
+  | { kind: 'erased'; accountId: string }
   | { kind: 'role_granted' | 'role_revoked'; accountId: string; role: string };
 
 /** The types this read model reads; log-ins, refresh rotations and resets change nothing it shows. */
-export const ACCOUNT_EVENT_TYPES = ['AccountSignedUp', 'EmailVerified', 'AccountDisabled', 'RoleGranted', 'RoleRevoked'] as const satisfies readonly AccountEvent['type'][];
+export const ACCOUNT_EVENT_TYPES = ['AccountSignedUp', 'EmailVerified', 'AccountDisabled', 'RoleGranted', 'RoleRevoked', 'PersonalDataErased'] as const satisfies readonly AccountEvent['type'][];
 
 export const accountChanges = (events: readonly RecordedEvent[], onUnstorable: OnUnstorable): AccountChange[] =>
   events.flatMap((recorded): AccountChange[] => {
@@ -42,8 +45,9 @@ export const accountChanges = (events: readonly RecordedEvent[], onUnstorable: O
           {
             kind: 'signed_up',
             accountId,
-            email: v.indexedText(email, 'email'),
-            name: v.text(name, 'name'),
+            // An erased person's sign-up, replayed, reads as erased: the row keeps nothing of it.
+            email: email === ERASED ? null : v.indexedText(email, 'email'),
+            name: name === ERASED ? null : v.text(name, 'name'),
             roles: v.textList(roles, 'roles'),
             signedUpAt: v.instant(signedUpAt, 'signedUpAt'),
             skip: () => v.skip('streamId', 'names an account that signed up before; the first sign-up stands'),
@@ -54,6 +58,8 @@ export const accountChanges = (events: readonly RecordedEvent[], onUnstorable: O
         return [{ kind: 'status', accountId, status: 'active' }];
       case 'AccountDisabled':
         return [{ kind: 'status', accountId, status: 'disabled' }];
+      case 'PersonalDataErased':
+        return [{ kind: 'erased', accountId }];
       case 'RoleGranted':
       case 'RoleRevoked': {
         const role = v.text(event.data.role, 'role');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { accountStream, emailClaimStream } from '../../domain/streams.js';
+import { ERASED } from '../../domain/personal-data.js';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import { recordedEvent } from '../recorded-event.fixture.js';
 import type { UnstorableValue } from '../stored-values.js';
@@ -32,6 +33,15 @@ describe('the accounts read model', () => {
     ]);
   });
 
+  it('keeps nothing of an erased person: the erasure empties the row, and their sign-up replayed after it fills nothing in', () => {
+    const { changes, warnings } = changesOf([
+      ofAccount('AccountSignedUp', { accountId, email: ERASED, name: ERASED, roles: ['attendee'], signedUpAt: '2026-05-01T00:00:00Z' }),
+      ofAccount('PersonalDataErased', { erasedBy: accountId, erasedAt: '2026-05-02T00:00:00Z' }),
+    ]);
+    expect(changes).toEqual([expect.objectContaining({ kind: 'signed_up', email: null, name: null }), { kind: 'erased', accountId }]);
+    expect(warnings).toEqual([]);
+  });
+
   it('keeps a sign-up with values it cannot store as nulls, and reports each', () => {
     const { changes, warnings } = changesOf([ofAccount('AccountSignedUp', { accountId, email: 'a\u0000@example.org', name: 7, roles: 'admin', signedUpAt: '2026-02-30T00:00:00Z' })]);
     expect(changes).toEqual([expect.objectContaining({ email: null, name: null, roles: null, signedUpAt: null })]);
@@ -51,7 +61,7 @@ describe('the accounts read model', () => {
   it('changes nothing for log-ins, address claims or other streams', () => {
     const { changes } = changesOf([
       ofAccount('LoggedIn', { at: '2026-05-01T00:00:00Z' }),
-      recordedEvent(emailClaimStream('ann@example.org'), 'EmailClaimed', { accountId }),
+      recordedEvent(emailClaimStream('0'.repeat(64)), 'EmailClaimed', { accountId }),
       recordedEvent(`event-${randomUUID()}`, 'EventPublished', {}),
     ]);
     expect(changes).toEqual([]);

@@ -17,6 +17,9 @@ export const writeChanges = async (client: pg.PoolClient, s: string, changes: re
       case 'status':
         await client.query(`UPDATE ${s}.accounts SET status = $2 WHERE account_id = $1`, [change.accountId, change.status]);
         break;
+      case 'erased':
+        await client.query(`UPDATE ${s}.accounts SET email = NULL, name = NULL, status = 'erased' WHERE account_id = $1`, [change.accountId]);
+        break;
       case 'role_granted':
         await client.query(`UPDATE ${s}.accounts SET roles = array_append(array_remove(roles, $2), $2) WHERE account_id = $1`, [change.accountId, change.role]);
         break;

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { type TestApp, startTestApp } from '../../../test/test-app.js';
 import { type MailKind, Outbox } from '../../commands/accounts/outbox.js';
+import { EmailClaims } from '../../commands/accounts/email-claims.js';
 import { mailWorkersOn, startJobWorkers } from '../../jobs/job-runner.js';
 
 /** What the accounts specs share: the API with mail workers delivering to its outbox, and a GraphQL client of it. */
@@ -15,19 +16,22 @@ export const LOG_IN = `mutation ($email: String!, $password: String!) {
   logIn(email: $email, password: $password) { accessToken expiresAt refreshToken refreshTokenExpiresAt position account { id email name roles emailVerified } } }`;
 
 /** The API on a fresh database, its mail sent by real workers into its outbox. */
-export const startAccountsApp = async (options: { sessionCheckCacheMs?: number } = {}): Promise<TestApp> => {
+export const startAccountsApp = async (options: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> => {
   const rollcall = await startTestApp(options);
   const { jobs } = rollcall.app;
-  await startJobWorkers(jobs, mailWorkersOn({ jobs, pool: rollcall.db.pool, store: rollcall.store }, { smtpUrl: undefined, outboxDir: rollcall.outboxDir }));
+  const mail = { smtpUrl: undefined, outboxDir: rollcall.outboxDir };
+  await startJobWorkers(jobs, mailWorkersOn({ jobs, pool: rollcall.db.pool, store: rollcall.store, keys: rollcall.app.personalData, claims: new EmailClaims(rollcall.store, rollcall.db.masterKey) }, mail, { masterKey: rollcall.db.masterKey }));
   return rollcall;
 };
 
 /** Anonymous GraphQL requests, or with an access token, to the app `rollcall` returns once it has started. */
 export const accountsClient = (rollcall: () => TestApp) => {
-  const graphql = (query: string, variables: Record<string, unknown> = {}, accessToken?: string) =>
+  /** `remoteAddress` is the client's IP as the API sees it (127.0.0.1 unless given). */
+  const graphql = (query: string, variables: Record<string, unknown> = {}, accessToken?: string, remoteAddress?: string) =>
     rollcall().app.inject({
       method: 'POST',
       url: '/graphql',
+      ...(remoteAddress ? { remoteAddress } : {}),
       headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
       payload: JSON.stringify({ query, variables }),
     });

@@ -1,11 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
-import type { AccountView, Request, Session } from '../../commands/accounts/account-commands.js';
+import type { AccountView, Erasure, Request, Session } from '../../commands/accounts/account-commands.js';
 import { requestHash, scopedCommandId } from '../../commands/request.js';
 import { emailAddress, newPassword, normaliseEmail, personName } from '../../domain/account/credentials.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { type Position, formatPosition } from '../../eventstore/position.js';
 import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
+import { isRefusal } from '../error-map.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { waitForPosition } from '../read-your-writes.js';
 
@@ -15,18 +16,19 @@ const typeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Creates an attendee account and mails a verification token. Passwords are 10-200 characters."
+    "Creates an attendee account and mails a verification token. Passwords are 10-200 characters, and neither the email address (nor its part before the @), the name, nor one of the 10,000 most common passwords. An address that has an account already is answered the same way, and its owner is mailed instead, so the answer tells nobody which addresses have accounts. Limited per network: RATE_LIMITED, with extensions.retryAfterSeconds."
     signUp(email: String!, password: String!, name: String!, commandId: ID): SignUpResult!
     "Confirms the email address with the token from the verification mail."
     verifyEmail(token: String!, commandId: ID): AccountResult!
+    "After 5 failures with one address, its log-ins are refused (RATE_LIMITED, with extensions.retryAfterSeconds) for a minute, longer as failures go on (at most 15 minutes), without the password being checked; so are a network's after 100 failures in an hour."
     logIn(email: String!, password: String!, commandId: ID): AuthSession!
     "Exchanges a refresh token for a new pair; the old refresh token stops working."
     refreshToken(refreshToken: String!, commandId: ID): AuthSession!
     "Ends the log-in the refresh token belongs to."
     logOut(refreshToken: String!, commandId: ID): CommandReceipt!
-    "Mails a new verification token (the one before stops working) if the address's account has not verified it; always true, so it reveals nothing."
+    "Mails a new verification token (the one before stops working) if the address's account has not verified it; always true, so it reveals nothing. Limited per network and per address, whether or not it has an account: RATE_LIMITED, with extensions.retryAfterSeconds."
     resendVerification(email: String!, commandId: ID): Boolean!
-    "Mails a reset token if the address has an account; always true, so it reveals nothing."
+    "Mails a reset token if the address has an account; always true, so it reveals nothing. Limited per network and per address, whether or not it has an account: RATE_LIMITED, with extensions.retryAfterSeconds."
     requestPasswordReset(email: String!, commandId: ID): Boolean!
     "Sets a new password with the token from the reset mail and ends every log-in."
     resetPassword(token: String!, newPassword: String!, commandId: ID): CommandReceipt!
@@ -36,6 +38,12 @@ const typeDefs = /* GraphQL */ `
     revokeRole(accountId: ID!, role: AccountRole!, commandId: ID): AccountResult!
     "Admins only, and not their own: ends every session of the account within seconds, and it can no longer log in."
     disableAccount(accountId: ID!, commandId: ID): AccountResult!
+    "Admins only: lets log-ins with the account's address be checked again at once, lifting the lockout failed log-ins put on it (see loginLockout)."
+    unlockLogIn(accountId: ID!, commandId: ID): AccountResult!
+    "Erases your email and name for good: their key is destroyed, so the log keeps only ciphertext nobody can read. Ends every session and frees the address; your registrations stay, without your name. Confirm with your password."
+    eraseMyAccount(password: String!, commandId: ID): ErasureResult!
+    "Admins only: erases another account's personal data, as eraseMyAccount does (a person's request made through the organizer)."
+    eraseAccount(accountId: ID!, commandId: ID): ErasureResult!
   }
 
   enum AccountRole {
@@ -74,6 +82,12 @@ const typeDefs = /* GraphQL */ `
     refreshToken: String!
     refreshTokenExpiresAt: String!
     account: Account!
+    position: String!
+  }
+
+  type ErasureResult {
+    accountId: ID!
+    erasedAt: String!
     position: String!
   }
 
@@ -119,6 +133,7 @@ const request = (args: Presented, context: MercuriusContext, info: GraphQLResolv
   actor: context.actor,
   requestHash: requestHash({ operation: info.fieldName, args }),
   keyedByClient: args.commandId != null,
+  ip: context.ip,
 });
 
 const session = (s: Session) => ({
@@ -130,7 +145,20 @@ const session = (s: Session) => ({
   position: formatPosition(s.position),
 });
 
+const erasure = (r: Erasure) => ({ accountId: r.accountId, erasedAt: r.erasedAt.toISOString(), position: formatPosition(r.position) });
+
 const accountResult = (r: { account: AccountView; position: Position }) => ({ account: r.account, position: formatPosition(r.position) });
+
+/**
+ * Mail the answer must not wait for: how long it takes depends on whether the address has an
+ * account (a look-up, or a look-up, a queued mail and an append), so the answer, the same
+ * either way, goes first. Nothing about it is ever told to the client; failures are logged.
+ */
+const afterAnswering = (context: MercuriusContext, work: Promise<void>): void => {
+  work.catch((error: unknown) => {
+    if (!isRefusal(error)) context.app.log.error({ err: error }, 'account mail failed');
+  });
+};
 
 const Query: QueryResolvers = {
   me: async (_root, args, ctx) => {
@@ -143,6 +171,7 @@ const Query: QueryResolvers = {
 const Mutation: MutationResolvers = {
   signUp: async (_root, args, context, info) => {
     const input = { email: emailAddress(args.email), password: newPassword(args.password), name: personName(args.name) };
+    await context.app.throttle.attempt({ signUpsPerNetwork: context.ip });
     const result = await context.app.accounts.signUp(input, request(args, context, info));
     return { accountId: result.accountId, position: formatPosition(result.position) };
   },
@@ -160,11 +189,15 @@ const Mutation: MutationResolvers = {
     return { position: formatPosition(result.position) };
   },
   resendVerification: async (_root, args, context, info) => {
-    await context.app.accounts.resendVerification({ email: emailAddress(args.email) }, request(args, context, info));
+    const email = emailAddress(args.email);
+    await context.app.throttle.attempt({ verificationResendsPerNetwork: context.ip, verificationResendsPerAddress: email });
+    afterAnswering(context, context.app.accounts.resendVerification({ email }, request(args, context, info)));
     return true;
   },
   requestPasswordReset: async (_root, args, context, info) => {
-    await context.app.accounts.requestPasswordReset({ email: emailAddress(args.email) }, request(args, context, info));
+    const email = emailAddress(args.email);
+    await context.app.throttle.attempt({ passwordResetsPerNetwork: context.ip, passwordResetsPerAddress: email });
+    afterAnswering(context, context.app.accounts.requestPasswordReset({ email }, request(args, context, info)));
     return true;
   },
   resetPassword: async (_root, args, context, info) => {
@@ -178,6 +211,12 @@ const Mutation: MutationResolvers = {
     accountResult(await context.app.accounts.revokeRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
   disableAccount: async (_root, args, context, info) =>
     accountResult(await context.app.accounts.disableAccount({ accountId: args.accountId }, request(args, context, info))),
+  unlockLogIn: async (_root, args, context, info) =>
+    accountResult(await context.app.accounts.unlockLogIn({ accountId: args.accountId }, request(args, context, info))),
+  eraseMyAccount: async (_root, args, context, info) =>
+    erasure(await context.app.accounts.eraseMyAccount({ password: secret(args.password, 'password') }, request(args, context, info))),
+  eraseAccount: async (_root, args, context, info) =>
+    erasure(await context.app.accounts.eraseAccount({ accountId: args.accountId }, request(args, context, info))),
 };
 
 /** Accounts: signing up, logging in and out, tokens, passwords, roles, and who the caller is (me). */

@@ -1,6 +1,7 @@
 import { GraphQLScalarType } from 'graphql';
 import { type GraphqlModule, mergeModules } from '../graphql-module.js';
 import { audit } from './audit.js';
+import { failedLogins } from './failed-logins.js';
 import { health } from './health.js';
 import { jobs } from './jobs.js';
 import { projections } from './projections.js';
@@ -16,13 +17,15 @@ const JSONScalar = new GraphQLScalarType({
 
 /**
  * Operating Rollcall, for admins: projections and their rebuilds, the audit log and stream
- * replays, reactors' lag and dead letters, background jobs; and the health query, open to all.
+ * replays, failed log-ins and lockouts, reactors' lag and dead letters, background jobs; and the
+ * health query, open to all.
  * (Their REST twins, /healthz and /metrics, are routes beside this.)
  */
 export const admin: GraphqlModule = mergeModules([
   { typeDefs: 'scalar JSON', resolvers: { JSON: JSONScalar } },
   projections,
   audit,
+  failedLogins,
   reactors,
   jobs,
   health,

@@ -147,7 +147,7 @@ beforeAll(async () => {
   delete env.EVENTSTORE_URL;
   delete env.KAFKA_BROKERS;
   [projector, api] = await Promise.all([spawnRollcall('projector', env, /Projecting read models/), spawnRollcall('api', env)]);
-  tokens = new TokenService(postgresSigningKeys(db.pool));
+  tokens = new TokenService(postgresSigningKeys(db.pool, { masterKey: db.masterKey }));
   const store = new PostgresEventStore({ pool: db.pool, connectionString: db.url });
   await givenAccount(store, staff);
   await store.close();
@@ -167,7 +167,7 @@ const attendee = (name: string): Actor => ({ accountId: name, roles: ['attendee'
 const bearer = async (actor: Actor): Promise<string> => `Bearer ${(await tokens.issueAccessToken(actor)).token}`;
 /** An access token that expires at most `seconds` from now (JWT times are whole seconds): issued as if most of its lifetime had passed. */
 const expiringIn = async (seconds: number, actor: Actor) =>
-  new TokenService(postgresSigningKeys(db.pool), { clock: () => new Date(Date.now() - (ACCESS_TOKEN_TTL_SECONDS - seconds) * 1000) }).issueAccessToken(actor);
+  new TokenService(postgresSigningKeys(db.pool, { masterKey: db.masterKey }), { clock: () => new Date(Date.now() - (ACCESS_TOKEN_TTL_SECONDS - seconds) * 1000) }).issueAccessToken(actor);
 
 const dashboard = async (address: string, auth: Parameters<typeof Dashboard.open>[1]): Promise<Dashboard> => {
   const opened = await Dashboard.open(address, auth);

@@ -75,7 +75,7 @@ const typeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Scan a ticket's QR code at a session's door."
+    "Scan a ticket's QR code at a session's door. Limited per device (the log-in's session) and per staff member: RATE_LIMITED, with extensions.retryAfterSeconds."
     checkIn(eventId: ID!, sessionId: ID!, code: String!, commandId: ID): CheckInResult!
     manualCheckIn(eventId: ID!, sessionId: ID!, registrationId: ID!, reason: String!, commandId: ID): CheckInResult!
     undoCheckIn(eventId: ID!, sessionId: ID!, registrationId: ID!, reason: String!, commandId: ID): CheckInResult!
@@ -108,8 +108,11 @@ const Query: QueryResolvers = {
 };
 
 const Mutation: MutationResolvers = {
-  checkIn: (_root, args, ctx, info) =>
-    ctx.app.attendance.checkIns.checkIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.code),
+  checkIn: async (_root, args, ctx, info) => {
+    // Per device and per staff member: generous for a door, and a wall for a script guessing ticket codes.
+    await ctx.app.throttle.attempt({ scansPerSession: ctx.logInSession, scansPerAccount: ctx.actor?.accountId });
+    return ctx.app.attendance.checkIns.checkIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.code);
+  },
   manualCheckIn: (_root, args, ctx, info) =>
     ctx.app.attendance.checkIns.manualCheckIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.registrationId, args.reason),
   undoCheckIn: (_root, args, ctx, info) =>

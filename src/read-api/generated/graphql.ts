@@ -172,6 +172,13 @@ export type DeadLetterReplay = {
   stillFailing: Scalars['Int']['output'];
 };
 
+export type ErasureResult = {
+  __typename?: 'ErasureResult';
+  accountId: Scalars['ID']['output'];
+  erasedAt: Scalars['String']['output'];
+  position: Scalars['String']['output'];
+};
+
 export type EventChangesInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   faceVerification?: InputMaybe<FaceVerification>;
@@ -279,6 +286,32 @@ export type FailedJob = {
   state: Scalars['String']['output'];
 };
 
+/** A log-in that failed or was refused, kept 30 days; the password tried is never kept. */
+export type FailedLogin = {
+  __typename?: 'FailedLogin';
+  /** The account its email address belongs to; null for an address without one. */
+  accountId?: Maybe<Scalars['ID']['output']>;
+  /** The same for every log-in with one email address, account or not; the address cannot be read back from it. */
+  addressKey: Scalars['String']['output'];
+  at: Scalars['String']['output'];
+  /** The client's address as the API saw it. */
+  ip: Scalars['String']['output'];
+  reason: FailedLoginReason;
+};
+
+export type FailedLoginConnection = {
+  __typename?: 'FailedLoginConnection';
+  nodes: Array<FailedLogin>;
+  pageInfo: PageInfo;
+};
+
+/** A guess (wrong_password, unknown_account), or a log-in refused unchecked: its address was locked out (locked), or its network failed too often (ip_limited). */
+export type FailedLoginReason =
+  | 'ip_limited'
+  | 'locked'
+  | 'unknown_account'
+  | 'wrong_password';
+
 export type Health = {
   __typename?: 'Health';
   database: ServiceState;
@@ -302,6 +335,14 @@ export type JobQueue = {
   queued: Scalars['Int']['output'];
 };
 
+export type LoginLockout = {
+  __typename?: 'LoginLockout';
+  /** Failed log-ins with the account's address since its last good one (forgotten after 12 quiet hours). */
+  failures: Scalars['Int']['output'];
+  /** Until when log-ins with the address are refused without a password check (ISO-8601); null when they are not. */
+  lockedUntil?: Maybe<Scalars['String']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   approveRegistration: RegistrationResult;
@@ -309,14 +350,19 @@ export type Mutation = {
   cancelEvent: EventResult;
   cancelRegistration: RegistrationResult;
   changeCapacity: EventResult;
-  /** Scan a ticket's QR code at a session's door. */
+  /** Scan a ticket's QR code at a session's door. Limited per device (the log-in's session) and per staff member: RATE_LIMITED, with extensions.retryAfterSeconds. */
   checkIn: CheckInResult;
   /** commandId makes a command safe to resend: the same id takes effect once and answers the same. */
   createEvent: EventResult;
   /** Admins only, and not their own: ends every session of the account within seconds, and it can no longer log in. */
   disableAccount: AccountResult;
+  /** Admins only: erases another account's personal data, as eraseMyAccount does (a person's request made through the organizer). */
+  eraseAccount: ErasureResult;
+  /** Erases your email and name for good: their key is destroyed, so the log keeps only ciphertext nobody can read. Ends every session and frees the address; your registrations stay, without your name. Confirm with your password. */
+  eraseMyAccount: ErasureResult;
   /** Admins only. */
   grantRole: AccountResult;
+  /** After 5 failures with one address, its log-ins are refused (RATE_LIMITED, with extensions.retryAfterSeconds) for a minute, longer as failures go on (at most 15 minutes), without the password being checked; so are a network's after 100 failures in an hour. */
   logIn: AuthSession;
   /** Ends the log-in the refresh token belongs to. */
   logOut: CommandReceipt;
@@ -331,9 +377,9 @@ export type Mutation = {
   rejectRegistration: RegistrationResult;
   /** Admins only: hands a reactor's dead letters (or the one of eventId) to it again; VALIDATION for a consumer no reactor has. */
   replayDeadLetters: DeadLetterReplay;
-  /** Mails a reset token if the address has an account; always true, so it reveals nothing. */
+  /** Mails a reset token if the address has an account; always true, so it reveals nothing. Limited per network and per address, whether or not it has an account: RATE_LIMITED, with extensions.retryAfterSeconds. */
   requestPasswordReset: Scalars['Boolean']['output'];
-  /** Mails a new verification token (the one before stops working) if the address's account has not verified it; always true, so it reveals nothing. */
+  /** Mails a new verification token (the one before stops working) if the address's account has not verified it; always true, so it reveals nothing. Limited per network and per address, whether or not it has an account: RATE_LIMITED, with extensions.retryAfterSeconds. */
   resendVerification: Scalars['Boolean']['output'];
   /** Sets a new password with the token from the reset mail and ends every log-in. */
   resetPassword: CommandReceipt;
@@ -342,9 +388,11 @@ export type Mutation = {
   /** Admins only. */
   revokeRole: AccountResult;
   scheduleSessions: EventResult;
-  /** Creates an attendee account and mails a verification token. Passwords are 10-200 characters. */
+  /** Creates an attendee account and mails a verification token. Passwords are 10-200 characters, and neither the email address (nor its part before the @), the name, nor one of the 10,000 most common passwords. An address that has an account already is answered the same way, and its owner is mailed instead, so the answer tells nobody which addresses have accounts. Limited per network: RATE_LIMITED, with extensions.retryAfterSeconds. */
   signUp: SignUpResult;
   undoCheckIn: CheckInResult;
+  /** Admins only: lets log-ins with the account's address be checked again at once, lifting the lockout failed log-ins put on it (see loginLockout). */
+  unlockLogIn: AccountResult;
   updateEvent: EventResult;
   /** Confirms the email address with the token from the verification mail. */
   verifyEmail: AccountResult;
@@ -404,6 +452,18 @@ export type MutationCreateEventArgs = {
 export type MutationDisableAccountArgs = {
   accountId: Scalars['ID']['input'];
   commandId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationEraseAccountArgs = {
+  accountId: Scalars['ID']['input'];
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationEraseMyAccountArgs = {
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  password: Scalars['String']['input'];
 };
 
 
@@ -536,6 +596,12 @@ export type MutationUndoCheckInArgs = {
 };
 
 
+export type MutationUnlockLogInArgs = {
+  accountId: Scalars['ID']['input'];
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
 export type MutationUpdateEventArgs = {
   changes: EventChangesInput;
   commandId?: InputMaybe<Scalars['ID']['input']>;
@@ -594,10 +660,14 @@ export type Query = {
   events: EventConnection;
   /** Admins only: a queue's jobs that failed for good, most recent first; for a dead letter queue (<queue>-dead), the copies it keeps of them. */
   failedJobs: Array<FailedJob>;
+  /** Admins only: failed and refused log-ins, newest first; with accountId, those with that account's address. */
+  failedLogins: FailedLoginConnection;
   /** Whether the API can reach its database, and which event store it writes to. */
   health: Health;
   /** Admins only: every background job queue (pg-boss) and its counts. */
   jobQueues: Array<JobQueue>;
+  /** Admins only: where the account's address stands with the log-in lockout (unlockLogIn lifts it). */
+  loginLockout: LoginLockout;
   me?: Maybe<Account>;
   myRegistrations: RegistrationConnection;
   /** Admins only: each projection's checkpoint and health. */
@@ -666,6 +736,18 @@ export type QueryEventsArgs = {
 export type QueryFailedJobsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   queue: Scalars['String']['input'];
+};
+
+
+export type QueryFailedLoginsArgs = {
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryLoginLockoutArgs = {
+  accountId: Scalars['ID']['input'];
 };
 
 
@@ -992,6 +1074,7 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Partial<Scalars['DateTime']['output']>>;
   DeadLetter: ResolverTypeWrapper<Partial<DeadLetter>>;
   DeadLetterReplay: ResolverTypeWrapper<Partial<DeadLetterReplay>>;
+  ErasureResult: ResolverTypeWrapper<Partial<ErasureResult>>;
   EventChangesInput: ResolverTypeWrapper<Partial<EventChangesInput>>;
   EventConnection: ResolverTypeWrapper<Partial<Omit<EventConnection, 'nodes'> & { nodes: Array<ResolversTypes['EventDetails']> }>>;
   EventCounts: ResolverTypeWrapper<Partial<EventCounts>>;
@@ -1003,6 +1086,9 @@ export type ResolversTypes = {
   EventStoreKind: ResolverTypeWrapper<Partial<EventStoreKind>>;
   FaceVerification: ResolverTypeWrapper<Partial<FaceVerification>>;
   FailedJob: ResolverTypeWrapper<Partial<FailedJob>>;
+  FailedLogin: ResolverTypeWrapper<Partial<FailedLogin>>;
+  FailedLoginConnection: ResolverTypeWrapper<Partial<FailedLoginConnection>>;
+  FailedLoginReason: ResolverTypeWrapper<Partial<FailedLoginReason>>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   Health: ResolverTypeWrapper<Partial<Health>>;
   HealthStatus: ResolverTypeWrapper<Partial<HealthStatus>>;
@@ -1010,6 +1096,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   JobQueue: ResolverTypeWrapper<Partial<JobQueue>>;
+  LoginLockout: ResolverTypeWrapper<Partial<LoginLockout>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   ProjectionStatus: ResolverTypeWrapper<Partial<ProjectionStatus>>;
@@ -1057,6 +1144,7 @@ export type ResolversParentTypes = {
   DateTime: Partial<Scalars['DateTime']['output']>;
   DeadLetter: Partial<DeadLetter>;
   DeadLetterReplay: Partial<DeadLetterReplay>;
+  ErasureResult: Partial<ErasureResult>;
   EventChangesInput: Partial<EventChangesInput>;
   EventConnection: Partial<Omit<EventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['EventDetails']> }>;
   EventCounts: Partial<EventCounts>;
@@ -1065,12 +1153,15 @@ export type ResolversParentTypes = {
   EventResult: Partial<EventResult>;
   EventSession: Partial<EventSession>;
   FailedJob: Partial<FailedJob>;
+  FailedLogin: Partial<FailedLogin>;
+  FailedLoginConnection: Partial<FailedLoginConnection>;
   Float: Partial<Scalars['Float']['output']>;
   Health: Partial<Health>;
   ID: Partial<Scalars['ID']['output']>;
   Int: Partial<Scalars['Int']['output']>;
   JSON: Partial<Scalars['JSON']['output']>;
   JobQueue: Partial<JobQueue>;
+  LoginLockout: Partial<LoginLockout>;
   Mutation: Record<PropertyKey, never>;
   PageInfo: Partial<PageInfo>;
   ProjectionStatus: Partial<ProjectionStatus>;
@@ -1211,6 +1302,12 @@ export type DeadLetterReplayResolvers<ContextType = MercuriusContext, ParentType
   stillFailing?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type ErasureResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ErasureResult'] = ResolversParentTypes['ErasureResult']> = {
+  accountId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  erasedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type EventConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['EventConnection'] = ResolversParentTypes['EventConnection']> = {
   nodes?: Resolver<Array<ResolversTypes['EventDetails']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1268,6 +1365,19 @@ export type FailedJobResolvers<ContextType = MercuriusContext, ParentType extend
   state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type FailedLoginResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FailedLogin'] = ResolversParentTypes['FailedLogin']> = {
+  accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  addressKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ip?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['FailedLoginReason'], ParentType, ContextType>;
+};
+
+export type FailedLoginConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FailedLoginConnection'] = ResolversParentTypes['FailedLoginConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['FailedLogin']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export type HealthResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = {
   database?: Resolver<ResolversTypes['ServiceState'], ParentType, ContextType>;
   eventStore?: Resolver<ResolversTypes['EventStoreKind'], ParentType, ContextType>;
@@ -1286,6 +1396,11 @@ export type JobQueueResolvers<ContextType = MercuriusContext, ParentType extends
   queued?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type LoginLockoutResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['LoginLockout'] = ResolversParentTypes['LoginLockout']> = {
+  failures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lockedUntil?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   approveRegistration?: Resolver<ResolversTypes['RegistrationResult'], ParentType, ContextType, RequireFields<MutationApproveRegistrationArgs, 'eventId' | 'registrationId'>>;
   assignStaff?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationAssignStaffArgs, 'eventId' | 'staffId'>>;
@@ -1295,6 +1410,8 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   checkIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'code' | 'eventId' | 'sessionId'>>;
   createEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'capacity' | 'details'>>;
   disableAccount?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationDisableAccountArgs, 'accountId'>>;
+  eraseAccount?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationEraseAccountArgs, 'accountId'>>;
+  eraseMyAccount?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationEraseMyAccountArgs, 'password'>>;
   grantRole?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'accountId' | 'role'>>;
   logIn?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['CommandReceipt'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
@@ -1314,6 +1431,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   scheduleSessions?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationScheduleSessionsArgs, 'eventId' | 'plan'>>;
   signUp?: Resolver<ResolversTypes['SignUpResult'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'email' | 'name' | 'password'>>;
   undoCheckIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationUndoCheckInArgs, 'eventId' | 'reason' | 'registrationId' | 'sessionId'>>;
+  unlockLogIn?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationUnlockLogInArgs, 'accountId'>>;
   updateEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'changes' | 'eventId'>>;
   verifyEmail?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 };
@@ -1349,8 +1467,10 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   event?: Resolver<Maybe<ResolversTypes['EventDetails']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'eventId'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   failedJobs?: Resolver<Array<ResolversTypes['FailedJob']>, ParentType, ContextType, RequireFields<QueryFailedJobsArgs, 'first' | 'queue'>>;
+  failedLogins?: Resolver<ResolversTypes['FailedLoginConnection'], ParentType, ContextType, RequireFields<QueryFailedLoginsArgs, 'first'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   jobQueues?: Resolver<Array<ResolversTypes['JobQueue']>, ParentType, ContextType>;
+  loginLockout?: Resolver<ResolversTypes['LoginLockout'], ParentType, ContextType, RequireFields<QueryLoginLockoutArgs, 'accountId'>>;
   me?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryMeArgs>>;
   myRegistrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryMyRegistrationsArgs, 'first'>>;
   projections?: Resolver<Array<ResolversTypes['ProjectionStatus']>, ParentType, ContextType>;
@@ -1486,15 +1606,19 @@ export type Resolvers<ContextType = MercuriusContext> = {
   DateTime?: GraphQLScalarType;
   DeadLetter?: DeadLetterResolvers<ContextType>;
   DeadLetterReplay?: DeadLetterReplayResolvers<ContextType>;
+  ErasureResult?: ErasureResultResolvers<ContextType>;
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventCounts?: EventCountsResolvers<ContextType>;
   EventDetails?: EventDetailsResolvers<ContextType>;
   EventResult?: EventResultResolvers<ContextType>;
   EventSession?: EventSessionResolvers<ContextType>;
   FailedJob?: FailedJobResolvers<ContextType>;
+  FailedLogin?: FailedLoginResolvers<ContextType>;
+  FailedLoginConnection?: FailedLoginConnectionResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JobQueue?: JobQueueResolvers<ContextType>;
+  LoginLockout?: LoginLockoutResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProjectionStatus?: ProjectionStatusResolvers<ContextType>;
