@@ -132,6 +132,8 @@ const main = async () => {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     LOG_LEVEL: 'warn',
+    // One client machine sending thousands of commands a minute: the limits a real door would never reach.
+    RATE_LIMITS: 'off',
   }, /Forwarding events to Kafka/);
   await forwarding.ready;
   const consumer = new KafkaReactorConsumer({ brokers, topics: [topic], deadLetterTopic: `${topicPrefix}dead-letters`, pool, reactor });

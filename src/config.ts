@@ -37,6 +37,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** GraphiQL at /graphiql and schema introspection, for development (`npm start`); off unless GRAPHIQL=true. */
   graphiql: boolean;
+  /** Every rate limit (src/rate-limits/limits.ts) applies; off only for load tests on a closed network (RATE_LIMITS=off). */
+  rateLimits: boolean;
   /** Whose X-Forwarded-For names the client (fastify's `trustProxy`): the proxies' addresses; nobody's by default. */
   trustProxy: string | false;
 }
@@ -60,6 +62,13 @@ const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
   if (raw === undefined || raw === '') return false;
   if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
   return raw === 'true';
+};
+
+const onOff = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(`${name} must be on or off, got "${raw}"`);
+  return raw === 'on';
 };
 
 const url = (env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined => {
@@ -143,6 +152,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
     logLevel: logLevel as Config['logLevel'],
     graphiql: flag(env, 'GRAPHIQL'),
+    rateLimits: onOff(env, 'RATE_LIMITS', true),
     trustProxy: trustProxy(env.TRUST_PROXY),
   };
 };

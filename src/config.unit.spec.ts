@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       kafkaBrokers: undefined,
       kafkaTopicPrefix: 'rollcall.',
       pgPoolSize: 10,
+      rateLimits: true,
       logLevel: 'info',
       graphiql: false,
       trustProxy: false,
@@ -34,6 +35,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ GRAPHIQL: 'true' }).graphiql).toBe(true);
     expect(loadConfig({ GRAPHIQL: 'false' }).graphiql).toBe(false);
     expect(loadConfig({ GRAPHIQL: '' }).graphiql).toBe(false);
+  });
+
+  it('applies rate limits unless RATE_LIMITS=off, and refuses anything but on or off', () => {
+    expect(loadConfig({}).rateLimits).toBe(true);
+    expect(loadConfig({ RATE_LIMITS: 'off' }).rateLimits).toBe(false);
+    expect(() => loadConfig({ RATE_LIMITS: 'no' })).toThrow(/RATE_LIMITS must be on or off/);
   });
 
   it('reads external services', () => {

@@ -27,6 +27,7 @@ import { migrateAsOwner } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
 import { loadMasterKey } from './security/load-master-key.js';
+import { NO_LIMITS } from './rate-limits/limits.js';
 
 const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
@@ -99,7 +100,17 @@ const run = async (role: Role, config: Config): Promise<void> => {
   if (role === 'api' || role === 'all') {
     const outboxDir = path.resolve(config.dataDir, 'outbox');
     const app = await buildApp(
-      { store, personalData, pool, jobs, outboxDir, graphiql: config.graphiql, masterKey, keySchedule: config.keySchedule },
+      {
+        store,
+        personalData,
+        pool,
+        jobs,
+        outboxDir,
+        graphiql: config.graphiql,
+        masterKey,
+        keySchedule: config.keySchedule,
+        ...(config.rateLimits ? {} : { rateLimits: NO_LIMITS }),
+      },
       { logger: { level: config.logLevel }, trustProxy: config.trustProxy },
     );
     started.push(() => app.close());

@@ -10,7 +10,7 @@ import { PersonalDataEventStore } from '../src/personal-data/personal-data-event
 import { MasterKey } from '../src/security/master-key.js';
 import { memoryCounters } from './memory-counters.js';
 import { memorySigningKeys } from './memory-signing-keys.js';
-import { LIMITS_OUT_OF_THE_WAY } from './rate-limits.js';
+import { NO_LIMITS } from '../src/rate-limits/limits.js';
 
 /**
  * Nothing listens on port 1. The command side needs no database; the read side, the job
@@ -42,7 +42,7 @@ export const startMemoryApp = async (options: Pick<AppDependencies, 'graphiql'> 
     signingKeys: memorySigningKeys(),
     masterKey: MasterKey.generate(),
     rateLimitCounters: memoryCounters(),
-    rateLimits: LIMITS_OUT_OF_THE_WAY,
+    rateLimits: NO_LIMITS,
     ...options,
   });
   return {

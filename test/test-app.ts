@@ -8,7 +8,7 @@ import type { EventStore } from '../src/eventstore/event-store.js';
 import { Jobs } from '../src/jobs/jobs.js';
 import { personalDataStore } from '../src/personal-data/personal-data-store.js';
 import { type TestDatabase, createTestDatabase } from './postgres.js';
-import { LIMITS_OUT_OF_THE_WAY } from './rate-limits.js';
+import { NO_LIMITS } from '../src/rate-limits/limits.js';
 
 export interface TestApp {
   db: TestDatabase;
@@ -34,7 +34,7 @@ export const startTestApp = async (options: Pick<AppDependencies, 'sessionCheckC
     await db.close();
     await rm(outboxDir, { recursive: true, force: true });
   };
-  const rateLimits = { ...LIMITS_OUT_OF_THE_WAY, ...options.rateLimits };
+  const rateLimits = { ...NO_LIMITS, ...options.rateLimits };
   const app = await buildApp({ store, personalData, pool: db.pool, outboxDir, jobs, masterKey: db.masterKey, ...options, rateLimits }).catch(async (error: unknown) => {
     await release();
     throw error;

@@ -79,19 +79,22 @@ export class EventCommands {
     return { ticketId: ticketIdOf(event.eventId, registration.registrationId), version: registration.ticketVersion, code };
   }
 
+  /** The ticket (its code a credential) goes only to the registration's attendee: whoever approves or reissues it reads it without a code through the `ticket` query. */
   private async registrationView(
     eventId: string,
     registrationId: string,
     result: CommandResult<EventState, EventEvent>,
+    request: CommandRequest,
   ): Promise<RegistrationView> {
     const event = result.state;
     const registration = event.status === 'none' ? undefined : registrationOf(event, registrationId);
     if (event.status === 'none' || !registration) throw new DomainError('NOT_FOUND', 'No such registration');
+    const holder = request.actor?.accountId === registration.attendeeId;
     return {
       registrationId,
       eventId,
       status: registration.status,
-      ticket: await this.ticketOf(event, registration),
+      ticket: holder ? await this.ticketOf(event, registration) : null,
       position: positionText(result.position),
     };
   }
@@ -141,7 +144,7 @@ export class EventCommands {
     // A resend of a registration made before ids included the event names it by its first events.
     const first = result.events[0];
     const recorded = first && 'registrationId' in first.data ? first.data.registrationId : registrationId;
-    return this.registrationView(eventId, recorded, result);
+    return this.registrationView(eventId, recorded, result, request);
   }
 
   async approveRegistration(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {
@@ -149,7 +152,7 @@ export class EventCommands {
       type: 'ApproveRegistration',
       data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId') },
     });
-    return this.registrationView(eventId, registrationId, result);
+    return this.registrationView(eventId, registrationId, result, request);
   }
 
   async rejectRegistration(request: CommandRequest, eventId: string, registrationId: string, reason: string): Promise<RegistrationView> {
@@ -157,7 +160,7 @@ export class EventCommands {
       type: 'RejectRegistration',
       data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId'), reason },
     });
-    return this.registrationView(eventId, registrationId, result);
+    return this.registrationView(eventId, registrationId, result, request);
   }
 
   async cancelRegistration(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {
@@ -165,7 +168,7 @@ export class EventCommands {
       type: 'CancelRegistration',
       data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId') },
     });
-    return this.registrationView(eventId, registrationId, result);
+    return this.registrationView(eventId, registrationId, result, request);
   }
 
   async reissueTicket(request: CommandRequest, eventId: string, registrationId: string): Promise<RegistrationView> {
@@ -173,7 +176,7 @@ export class EventCommands {
       type: 'ReissueTicket',
       data: { ...this.sent(request), registrationId: uuid(registrationId, 'registrationId') },
     });
-    return this.registrationView(eventId, registrationId, result);
+    return this.registrationView(eventId, registrationId, result, request);
   }
 
   /** The event as its stream says now, for decisions elsewhere (check-in) and ticket downloads. */

@@ -324,7 +324,7 @@ export class AccountCommands {
   eraseAccount(input: { accountId: string }, request: Request): Promise<Erasure> {
     const by = request.actor;
     if (!by) throw new DomainError('UNAUTHENTICATED', 'Log in as an admin to erase accounts');
-    return this.erase(input.accountId, by, false, request);
+    return this.erase(input.accountId, by, undefined, request);
   }
 
   /** The first admin, made from the command line: verified at once, no mail sent. */
@@ -343,9 +343,9 @@ export class AccountCommands {
    * while the log still calls the account alive; a crash in between leaves the key until the
    * request is resent (a replayed command destroys it again, harmlessly).
    */
-  private async erase(accountId: string, by: Actor, reauthenticated: boolean, request: Request): Promise<Erasure> {
+  private async erase(accountId: string, by: Actor, reauthenticated: boolean | undefined, request: Request): Promise<Erasure> {
     const now = this.clock();
-    const result = await this.handle(accountId, this.context(request, by.accountId, now), { type: 'EraseAccount', data: { by, reauthenticated, now } });
+    const result = await this.handle(accountId, this.context(request, by.accountId, now), { type: 'EraseAccount', data: { by, ...(reauthenticated === undefined ? {} : { reauthenticated }), now } });
     const erased = result.events.find((event) => event.type === 'PersonalDataErased');
     const erasedAt = erased ? new Date(erased.data.erasedAt) : now;
     await this.personalData.erase(accountId, erasedAt);

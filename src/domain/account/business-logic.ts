@@ -63,10 +63,10 @@ export type RevokeRole = { type: 'RevokeRole'; data: { role: Role; by: Actor; no
 export type DisableAccount = { type: 'DisableAccount'; data: { by: Actor; now: Date } };
 export type UnlockLogIn = { type: 'UnlockLogIn'; data: { by: Actor; now: Date } };
 /**
- * Erases the account's personal data, asked by its owner (who proved it with their password
- * just now: `reauthenticated`) or by an admin.
+ * Erases the account's personal data, asked by its owner, who proved it with their password
+ * just now (`reauthenticated`, present only then), or by an admin for someone else.
  */
-export type EraseAccount = { type: 'EraseAccount'; data: { by: Actor; reauthenticated: boolean; now: Date } };
+export type EraseAccount = { type: 'EraseAccount'; data: { by: Actor; reauthenticated?: boolean; now: Date } };
 
 export type AccountCommand =
   | SignUp
@@ -260,8 +260,13 @@ export const eraseAccount = ({ data }: EraseAccount, state: Account): [PersonalD
   if (state.status === 'erased') throw new DomainError('CONFLICT', "This account's personal data is erased already");
   const account = existing(state);
   const own = data.by.accountId === account.accountId;
-  if (own ? !data.reauthenticated : !hasRole(data.by, 'admin'))
-    throw new DomainError(own ? 'UNAUTHENTICATED' : 'FORBIDDEN', own ? WRONG_PASSWORD : 'Only an admin can erase the data of another account');
+  if (data.reauthenticated === undefined) {
+    if (!hasRole(data.by, 'admin')) throw new DomainError('FORBIDDEN', 'Only an admin can erase the data of another account');
+    if (own) throw new DomainError('FORBIDDEN', 'Erase your own account with eraseMyAccount, which asks for your password');
+  } else {
+    if (!own) throw new DomainError('FORBIDDEN', 'Only its owner can erase an account with their password');
+    if (!data.reauthenticated) throw new DomainError('UNAUTHENTICATED', WRONG_PASSWORD);
+  }
   return [{ type: 'PersonalDataErased', data: { erasedBy: data.by.accountId, erasedAt: data.now.toISOString() } }];
 };
 

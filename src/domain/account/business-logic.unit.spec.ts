@@ -385,7 +385,10 @@ describe('Unlocking log-ins', () => {
 
 describe('Erasing an account', () => {
   const owner: Actor = { accountId: 'acc-1', roles: ['attendee'] };
-  const erase = (by: Actor, reauthenticated = false): AccountCommand => ({ type: 'EraseAccount', data: { by, reauthenticated, now } });
+  const erase = (by: Actor, reauthenticated?: boolean): AccountCommand => ({
+    type: 'EraseAccount',
+    data: { by, ...(reauthenticated === undefined ? {} : { reauthenticated }), now },
+  });
   const erased: AccountEvent = { type: 'PersonalDataErased', data: { erasedBy: 'acc-1', erasedAt: iso(now) } };
 
   it('lets the owner erase it after confirming their password', () => given(...active).when(erase(owner, true)).then([erased]));
@@ -399,7 +402,15 @@ describe('Erasing an account', () => {
     given(signedUp, verificationRequested).when(erase(admin)).then([byAdmin]);
   });
 
-  it('refuses anyone else', () => given(...active).when(erase(organizer, true)).thenRefuses('FORBIDDEN'));
+  it('refuses anyone else, with or without a password', () => {
+    given(...active).when(erase(organizer, true)).thenRefuses('FORBIDDEN');
+    given(...active).when(erase(organizer)).thenRefuses('FORBIDDEN', /Only an admin/);
+  });
+
+  it('refuses the admin way for your own account: only eraseMyAccount, with the password, erases it', () => {
+    given(...active).when(erase({ accountId: 'acc-1', roles: ['admin'] })).thenRefuses('FORBIDDEN', /eraseMyAccount/);
+    given(...active).when(erase(owner)).thenRefuses('FORBIDDEN', /Only an admin/);
+  });
 
   it('refuses an account erased already', () => given(...active, erased).when(erase(admin)).thenRefuses('CONFLICT', /erased already/));
 

@@ -840,7 +840,7 @@ export type RegistrationResult = {
   position?: Maybe<Scalars['String']['output']>;
   registrationId: Scalars['ID']['output'];
   status: RegistrationStatus;
-  /** Present while the registration is confirmed. */
+  /** Present while the registration is confirmed, and only to its attendee: the code is their credential. */
   ticket?: Maybe<Ticket>;
 };
 

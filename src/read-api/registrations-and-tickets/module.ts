@@ -28,7 +28,7 @@ const typeDefs = /* GraphQL */ `
     registrationId: ID!
     eventId: ID!
     status: RegistrationStatus!
-    "Present while the registration is confirmed."
+    "Present while the registration is confirmed, and only to its attendee: the code is their credential."
     ticket: Ticket
     position: String
   }
