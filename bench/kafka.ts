@@ -132,6 +132,7 @@ const main = async () => {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     LOG_LEVEL: 'warn',
+    METRICS_PORT: '0',
     // One client machine sending thousands of commands a minute: the limits a real door would never reach.
     RATE_LIMITS: 'off',
   }, /Forwarding events to Kafka/);

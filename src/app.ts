@@ -14,6 +14,10 @@ import { TicketCodes } from './commands/tickets/ticket-codes.js';
 import type { EventStore } from './eventstore/event-store.js';
 import type { PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { Jobs } from './jobs/jobs.js';
+import { Metrics } from './observability/metrics.js';
+import type { ReadinessCheck } from './observability/readiness.js';
+import { databaseReachable, eventStoreReachable } from './observability/role-checks.js';
+import { observeSharedState } from './observability/shared-state-metrics.js';
 import { ProjectionPositions } from './read-api/projection-positions.js';
 import { ReadModels } from './read-api/read-models.js';
 import { LiveFeed } from './read-api/live-feed.js';
@@ -40,6 +44,12 @@ export interface AppDependencies {
   keySchedule?: KeySchedule;
   /** GraphiQL at /graphiql and schema introspection (GRAPHIQL=true); off by default. */
   graphiql?: boolean;
+  /** PUBLIC_BASE_URL, where links point; by default the address the API listens on. */
+  publicBaseUrl?: string | undefined;
+  /** CORS_ORIGINS; none by default (same-origin only). */
+  corsOrigins?: readonly string[];
+  /** MAIL_FROM, the sender of the mail the API writes to the outbox. */
+  mailFrom?: string;
   /** How long a session found alive is not asked about again; specs shorten it. */
   sessionCheckCacheMs?: number;
   /** Where rate limits are counted; by default `rollcall.rate_limit_counters` on `pool`, shared by every process. */
@@ -48,21 +58,34 @@ export interface AppDependencies {
   rateLimits?: Partial<RateLimits>;
   /** The time failed log-ins are counted and locked out by; specs move it past a lockout. */
   logInClock?: () => Date;
+  /** The process's metrics, which /metrics serves; by default the API's own. */
+  metrics?: Metrics;
+  /** What else /readyz checks besides the database and the event store: the other parts of an `all` process. */
+  readiness?: readonly ReadinessCheck[];
 }
+
+/** Everything /metrics has always served, and more: the API is where operators look first. */
+const EVERY_SHARED_STATE = new Set(['projections', 'forwarders', 'reactors', 'jobs'] as const);
 
 /** The API process put together: command side, auth, tickets and the HTTP server. */
 export const buildApp = async (deps: AppDependencies, options: FastifyServerOptions = {}): Promise<FastifyInstance> => {
-  const commands = new CommandHandler(deps.store);
+  const metrics = deps.metrics ?? new Metrics();
+  const { store } = deps;
+  const commands = new CommandHandler(store, {
+    handled: (command, outcome, seconds) => metrics.commands.observe({ command, outcome }, seconds),
+    appended: (events) => events.forEach(({ type }) => metrics.eventsAppended.inc({ type })),
+  });
   const tokens = new TokenService(
     deps.signingKeys ?? postgresSigningKeys(deps.pool, { masterKey: deps.masterKey, schedule: deps.keySchedule }),
   );
   const codes = new TicketCodes(() => tokens.ticketKeys());
   const events = new EventCommands(commands, codes);
   const jobs = deps.jobs ?? new Jobs((deps.pool.options as { connectionString: string }).connectionString);
+  observeSharedState(metrics, { pool: deps.pool, storeKind: store.kind, headPosition: () => store.headPosition(), jobs }, EVERY_SHARED_STATE);
   const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options });
   const app = await buildServer(
     {
-      store: deps.store,
+      store,
       pool: deps.pool,
       commands,
       jobs,
@@ -72,7 +95,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         hash: (subject) => deps.masterKey.hmac('throttle', subject),
         limits: { ...RATE_LIMITS, ...deps.rateLimits },
       },
-      auth: { tokens, outbox: new Outbox(deps.outboxDir), claims: new EmailClaims(deps.store, deps.masterKey), sessionCheckCacheMs: deps.sessionCheckCacheMs, logInGuard: new LogInGuard(deps.pool, deps.masterKey, { clock: deps.logInClock }) },
+      auth: { tokens, outbox: new Outbox(deps.outboxDir, deps.mailFrom), claims: new EmailClaims(store, deps.masterKey), sessionCheckCacheMs: deps.sessionCheckCacheMs, logInGuard: new LogInGuard(deps.pool, deps.masterKey, { clock: deps.logInClock }) },
       attendance: { events, checkIns: new CheckInCommands(commands, events, codes), codes },
       reads: {
         models: new ReadModels(deps.pool),
@@ -80,6 +103,9 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
       },
       live,
       graphiql: deps.graphiql,
+      publicBaseUrl: deps.publicBaseUrl,
+      corsOrigins: deps.corsOrigins,
+      probes: { metrics, checks: [databaseReachable(deps.pool), eventStoreReachable(store), ...(deps.readiness ?? [])] },
     },
     options,
   );

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { ConfigError } from './config-error.js';
+import { parseEventStoreUrl } from './eventstore/eventstoredb/connection-string.js';
 import { MasterKey } from './security/master-key.js';
 
 /** When signing keys rotate (see src/commands/accounts/key-schedule.ts), as configured. */
@@ -41,7 +42,21 @@ export interface Config {
   rateLimits: boolean;
   /** Whose X-Forwarded-For names the client (fastify's `trustProxy`): the proxies' addresses; nobody's by default. */
   trustProxy: string | false;
+  /** Where the roles without an API (projector, forwarder, ml-worker) serve /metrics, /healthz and /readyz; the api and `all` use `port`. */
+  metricsPort: number;
+  /** How many events or messages behind its log a follower or reactor may be while its role still answers /readyz with 200. */
+  readyMaxLagEvents: number;
+  /** How long a start waits for an unreachable DATABASE_URL (retrying with backoff) before it gives up. */
+  databaseWaitSeconds: number;
+  /** The sender of every mail (`Name <address>`). */
+  mailFrom: string;
+  /** Where absolute links (the tickets' QR URLs) point; unset, the API's own address on 127.0.0.1. */
+  publicBaseUrl: string | undefined;
+  /** Origins whose browsers may call the API from another origin (CORS); none by default: same-origin only. */
+  corsOrigins: string[];
 }
+
+export const DEFAULT_MAIL_FROM = 'Rollcall <no-reply@rollcall.invalid>';
 
 export { ConfigError };
 
@@ -71,6 +86,22 @@ const onOff = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean
   return raw === 'on';
 };
 
+/**
+ * `url` with its password replaced by `***`, for messages and logs: configuration errors end
+ * up in terminals, CI logs and log shippers, where a database or SMTP password must not. Works
+ * on text that is not a valid URL too, since that is exactly what a refusal repeats.
+ */
+export const maskUrl = (url: string): string => {
+  // From the first `:` of the authority to its last `@`: a password holding an unescaped `@`,
+  // or text a URL parser refuses, is still masked whole.
+  const at = url.lastIndexOf('@');
+  const authority = url.indexOf('//');
+  const colon = url.indexOf(':', authority < 0 ? 0 : authority + 2);
+  const masked = colon >= 0 && colon < at ? `${url.slice(0, colon + 1)}***${url.slice(at)}` : url;
+  // node-postgres also takes the password as a parameter.
+  return masked.replace(/([?&](?:password|sslpassword)=)[^&#]*/gi, '$1***');
+};
+
 const url = (env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined => {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -78,11 +109,67 @@ const url = (env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} is not a URL: "${raw}"`);
+    throw new ConfigError(`${name} is not a URL: "${maskUrl(raw)}"`);
   }
   if (!protocols.includes(parsed.protocol))
-    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${raw}"`);
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${maskUrl(raw)}"`);
   return raw;
+};
+
+/**
+ * EVENTSTORE_URL, read by the EventStoreDB client's own parser: what it refuses could never
+ * connect (`kurrentdb://`), and what `new URL()` refuses can (a cluster, `esdb://a:2113,b:2113`).
+ */
+const eventStoreUrl = (raw: string | undefined): string | undefined => {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    parseEventStoreUrl(raw);
+  } catch (error) {
+    throw new ConfigError(`EVENTSTORE_URL ${(error as Error).message}; got "${maskUrl(raw)}"`);
+  }
+  return raw;
+};
+
+/** MAIL_FROM: an address, with a display name or without; never a line break, which would let it add headers. */
+const mailFrom = (raw: string | undefined): string => {
+  if (raw === undefined || raw === '') return DEFAULT_MAIL_FROM;
+  if (/[\r\n]/.test(raw) || !/^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw.trim()))
+    throw new ConfigError(`MAIL_FROM must be an address, as "Name <name@example.org>" or "name@example.org", got "${raw}"`);
+  return raw.trim();
+};
+
+/** PUBLIC_BASE_URL: the scheme, host and optional path prefix people reach the API at, without a trailing slash. */
+const publicBaseUrl = (raw: string | undefined): string | undefined => {
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL is not a URL: "${maskUrl(raw)}"`);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username || parsed.password || parsed.search || parsed.hash)
+    throw new ConfigError(`PUBLIC_BASE_URL must be an http:// or https:// URL without credentials, query or fragment, got "${maskUrl(raw)}"`);
+  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+};
+
+/**
+ * CORS_ORIGINS: exact origins (`https://app.example.org`), comma-separated. No wildcard: the
+ * API takes bearer tokens, and a page on any origin that may call it could be any page.
+ */
+const corsOrigins = (raw: string | undefined): string[] => {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((part) => {
+    const origin = part.trim();
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin || parsed.hostname.includes('*'))
+      throw new ConfigError(`CORS_ORIGINS must be origins such as https://app.example.org (scheme, host and port only), comma-separated; "${origin}" is not one`);
+    return origin;
+  });
 };
 
 const brokers = (raw: string | undefined): string[] | undefined => {
@@ -145,7 +232,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       ticketRetentionDays: integer(env, 'TICKET_KEY_RETENTION_DAYS', DEFAULT_KEY_SCHEDULE.ticketRetentionDays, 1, 3650),
     },
     dataDir: env.DATA_DIR || '.rollcall',
-    eventStoreUrl: url(env, 'EVENTSTORE_URL', ['esdb:', 'esdb+discover:', 'kurrentdb:', 'kurrentdb+discover:']),
+    eventStoreUrl: eventStoreUrl(env.EVENTSTORE_URL),
     kafkaBrokers: brokers(env.KAFKA_BROKERS),
     kafkaTopicPrefix: topicPrefix(env.KAFKA_TOPIC_PREFIX),
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 500),
@@ -154,5 +241,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     graphiql: flag(env, 'GRAPHIQL'),
     rateLimits: onOff(env, 'RATE_LIMITS', true),
     trustProxy: trustProxy(env.TRUST_PROXY),
+    // 9464 is the port Prometheus exporters of OpenTelemetry use: one role per container needs no setting.
+    metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
+    readyMaxLagEvents: integer(env, 'READY_MAX_LAG_EVENTS', 10_000, 1, 1_000_000_000),
+    databaseWaitSeconds: integer(env, 'DATABASE_WAIT_SECONDS', 30, 0, 3600),
+    mailFrom: mailFrom(env.MAIL_FROM),
+    publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL),
+    corsOrigins: corsOrigins(env.CORS_ORIGINS),
   };
 };

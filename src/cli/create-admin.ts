@@ -1,10 +1,11 @@
 /**
- * Creates the first admin: `npm run admin:create -- --email a@b.c --password ... --name ...`.
- * Connects like the API does (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR),
- * creates a verified account with the admin role and prints its id.
+ * Creates the first admin: `npm run admin:create -- --email a@b.c --name …`, the password typed
+ * at a prompt or piped in with `--password-stdin`. Connects like `rollcall admin` does (see
+ * admin-session.ts): beside a running `npm start` it joins that server's database. Creates a
+ * verified account with the admin role and prints its id.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
 import { EmailClaims } from '../commands/accounts/email-claims.js';
 import { checkNewPassword } from '../commands/accounts/password-policy.js';
@@ -12,75 +13,74 @@ import { Outbox } from '../commands/accounts/outbox.js';
 import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';
 import { CommandHandler } from '../commands/command-handler.js';
-import { ConfigError, loadConfig } from '../config.js';
 import { emailAddress, newPassword, personName } from '../domain/account/credentials.js';
 import { DomainError } from '../domain/domain-error.js';
-import { personalDataStore } from '../personal-data/personal-data-store.js';
-import { openEventStore } from '../eventstore/open-event-store.js';
-import { migrateAsOwner } from '../postgres/migrate.js';
-import { openDatabase } from '../postgres/open-database.js';
-import { createPool } from '../postgres/pool.js';
-import { loadMasterKey } from '../security/load-master-key.js';
+import { AdminSession } from './admin-session.js';
+import { UsageError, exits, failure, runCommandLine } from './command-line.js';
+import { PromptCancelled, readPassword } from './password-input.js';
 
-const USAGE = 'Usage: npm run admin:create -- --email <address> --password <10-200 characters> --name <1-100 characters>';
+const out = (line: string) => void process.stdout.write(`${line}\n`);
+const err = (line: string) => void process.stderr.write(`${line}\n`);
 
-const fail = (message: string, code = 1): never => {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-};
-
-const readArguments = (): { email: string; password: string; name: string } => {
-  let values: Record<string, string | boolean | undefined>;
+/** The sign-up's own rules, so that an admin made here could have signed up the usual way. */
+const validated = <T>(check: () => T): T => {
   try {
-    ({ values } = parseArgs({ options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } }));
+    return check();
   } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`, 2);
-  }
-  // The sign-up's own rules, so an admin made here could have signed up the usual way.
-  try {
-    const input = { email: emailAddress(values.email, '--email'), password: newPassword(values.password, '--password'), name: personName(values.name, '--name') };
-    checkNewPassword(input.password, input, '--password');
-    return input;
-  } catch (error) {
-    return fail(`${(error as Error).message}\n${USAGE}`, 2);
-  }
-};
-
-const main = async () => {
-  const input = readArguments();
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  let config;
-  let masterKey;
-  try {
-    config = loadConfig();
-    masterKey = await loadMasterKey(config);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
+    if (error instanceof DomainError) throw new UsageError(error.message);
     throw error;
   }
-  const database = await openDatabase(config, say);
-  const pool = createPool(database.url, 2, (error) => say(`PostgreSQL connection dropped: ${error.message}`));
-  const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
+};
+
+const session = new AdminSession(err, () => 2);
+
+const createAdmin = async (options: { email?: string; name?: string; passwordStdin?: boolean; password?: string }): Promise<number> => {
+  if (options.password !== undefined)
+    throw new UsageError('--password is not taken: arguments show in ps and in shell histories; type the password at the prompt, or pipe it in with --password-stdin');
+  const { email, name } = validated(() => ({ email: emailAddress(options.email, '--email'), name: personName(options.name, '--name') }));
+  const typed = await readPassword(options.passwordStdin ?? false);
+  const password = validated(() => newPassword(typed, 'The password'));
+  validated(() => checkNewPassword(password, { email, name }, 'The password'));
+  const { config, masterKey, pool, store, personalData } = await session.connect();
+  const accounts = new AccountCommands({
+    commands: new CommandHandler(store),
+    store,
+    tokens: new TokenService(postgresSigningKeys(pool, { masterKey, schedule: config.keySchedule })),
+    outbox: new Outbox(path.resolve(config.dataDir, 'outbox')),
+    personalData,
+    claims: new EmailClaims(store, masterKey),
+  });
   try {
-    await migrateAsOwner(pool, database.ownerUrl);
-    const accounts = new AccountCommands({
-      commands: new CommandHandler(store),
-      store,
-      tokens: new TokenService(postgresSigningKeys(pool, { masterKey, schedule: config.keySchedule })),
-      outbox: new Outbox(path.resolve(config.dataDir, 'outbox')),
-      personalData,
-      claims: new EmailClaims(store, masterKey),
-    });
-    const { accountId } = await accounts.createAdmin(input);
-    process.stdout.write(`${accountId}\n`);
+    out((await accounts.createAdmin({ email, password, name })).accountId);
+    return 0;
   } catch (error) {
-    process.exitCode = 1;
-    say(error instanceof DomainError ? `Refused: ${error.message}` : `Failed: ${(error as Error).message}`);
-  } finally {
-    await store.close();
-    await pool.end();
-    await database.stop();
+    if (!(error instanceof DomainError)) throw error;
+    err(`Refused: ${error.message}`);
+    return 1;
   }
 };
 
-await main();
+const program = new Command('npm run admin:create --')
+  .description('Creates an admin account, verified, and prints its id')
+  .option('--email <address>', "the admin's email address")
+  .option('--name <name>', "the admin's name (1-100 characters)")
+  .option('--password-stdin', 'read the password (10-200 characters) from the first line of standard input instead of asking for it')
+  .addOption(new Option('--password <password>').hideHelp())
+  .action(exits(createAdmin));
+
+const main = async (): Promise<number> => {
+  try {
+    return await runCommandLine(program, process.argv.slice(2), { out, err });
+  } catch (error) {
+    if (error instanceof PromptCancelled) {
+      err('Cancelled: no admin created');
+      return 130;
+    }
+    err(failure(error));
+    return 1;
+  } finally {
+    await session.close();
+  }
+};
+
+process.exitCode = await main();

@@ -1,14 +1,10 @@
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type pg from 'pg';
 import { DomainError } from '../domain/domain-error.js';
 import { listDeadLetters, replayDeadLetters } from '../integration/delivery.js';
 import { type WorkerReactor, reactorNamed } from '../ml/reactors.js';
+import { UsageError, exits, needsSubcommand } from './command-line.js';
 import { table } from './table.js';
-
-export const DEAD_LETTERS_USAGE = `Usage: rollcall admin dead-letters <command>
-  list [--consumer <name>] [--json]       events reactors kept failing on, oldest first, with the error
-  replay <consumer> [--event <eventId>]   hand them to the reactor again; those it now handles leave the list
-                                          (exit 1 while some still fail)`;
 
 /** The most dead letters `list` shows: the oldest ones, which are the first to look at. */
 const LIST_LIMIT = 1_000;
@@ -22,29 +18,22 @@ export interface DeadLettersCommandDeps {
   signal?: AbortSignal;
 }
 
-/** Runs `admin dead-letters <args>`; resolves to the process's exit code. */
-export const runDeadLettersCommand = async (args: string[], deps: DeadLettersCommandDeps): Promise<number> => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { consumer: { type: 'string' }, event: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    deps.err(`${(error as Error).message}\n${DEAD_LETTERS_USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help) {
-    deps.out(DEAD_LETTERS_USAGE);
-    return 0;
-  }
-  if (command === 'list' && rest.length === 0 && values.event === undefined) return list(values.consumer, values.json ?? false, deps);
-  if (command === 'replay' && rest.length === 1 && values.consumer === undefined && !values.json) return replay(rest[0]!, values.event, deps);
-  deps.err(DEAD_LETTERS_USAGE);
-  return 2;
+/** `rollcall admin dead-letters list | replay`. */
+export const deadLettersCommand = (deps: DeadLettersCommandDeps): Command => {
+  const deadLetters = new Command('dead-letters').description('events reactors kept failing on');
+  deadLetters
+    .command('list')
+    .description('events reactors kept failing on, oldest first, with the error')
+    .option('--consumer <name>', "only this reactor's")
+    .option('--json', 'as JSON')
+    .action(exits((options: { consumer?: string; json?: boolean }) => list(options.consumer, options.json ?? false, deps)));
+  deadLetters
+    .command('replay')
+    .description('hand them to the reactor again; those it now handles leave the list (exit 1 while some still fail)')
+    .argument('<consumer>', 'the reactor')
+    .option('--event <eventId>', 'only this event')
+    .action(exits((consumer: string, options: { event?: string }) => replay(consumer, options.event, deps)));
+  return needsSubcommand(deadLetters);
 };
 
 const list = async (consumer: string | undefined, json: boolean, deps: DeadLettersCommandDeps): Promise<number> => {
@@ -69,9 +58,8 @@ const replay = async (consumer: string, eventId: string | undefined, deps: DeadL
   try {
     reactor = reactorNamed(reactors, consumer);
   } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    deps.err(`${error.message}\n${DEAD_LETTERS_USAGE}`);
-    return 2;
+    if (error instanceof DomainError) throw new UsageError(error.message);
+    throw error;
   }
   const { replayed, stillFailing } = await replayDeadLetters(pool, reactor, eventId, undefined, deps.signal);
   deps.out(`${consumer}: replayed ${replayed}, still failing ${stillFailing}`);

@@ -1,16 +1,11 @@
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import type pg from 'pg';
 import type { KeySchedule } from '../config.js';
 import { type SigningKeyInfo, listSigningKeys, rotateSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { KEY_PURPOSES, type KeyPurpose } from '../commands/accounts/signing-keys.js';
 import type { MasterKey } from '../security/master-key.js';
+import { exits, needsSubcommand } from './command-line.js';
 import { table } from './table.js';
-
-export const KEYS_USAGE = `Usage: rollcall admin keys <command>
-  list [--json]                              token and ticket signing keys, newest first: when each was made,
-                                             signs from, retired and verifies until (never key material)
-  rotate [--purpose access|ticket] [--now]   a new key for the purpose (both by default), published now and
-                                             signing after a day; --now signs at once (after a leak, say)`;
 
 export interface KeysCommandDeps {
   /** Opened only once the arguments are known to be good. */
@@ -21,34 +16,25 @@ export interface KeysCommandDeps {
   err: (line: string) => void;
 }
 
-/** Runs `admin keys <args>`; resolves to the process's exit code. */
-export const runKeysCommand = async (args: string[], deps: KeysCommandDeps): Promise<number> => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { purpose: { type: 'string' }, now: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    deps.err(`${(error as Error).message}\n${KEYS_USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help) {
-    deps.out(KEYS_USAGE);
-    return 0;
-  }
-  if (rest.length === 0 && command === 'list' && values.purpose === undefined && !values.now) return list(values.json ?? false, deps);
-  if (rest.length === 0 && command === 'rotate' && !values.json) {
-    const purposes = values.purpose === undefined ? KEY_PURPOSES : KEY_PURPOSES.filter((purpose) => purpose === values.purpose);
-    if (purposes.length > 0) return rotate(purposes, values.now ?? false, deps);
-    deps.err(`--purpose must be ${KEY_PURPOSES.join(' or ')}, got "${values.purpose}"\n${KEYS_USAGE}`);
-    return 2;
-  }
-  deps.err(KEYS_USAGE);
-  return 2;
+/** `rollcall admin keys list | rotate`. */
+export const keysCommand = (deps: KeysCommandDeps): Command => {
+  const keys = new Command('keys').description('the token and ticket signing keys');
+  keys
+    .command('list')
+    .description('token and ticket signing keys, newest first: when each was made, signs from, retired and verifies until (never key material)')
+    .option('--json', 'as JSON')
+    .action(exits((options: { json?: boolean }) => list(options.json ?? false, deps)));
+  keys
+    .command('rotate')
+    .description('a new key for the purpose (both by default), published now and signing after a day')
+    .addOption(new Option('--purpose <purpose>', 'only this purpose').choices(KEY_PURPOSES))
+    .option('--now', 'sign with the new key at once (after a leak, say)')
+    .action(
+      exits((options: { purpose?: KeyPurpose; now?: boolean }) =>
+        rotate(options.purpose === undefined ? KEY_PURPOSES : [options.purpose], options.now ?? false, deps),
+      ),
+    );
+  return needsSubcommand(keys);
 };
 
 const list = async (json: boolean, deps: KeysCommandDeps): Promise<number> => {

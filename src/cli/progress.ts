@@ -6,6 +6,17 @@ const REDRAW_MS = 100;
 
 const number = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/**
+ * `events` applied in `seconds` as a rate for people: two significant digits under ten a
+ * second, so a slow run never reads as `0 events/s`; undefined when there is nothing to
+ * measure (no events, no time).
+ */
+export const eventRate = (events: number, seconds: number): string | undefined => {
+  if (!(events > 0) || !(seconds > 0)) return undefined;
+  const rate = events / seconds;
+  return `${rate < 10 ? String(Number(rate.toPrecision(2))) : number(rate)} events/s`;
+};
+
 const duration = (seconds: number): string => {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.max(0, Math.round(seconds));
@@ -30,8 +41,11 @@ const PHASES: Record<RebuildProgress['phase'], string> = {
 export class ProgressBar {
   private readonly tty: boolean;
   private readonly startedAt = Date.now();
-  /** Applied when this run began: a resumed rebuild's rate counts only its own events. */
-  private baseline: number | undefined;
+  /**
+   * The first report and when it came: rates are measured from there, since the first report
+   * may come only after a batch (or a resumed run's earlier events) was applied.
+   */
+  private baseline: { applied: number; at: number } | undefined;
   private last: RebuildProgress | undefined;
   private drawnAt = 0;
 
@@ -43,7 +57,7 @@ export class ProgressBar {
   }
 
   readonly update = (progress: RebuildProgress): void => {
-    this.baseline ??= progress.applied;
+    this.baseline ??= { applied: progress.applied, at: Date.now() };
     const phaseChanged = this.last?.phase !== progress.phase;
     this.last = progress;
     if (!this.tty) return;
@@ -60,10 +74,11 @@ export class ProgressBar {
     if (text) this.stream.write(`${text}\n`);
   }
 
-  /** Events per second of this run so far. */
-  rate(): number {
-    const seconds = (Date.now() - this.startedAt) / 1000;
-    return seconds > 0 && this.last ? (this.last.applied - (this.baseline ?? 0)) / seconds : 0;
+  /** Events per second since the first report; undefined until two reports apart in time say. */
+  rate(): number | undefined {
+    if (!this.baseline || !this.last) return undefined;
+    const [events, seconds] = [this.last.applied - this.baseline.applied, (Date.now() - this.baseline.at) / 1000];
+    return events > 0 && seconds > 0 ? events / seconds : undefined;
   }
 
   elapsedSeconds(): number {
@@ -72,13 +87,14 @@ export class ProgressBar {
 
   private line(p: RebuildProgress): string {
     const rate = this.rate();
+    const speed = rate === undefined ? '' : `, ${eventRate(rate, 1)}`;
     const at = p.position ? ` @${formatPosition(p.position)}` : '';
-    if (p.total === undefined) return `${this.label} ${PHASES[p.phase]}: ${number(p.applied)} events${at}, ${number(rate)} ev/s`;
+    if (p.total === undefined) return `${this.label} ${PHASES[p.phase]}: ${number(p.applied)} events${at}${speed}`;
     const fraction = p.total === 0 ? 1 : Math.min(1, p.applied / p.total);
     const filled = Math.round(fraction * WIDTH);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}`;
-    const left = rate > 0 ? duration((p.total - p.applied) / rate) : '?';
+    const left = rate === undefined ? '' : `, ${duration((p.total - p.applied) / rate)} left`;
     const percent = `${(fraction * 100).toFixed(0).padStart(3)}%`;
-    return `${this.label} [${bar}] ${percent} ${number(p.applied)}/${number(p.total)} events, ${number(rate)} ev/s, ${left} left${p.phase === 'building' ? '' : ` (${PHASES[p.phase]})`}`;
+    return `${this.label} [${bar}] ${percent} ${number(p.applied)}/${number(p.total)} events${speed}${left}${p.phase === 'building' ? '' : ` (${PHASES[p.phase]})`}`;
   }
 }

@@ -1,6 +1,6 @@
-// Over 300 lines on purpose: one command with five subcommands (list, status, rebuild, verify, quarantine) that share their argument parsing and output; each subcommand is a short function.
+// Over 300 lines on purpose: one command with five subcommands (list, status, rebuild, verify, quarantine) that share their checks, progress and output helpers; each subcommand is a short function.
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type pg from 'pg';
 import { DomainError } from '../domain/domain-error.js';
 import { type TextRule, text } from '../domain/values.js';
@@ -16,25 +16,10 @@ import { type RunnerLog, liveSchema, readCheckpoint } from '../projections/runne
 import { RebuildBusyError, ShadowApplyError, readShadowBuilds } from '../projections/shadow-build.js';
 import { type VerifyResult, verifyProjection } from '../projections/verify.js';
 import { isUuid } from '../uuid.js';
+import { UsageError, exits, needsSubcommand, runCommandLine } from './command-line.js';
 import { oneLine } from './one-line.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar, eventRate } from './progress.js';
 import { table } from './table.js';
-
-export const PROJECTIONS_USAGE = `Usage: rollcall admin projections <command>
-  list [--json]              the projections, their schemas and tables
-  status [--json]            checkpoint, lag, state, quarantined events and rebuilds in progress of each
-                             projection, and the lag of the Kafka forwarder and of each reactor
-  rebuild <name> | --all     rebuild into fresh tables from the first event, then swap them in
-                             (resumes a rebuild that was interrupted)
-  verify <name> [--json]     rebuild aside and compare checksums with the live tables, and compare them
-                             with the domain's own fold of the log where there is one (exit 1 if different)
-  quarantine <name> --event <eventId> --reason <text> [--by <name>]
-                             record that the projection skips an event it cannot apply, live and in
-                             every rebuild and verification (--by defaults to your user name)
-Options: --batch-size <n>    events per transaction while rebuilding (default 1000)`;
-
-/** What verify lists of the differences it finds with the domain's fold (all are counted). */
-const DOMAIN_DIFFERENCES_SHOWN = 20;
 
 export interface Connection {
   store: EventStore;
@@ -50,88 +35,101 @@ export interface ProjectionsCommandDeps {
   projections?: readonly Projection[];
 }
 
-/** A mistake in the arguments: exit 2. */
-class UsageError extends Error {}
+/** What verify lists of the differences it finds with the domain's fold (all are counted). */
+const DOMAIN_DIFFERENCES_SHOWN = 20;
+
 /** The arguments are fine but name something that is not there: exit 1. */
 class NotFoundError extends Error {}
 
 const position = (p: Position | undefined): string | null => (p ? formatPosition(p) : null);
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-/** Runs `admin projections <args>`; resolves to the process's exit code. */
-export const runProjectionsCommand = async (args: string[], deps: ProjectionsCommandDeps): Promise<number> => {
+const batchSizeOption = () =>
+  new Option('--batch-size <n>', 'events per transaction (default 1000)').argParser((value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('It must be a positive integer.');
+    return n;
+  });
+
+/**
+ * `rollcall admin projections …`: list, status, rebuild, verify and quarantine. Arguments are
+ * optional to commander and checked here, so that each mistake is told in a sentence of ours.
+ */
+export const projectionsCommand = (deps: ProjectionsCommandDeps): Command => {
   const known = deps.projections ?? allProjections;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        all: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'batch-size': { type: 'string' },
-        event: { type: 'string' },
-        reason: { type: 'string' },
-        by: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    deps.err.write(`${oneLine((error as Error).message)} (--help shows the usage)\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...rest] = positionals;
-  if (values.help) {
-    deps.out(PROJECTIONS_USAGE);
-    return 0;
-  }
-  if (!command) {
-    deps.err.write('Which command: list, status, rebuild, verify or quarantine? (--help shows the usage)\n');
-    return 2;
-  }
   const byName = (name: string | undefined): Projection => {
     const projection = known.find((p) => p.name === name);
     if (!projection) throw new UsageError(`Unknown projection "${name ?? ''}". Projections: ${known.map((p) => p.name).join(', ')}`);
     return projection;
   };
-  const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
-
-  try {
-    if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
-      throw new UsageError('--batch-size must be a positive integer');
-    switch (command) {
-      case 'list':
-        return list(known, values.json ?? false, deps);
-      case 'status':
-        return await status(known, values.json ?? false, deps);
-      case 'rebuild': {
-        if (values.all === (rest.length > 0) || rest.length > 1) throw new UsageError('rebuild takes one projection name or --all');
-        const chosen = values.all ? known : [byName(rest[0])];
-        return await rebuild(chosen, batchSize, deps);
-      }
-      case 'verify':
-        if (rest.length !== 1) throw new UsageError('verify takes one projection name');
-        return await verify(byName(rest[0]), batchSize, values.json ?? false, deps);
-      case 'quarantine': {
-        if (rest.length !== 1) throw new UsageError('quarantine takes one projection name');
-        const projection = byName(rest[0]);
-        if (values.event === undefined || !isUuid(values.event)) throw new UsageError('quarantine needs --event <eventId>, a UUID');
-        const reason = checked(values.reason, '--reason', { min: 1, max: 500, multiline: true });
-        const by = checked(values.by ?? operatorName(), '--by', { min: 1, max: 200 });
-        return await quarantine(projection, values.event, reason, by, deps);
-      }
-      default:
-        throw new UsageError(`Unknown command "${command}"`);
+  // A projection that is not there is exit 1 (said without the pointer to --help), as the CLI's other look-ups are.
+  const found = async (work: Promise<number>): Promise<number> => {
+    try {
+      return await work;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      deps.err.write(`${oneLine(error.message)}\n`);
+      return 1;
     }
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof NotFoundError) {
-      deps.err.write(`${oneLine(error.message)}${error instanceof UsageError ? ' (--help shows the usage)' : ''}\n`);
-      return error instanceof UsageError ? 2 : 1;
-    }
-    throw error;
-  }
+  };
+  const projections = new Command('projections').description('the read models: their state, rebuilds, verification and quarantined events');
+  projections
+    .command('list')
+    .description('the projections, their schemas and tables')
+    .option('--json', 'as JSON')
+    .action(exits((options: { json?: boolean }) => list(known, options.json ?? false, deps)));
+  projections
+    .command('status')
+    .description('checkpoint, lag, state, quarantined events and rebuilds in progress of each projection, and the lag of the Kafka forwarder and of each reactor')
+    .option('--json', 'as JSON')
+    .action(exits((options: { json?: boolean }) => status(known, options.json ?? false, deps)));
+  projections
+    .command('rebuild')
+    .description('rebuild into fresh tables from the first event, then swap them in (resumes a rebuild that was interrupted)')
+    .argument('[name]', 'the projection')
+    .option('--all', 'every projection, from one pass over the log')
+    .addOption(batchSizeOption())
+    .action(
+      exits((name: string | undefined, options: { all?: boolean; batchSize?: number }) => {
+        if (options.all === (name !== undefined)) throw new UsageError('rebuild takes one projection name or --all');
+        return rebuild(options.all ? known : [byName(name)], options.batchSize, deps);
+      }),
+    );
+  projections
+    .command('verify')
+    .description("rebuild aside and compare checksums with the live tables, and with the domain's own fold of the log where there is one (exit 1 if different)")
+    .argument('[name]', 'the projection')
+    .option('--json', 'as JSON')
+    .addOption(batchSizeOption())
+    .action(
+      exits((name: string | undefined, options: { json?: boolean; batchSize?: number }) => {
+        if (name === undefined) throw new UsageError('verify takes one projection name');
+        return verify(byName(name), options.batchSize, options.json ?? false, deps);
+      }),
+    );
+  projections
+    .command('quarantine')
+    .description('record that the projection skips an event it cannot apply, live and in every rebuild and verification')
+    .argument('[name]', 'the projection')
+    .option('--event <eventId>', 'the event to skip')
+    .option('--reason <text>', 'why, for whoever reads the status later')
+    .option('--by <name>', 'who decided (default: your user name)')
+    .action(
+      exits((name: string | undefined, options: { event?: string; reason?: string; by?: string }) => {
+        if (name === undefined) throw new UsageError('quarantine takes one projection name');
+        const projection = byName(name);
+        if (options.event === undefined || !isUuid(options.event)) throw new UsageError('quarantine needs --event <eventId>, a UUID');
+        const reason = checked(options.reason, '--reason', { min: 1, max: 500, multiline: true });
+        const by = checked(options.by ?? operatorName(), '--by', { min: 1, max: 200 });
+        return found(quarantine(projection, options.event!, reason, by, deps));
+      }),
+    );
+  return needsSubcommand(projections);
 };
+
+/** Runs `admin projections <args>` on its own (as the specs do); resolves to the exit code. */
+export const runProjectionsCommand = (args: string[], deps: ProjectionsCommandDeps): Promise<number> =>
+  runCommandLine(projectionsCommand(deps), args, { out: deps.out, err: (line) => void deps.err.write(`${line}\n`) });
 
 /** Text an operator gave, held to the rules text in an event is held to. */
 const checked = (value: string | undefined, name: string, rule: TextRule): string => {
@@ -234,7 +232,8 @@ const rebuild = async (chosen: readonly Projection[], batchSize: number | undefi
         ...(batchSize ? { batchSize } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
-      bar.finish(`built ${chosen.length} shadows in ${bar.elapsedSeconds().toFixed(1)} s (${count(bar.rate())} events/s each)`);
+      const rate = bar.rate();
+      bar.finish(`built ${chosen.length} shadows in ${bar.elapsedSeconds().toFixed(1)} s${rate === undefined ? '' : ` (${eventRate(rate, 1)} each)`}`);
     } catch (error) {
       bar.finish();
       return rebuildFailed(error, chosen.map((p) => p.name).join(', '), deps);
@@ -252,8 +251,13 @@ const rebuild = async (chosen: readonly Projection[], batchSize: number | undefi
         ...(batchSize ? { batchSize } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
+      // This run's own events: a resumed rebuild's earlier ones took their time in the run that applied them.
+      const [events, seconds] = [result.applied - (result.resumed?.applied ?? 0), bar.elapsedSeconds()];
+      const rate = eventRate(events, seconds);
       bar.finish(
-        `${projection.name}: applied ${count(result.applied - (result.resumed?.applied ?? 0))} events in ${bar.elapsedSeconds().toFixed(1)} s (${count(bar.rate())} events/s)`,
+        events === 0
+          ? `${projection.name}: nothing left to apply`
+          : `${projection.name}: applied ${count(events)} events in ${seconds.toFixed(1)} s${rate ? ` (${rate})` : ''}`,
       );
       const resumed = result.resumed ? ` (resumed from ${position(result.resumed.position) ?? 'the start'})` : '';
       deps.out(`${projection.name}: rebuilt from ${count(result.applied)} events and swapped in, live checkpoint ${position(result.position) ?? 'none'}${resumed}`);

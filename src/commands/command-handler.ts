@@ -1,13 +1,30 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { domainEventOf, schemaVersionOf } from '../domain/decode.js';
 import type { Decider, DomainEvent, Fold } from '../domain/decider.js';
-import { WrongExpectedRevisionError } from '../eventstore/errors.js';
+import { DomainError } from '../domain/domain-error.js';
+import { EventStoreError, WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 import { deterministicId } from './deterministic-id.js';
 import { IdempotencyKeys, keyReused } from './idempotency-keys.js';
 
 export type { Decider, DomainEvent } from '../domain/decider.js';
+
+/** Told of the command side's work, for its metrics. */
+export interface CommandObserver {
+  /** Each command handled: its type, `ok`, `replayed` or the refusal's code, and its seconds. */
+  handled(command: string, outcome: string, seconds: number): void;
+  /** Each append of commands' events, once stored. */
+  appended(events: readonly EventData[]): void;
+}
+
+const NO_OBSERVER: CommandObserver = { handled: () => undefined, appended: () => undefined };
+
+/** A refusal's stable code (VALIDATION, CONFLICT, …), or `error` for anything unexpected. */
+const outcomeOf = (error: unknown): string => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (error instanceof DomainError || error instanceof EventStoreError) && typeof code === 'string' ? code : 'error';
+};
 
 /** Who sent a command, and which request it belongs to; stamped on every event it causes. */
 export interface CommandContext {
@@ -95,7 +112,11 @@ export class CommandHandler {
   private readonly cache = new Map<string, Cached<unknown, DomainEvent>>();
   private readonly keys: IdempotencyKeys;
 
-  constructor(private readonly store: EventStore) {
+  constructor(
+    private readonly store: EventStore,
+    /** Told of every command handled and every append (src/observability's metrics). */
+    private readonly observer: CommandObserver = NO_OBSERVER,
+  ) {
     this.keys = new IdempotencyKeys(store);
   }
 
@@ -105,9 +126,21 @@ export class CommandHandler {
     command: Command,
     context: CommandContext,
   ): Promise<CommandResult<State, Event>> {
-    const { requestHash } = context;
-    if (context.keyedByClient && requestHash) await this.keys.bind({ ...context, requestHash });
-    return new Promise((resolve, reject) => this.enqueue(streamId, { kind: 'command', fold: decider, command, context, resolve, reject }));
+    const started = performance.now();
+    const type = typeof (command as { type?: unknown }).type === 'string' ? (command as { type: string }).type : 'unknown';
+    const seconds = () => (performance.now() - started) / 1_000;
+    try {
+      const { requestHash } = context;
+      if (context.keyedByClient && requestHash) await this.keys.bind({ ...context, requestHash });
+      const result = await new Promise<CommandResult<State, Event>>((resolve, reject) =>
+        this.enqueue(streamId, { kind: 'command', fold: decider, command, context, resolve, reject }),
+      );
+      this.observer.handled(type, result.replayed ? 'replayed' : 'ok', seconds());
+      return result;
+    } catch (error) {
+      this.observer.handled(type, outcomeOf(error), seconds());
+      throw error;
+    }
   }
 
   /** The stream's committed state, caught up after the call, for a decision on another stream that depends on it. */
@@ -198,6 +231,7 @@ export class CommandHandler {
 
     if (toAppend.length > 0) {
       const appended = await this.store.append(streamId, toAppend, stream.revision < 0n ? 'no_stream' : stream.revision);
+      this.observer.appended(toAppend);
       stream.state = state;
       stream.revision = appended.nextExpectedRevision;
       for (const [commandId, outcome] of decided) {

@@ -107,3 +107,36 @@ describe('a command id bound to its request', () => {
     expect(requestHash({ operation: 'x', args: { a: 1, b: null } })).toBe(requestHash({ operation: 'x', args: { a: 1 } }));
   });
 });
+
+describe('exactly once, on a store that recognises no event id (as EventStoreDB does not at a later revision)', () => {
+  /** Stores every append as new (fresh ids), and can lose the answer to one after storing it, as a dropped connection does. */
+  class IdBlindStore extends MemoryEventStore {
+    loseNextAnswer = false;
+    override async append(...[streamId, batch, expected]: Parameters<MemoryEventStore['append']>) {
+      const result = await super.append(streamId, batch.map((event) => ({ ...event, id: randomUUID() })), expected);
+      if (!this.loseNextAnswer) return result;
+      this.loseNextAnswer = false;
+      throw new Error('14 UNAVAILABLE: Connection dropped');
+    }
+  }
+
+  it('answers a command resent after the answer to its append was lost from the stream, appending nothing', async () => {
+    const blind = new IdBlindStore();
+    const stream = `counter-${randomUUID()}`;
+    blind.loseNextAnswer = true;
+    await expect(add(new CommandHandler(blind), stream, 5, context('k', { amount: 5 }))).rejects.toThrow(/UNAVAILABLE/);
+    const resent = await add(new CommandHandler(blind), stream, 5, context('k', { amount: 5 }));
+    expect(resent).toMatchObject({ replayed: true, state: 5 });
+    expect(await blind.readStream(stream)).toHaveLength(1);
+  });
+
+  it('answers a command resent after other commands moved its stream on as the first time, appending nothing', async () => {
+    const blind = new IdBlindStore();
+    const stream = `counter-${randomUUID()}`;
+    const first = await add(new CommandHandler(blind), stream, 5, context('k', { amount: 5 }));
+    await add(new CommandHandler(blind), stream, 1, context('j', { amount: 1 }));
+    const resent = await add(new CommandHandler(blind), stream, 5, context('k', { amount: 5 }));
+    expect(resent).toMatchObject({ replayed: true, state: 5, position: first.position });
+    expect(await blind.readStream(stream)).toHaveLength(2);
+  });
+});

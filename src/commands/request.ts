@@ -13,6 +13,7 @@ export interface CommandRequest {
    * read the result of) another's command by guessing its id.
    */
   commandId: string;
+  /** The request the command belongs to (the HTTP request's id), stamped on its events; the command id when there is none. */
   correlationId: string;
   now: Date;
   /** What the command id was sent with (see `requestHash`); absent for commands the system sends itself. */
@@ -77,11 +78,18 @@ export const commandRequest = (
   actor: Actor | undefined,
   clientCommandId: string | null | undefined,
   sent?: SentRequest,
-  now = new Date(),
+  { correlationId, now = new Date() }: { correlationId?: string; now?: Date } = {},
 ): CommandRequest => {
   if (!actor) throw new DomainError('UNAUTHENTICATED', 'Log in first: this needs a valid access token');
   const commandId = scopedCommandId(actor.accountId, clientCommandId);
-  return { actor, commandId, correlationId: commandId, now, keyedByClient: clientCommandId != null, ...(sent ? { requestHash: requestHash(sent) } : {}) };
+  return {
+    actor,
+    commandId,
+    correlationId: correlationId ?? commandId,
+    now,
+    keyedByClient: clientCommandId != null,
+    ...(sent ? { requestHash: requestHash(sent) } : {}),
+  };
 };
 
 export const contextOf = (request: CommandRequest): CommandContext => ({

@@ -32,3 +32,16 @@ export class DuplicateEventIdError extends EventStoreError {
 
 export const describeExpected = (expected: unknown): string =>
   typeof expected === 'bigint' ? `revision ${expected}` : String(expected);
+
+/**
+ * The stream was deleted for good (EventStoreDB's tombstone, an operator's act): it can be
+ * neither read nor written again under this id. The PostgreSQL and in-memory stores never
+ * delete, so only EventStoreDB raises it.
+ */
+export class StreamDeletedError extends EventStoreError {
+  readonly code = 'CONFLICT';
+  override readonly name = 'StreamDeletedError';
+  constructor(readonly streamId: string) {
+    super(`Stream "${streamId}" was deleted for good and can be neither read nor written again`);
+  }
+}

@@ -154,6 +154,22 @@ export const eventStoreContract = (name: string, open: () => Promise<{ store: Ev
       });
     });
 
+    describe('where the log ends and which log it is', () => {
+      it('reports as its head a position at or after the last append', async () => {
+        const { position } = await store.append(uniqueStream('head'), [anEvent()], 'no_stream');
+        const head = await store.headPosition();
+        expect(head).toBeDefined();
+        expect(comparePositions(head!, position)).toBeGreaterThanOrEqual(0);
+      });
+
+      it('names itself the same on every ask, under its own kind', async () => {
+        const identity = await store.identity();
+        expect(identity).toEqual({ kind: store.kind, id: expect.any(String) });
+        expect(identity.id).not.toBe('');
+        expect(await store.identity()).toEqual(identity);
+      });
+    });
+
     describe('subscribing to all', () => {
       it('catches up on stored events, then follows new ones live, in order', async () => {
         const stream = uniqueStream('sub');

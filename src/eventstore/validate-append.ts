@@ -3,10 +3,12 @@ import { InvalidInputError } from './errors.js';
 import type { EventData, ExpectedRevision } from './event-store.js';
 
 /**
- * EventStoreDB refuses appends above 1 MiB by default; staying below it keeps both
- * stores accepting exactly the same appends.
+ * EventStoreDB's default MaxAppendSize (1 MiB), counted as its server counts an append: each
+ * event's data and metadata bytes plus twice its type's length (the type as UTF-16). Every
+ * store refuses above it, so an append that passes here on PostgreSQL never meets a raw
+ * MaxAppendSizeExceeded on EventStoreDB.
  */
-export const MAX_APPEND_BYTES = 1_000_000;
+export const MAX_APPEND_BYTES = 1_048_576;
 export const MAX_EVENTS_PER_APPEND = 1_000;
 const MAX_JSON_DEPTH = 64;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/;
@@ -52,11 +54,13 @@ export const validateAppend = (
     validateEnvelope(event.metadata, at);
     const data = JSON.stringify(event.data);
     const metadata = JSON.stringify(event.metadata);
-    bytes += Buffer.byteLength(data) + Buffer.byteLength(metadata);
+    bytes += Buffer.byteLength(data) + Buffer.byteLength(metadata) + 2 * event.type.length;
     return { id, type: event.type, data, metadata };
   });
   if (bytes > MAX_APPEND_BYTES)
-    throw new InvalidInputError(`The append is ${bytes} bytes of JSON, above the limit of ${MAX_APPEND_BYTES}`);
+    throw new InvalidInputError(
+      `The append is ${bytes} bytes (data and metadata JSON, and twice each type's length, as EventStoreDB counts), above the limit of ${MAX_APPEND_BYTES}`,
+    );
   return validated;
 };
 

@@ -39,3 +39,28 @@ export const readConsumerLag = async (pool: pg.Pool, storeKind: EventStore['kind
   );
   return [...forwarders, ...(await readReactorLag(pool))];
 };
+
+/** How often a reactor's consumer measures and reports its lag. */
+export const LAG_REPORT_MS = 5_000;
+
+/**
+ * The lag a reactor's consumer last measured, kept in memory for its readiness (the table
+ * holds it for the admins). Not measured for three periods running means it cannot be: the
+ * broker or the database is out of reach.
+ */
+export class LastLag {
+  private reading: { lag: number; at: number } | undefined;
+  private readonly since = Date.now();
+
+  record(lag: number): void {
+    this.reading = { lag, at: Date.now() };
+  }
+
+  /** Why the consumer is not within `maxLag`, or undefined when it is (or has just started). */
+  problem(maxLag: number, now = Date.now()): string | undefined {
+    const stale = 3 * LAG_REPORT_MS;
+    if (!this.reading) return now - this.since > stale ? `no lag measured in ${Math.round((now - this.since) / 1_000)} s` : undefined;
+    if (now - this.reading.at > stale) return `lag last measured ${Math.round((now - this.reading.at) / 1_000)} s ago`;
+    return this.reading.lag > maxLag ? `${this.reading.lag} events behind (bound ${maxLag})` : undefined;
+  }
+}

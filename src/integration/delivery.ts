@@ -82,6 +82,8 @@ export const handleAll = async (
   reactor: Reactor,
   events: readonly IntegrationEvent[],
   policy: RetryPolicy = DEFAULT_RETRY,
+  /** Told of each event set aside, with its trace. */
+  log?: (line: string) => void,
 ): Promise<{ outcomes: Delivery[]; handled: string[] }> => {
   if (events.length === 0) return { outcomes: [], handled: [] };
   const { rows } = await pool.query<{ event_id: string }>(
@@ -99,8 +101,12 @@ export const handleAll = async (
     }
     seen.add(id);
     const failure = await handleWithRetries(reactor, event, policy);
-    if (failure) await recordDeadLetter(pool, reactor, event, failure.error, policy.attempts);
-    else handled.push(id);
+    if (failure) {
+      await recordDeadLetter(pool, reactor, event, failure.error, policy.attempts);
+      log?.(
+        `reactor ${reactor.name}: ${event.type} ${event.id} (correlation ${event.correlationId}) failed ${policy.attempts} times and is a dead letter: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`,
+      );
+    } else handled.push(id);
     outcomes.push(failure ? 'dead_letter' : 'handled');
   }
   return { outcomes, handled };
@@ -112,8 +118,9 @@ export const deliverAll = async (
   reactor: Reactor,
   events: readonly IntegrationEvent[],
   policy: RetryPolicy = DEFAULT_RETRY,
+  log?: (line: string) => void,
 ): Promise<Delivery[]> => {
-  const { outcomes, handled } = await handleAll(pool, reactor, events, policy);
+  const { outcomes, handled } = await handleAll(pool, reactor, events, policy, log);
   await markProcessed(pool, reactor.name, handled);
   return outcomes;
 };

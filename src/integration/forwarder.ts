@@ -10,6 +10,7 @@ import { type FollowerLog, messageOf, noLog } from '../log-follower/follower-log
 import { FollowsTheLog } from '../log-follower/follows-the-log.js';
 import { type FollowerState, LogFollower } from '../log-follower/log-follower.js';
 import { toIntegrationEvent } from './contract.js';
+import { kafkaLogCreator } from './kafka-log.js';
 
 /**
  * Publishes the event log to Kafka.
@@ -75,14 +76,9 @@ export interface ForwarderStatus {
   state: FollowerState;
   /** The last position Kafka acknowledged (and the checkpoint holds). */
   position: Position | undefined;
+  /** Whether this tenure's producer is connected to Kafka (never, for a standby). */
+  connected: boolean;
 }
-
-/** Lines on stdout and stderr, for the `forwarder` role; the follower names itself in each (`forwarder kafka: …`). */
-export const consoleLog: FollowerLog = {
-  info: (_details, line) => process.stdout.write(`${line}\n`),
-  warn: (_details, line) => process.stderr.write(`${line}\n`),
-  error: (_details, line) => process.stderr.write(`${line}\n`),
-};
 
 /** The topic of the stream's category, characters Kafka refuses in a topic name replaced by '_'. */
 export const topicFor = (prefix: string, streamId: string): string => `${prefix}${categoryOf(streamId).replace(/[^A-Za-z0-9._-]/g, '_') || '_'}`;
@@ -133,6 +129,7 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
   private readonly topics = new Set<string>();
   /** This tenure's Kafka clients, connected or connecting (undefined once aborted). */
   private session: Promise<KafkaSession | undefined> | undefined;
+  private connected = false;
 
   constructor(options: ForwarderOptions) {
     super();
@@ -151,8 +148,9 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
       brokers: options.brokers,
       connectionTimeout: 3_000,
       // kafkajs would log every reconnect attempt while the broker is down; the forwarder
-      // logs each failed publish with kafkajs's error instead.
+      // logs each failed publish with kafkajs's error instead. Raised, its lines go to our log.
       logLevel: logLevel.NOTHING,
+      logCreator: kafkaLogCreator(this.log),
       retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 5 },
     });
     this.follower = new LogFollower({
@@ -166,6 +164,7 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
       lockRetryMs: options.lockRetryMs,
       handler: {
         open: (lock, signal) => this.open(lock, signal),
+        ready: (signal) => this.ready(signal),
         deliver: (batch, signal) => this.deliver(batch, signal),
         close: (lock) => this.close(lock),
       },
@@ -174,10 +173,10 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
 
   status(): ForwarderStatus {
     const { state, position } = this.follower.status();
-    return { name: this.name, state, position };
+    return { name: this.name, state, position, connected: this.connected };
   }
 
-  /** With the lock held: checkpoints without a flush, and Kafka connecting while the first batch is read. */
+  /** With the lock held: checkpoints without a flush, and Kafka connecting while the checkpoint is claimed. */
   private async open(lock: pg.PoolClient, signal: AbortSignal): Promise<undefined> {
     // Checkpoints, written on this connection, commit without waiting for the WAL flush: one
     // lost in a database crash only publishes a tail again, which at-least-once delivery
@@ -187,6 +186,11 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
     // Interrupts a send that is retrying against a dead broker; `close` disconnects again and waits for it.
     signal.addEventListener('abort', () => void this.session?.then((session) => session && this.disconnect(session)), { once: true });
     return undefined;
+  }
+
+  /** Kafka connected (or the tenure over): only then does the follower subscribe to the store. */
+  private async ready(signal: AbortSignal): Promise<void> {
+    await (this.session ??= this.connect(signal));
   }
 
   private async close(lock: pg.PoolClient): Promise<void> {
@@ -239,6 +243,7 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
         await session.admin.connect();
         await this.ensureTopics(session, KNOWN_CATEGORIES.map((c) => `${this.topicPrefix}${c}`));
         if (failures > 0) this.log.info({ forwarder: this.name }, `forwarder ${this.name}: connected to Kafka`);
+        this.connected = !signal.aborted;
         return session;
       } catch (error) {
         await this.disconnect(session);
@@ -262,6 +267,7 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
   }
 
   private async disconnect(session: KafkaSession): Promise<void> {
+    this.connected = false;
     await Promise.allSettled([session.producer.disconnect(), session.admin.disconnect()]);
   }
 

@@ -1,10 +1,10 @@
-import { type Batch, type Consumer, type IHeaders, Kafka, type KafkaMessage, Partitioners, type Producer, logLevel } from 'kafkajs';
+import { type Batch, type Consumer, type IHeaders, Kafka, type KafkaMessage, Partitioners, type Producer, logLevel, type logCreator } from 'kafkajs';
 import type pg from 'pg';
 import { isUuid } from '../uuid.js';
+import { LAG_REPORT_MS, LastLag } from './consumer-lag.js';
 import type { IntegrationEvent } from './contract.js';
 import { DEFAULT_RETRY, type Reactor, type RetryPolicy, handleAll, markProcessed, reportLag } from './delivery.js';
 
-const LAG_REPORT_MS = 5_000;
 const PARTITIONS_AT_ONCE = 8;
 /** Messages looked up, handled and marked together; small, so a stopping member hands over soon. */
 const CHUNK = 20;
@@ -23,6 +23,8 @@ export interface KafkaConsumerOptions {
   reactor: Reactor;
   retry?: RetryPolicy;
   log?: (line: string) => void;
+  /** Where kafkajs's own warnings and errors go (default: its console JSON). */
+  kafkaLog?: logCreator;
   /** How long a fetch waits at the broker for messages (kafkajs' 5 s by default); stopping waits for the fetch in flight. */
   fetchWaitMs?: number;
 }
@@ -63,9 +65,15 @@ export class KafkaReactorConsumer {
   private timer: NodeJS.Timeout | undefined;
   private marking: Promise<void> = Promise.resolve();
   private readonly log: (line: string) => void;
+  private readonly lastLag = new LastLag();
 
   constructor(private readonly options: KafkaConsumerOptions) {
-    this.kafka = new Kafka({ clientId: `rollcall-${options.reactor.name}`, brokers: options.brokers, logLevel: logLevel.WARN });
+    this.kafka = new Kafka({
+      clientId: `rollcall-${options.reactor.name}`,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      ...(options.kafkaLog ? { logCreator: options.kafkaLog } : {}),
+    });
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
@@ -117,7 +125,7 @@ export class KafkaReactorConsumer {
         await this.setAside(batch, message, messageOf(error), {});
       }
     }
-    const { outcomes, handled } = await handleAll(pool, reactor, events.map(({ event }) => event), this.options.retry ?? DEFAULT_RETRY);
+    const { outcomes, handled } = await handleAll(pool, reactor, events.map(({ event }) => event), this.options.retry ?? DEFAULT_RETRY, this.log);
     this.mark(handled);
     for (const [i, outcome] of outcomes.entries()) {
       if (outcome !== 'dead_letter') continue;
@@ -185,7 +193,14 @@ export class KafkaReactorConsumer {
   }
 
   async report(): Promise<void> {
-    await reportLag(this.options.pool, this.options.reactor.name, 'kafka', await this.lag());
+    const lag = await this.lag();
+    this.lastLag.record(lag);
+    await reportLag(this.options.pool, this.options.reactor.name, 'kafka', lag);
+  }
+
+  /** Why this member is not within `maxLag` messages, or cannot tell (the broker out of reach). */
+  lagProblem(maxLag: number): string | undefined {
+    return this.lastLag.problem(maxLag);
   }
 
   async stop(): Promise<void> {

@@ -4,10 +4,10 @@ import type { FollowerLog } from '../log-follower/follower-log.js';
 import { FollowsTheLog } from '../log-follower/follows-the-log.js';
 import { eventsAfter } from '../log-follower/lag.js';
 import { LogFollower } from '../log-follower/log-follower.js';
+import { LAG_REPORT_MS, LastLag } from './consumer-lag.js';
 import { toIntegrationEvent } from './contract.js';
 import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliverAll, reportLag } from './delivery.js';
 
-const LAG_REPORT_MS = 5_000;
 const BATCH_SIZE = 500;
 const DEFAULT_LOCK_RETRY_MS = 1_000;
 
@@ -31,6 +31,7 @@ export interface StoreConsumerOptions {
 export class StoreConsumer extends FollowsTheLog<'reactor'> {
   protected readonly follower: LogFollower<'reactor'>;
   private timer: NodeJS.Timeout | undefined;
+  private readonly lastLag = new LastLag();
 
   constructor(private readonly deps: StoreConsumerOptions) {
     super();
@@ -50,7 +51,7 @@ export class StoreConsumer extends FollowsTheLog<'reactor'> {
       log,
       handler: {
         deliver: async (batch) => {
-          await deliverAll(pool, reactor, batch.flatMap((recorded) => toIntegrationEvent(recorded) ?? []), deps.retry ?? DEFAULT_RETRY);
+          await deliverAll(pool, reactor, batch.flatMap((recorded) => toIntegrationEvent(recorded) ?? []), deps.retry ?? DEFAULT_RETRY, line);
         },
       },
     });
@@ -76,7 +77,17 @@ export class StoreConsumer extends FollowsTheLog<'reactor'> {
    * EventStoreDB, whose log is not in rollcall.events, it would count nothing and say 0.
    */
   async report(): Promise<void> {
-    if (this.active && this.deps.store.kind === 'postgres') await reportLag(this.deps.pool, this.deps.reactor.name, 'store', await this.lag());
+    if (!this.active || this.deps.store.kind !== 'postgres') return;
+    const lag = await this.lag();
+    this.lastLag.record(lag);
+    await reportLag(this.deps.pool, this.deps.reactor.name, 'store', lag);
+  }
+
+  /** Why this consumer is not within `maxLag`: none for a standby, nor on EventStoreDB, where its lag cannot be counted. */
+  lagProblem(maxLag: number): string | undefined {
+    const { state, failure } = this.follower.status();
+    if (state === 'failed') return `failed${failure ? `: ${failure.error}` : ''}`;
+    return state === 'running' && this.deps.store.kind === 'postgres' ? this.lastLag.problem(maxLag) : undefined;
   }
 
   override async stop(): Promise<void> {

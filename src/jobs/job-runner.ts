@@ -5,6 +5,8 @@ import { TokenService } from '../commands/accounts/token-service.js';
 import { TicketCodes } from '../commands/tickets/ticket-codes.js';
 import type { EmailClaims } from '../commands/accounts/email-claims.js';
 import type { EventStore } from '../eventstore/event-store.js';
+import type { Logger } from 'pino';
+import { traceOf } from '../eventstore/trace.js';
 import type { PersonalDataKeys } from '../personal-data/personal-data-keys.js';
 import type { Jobs } from './jobs.js';
 import { MailJobs, type MailStillDue, type Mailer, deliverMail, openMailer } from './mailer.js';
@@ -22,16 +24,46 @@ export interface JobWorker {
   readonly cron?: string;
 }
 
+/** Where job workers tell what they did: a line per job with its trace, and each job's outcome and seconds (the job metrics). */
+export interface JobObservers {
+  log?: Logger;
+  done?: (queue: string, outcome: 'ok' | 'failed', seconds: number) => void;
+}
+
+/**
+ * A worker's handler, timed and logged: each job's line carries its queue, id and the
+ * correlation and causation ids its data carries (the request it goes out for), and says what
+ * it came to or why it failed (pg-boss then retries it, and dead-letters it in the end).
+ */
+const observed =
+  ({ queue, work }: JobWorker, { log, done }: JobObservers): JobWorker['work'] =>
+  async (batch) => {
+    const job = batch[0]!;
+    const jobLog = log?.child({ queue, jobId: job.id, ...traceOf(job.data) });
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1_000;
+    try {
+      const output = await work(batch);
+      done?.(queue, 'ok', seconds());
+      jobLog?.info({ output }, `job ${queue} done`);
+      return output;
+    } catch (error) {
+      done?.(queue, 'failed', seconds());
+      jobLog?.warn({ err: error, retryCount: job.retryCount }, `job ${queue} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  };
+
 /**
  * Works the given queues in this process (the projector's) and keeps their schedules. One job
  * at a time per queue, so a failure fails only its own job. Which handler works which queue is
  * wired where the process is put together (src/main.ts).
  */
-export const startJobWorkers = async (jobs: Jobs, workers: readonly JobWorker[]): Promise<void> => {
+export const startJobWorkers = async (jobs: Jobs, workers: readonly JobWorker[], observers: JobObservers = {}): Promise<void> => {
   const boss = await jobs.boss();
-  for (const { queue, work, cron } of workers) {
-    await boss.work(queue, { batchSize: 1, includeMetadata: true }, work);
-    if (cron) await boss.schedule(queue, cron, {}, { tz: 'UTC' });
+  for (const worker of workers) {
+    await boss.work(worker.queue, { batchSize: 1, includeMetadata: true }, observed(worker, observers));
+    if (worker.cron) await boss.schedule(worker.queue, worker.cron, {}, { tz: 'UTC' });
   }
 };
 
@@ -58,7 +90,7 @@ export const mailWorkers = (deps: MailWorkerDependencies): JobWorker[] => [
 /** {@link mailWorkers} as a process runs them: by SMTP when configured, tickets signed with the shared ticket key. */
 export const mailWorkersOn = (
   { jobs, pool, store, keys, claims }: Pick<MailWorkerDependencies, 'jobs' | 'pool' | 'store' | 'keys' | 'claims'>,
-  mail: { smtpUrl: string | undefined; outboxDir: string },
+  mail: { smtpUrl: string | undefined; outboxDir: string; from?: string },
   signing: PostgresSigningKeysOptions,
 ): JobWorker[] => {
   const tokens = new TokenService(postgresSigningKeys(pool, signing));

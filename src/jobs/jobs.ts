@@ -34,6 +34,8 @@ export class Jobs {
   constructor(
     private readonly connectionString: string,
     private readonly options: Omit<PgBoss.ConstructorOptions, 'connectionString' | 'schema'> = {},
+    /** What pg-boss reports going wrong in its background work (maintenance, polling), which it retries itself. */
+    private readonly onError: (error: Error) => void = (error) => process.stderr.write(`pg-boss: ${error.message}\n`),
   ) {}
 
   boss(): Promise<PgBoss> {
@@ -55,7 +57,7 @@ export class Jobs {
       ...this.options,
       schema: 'pgboss',
     });
-    boss.on('error', (error) => process.stderr.write(`pg-boss: ${error.message}\n`));
+    boss.on('error', (error) => this.onError(error));
     // pg-boss's schema and queue set-up is DDL; two processes starting at once deadlock on it.
     const lock = new pg.Client({ connectionString: this.connectionString, application_name: 'rollcall-jobs-setup' });
     await lock.connect();

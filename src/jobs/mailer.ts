@@ -1,7 +1,9 @@
 import type PgBoss from 'pg-boss';
 import nodemailer from 'nodemailer';
-import { MAIL_FROM, type MailQueue, type OutgoingMail, Outbox, type TokenMailSubject, nodemailerFields } from '../commands/accounts/outbox.js';
+import { type MailKind, type MailQueue, type OutgoingMail, Outbox, type TokenMailSubject, nodemailerFields } from '../commands/accounts/outbox.js';
 import { deterministicId } from '../commands/deterministic-id.js';
+import { DEFAULT_MAIL_FROM } from '../config.js';
+import type { Trace } from '../eventstore/trace.js';
 import { PersonErased, type PersonalDataKeys } from '../personal-data/personal-data-keys.js';
 import { openWith, sealWith } from '../security/master-key.js';
 import { MAIL_QUEUE } from './queues.js';
@@ -15,7 +17,7 @@ export interface Mailer {
 export class SmtpMailer implements Mailer {
   private readonly transport;
 
-  constructor(url: string, private readonly from = MAIL_FROM) {
+  constructor(url: string, private readonly from = DEFAULT_MAIL_FROM) {
     this.transport = nodemailer.createTransport(url);
   }
 
@@ -37,8 +39,9 @@ export class OutboxMailer implements Mailer {
   }
 }
 
-export const openMailer = (options: { smtpUrl: string | undefined; outboxDir: string }): Mailer =>
-  options.smtpUrl ? new SmtpMailer(options.smtpUrl) : new OutboxMailer(new Outbox(options.outboxDir));
+/** `from`: MAIL_FROM, the sender of every message. */
+export const openMailer = (options: { smtpUrl: string | undefined; outboxDir: string; from?: string }): Mailer =>
+  options.smtpUrl ? new SmtpMailer(options.smtpUrl, options.from) : new OutboxMailer(new Outbox(options.outboxDir, options.from));
 
 /** The session and registration a reminder is about, so that it can be checked again when it is sent. */
 export interface ReminderSubject {
@@ -56,7 +59,7 @@ export type MailConditions = { reminder?: ReminderSubject; oneTimeToken?: TokenM
  * name, one-time token) is sealed under its recipient's personal data key: erasing the person
  * makes their queued and archived mail unreadable too.
  */
-export type MailJobData = MailConditions & { recipientId: string; sealed: string };
+export type MailJobData = MailConditions & { recipientId: string; sealed: string; trace?: Trace };
 
 const MAIL_AAD = 'mail-job';
 
@@ -82,8 +85,14 @@ export class MailJobs implements MailQueue {
     private readonly keys: PersonalDataKeys,
   ) {}
 
-  /** Mail to an erased person is not queued: there is nobody to send it to. */
-  async enqueue(recipientId: string, message: OutgoingMail, conditions: MailConditions = {}, options: PgBoss.SendOptions = {}): Promise<void> {
+  /** Mail to an erased person is not queued: there is nobody to send it to. `trace` names the request it goes out for, in the job's log lines. */
+  async enqueue(
+    recipientId: string,
+    message: OutgoingMail,
+    conditions: MailConditions = {},
+    options: PgBoss.SendOptions = {},
+    trace?: Trace,
+  ): Promise<void> {
     let key: Buffer;
     try {
       key = await this.keys.keyFor(recipientId);
@@ -91,16 +100,18 @@ export class MailJobs implements MailQueue {
       if (error instanceof PersonErased) return;
       throw error;
     }
-    await (await this.boss()).send(MAIL_QUEUE, { ...conditions, recipientId, sealed: sealMail(key, message) } satisfies MailJobData, options);
+    const traced = trace ? { trace: { correlationId: trace.correlationId, causationId: trace.causationId } } : {};
+    await (await this.boss()).send(MAIL_QUEUE, { ...conditions, recipientId, sealed: sealMail(key, message), ...traced } satisfies MailJobData, options);
   }
 
   /** Keyed by the token's hash: queued twice (a retried command), it is one job. */
-  async enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void> {
-    await this.enqueue(subject.accountId, message, { oneTimeToken: subject }, { id: deterministicId('token-mail', subject.tokenHash), startAfter: TOKEN_MAIL_DELAY_S });
+  async enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject, trace?: Trace): Promise<void> {
+    const options = { id: deterministicId('token-mail', subject.tokenHash), startAfter: TOKEN_MAIL_DELAY_S };
+    await this.enqueue(subject.accountId, message, { oneTimeToken: subject }, options, trace);
   }
 
-  async enqueueNotice(recipientId: string, message: OutgoingMail, id: string): Promise<void> {
-    await this.enqueue(recipientId, message, {}, { id });
+  async enqueueNotice(recipientId: string, message: OutgoingMail, id: string, trace?: Trace): Promise<void> {
+    await this.enqueue(recipientId, message, {}, { id }, trace);
   }
 }
 
@@ -112,12 +123,16 @@ export class MailJobs implements MailQueue {
  */
 export const deliverMail =
   (mailer: Mailer, keys: PersonalDataKeys, stillDue: MailStillDue = async () => true) =>
-  async (jobs: PgBoss.JobWithMetadata<MailJobData>[]): Promise<{ skipped: number }> => {
+  async (jobs: PgBoss.JobWithMetadata<MailJobData>[]): Promise<{ sent: MailKind[]; skipped: number }> => {
+    const sent: MailKind[] = [];
     let skipped = 0;
     for (const { data, createdOn } of jobs) {
       const message = await openMail(keys, data);
-      if (message && (await stillDue(data, createdOn))) await mailer.deliver(message);
-      else skipped++;
+      if (message && (await stillDue(data, createdOn))) {
+        await mailer.deliver(message);
+        // Kept with the job and logged with its trace: what went out, never to whom.
+        sent.push(message.kind);
+      } else skipped++;
     }
-    return { skipped };
+    return { sent, skipped };
   };

@@ -182,9 +182,11 @@ describe('ticket delivery', () => {
       return sent;
     });
 
+    // Each job carries the trace of the event that issued its ticket version.
+    const trace = { correlationId: expect.any(String), causationId: expect.any(String) };
     expect((await deliveryJobsOf(registrationId)).map((job) => job.data)).toEqual([
-      { eventId, registrationId, attendeeId, version: 1 },
-      { eventId, registrationId, attendeeId, version: 2 },
+      { eventId, registrationId, attendeeId, version: 1, trace },
+      { eventId, registrationId, attendeeId, version: 2, trace },
     ]);
     const reissued = mails[1]!;
     expect(reissued.subject).toBe('Your new ticket for Ticketed');

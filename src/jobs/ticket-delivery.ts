@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { deterministicId } from '../commands/deterministic-id.js';
 import { type TicketCodes, ticketIdOf } from '../commands/tickets/ticket-codes.js';
 import { ticketQrPng } from '../commands/tickets/ticket-qr.js';
+import type { Trace } from '../eventstore/trace.js';
 import { ticketMailing } from '../projections/attendance/registration-queries.js';
 import { localTime } from './local-time.js';
 import type { Mailer } from './mailer.js';
@@ -12,6 +13,8 @@ export interface TicketDeliveryData {
   attendeeId: string;
   /** The ticket version to send; a later version (reissue) or a cancellation supersedes it. */
   version: number;
+  /** The event that issued the ticket (its causation) and its request; absent in jobs queued before jobs carried one. */
+  trace?: Trace;
 }
 
 /**

@@ -4,6 +4,8 @@ import { parseStream } from '../domain/streams.js';
 import { type Position, comparePositions, formatPosition, parsePosition } from '../eventstore/position.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import type { Reactor } from '../integration/delivery.js';
+import type { FollowerLog } from '../log-follower/follower-log.js';
+import { causedBy } from '../eventstore/trace.js';
 import { ticketRegistration } from '../projections/attendance/registration-queries.js';
 import { ATTENDANCE, LIVE, VERSION } from '../projections/attendance/tables.js';
 import type { Jobs } from './jobs.js';
@@ -37,6 +39,8 @@ export interface TicketMailDependencies {
   pool: pg.Pool;
   waitMs?: number;
   now?: () => Date;
+  /** Where each ticket mail queued is told, with the trace of the event that issued it. */
+  log?: FollowerLog;
 }
 
 /**
@@ -62,10 +66,13 @@ export class TicketMail implements Reactor {
     // Cancelled since, or held by an attendee id the read model could not store: no ticket to mail.
     if (!ticket || ticket.status !== 'confirmed' || ticket.attendeeId === null) return;
     const { eventId, registrationId, attendeeId, ticketVersion: version } = ticket;
-    await (await this.deps.jobs.boss()).send(TICKET_DELIVERY_QUEUE, { eventId, registrationId, attendeeId, version } satisfies TicketDeliveryData, {
-      id: ticketDeliveryJobId(eventId, registrationId, version),
+    const trace = causedBy(event);
+    const id = ticketDeliveryJobId(eventId, registrationId, version);
+    await (await this.deps.jobs.boss()).send(TICKET_DELIVERY_QUEUE, { eventId, registrationId, attendeeId, version, trace } satisfies TicketDeliveryData, {
+      id,
       singletonKey: `${eventId}:${registrationId}:${version}`,
     });
+    this.deps.log?.info({ reactor: this.name, ...trace, jobId: id }, `reactor ${this.name}: ticket ${version > 1 ? 'reissue ' : ''}mail queued for ${event.type}`);
   }
 
   /**

@@ -93,8 +93,8 @@ describe('one-time token mail', () => {
   it('is queued before the append, so a sign-up that died in between and was resent mails its code once', async () => {
     const to = 'crash@example.org';
     const crashing = new CrashingOnce(store);
-    await expect(accounts(crashing).signUp({ email: to, password, name: 'Cy' }, anonymous('signup-crash'))).rejects.toThrow('process died');
-    await accounts(crashing).signUp({ email: to, password, name: 'Cy' }, anonymous('signup-crash'));
+    await expect(accounts(crashing).signUps.signUp({ email: to, password, name: 'Cy' }, anonymous('signup-crash'))).rejects.toThrow('process died');
+    await accounts(crashing).signUps.signUp({ email: to, password, name: 'Cy' }, anonymous('signup-crash'));
 
     const queued = await tokenMailsTo(to);
     expect(queued).toHaveLength(2);
@@ -103,14 +103,14 @@ describe('one-time token mail', () => {
     expect(await decisions(to, soon)).toEqual(['wait', 'send']);
     expect(await decisions(to, new Date(soon.getTime() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop', 'send']);
     // The code that goes out is the one the account accepts.
-    const verified = await accounts().verifyEmail({ token: queued[1]!.message.token }, anonymous('verify-crash'));
+    const verified = await accounts().signUps.verifyEmail({ token: queued[1]!.message.token }, anonymous('verify-crash'));
     expect(verified.account.emailVerified).toBe(true);
   });
 
   it('goes out once for a sign-up resent after it was recorded, with the recorded code', async () => {
     const to = 'twice@example.org';
-    await accounts().signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
-    await accounts().signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
+    await accounts().signUps.signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
+    await accounts().signUps.signUp({ email: to, password, name: 'Tia' }, anonymous('signup-twice'));
     const later = new Date(Date.now() + TOKEN_APPEND_GRACE_MS);
     expect(await decisions(to, later)).toEqual(['send', 'drop']);
   });
@@ -118,46 +118,46 @@ describe('one-time token mail', () => {
   it('waits while a sign-up has stored its account but not its claim, and goes out once a resend claims the address', async () => {
     const to = 'unclaimed@example.org';
     const crashing = new CrashingOnce(store, (streamId) => parseStream(streamId).kind === 'email-claim');
-    await expect(accounts(crashing).signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'))).rejects.toThrow('process died');
+    await expect(accounts(crashing).signUps.signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'))).rejects.toThrow('process died');
     const soon = new Date(Date.now() + 1_000);
     expect(await decisions(to, soon)).toEqual(['wait']);
     // Never claimed, the address may belong to someone else: the code never goes out.
     expect(await decisions(to, new Date(soon.getTime() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop']);
-    await accounts(crashing).signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'));
+    await accounts(crashing).signUps.signUp({ email: to, password, name: 'Una' }, anonymous('signup-unclaimed'));
     expect(await decisions(to, soon)).toEqual(['send', 'wait']);
   });
 
   it('is dropped for an account that lost its address to a takeover', async () => {
     const to = 'taken-over@example.org';
     const t0 = new Date('2030-03-01T09:00:00.000Z');
-    await accounts(undefined, t0).signUp({ email: to, password, name: 'Old' }, anonymous('signup-old'));
-    await accounts(undefined, new Date(t0.getTime() + 7 * 24 * 60 * 60_000)).signUp({ email: to, password, name: 'New' }, anonymous('signup-new'));
+    await accounts(undefined, t0).signUps.signUp({ email: to, password, name: 'Old' }, anonymous('signup-old'));
+    await accounts(undefined, new Date(t0.getTime() + 7 * 24 * 60 * 60_000)).signUps.signUp({ email: to, password, name: 'New' }, anonymous('signup-new'));
     expect(await decisions(to, new Date(Date.now() + TOKEN_APPEND_GRACE_MS))).toEqual(['drop', 'send']);
   });
 
   it('goes out for a new verification code, and the one before is dropped', async () => {
     const to = 'resend@example.org';
-    await accounts().signUp({ email: to, password, name: 'Rae' }, anonymous('signup-resend'));
-    await accounts().resendVerification({ email: to }, anonymous('resend-1'));
+    await accounts().signUps.signUp({ email: to, password, name: 'Rae' }, anonymous('signup-resend'));
+    await accounts().signUps.resendVerification({ email: to }, anonymous('resend-1'));
     const now = new Date(Date.now() + 1_000);
     expect(await decisions(to, now)).toEqual(['drop', 'send']);
     const [, resent] = await tokenMailsTo(to);
-    await accounts().verifyEmail({ token: resent!.message.token }, anonymous('verify-resend'));
+    await accounts().signUps.verifyEmail({ token: resent!.message.token }, anonymous('verify-resend'));
     // Verified: asking again queues nothing at all.
-    await accounts().resendVerification({ email: to }, anonymous('resend-2'));
+    await accounts().signUps.resendVerification({ email: to }, anonymous('resend-2'));
     expect(await tokenMailsTo(to)).toHaveLength(2);
   });
 
   it('is dropped once superseded by a newer reset code, or once the email is verified', async () => {
     const to = 'reset@example.org';
-    const { accountId } = await accounts().signUp({ email: to, password, name: 'Rey' }, anonymous('signup-reset'));
-    await accounts().requestPasswordReset({ email: to }, anonymous('reset-1'));
-    await accounts().requestPasswordReset({ email: to }, anonymous('reset-2'));
+    const { accountId } = await accounts().signUps.signUp({ email: to, password, name: 'Rey' }, anonymous('signup-reset'));
+    await accounts().passwordResets.requestPasswordReset({ email: to }, anonymous('reset-1'));
+    await accounts().passwordResets.requestPasswordReset({ email: to }, anonymous('reset-2'));
     const now = new Date(Date.now() + 1_000);
     // Verification code, first reset code, second reset code.
     expect(await decisions(to, now)).toEqual(['send', 'drop', 'send']);
     const [verification] = await tokenMailsTo(to);
-    await accounts().verifyEmail({ token: verification!.message.token }, anonymous('verify-reset'));
+    await accounts().signUps.verifyEmail({ token: verification!.message.token }, anonymous('verify-reset'));
     expect(await decisions(to, now)).toEqual(['drop', 'drop', 'send']);
     expect((await tokenMailsTo(to)).every((mail) => mail.data.oneTimeToken!.accountId === accountId)).toBe(true);
   });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { StoreIdentity } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 
 /**
@@ -43,6 +44,8 @@ export interface Checkpoint<K extends FollowerKind> {
   position: Position | undefined;
   status: CheckpointStatus;
   failure: FollowerFailure<K> | null;
+  /** The log `position` was taken in; undefined until a follower claimed it (infra/migrations/015_store_identity.sql). */
+  store: StoreIdentity | undefined;
   updatedAt: Date;
 }
 
@@ -54,6 +57,21 @@ export class CheckpointMovedError extends Error {
 }
 
 type Db = pg.Pool | pg.PoolClient;
+
+/**
+ * The checkpoint was taken in another log than the store this follower reads: its position
+ * means nothing there, and resuming at it would skip or repeat events at random.
+ */
+export class StoreMismatchError extends Error {
+  constructor({ kind, name }: CheckpointRef, stored: StoreIdentity, current: StoreIdentity) {
+    super(
+      `The checkpoint of ${kind} ${name} was taken in another event store (${stored.kind} ${stored.id}) than the one configured now ` +
+        `(${current.kind} ${current.id}), so its position means nothing here. Point the process back at that store ` +
+        `(EVENTSTORE_URL unset for PostgreSQL), or delete the row (kind '${kind}', name '${name}') from rollcall.checkpoints ` +
+        `to follow this store from its beginning.`,
+    );
+  }
+}
 
 /** "Nothing handled yet": positions are NOT NULL. */
 const NO_POSITION = -1n;
@@ -72,10 +90,12 @@ interface Row {
   prepare_position: string;
   status: CheckpointStatus;
   failure: FailureDetails | null;
+  store_kind: StoreIdentity['kind'] | null;
+  store_id: string | null;
   updated_at: Date;
 }
 
-const COLUMNS = 'kind, name, commit_position, prepare_position, status, failure, updated_at';
+const COLUMNS = 'kind, name, commit_position, prepare_position, status, failure, store_kind, store_id, updated_at';
 
 const toCheckpoint = <K extends FollowerKind>(row: Row): Checkpoint<K> => ({
   kind: row.kind as K,
@@ -83,6 +103,7 @@ const toCheckpoint = <K extends FollowerKind>(row: Row): Checkpoint<K> => ({
   position: fromStored(row.commit_position, row.prepare_position),
   status: row.status,
   failure: row.failure as FollowerFailure<K> | null,
+  store: row.store_kind && row.store_id ? { kind: row.store_kind, id: row.store_id } : undefined,
   updatedAt: row.updated_at,
 });
 
@@ -108,16 +129,33 @@ export const listCheckpoints = async <K extends FollowerKind>(db: Db, kind: K, n
   return rows.map((row) => toCheckpoint<K>(row));
 };
 
-/** For a follower that has just taken its lock: the row marked running (created at "nothing handled" if missing); where it stands. */
-export const claimCheckpoint = async (db: Db, { kind, name }: CheckpointRef): Promise<Position | undefined> => {
+/** Refuses (StoreMismatchError) a checkpoint taken in another log than `store`'s; one not stamped yet belongs to any. */
+export const assertSameStore = async (db: Db, ref: CheckpointRef, store: StoreIdentity): Promise<void> => {
+  const stored = (await readCheckpoint(db, ref))?.store;
+  if (stored && (stored.kind !== store.kind || stored.id !== store.id)) throw new StoreMismatchError(ref, stored, store);
+};
+
+/**
+ * For a follower that has just taken its lock: the row marked running and stamped with the
+ * log it reads (created at "nothing handled" if missing); where it stands. A row taken in
+ * another log is left as it is: StoreMismatchError.
+ */
+export const claimCheckpoint = async (db: Db, ref: CheckpointRef, store: StoreIdentity): Promise<Position | undefined> => {
   const [none] = toStored(undefined);
   const { rows } = await db.query<Pick<Row, 'commit_position' | 'prepare_position'>>(
-    `INSERT INTO rollcall.checkpoints (kind, name, commit_position, prepare_position, status) VALUES ($1, $2, $3, $3, 'running')
-     ON CONFLICT (kind, name) DO UPDATE SET status = 'running', failure = NULL, updated_at = now()
+    `INSERT INTO rollcall.checkpoints AS c (kind, name, commit_position, prepare_position, status, store_kind, store_id)
+     VALUES ($1, $2, $3, $3, 'running', $4, $5)
+     ON CONFLICT (kind, name) DO UPDATE
+       SET status = 'running', failure = NULL, store_kind = excluded.store_kind, store_id = excluded.store_id, updated_at = now()
+     WHERE c.store_id IS NULL OR (c.store_kind = excluded.store_kind AND c.store_id = excluded.store_id)
      RETURNING commit_position, prepare_position`,
-    [kind, name, none],
+    [ref.kind, ref.name, none, store.kind, store.id],
   );
-  return fromStored(rows[0]!.commit_position, rows[0]!.prepare_position);
+  if (!rows[0]) {
+    await assertSameStore(db, ref, store);
+    throw new Error(`The checkpoint of ${ref.kind} ${ref.name} could not be claimed`);
+  }
+  return fromStored(rows[0].commit_position, rows[0].prepare_position);
 };
 
 /**
@@ -166,12 +204,13 @@ export const markStopped = async (db: Db, { kind, name }: CheckpointRef, at: Pos
 /**
  * Puts the checkpoint at `to`, stopped, unfenced: for whoever holds the follower's lock in its
  * place (a rebuild swapping in new tables); the next follower to take the lock goes on from there.
+ * Whoever sets it vouches for `to` in the log that follower reads, which stamps it as its own.
  */
 export const setCheckpoint = async (db: Db, { kind, name }: CheckpointRef, to: Position | undefined): Promise<void> => {
   await db.query(
     `INSERT INTO rollcall.checkpoints (kind, name, commit_position, prepare_position, status) VALUES ($1, $2, $3, $4, 'stopped')
      ON CONFLICT (kind, name) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
-       status = 'stopped', failure = NULL, updated_at = now()`,
+       status = 'stopped', failure = NULL, store_kind = NULL, store_id = NULL, updated_at = now()`,
     [kind, name, ...toStored(to)],
   );
 };

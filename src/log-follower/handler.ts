@@ -19,6 +19,13 @@ interface Hooks {
    * instead (e.g. tables of another version). Throwing a HandlerError records a failure.
    */
   open?(lock: pg.PoolClient, signal: AbortSignal): Promise<LetGo | undefined>;
+  /**
+   * Resolves once the handler can take events (the forwarder: Kafka connected), or when
+   * `signal` aborts; the follower subscribes only then. A subscription left unread while the
+   * handler waits would hold the server's buffer, and one that failed meanwhile would only
+   * be noticed once read.
+   */
+  ready?(signal: AbortSignal): Promise<void>;
   /** Runs when a tenure ends, before the lock goes, on the lock's connection. */
   close?(lock: pg.PoolClient): Promise<void>;
   /** Whether someone else waits for the lock (a rebuild ready to swap): asked while holding it, and before each attempt to take it. */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { events, uniqueStream } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import type { RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import { ADVISORY_LOCK_CLASS } from '../postgres/advisory-locks.js';
-import { readCheckpoint, setCheckpoint } from './checkpoints.js';
+import { StoreMismatchError, readCheckpoint, setCheckpoint } from './checkpoints.js';
 import type { DeliveringHandler } from './handler.js';
 import { LogFollower } from './log-follower.js';
 
@@ -130,5 +130,49 @@ describe('a log follower', () => {
     wanted = false;
     await expect.poll(() => follower.status().state, { timeout: 5_000 }).toBe('running');
     await follower.caughtUp(lastOf(await append(1)));
+  });
+
+  it('subscribes only once its handler is ready, so no subscription waits unread behind it', async () => {
+    const name = `follower-${randomUUID().slice(0, 8)}`;
+    const subscribe = vi.spyOn(store, 'subscribeToAll');
+    try {
+      let ready!: () => void;
+      const handler = { ...recording(), ready: () => new Promise<void>((resolve) => (ready = resolve)) };
+      const follower = followerOf(name, handler);
+      await follower.start();
+      const appended = await append(2);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(subscribe).not.toHaveBeenCalled();
+
+      ready();
+      await follower.caughtUp(lastOf(appended));
+      expect(subscribe).toHaveBeenCalledTimes(1);
+      expect(handler.seen.slice(-2)).toEqual(appended.map((e) => e.id));
+    } finally {
+      subscribe.mockRestore();
+    }
+  });
+
+  it('refuses a checkpoint taken in another store: start fails saying so, and the row shows why, its position kept', async () => {
+    const name = `follower-${randomUUID().slice(0, 8)}`;
+    const ref = { kind: 'reactor', name } as const;
+    const elsewhere = { commit: 123_456n, prepare: 123_400n };
+    await db.pool.query(
+      `INSERT INTO rollcall.checkpoints (kind, name, commit_position, prepare_position, store_kind, store_id)
+       VALUES ('reactor', $1, $2, $3, 'eventstoredb', 'another-cluster')`,
+      [name, elsewhere.commit.toString(), elsewhere.prepare.toString()],
+    );
+    const follower = followerOf(name, recording());
+
+    const refused = await follower.start().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(StoreMismatchError);
+    expect((refused as Error).message).toMatch(/taken in another event store \(eventstoredb another-cluster\) than the one configured now \(postgres /);
+    expect(follower.status().state).toBe('failed');
+    expect(await readCheckpoint(db.pool, ref)).toMatchObject({
+      position: elsewhere,
+      status: 'failed',
+      store: { kind: 'eventstoredb', id: 'another-cluster' },
+      failure: { reactor: name, error: (refused as Error).message },
+    });
   });
 });

@@ -5,7 +5,17 @@ import type { EventStore } from '../eventstore/event-store.js';
 import { type Position, formatPosition } from '../eventstore/position.js';
 import { ADVISORY_LOCK_CLASS } from '../postgres/advisory-locks.js';
 import { type SessionLock, releaseSessionLock, trySessionLock } from '../postgres/session-lock.js';
-import { type CheckpointRef, type FailureDetails, type FollowerFailure, type FollowerKind, claimCheckpoint, markStopped, recordFailure } from './checkpoints.js';
+import {
+  type CheckpointRef,
+  type FailureDetails,
+  type FollowerFailure,
+  type FollowerKind,
+  StoreMismatchError,
+  assertSameStore,
+  claimCheckpoint,
+  markStopped,
+  recordFailure,
+} from './checkpoints.js';
 import { type FollowerLog, messageOf, noLog } from './follower-log.js';
 import { HandlerError, type LetGo, type LogHandler } from './handler.js';
 import { Progress } from './progress.js';
@@ -232,8 +242,16 @@ export class LogFollower<K extends FollowerKind> {
     return step;
   }
 
-  /** With the lock held: open the handler, claim the checkpoint, subscribe after it. */
+  /** With the lock held: check the checkpoint is of this store's log, open the handler, claim the checkpoint, subscribe after it. */
   private async takeOver(lock: SessionLock, stop: AbortSignal): Promise<Step> {
+    const store = await this.context.store.identity();
+    try {
+      await assertSameStore(lock.client, this.ref, store);
+    } catch (error) {
+      // Recorded and shown like a handler's failure: nothing will change until an operator acts.
+      if (error instanceof StoreMismatchError) return new HandlerError(undefined, error);
+      throw error;
+    }
     const yielded = new AbortController();
     try {
       const letGo = await this.handler.open?.(lock.client, AbortSignal.any([stop, lock.lost, yielded.signal]));
@@ -242,7 +260,7 @@ export class LogFollower<K extends FollowerKind> {
       if (error instanceof HandlerError) return error;
       throw error;
     }
-    const position = await claimCheckpoint(lock.client, this.ref);
+    const position = await claimCheckpoint(lock.client, this.ref, store);
     this.progress.position = position;
     this.progress.failure = undefined;
     const tenure = new Tenure(lock, stop, yielded, position, this.context);

@@ -32,8 +32,9 @@ export interface TenureContext {
 
 /**
  * What a follower holds while it is the active one: its lock, a subscription after its
- * checkpoint, and how far it got. `signal` aborts on stop, on a lost lock connection and on
- * `yield()`; it closes the subscription, which is what ends a wait for events.
+ * checkpoint (once the handler is ready), and how far it got. `signal` aborts on stop, on a
+ * lost lock connection and on `yield()`; it closes the subscription, which is what ends a
+ * wait for events.
  */
 export class Tenure {
   readonly signal: AbortSignal;
@@ -41,8 +42,7 @@ export class Tenure {
   head: Position | undefined;
   /** Received after the checkpoint and not handled yet. */
   unhandled = 0;
-  private readonly subscription: AllSubscription;
-  private readonly pending: AsyncGenerator<RecordedEvent[], void, undefined>;
+  private subscription: AllSubscription | undefined;
 
   constructor(
     readonly lock: SessionLock,
@@ -55,10 +55,7 @@ export class Tenure {
   ) {
     this.signal = AbortSignal.any([stop, lock.lost, yielded.signal]);
     this.head = position;
-    this.subscription = context.store.subscribeToAll(position ? { after: position } : {});
-    this.pending = batches(this.subscription[Symbol.asyncIterator](), context.batchSize);
-    if (this.signal.aborted) void this.close();
-    else this.signal.addEventListener('abort', () => void this.close(), { once: true });
+    this.signal.addEventListener('abort', () => void this.close(), { once: true });
   }
 
   /** Lets the lock go to someone who wants it; a batch in flight still completes. */
@@ -67,16 +64,36 @@ export class Tenure {
   }
 
   close(): Promise<void> {
-    return this.subscription.close().catch(() => undefined);
+    return this.subscription?.close().catch(() => undefined) ?? Promise.resolve();
+  }
+
+  /** Subscribes after the checkpoint once the handler is ready; undefined when the tenure ended first. */
+  private async subscribe(): Promise<AsyncGenerator<RecordedEvent[], void, undefined> | undefined> {
+    const { handler, store, batchSize } = this.context;
+    await handler.ready?.(this.signal);
+    // Checked after the wait and before subscribing, in one step: an abort after it finds the subscription to close.
+    if (this.signal.aborted) return undefined;
+    this.subscription = store.subscribeToAll(this.position ? { after: this.position } : {});
+    return batches(this.subscription[Symbol.asyncIterator](), batchSize);
   }
 
   /** Hands batches to the handler and moves the checkpoint after each, until the tenure ends. */
   async follow(): Promise<TenureEnd> {
     const { handler, log, label, details } = this.context;
+    let pending: AsyncGenerator<RecordedEvent[], void, undefined> | undefined;
+    try {
+      pending = await this.subscribe();
+    } catch (error) {
+      if (error instanceof HandlerError) return error;
+      if (this.stop.aborted) return 'stopped';
+      log.warn({ ...details, err: error }, `${label}: subscribing failed: ${messageOf(error)}; starting over`);
+      return 'error';
+    }
+    if (!pending) return this.stop.aborted ? 'stopped' : 'ended';
     for (;;) {
       let next: IteratorResult<RecordedEvent[]>;
       try {
-        next = await this.pending.next();
+        next = await pending.next();
       } catch (error) {
         if (this.stop.aborted) return 'stopped';
         log.warn({ ...details, err: error }, `${label}: reading events failed: ${messageOf(error)}; starting over`);

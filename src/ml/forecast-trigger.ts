@@ -1,6 +1,8 @@
 import { parseStream } from '../domain/streams.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import type { PublishedType } from '../integration/published-types.js';
+import type { FollowerLog } from '../log-follower/follower-log.js';
+import { causedBy } from '../eventstore/trace.js';
 import { FORECAST_REFRESH_QUEUE } from '../jobs/queues.js';
 import type { Jobs } from '../jobs/jobs.js';
 import type { ForecastRefreshData } from './forecast/refresh-forecasts.js';
@@ -49,17 +51,24 @@ export class ForecastTrigger implements WorkerReactor {
   readonly name = 'forecast-trigger';
   readonly categories = ['event', 'checkin'];
 
-  constructor(private readonly jobs: Jobs) {}
+  constructor(
+    private readonly jobs: Jobs,
+    /** Where each refresh queued is told, with the trace of the change that made it stale. */
+    private readonly log?: FollowerLog,
+  ) {}
 
   async handle(event: IntegrationEvent): Promise<void> {
     const eventId = staleForecastOf(event);
     if (!eventId) return;
+    const trace = causedBy(event);
     // singletonSeconds keys the job to the window (PostgreSQL's clock, like startAfter's), so
     // sends within it are dropped; startAfter holds the job until the window has closed.
-    await (await this.jobs.boss()).send(FORECAST_REFRESH_QUEUE, { eventId } satisfies ForecastRefreshData, {
+    const jobId = await (await this.jobs.boss()).send(FORECAST_REFRESH_QUEUE, { eventId, trace } satisfies ForecastRefreshData, {
       singletonKey: eventId,
       singletonSeconds: REFRESH_WINDOW_SECONDS,
       startAfter: REFRESH_WINDOW_SECONDS,
     });
+    // A change within a window whose refresh is queued already queues nothing.
+    if (jobId) this.log?.info({ reactor: this.name, ...trace, jobId }, `reactor ${this.name}: forecast refresh queued for ${event.type}`);
   }
 }

@@ -3,7 +3,9 @@ import type pg from 'pg';
 import type { EventStore } from '../eventstore/event-store.js';
 import { DEAD_LETTER_TOPIC_SUFFIX, KafkaReactorConsumer } from '../integration/kafka-consumer.js';
 import { DEFAULT_PARTITIONS } from '../integration/forwarder.js';
+import { kafkaLogCreator } from '../integration/kafka-log.js';
 import { StoreConsumer } from '../integration/store-consumer.js';
+import type { FollowerLog } from '../log-follower/follower-log.js';
 import type { WorkerReactor } from './reactors.js';
 
 export interface MlWorkerOptions {
@@ -12,18 +14,23 @@ export interface MlWorkerOptions {
   reactors: readonly WorkerReactor[];
   /** Each reactor joins a consumer group on these brokers; without them it follows the store from its own checkpoint. */
   kafka?: { brokers: string[]; topicPrefix: string };
+  /** Where consumers and kafkajs say what went wrong (default: stderr, and kafkajs's console). */
+  log?: FollowerLog;
 }
 
 export interface MlWorker {
   mode: 'kafka' | 'store';
   /** The names of the reactors it runs. */
   reactors: string[];
+  /** Each reactor's consumer, for its readiness. */
+  consumers: ReadonlyArray<{ reactor: string; lagProblem(maxLag: number): string | undefined }>;
   stop(): Promise<void>;
 }
 
 interface Consumer {
   start(): Promise<void>;
   stop(): Promise<void>;
+  lagProblem(maxLag: number): string | undefined;
 }
 
 /**
@@ -31,7 +38,9 @@ interface Consumer {
  * their own, and the ml-worker may well start before the forwarder has published anything.
  */
 const createMissingTopics = async (brokers: string[], topics: readonly string[]): Promise<void> => {
-  const admin = new Kafka({ clientId: 'rollcall-ml-worker', brokers, logLevel: logLevel.WARN }).admin();
+  // Silent: kafkajs logs an ERROR for every topic that exists already, which is the usual case;
+  // what really fails is thrown, and stops the start.
+  const admin = new Kafka({ clientId: 'rollcall-ml-worker', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     await admin.createTopics({
@@ -45,19 +54,24 @@ const createMissingTopics = async (brokers: string[], topics: readonly string[])
 
 /** Starts every reactor: a Kafka consumer group member each when `kafka` is given, else a store consumer each. */
 export const startMlWorker = async (options: MlWorkerOptions): Promise<MlWorker> => {
-  const { kafka, store, pool } = options;
+  const { kafka, store, pool, log } = options;
+  let stopping = false;
+  const kafkaLog = log && kafkaLogCreator(log, () => stopping);
+  const lines = (reactor: WorkerReactor) => log && { log: (line: string) => log.warn({ reactor: reactor.name }, line) };
   let consumers: Consumer[];
   if (kafka) {
     const topicsOf = (reactor: WorkerReactor) => reactor.categories.map((category) => `${kafka.topicPrefix}${category}`);
     const deadLetterTopic = `${kafka.topicPrefix}${DEAD_LETTER_TOPIC_SUFFIX}`;
     await createMissingTopics(kafka.brokers, [...new Set(options.reactors.flatMap(topicsOf)), deadLetterTopic]);
     consumers = options.reactors.map(
-      (reactor) => new KafkaReactorConsumer({ brokers: kafka.brokers, topics: topicsOf(reactor), deadLetterTopic, pool, reactor }),
+      (reactor) =>
+        new KafkaReactorConsumer({ brokers: kafka.brokers, topics: topicsOf(reactor), deadLetterTopic, pool, reactor, ...lines(reactor), ...(kafkaLog ? { kafkaLog } : {}) }),
     );
-  } else consumers = options.reactors.map((reactor) => new StoreConsumer({ store, pool, reactor }));
+  } else consumers = options.reactors.map((reactor) => new StoreConsumer({ store, pool, reactor, ...lines(reactor) }));
 
   const started: Consumer[] = [];
   const stop = async () => {
+    stopping = true;
     for (const consumer of started.splice(0).reverse()) await consumer.stop();
   };
   try {
@@ -70,5 +84,10 @@ export const startMlWorker = async (options: MlWorkerOptions): Promise<MlWorker>
     await stop().catch(() => undefined);
     throw error;
   }
-  return { mode: kafka ? 'kafka' : 'store', reactors: options.reactors.map((r) => r.name), stop };
+  return {
+    mode: kafka ? 'kafka' : 'store',
+    reactors: options.reactors.map((r) => r.name),
+    consumers: consumers.map((consumer, i) => ({ reactor: options.reactors[i]!.name, lagProblem: (maxLag: number) => consumer.lagProblem(maxLag) })),
+    stop,
+  };
 };

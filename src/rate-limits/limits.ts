@@ -21,7 +21,7 @@ export interface Limit {
  * so being refused tells nobody which addresses have one.
  */
 export const RATE_LIMITS = {
-  /** Every HTTP request but /healthz and /metrics: about 16 a second, far above a busy browser tab or a door scanner. */
+  /** Every HTTP request but /healthz, /readyz and /metrics: about 16 a second, far above a busy browser tab or a door scanner. */
   requestsPerNetwork: { per: 'network', max: 1_000, windowMs: MINUTE, refusal: 'Too many requests from your network' },
   /** Each costs a password hash (tens of milliseconds of CPU) and two appends. */
   signUpsPerNetwork: { per: 'network', max: 20, windowMs: HOUR, refusal: 'Too many sign-ups from your network' },

@@ -2,8 +2,9 @@ import { foldStored } from '../domain/decode.js';
 import { DomainError } from '../domain/domain-error.js';
 import { deciderOf } from '../domain/streams.js';
 import { parseInstant } from '../domain/values.js';
-import type { EventStore, JsonValue, RecordedEvent } from '../eventstore/event-store.js';
+import type { EventStore, JsonValue, ReadStreamOptions, RecordedEvent } from '../eventstore/event-store.js';
 import { formatPosition } from '../eventstore/position.js';
+import { MAX_PAGE, type PageArgs, pageSize } from '../projections/pages.js';
 
 /**
  * Audit replay reads the event store on purpose: it shows what a stream recorded and the
@@ -48,15 +49,35 @@ const entryOf = (event: RecordedEvent): HistoryEntry => ({
   recordedAt: event.recordedAt.toISOString(),
 });
 
-export const streamHistory = async (store: EventStore, streamId: string): Promise<HistoryEntry[]> =>
-  (await store.readStream(streamId)).map(entryOf);
+/** The whole stream without `options`, as the CLI replays it. */
+export const streamHistory = async (store: EventStore, streamId: string, options?: ReadStreamOptions): Promise<HistoryEntry[]> =>
+  (await store.readStream(streamId, options)).map(entryOf);
+
+/** A revision as the API shows it: at most 18 digits, so the next one still fits a bigint. */
+const REVISION = /^\d{1,18}$/;
+
+/** A page without `first`; the schema declares it as the default, which the query cost rule prices. */
+export const STREAM_HISTORY_PAGE = MAX_PAGE;
+
+/**
+ * A page of the stream's history for the API: `first` events after revision `after` (a
+ * revision as StreamEvent.revision gives it; from the start without one). The cursor is the
+ * revision itself rather than an opaque one, because every entry carries it and aggregateAt
+ * takes it too; a page shorter than `first` is the last.
+ */
+export const streamHistoryPage = (store: EventStore, streamId: string, page: PageArgs): Promise<HistoryEntry[]> => {
+  const maxCount = pageSize(page.first, STREAM_HISTORY_PAGE);
+  if (page.after != null && !REVISION.test(page.after))
+    throw new DomainError('VALIDATION', 'after must be a revision as StreamEvent.revision gives it (a whole number)');
+  return streamHistory(store, streamId, { fromRevision: page.after == null ? 0n : BigInt(page.after) + 1n, maxCount });
+};
 
 export type ReplayPoint = { revision: bigint } | { time: Date } | undefined;
 
 /** `--at` of the CLI, or the aggregateAt arguments: a revision number or an ISO time. */
 export const parseReplayPoint = (at: string | null | undefined): ReplayPoint => {
   if (at == null || at === '') return undefined;
-  if (/^\d{1,18}$/.test(at)) return { revision: BigInt(at) };
+  if (REVISION.test(at)) return { revision: BigInt(at) };
   const time = parseInstant(at);
   if (time === undefined) throw new DomainError('VALIDATION', 'at must be a revision (a whole number) or an RFC 3339 date-time');
   return { time: new Date(time) };

@@ -10,6 +10,8 @@ declare module 'mercurius' {
     ip: string | undefined;
     /** The log-in the access token belongs to (its refresh family), which stands for one device; undefined without one. */
     logInSession: string | undefined;
+    /** The HTTP request's id (`x-request-id`, or one made for it): the correlation id of the events a mutation appends. None on websockets. */
+    requestId: string | undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
-import { formatPosition } from '../eventstore/position.js';
+import { type Position, formatPosition } from '../eventstore/position.js';
 import { type CheckInEntry, checkInsBetween } from '../projections/attendance/check-in-queries.js';
 import { type EventCounts, countsChangedBetween } from '../projections/attendance/event-queries.js';
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '../projections/runner.js';
@@ -32,6 +32,29 @@ const DEFAULT_RECONNECT_MS = 1_000;
 const UNDEFINED_TABLE = '42P01';
 
 const noop = (): void => undefined;
+
+/**
+ * Runs `read` in one snapshot with the attendance projection's checkpoint (undefined before
+ * its first batch): the projector commits rows and checkpoint together, so what `read` sees is
+ * exactly what the checkpoint covers.
+ */
+export const atCheckpoint = async <T>(pool: pg.Pool, read: (client: pg.PoolClient, checkpoint: Position | undefined) => Promise<T>): Promise<T> => {
+  const client = await pool.connect();
+  let result: T;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    try {
+      result = await read(client, (await readCheckpoint(client, PROJECTION))?.position);
+    } finally {
+      await client.query('COMMIT');
+    }
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
+  client.release();
+  return result;
+};
 
 /**
  * Carries what the attendance projector commits, in whichever process it runs, to this
@@ -155,30 +178,13 @@ export class LiveFeed {
   }
 
   private async readNews(): Promise<void> {
-    const client = await this.options.pool.connect();
-    let checkIns: CheckInEntry[] = [];
-    let counts: EventCounts[] = [];
-    let position: string;
-    let upTo: bigint;
-    try {
-      // One snapshot: the checkpoint and the rows it covers, committed together by the projector.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        const checkpoint = await readCheckpoint(client, PROJECTION);
-        upTo = checkpoint?.position?.commit ?? -1n;
-        position = checkpoint?.position ? formatPosition(checkpoint.position) : '';
-        if (this.seen !== undefined && upTo > this.seen) {
-          checkIns = await checkInsBetween(client, this.seen, upTo);
-          counts = await countsChangedBetween(client, this.seen, upTo);
-        }
-      } finally {
-        await client.query('COMMIT');
-      }
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    client.release();
+    const seen = this.seen;
+    const { upTo, position, checkIns, counts } = await atCheckpoint(this.options.pool, async (client, checkpoint) => {
+      const upTo = checkpoint?.commit ?? -1n;
+      const position = checkpoint ? formatPosition(checkpoint) : '';
+      if (seen === undefined || upTo <= seen) return { upTo, position, checkIns: [], counts: [] };
+      return { upTo, position, checkIns: await checkInsBetween(client, seen, upTo), counts: await countsChangedBetween(client, seen, upTo) };
+    });
     // A checkpoint behind `seen` is a projection being rebuilt: what it replays was published already.
     if (this.seen !== undefined && upTo <= this.seen) return;
     const first = this.seen === undefined;

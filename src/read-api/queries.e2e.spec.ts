@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every query here reads through one app and one projector, and the last test checks that the projector failed on none of them.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { givenAccount } from '../../test/accounts.js';
 import { graphqlClient } from '../../test/graphql.js';
@@ -191,6 +192,23 @@ describe('registrations and the door', () => {
     expect((await gql(undefined, query, { e: eventId })).code).toBe('UNAUTHENTICATED');
   });
 
+  it('gives a confirmed registration its ticket id, which the ticket query takes, and others none', async () => {
+    const { eventId } = await openEvent('Ticket ids', 1);
+    const confirmed = (await gql(attendee('ida'), REGISTER, { e: eventId })).data.register;
+    const waitlisted = (await gql(attendee('jay'), REGISTER, { e: eventId })).data.register;
+    const query = `query ($e: ID!, $at: String) { registrations(eventId: $e, atPosition: $at) { nodes { registrationId status ticketId } } }`;
+    const listed = await gql(organizer, query, { e: eventId, at: waitlisted.position });
+    const ticketId = `${eventId}_${confirmed.registrationId}`;
+    expect(listed.data.registrations.nodes).toEqual([
+      { registrationId: confirmed.registrationId, status: 'confirmed', ticketId },
+      { registrationId: waitlisted.registrationId, status: 'waitlisted', ticketId: null },
+    ]);
+    const mine = await gql(attendee('ida'), `{ myRegistrations { nodes { eventId ticketId } } }`);
+    expect(mine.data.myRegistrations.nodes).toContainEqual({ eventId, ticketId });
+    const ticket = await gql(attendee('ida'), `query ($t: ID!) { ticket(ticketId: $t) { registrationId status code } }`, { t: ticketId });
+    expect(ticket.data.ticket).toMatchObject({ registrationId: confirmed.registrationId, status: 'confirmed', code: expect.stringMatching(/^ey/) });
+  });
+
   it('shows an attendee their own registrations', async () => {
     const { eventId } = await openEvent('Mine');
     const registered = await gql(attendee('eve'), REGISTER, { e: eventId });
@@ -233,6 +251,49 @@ describe('the audit log', () => {
     expect(types).toEqual(expect.arrayContaining(['EventCreated', 'SessionsScheduled', 'StaffAssigned', 'EventPublished']));
     expect(entries.data.auditLog.nodes.every((n: { actorId: string }) => n.actorId === organizer.accountId)).toBe(true);
     expect((await gql(organizer, query, { actor: organizer.accountId })).code).toBe('FORBIDDEN');
+  });
+
+  it('filters the audit log by stream and by event type, alone or together', async () => {
+    const { eventId } = await openEvent('Filtered');
+    const other = await openEvent('Filtered too');
+    await gql(attendee('kai'), REGISTER, { e: other.eventId });
+    const last = (await gql(attendee('kai'), REGISTER, { e: eventId })).data.register;
+    const query = `query ($s: String, $t: String, $at: String) {
+      auditLog(streamId: $s, type: $t, atPosition: $at, first: 100) { nodes { streamId type } } }`;
+    const byStream = await gql(admin, query, { s: eventStream(eventId), at: last.position });
+    expect(byStream.data.auditLog.nodes.map((n: { type: string }) => n.type)).toEqual([
+      'EventCreated',
+      'SessionsScheduled',
+      'StaffAssigned',
+      'EventPublished',
+      'RegistrationConfirmed',
+    ]);
+    expect(byStream.data.auditLog.nodes.every((n: { streamId: string }) => n.streamId === eventStream(eventId))).toBe(true);
+    const byType: { streamId: string; type: string }[] = (await gql(admin, query, { t: 'RegistrationConfirmed' })).data.auditLog.nodes;
+    expect(new Set(byType.map((n) => n.type))).toEqual(new Set(['RegistrationConfirmed']));
+    expect(byType.map((n) => n.streamId)).toEqual(expect.arrayContaining([eventStream(eventId), eventStream(other.eventId)]));
+    expect((await gql(admin, query, { s: eventStream(other.eventId), t: 'RegistrationConfirmed' })).data.auditLog.nodes).toEqual([
+      { streamId: eventStream(other.eventId), type: 'RegistrationConfirmed' },
+    ]);
+    expect((await gql(admin, query, { s: eventStream(eventId), t: 'NoSuchType' })).data.auditLog.nodes).toEqual([]);
+  });
+
+  it('replays a stream for admins in pages, each after the revision the last one ended at', async () => {
+    const { eventId } = await openEvent('Paged', 1);
+    await gql(attendee('lea'), REGISTER, { e: eventId });
+    const PAGE = `query ($s: String!, $after: String) { streamHistory(streamId: $s, first: 2, after: $after) { revision type } }`;
+    const pages: { revision: string; type: string }[][] = [];
+    let after: string | null = null;
+    do {
+      pages.push((await gql(admin, PAGE, { s: eventStream(eventId), after })).data.streamHistory);
+      after = pages.at(-1)!.at(-1)?.revision ?? null;
+    } while (pages.at(-1)!.length === 2);
+    expect(pages.map((page) => page.map((e) => e.revision))).toEqual([['0', '1'], ['2', '3'], ['4']]);
+    expect(pages.flat().at(-1)!.type).toBe('RegistrationConfirmed');
+    expect((await gql(admin, PAGE, { s: eventStream(eventId), after: '4' })).data.streamHistory).toEqual([]);
+    expect((await gql(admin, PAGE, { s: eventStream(eventId), after: 'bm90LWEtcmV2aXNpb24' })).code).toBe('VALIDATION');
+    const tooLong = await gql(admin, `query ($s: String!) { streamHistory(streamId: $s, first: 101) { revision } }`, { s: eventStream(eventId) });
+    expect(tooLong.code).toBe('VALIDATION');
   });
 
   it('replays a stream for admins: its history, and the state at a revision or a time', async () => {

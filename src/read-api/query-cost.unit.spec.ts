@@ -44,15 +44,17 @@ describe('query cost', () => {
     expect(() => errorsOf('query { events { ...a } } fragment a on Page { ...a }')).not.toThrow();
   });
 
-  it('refuses 60 aliases of a default page of events with their sessions (once priced 540), through the API', () => {
-    const alias = (n: number) => `e${n}: events { nodes { eventId title status sessions { sessionId startsAt endsAt } } }`;
-    const query = `{ ${Array.from({ length: 60 }, (_, n) => alias(n)).join(' ')} }`;
+  it.each([
     // Each alias: the field, and 20 events of their fields with their sessions.
-    const cost = 60 * (1 + 20 * 8);
+    ['60 aliases of a default page of events with their sessions (once priced 540)', 60, 'events { nodes { eventId title status sessions { sessionId startsAt endsAt } } }', 1 + 20 * 8],
+    // Each alias: the field, and a page of 100 events of two fields; once priced 3 whatever the stream held.
+    ['25 aliases of a stream’s history, a default page of 100 events each', 25, 'streamHistory(streamId: "event-x") { type data }', 1 + 100 * 2],
+  ])('refuses %s, through the API', (_, aliases, field, costEach) => {
+    const query = `{ ${Array.from({ length: aliases }, (_, n) => `a${n}: ${field}`).join(' ')} }`;
     return given()
       .when((client) => client.graphql(undefined, query))
       .then(expectGraphqlError('GRAPHQL_VALIDATION'), ({ response }) =>
-        expect(response.json().errors[0].message).toBe(`This query costs ${cost}, above the limit of ${MAX_QUERY_COST}: ask for smaller pages or fewer fields`),
+        expect(response.json().errors[0].message).toBe(`This query costs ${aliases * costEach}, above the limit of ${MAX_QUERY_COST}: ask for smaller pages or fewer fields`),
       );
   });
 });

@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
+import { PROBE_ROUTES } from '../observability/probe-routes.js';
 import { RATE_LIMITS } from '../rate-limits/limits.js';
 import { Throttle, type ThrottleOptions, rateLimited } from '../rate-limits/throttle.js';
 import { sendRefusal } from './error-map.js';
@@ -17,7 +18,7 @@ export interface RateLimitPluginOptions extends ThrottleOptions {
 }
 
 /** Asked all the time by load balancers and Prometheus, and answered without any work worth limiting. */
-const UNLIMITED_ROUTES = new Set(['/healthz', '/metrics']);
+const UNLIMITED_ROUTES = new Set(PROBE_ROUTES);
 
 /**
  * Rate limits. Every request first meets a ceiling per network (@fastify/rate-limit), ahead of

@@ -13,10 +13,13 @@ const graphql = (payload: string) =>
   rollcall.app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload });
 
 describe('HTTP API', () => {
-  it('reports health at /healthz', async () => {
-    const response = await rollcall.app.inject({ method: 'GET', url: '/healthz' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ok', database: 'up', eventStore: 'postgres' });
+  it('answers /healthz while alive and /readyz once its database and event store answer', async () => {
+    const alive = await rollcall.app.inject({ method: 'GET', url: '/healthz' });
+    expect(alive.statusCode).toBe(200);
+    expect(alive.json()).toEqual({ status: 'ok' });
+    const ready = await rollcall.app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', 'event store': 'ok' } });
   });
 
   it('answers the health query over GraphQL', async () => {
@@ -54,14 +57,16 @@ describe('HTTP API', () => {
 });
 
 describe('HTTP API without its database', () => {
-  it('reports 503 at /healthz and a degraded status over GraphQL', async () => {
+  it('stays alive at /healthz, is not ready at /readyz (503, saying why) and reports a degraded status over GraphQL', async () => {
     const deadPool = new pg.Pool({ connectionString: rollcall.db.url });
     await deadPool.end();
     const degraded = await buildApp({ store: rollcall.store, personalData: rollcall.app.personalData, pool: deadPool, outboxDir: rollcall.outboxDir, masterKey: rollcall.db.masterKey });
     try {
-      const health = await degraded.inject({ method: 'GET', url: '/healthz' });
-      expect(health.statusCode).toBe(503);
-      expect(health.json()).toMatchObject({ status: 'degraded', database: 'down' });
+      expect((await degraded.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      const ready = await degraded.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'not_ready', checks: { 'event store': 'ok' } });
+      expect(ready.json().checks.database).not.toBe('ok');
       const query = await degraded.inject({
         method: 'POST',
         url: '/graphql',

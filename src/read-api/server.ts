@@ -1,20 +1,23 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import mercurius from 'mercurius';
 import { admitArguments } from './admission.js';
-import { healthRoute } from './admin/health.js';
-import { metricsRoute } from './admin/metrics-route.js';
+import { type ProbeRoutesOptions, probeRoutes } from '../observability/probe-routes.js';
 import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
+import { corsPlugin } from './cors-plugin.js';
 import { errorBody, restErrorOf, sendError } from './error-map.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { refuseNonDocumentQueries, refuseNonDocumentSubscriptions } from './graphql-request.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
 import { noIntrospectionRule } from './introspection.js';
 import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
+import { publicUrlPlugin } from './public-url.js';
+import { OperationMetrics } from './operation-metrics.js';
 import { queryCostRule } from './query-cost.js';
 import { type RateLimitPluginOptions, rateLimitPlugin } from './rate-limit-plugin.js';
 import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
 import { ticketQrRoutes } from './registrations-and-tickets/ticket-qr-routes.js';
+import { requestIdOf } from './request-id.js';
 import { loaders, resolvers, typeDefs } from './schema.js';
 import { subscriptionConnection } from './subscription-connection.js';
 
@@ -27,6 +30,12 @@ export interface ServerDependencies extends Infrastructure {
   live: LiveFeed;
   /** GraphiQL at /graphiql and schema introspection (GRAPHIQL=true); off by default. */
   graphiql?: boolean;
+  /** PUBLIC_BASE_URL, where links (the tickets' QR URLs) point; see public-url.ts. */
+  publicBaseUrl?: string | undefined;
+  /** CORS_ORIGINS: the origins whose pages may call the API from a browser; none by default. */
+  corsOrigins?: readonly string[];
+  /** /metrics, /healthz and /readyz: what they serve and check (the whole process's, in the `all` role). */
+  probes: ProbeRoutesOptions;
 }
 
 /** Composes Rollcall's HTTP API from its plugins; the caller listens and closes. */
@@ -34,6 +43,8 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   const app = Fastify({
     ...options,
     bodyLimit: 1_048_576,
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // A request fastify cannot even route (a URL that is not UTF-8, a bad content type header) is the client's mistake too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) =>
       sendError(reply, errorBody('BAD_REQUEST', error.message)),
@@ -46,31 +57,37 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     return sendError(reply, body);
   });
   app.setNotFoundHandler((request, reply) => sendError(reply, errorBody('NOT_FOUND', `No route for ${request.method} ${request.url}`)));
+  // Told back, so that a caller who sent none can still quote it (and grep for it).
+  app.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id));
+  const operations = new OperationMetrics(deps.probes.metrics.graphqlOperations);
+  operations.timeRequests(app, '/graphql');
 
   // First, so that its ceiling turns a flood away before any other hook does work for it.
   await app.register(rateLimitPlugin, deps.rateLimits);
+  await app.register(corsPlugin, { origins: deps.corsOrigins ?? [] });
   refuseNonDocumentQueries(app, '/graphql');
   await app.register(infrastructure, deps);
-  await app.register(healthRoute);
-  await app.register(metricsRoute);
+  await app.register(probeRoutes, deps.probes);
   await app.register(authPlugin, deps.auth);
   await app.register(attendancePlugin, deps.attendance);
   await app.register(ticketQrRoutes);
+  await app.register(publicUrlPlugin, { publicBaseUrl: deps.publicBaseUrl });
   await app.register(readSidePlugin, deps.reads);
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers,
     loaders,
-    context: (request) => ({ actor: request.actor, ip: request.ip, logInSession: request.logInSession }),
+    context: (request) => ({ actor: request.actor, ip: request.ip, logInSession: request.logInSession, requestId: request.id }),
     path: '/graphql',
     graphiql: deps.graphiql ?? false,
     queryDepth: 10,
     // Introspection goes with GraphiQL, which needs it; elsewhere nobody is handed a map of the API.
     validationRules: [queryCostRule(), ...(deps.graphiql ? [] : [noIntrospectionRule])],
-    errorFormatter: formatGraphqlErrors(app.log),
+    errorFormatter: operations.formattingErrors(formatGraphqlErrors(app.log)),
     subscription: subscriptionConnection(app.accessTokens),
   });
   admitArguments(app.graphql.schema);
+  operations.nameOperations(app);
   refuseNonDocumentSubscriptions(app);
   await app.register(liveFeedPlugin, { feed: deps.live });
   return app;

@@ -37,7 +37,8 @@ export const readOrCreateSecretFile = async (file: string, create: () => string)
 /** A random secret that needs no quoting in a URL or a file. */
 export const randomSecret = (bytes = 24): string => randomBytes(bytes).toString('base64url');
 
-const readSecret = async (file: string): Promise<string | undefined> => {
+/** The secret kept in `file`; undefined when there is none. */
+export const readSecret = async (file: string): Promise<string | undefined> => {
   try {
     const text = (await readFile(file, 'utf8')).trim();
     return text === '' ? undefined : text;

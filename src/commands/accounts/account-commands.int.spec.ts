@@ -39,7 +39,7 @@ describe('Accounts on the PostgreSQL store', () => {
     // One handler per "process": no shared in-process queue, so the store's no_stream decides.
     const answers = await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        accounts().signUp({ email: 'race@example.org', password: 'long enough password', name: `Racer ${i}` }, anonymous(`race-${i}`)),
+        accounts().signUps.signUp({ email: 'race@example.org', password: 'long enough password', name: `Racer ${i}` }, anonymous(`race-${i}`)),
       ),
     );
     const claims = await store.readStream(new EmailClaims(store, db.masterKey).streamOf('race@example.org'));
@@ -50,10 +50,10 @@ describe('Accounts on the PostgreSQL store', () => {
 
   it('keeps only hashes of passwords and tokens in the events', async () => {
     const service = accounts();
-    const { accountId } = await service.signUp({ email: 'secret@example.org', password: 'my secret password', name: 'S' }, anonymous('s-1'));
+    const { accountId } = await service.signUps.signUp({ email: 'secret@example.org', password: 'my secret password', name: 'S' }, anonymous('s-1'));
     const mail = (await new Outbox(outboxDir).messages()).find((m) => m.to === 'secret@example.org')!;
-    await service.verifyEmail({ token: mail.token }, anonymous('s-2'));
-    const session = await service.logIn({ email: 'secret@example.org', password: 'my secret password' }, anonymous('s-3'));
+    await service.signUps.verifyEmail({ token: mail.token }, anonymous('s-2'));
+    const session = await service.sessions.logIn({ email: 'secret@example.org', password: 'my secret password' }, anonymous('s-3'));
     const stored = JSON.stringify((await store.readStream(accountStream(accountId))).map((e) => e.data));
     for (const secret of ['my secret password', mail.token, session.refreshToken, session.refreshToken.split('.')[1]!])
       expect(stored).not.toContain(secret);
@@ -64,7 +64,7 @@ describe('Accounts on the PostgreSQL store', () => {
     const { accountId } = await accounts().createAdmin({ email: 'boss@example.org', password: 'long enough password', name: 'Boss' });
     const types = (await store.readStream(accountStream(accountId))).map((e) => e.type);
     expect(types).toEqual(['AccountSignedUp', 'EmailVerificationRequested', 'EmailVerified', 'RoleGranted']);
-    const session = await accounts().logIn({ email: 'boss@example.org', password: 'long enough password' }, anonymous('b-1'));
+    const session = await accounts().sessions.logIn({ email: 'boss@example.org', password: 'long enough password' }, anonymous('b-1'));
     expect(session.account.roles).toEqual(['attendee', 'admin']);
     const again = accounts().createAdmin({ email: 'BOSS@example.org', password: 'long enough password', name: 'Boss 2' });
     await expect(again).rejects.toBeInstanceOf(DomainError);
@@ -74,8 +74,8 @@ describe('Accounts on the PostgreSQL store', () => {
   it('refuses to hand out a session twice for one commandId', async () => {
     await accounts().createAdmin({ email: 'twice@example.org', password: 'long enough password', name: 'T' });
     const service = accounts();
-    await service.logIn({ email: 'twice@example.org', password: 'long enough password' }, anonymous('login-1'));
-    await expect(service.logIn({ email: 'twice@example.org', password: 'long enough password' }, anonymous('login-1'))).rejects.toMatchObject({
+    await service.sessions.logIn({ email: 'twice@example.org', password: 'long enough password' }, anonymous('login-1'));
+    await expect(service.sessions.logIn({ email: 'twice@example.org', password: 'long enough password' }, anonymous('login-1'))).rejects.toMatchObject({
       code: 'CONFLICT',
     });
   });

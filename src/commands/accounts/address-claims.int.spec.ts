@@ -92,13 +92,13 @@ const tokenMailedTo = async (to: string): Promise<string> => {
 };
 
 const signUp = (email: string, commandId: string, at = new Date()) =>
-  accounts(at).signUp({ email, password, name: 'Someone' }, anonymous(commandId));
+  accounts(at).signUps.signUp({ email, password, name: 'Someone' }, anonymous(commandId));
 
 /** Signs up, verifies and logs in, as the owner of `email` would. */
 const ownerSignsUp = async (email: string, at = new Date()) => {
   const { accountId } = await signUp(email, `owner-${randomUUID()}`, at);
-  await accounts(at).verifyEmail({ token: await tokenMailedTo(email) }, anonymous(randomUUID()));
-  const session = await accounts(at).logIn({ email, password }, anonymous(randomUUID()));
+  await accounts(at).signUps.verifyEmail({ token: await tokenMailedTo(email) }, anonymous(randomUUID()));
+  const session = await accounts(at).sessions.logIn({ email, password }, anonymous(randomUUID()));
   expect(session.account.id).toBe(accountId);
   return accountId;
 };
@@ -124,7 +124,7 @@ const oldClaim = (accountId: string): DomainEvent[] => [{ type: 'EmailClaimed', 
 
 describe('A sign-up cut short between its two appends', () => {
   const cutShort = async (email: string, commandId: string) => {
-    await expect(accounts(new Date(), failingSecondAppend()).signUp({ email, password, name: 'Cut' }, anonymous(commandId))).rejects.toThrow(
+    await expect(accounts(new Date(), failingSecondAppend()).signUps.signUp({ email, password, name: 'Cut' }, anonymous(commandId))).rejects.toThrow(
       'connection lost',
     );
   };
@@ -136,9 +136,9 @@ describe('A sign-up cut short between its two appends', () => {
     expect((await store.readStream(accountStream(accountId))).map((e) => e.type)).toEqual(['AccountSignedUp', 'EmailVerificationRequested']);
     expect(await claimsOn().holderOf(email)).toBe(accountId);
     // Without the mail queue nothing was mailed by the attempt cut short; a new code completes it.
-    await accounts().resendVerification({ email }, anonymous('cut-1-resend'));
-    await accounts().verifyEmail({ token: await tokenMailedTo(email) }, anonymous('cut-1-verify'));
-    expect((await accounts().logIn({ email, password }, anonymous('cut-1-log-in'))).account.id).toBe(accountId);
+    await accounts().signUps.resendVerification({ email }, anonymous('cut-1-resend'));
+    await accounts().signUps.verifyEmail({ token: await tokenMailedTo(email) }, anonymous('cut-1-verify'));
+    expect((await accounts().sessions.logIn({ email, password }, anonymous('cut-1-log-in'))).account.id).toBe(accountId);
   });
 
   it('leaves the address to a retry with a new commandId', async () => {
@@ -160,7 +160,7 @@ describe('A sign-up with what no stream can hold', () => {
     ['a NUL in the email', { email: 'victim-2@example.org\u0000', name: 'X' }, 'victim-2@example.org'],
   ])('is refused for %s before anything is stored, and the owner signs up', async (_case, input, owner) => {
     const before = (await store.readAll()).length;
-    await expect(accounts().signUp({ ...input, password }, anonymous(randomUUID()))).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(accounts().signUps.signUp({ ...input, password }, anonymous(randomUUID()))).rejects.toMatchObject({ code: 'VALIDATION' });
     expect((await store.readAll()).length).toBe(before);
     await ownerSignsUp(owner);
   });
@@ -188,16 +188,16 @@ describe('A claim whose account never verified', () => {
     const email = 'lost@example.org';
     const { accountId: first } = await signUp(email, 'lost-1', t0);
     // A fresh token just before the claim lapses: still valid after the takeover.
-    await accounts(days(6.9)).resendVerification({ email }, anonymous('lost-resend'));
+    await accounts(days(6.9)).signUps.resendVerification({ email }, anonymous('lost-resend'));
     const firstToken = await tokenMailedTo(email);
     const { accountId: second } = await signUp(email, 'lost-2', days(7));
-    await expect(accounts(days(7)).verifyEmail({ token: firstToken }, anonymous('lost-verify'))).rejects.toMatchObject({
+    await expect(accounts(days(7)).signUps.verifyEmail({ token: firstToken }, anonymous('lost-verify'))).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringMatching(/no longer holds/),
     });
     expect((await storedAccount(store, first)).status).toBe('unverified');
-    await accounts(days(7)).verifyEmail({ token: await tokenMailedTo(email) }, anonymous('lost-verify-2'));
-    expect((await accounts(days(7)).logIn({ email, password }, anonymous('lost-log-in'))).account.id).toBe(second);
+    await accounts(days(7)).signUps.verifyEmail({ token: await tokenMailedTo(email) }, anonymous('lost-verify-2'));
+    expect((await accounts(days(7)).sessions.logIn({ email, password }, anonymous('lost-log-in'))).account.id).toBe(second);
   });
 
   it('never lapses once verified', async () => {
@@ -210,7 +210,7 @@ describe('A claim whose account never verified', () => {
   /** An account whose claim lapses at days(7), with a verification token still valid then. */
   const lapsingWithToken = async (email: string) => {
     const { accountId } = await signUp(email, `${email}-1`, t0);
-    await accounts(days(6.9)).resendVerification({ email }, anonymous(`${email}-resend`));
+    await accounts(days(6.9)).signUps.resendVerification({ email }, anonymous(`${email}-resend`));
     return { accountId, token: await tokenMailedTo(email) };
   };
 
@@ -219,9 +219,9 @@ describe('A claim whose account never verified', () => {
     const email = 'verify-first@example.org';
     const holder = await lapsingWithToken(email);
     const takeover = holdingFirstClaim();
-    const taking = accounts(days(7), takeover.store).signUp({ email, password, name: 'Late' }, anonymous('verify-first-2'));
+    const taking = accounts(days(7), takeover.store).signUps.signUp({ email, password, name: 'Late' }, anonymous('verify-first-2'));
     await takeover.arrived;
-    await accounts(days(7)).verifyEmail({ token: holder.token }, anonymous('verify-first-verify'));
+    await accounts(days(7)).signUps.verifyEmail({ token: holder.token }, anonymous('verify-first-verify'));
     takeover.release();
     await taking;
     expect(await claimsOn().claimOf(email)).toMatchObject({ accountId: holder.accountId, confirmed: true });
@@ -231,7 +231,7 @@ describe('A claim whose account never verified', () => {
     const email = 'takeover-first@example.org';
     const holder = await lapsingWithToken(email);
     const verification = holdingFirstClaim();
-    const verifying = accounts(days(7), verification.store).verifyEmail({ token: holder.token }, anonymous('takeover-first-verify'));
+    const verifying = accounts(days(7), verification.store).signUps.verifyEmail({ token: holder.token }, anonymous('takeover-first-verify'));
     await verification.arrived;
     const { accountId: taker } = await signUp(email, 'takeover-first-2', days(7));
     verification.release();

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { DEFAULT_MAIL_FROM } from '../../config.js';
+import type { Trace } from '../../eventstore/trace.js';
 
 export type MailKind = 'email-verification' | 'password-reset' | 'sign-up-attempt' | 'ticket' | 'session-reminder';
 
@@ -37,15 +39,13 @@ export interface TokenMailSubject {
 /** Where account mail is handed over for delivery: the `mail` job queue, in a running system. */
 export interface MailQueue {
   /** Queued before the append that records the token's hash; delivered only once that append happened. */
-  enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void>;
+  enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject, trace?: Trace): Promise<void>;
   /** Mail with no token to an account, which waits for nothing; queued once per `id`. */
-  enqueueNotice(recipientId: string, message: OutgoingMail, id: string): Promise<void>;
+  enqueueNotice(recipientId: string, message: OutgoingMail, id: string, trace?: Trace): Promise<void>;
 }
 
-export const MAIL_FROM = 'Rollcall <no-reply@rollcall.invalid>';
-
 /** The message as an RFC 822 file (.eml), which any mail client opens, attachments included. */
-export const renderEml = async (message: OutgoingMail, from = MAIL_FROM): Promise<Buffer> => {
+export const renderEml = async (message: OutgoingMail, from: string): Promise<Buffer> => {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   const info = await composer.sendMail({ from, ...nodemailerFields(message) });
   return info.message as Buffer;
@@ -73,7 +73,11 @@ export const nodemailerFields = (message: OutgoingMail) => ({
  * readable by their owner only, since they hold live tokens.
  */
 export class Outbox {
-  constructor(readonly directory: string) {}
+  constructor(
+    readonly directory: string,
+    /** MAIL_FROM, the sender the .eml files show. */
+    private readonly from = DEFAULT_MAIL_FROM,
+  ) {}
 
   async send(message: OutgoingMail, now = new Date()): Promise<OutboxMessage> {
     const full: OutboxMessage = { id: randomUUID(), createdAt: now.toISOString(), ...message };
@@ -81,7 +85,7 @@ export class Outbox {
     const name = `${full.createdAt.replace(/[:.]/g, '-')}-${full.id}.json`;
     const temporary = path.join(this.directory, `.${name}.tmp`);
     const eml = name.replace(/\.json$/, '.eml');
-    await writeFile(path.join(this.directory, `.${eml}.tmp`), await renderEml(full), { mode: 0o600 });
+    await writeFile(path.join(this.directory, `.${eml}.tmp`), await renderEml(full, this.from), { mode: 0o600 });
     await rename(path.join(this.directory, `.${eml}.tmp`), path.join(this.directory, eml));
     // The JSON last: a reader that sees it finds the .eml too.
     await writeFile(temporary, `${JSON.stringify(full, null, 2)}\n`, { mode: 0o600 });

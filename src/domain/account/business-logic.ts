@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the account decider's thirteen commands, a small decision each, and the decide that switches over them all, in one file as Emmett's businessLogic.ts keeps them, so the exhaustive switch sits beside every decision it dispatches.
 import { type Actor, type Role, hasRole } from '../actor.js';
 import { DomainError } from '../domain-error.js';
 import type {

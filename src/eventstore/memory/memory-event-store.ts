@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DuplicateEventIdError, InvalidInputError, WrongExpectedRevisionError, describeExpected } from '../errors.js';
 import type {
   AllSubscription,
@@ -8,10 +9,11 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreIdentity,
   StreamMetadata,
   SubscribeToAllOptions,
 } from '../event-store.js';
-import { positionAt } from '../position.js';
+import { type Position, positionAt } from '../position.js';
 import { assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
 import { AppendWaiters, followLog } from './follow-log.js';
 
@@ -34,6 +36,8 @@ export class MemoryEventStore implements EventStore {
   private readonly byId = new Map<string, RecordedEvent>();
   private readonly metadata = new Map<string, string>();
   private readonly appended = new AppendWaiters();
+  /** Each instance is a log of its own. */
+  private readonly id = randomUUID();
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     const valid = validateAppend(streamId, events, expected);
@@ -113,6 +117,14 @@ export class MemoryEventStore implements EventStore {
     validateStreamId(streamId);
     assertJsonObject(metadata, 'Stream metadata');
     this.metadata.set(streamId, JSON.stringify(metadata));
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    return this.log.at(-1)?.position;
+  }
+
+  async identity(): Promise<StoreIdentity> {
+    return { kind: this.kind, id: this.id };
   }
 
   /** Ends every subscription; what is stored stays readable. */

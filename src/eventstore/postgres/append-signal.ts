@@ -12,7 +12,8 @@ export const CHANNEL = 'rollcall_events';
  */
 export class AppendSignal {
   private client: pg.Client | undefined;
-  private sending = false;
+  /** The signal being sent, which close() waits for: a connection it opened after close() would keep the process alive. */
+  private sending: Promise<void> | undefined;
   private again = false;
   private closed = false;
 
@@ -24,8 +25,7 @@ export class AppendSignal {
       this.again = true;
       return;
     }
-    this.sending = true;
-    void this.send();
+    this.sending = this.send();
   }
 
   private async send(): Promise<void> {
@@ -40,7 +40,7 @@ export class AppendSignal {
         this.dropClient();
       }
     } while (this.again && !this.closed);
-    this.sending = false;
+    this.sending = undefined;
   }
 
   private async connect(): Promise<pg.Client> {
@@ -60,6 +60,7 @@ export class AppendSignal {
 
   async close(): Promise<void> {
     this.closed = true;
+    await this.sending;
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);

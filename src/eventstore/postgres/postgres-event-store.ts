@@ -12,10 +12,11 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoreIdentity,
   StreamMetadata,
   SubscribeToAllOptions,
 } from '../event-store.js';
-import { positionAt } from '../position.js';
+import { type Position, positionAt } from '../position.js';
 import { type ValidatedEvent, assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
 import { AppendListener, AppendSignal } from './append-signal.js';
 import { GAP_RETRY_MS, type PendingGap, safePrefix } from './safe-prefix.js';
@@ -220,6 +221,19 @@ export class PostgresEventStore implements EventStore {
        ON CONFLICT (stream_id) DO UPDATE SET metadata = excluded.metadata`,
       [streamId, JSON.stringify(metadata)],
     );
+  }
+
+  /** The highest position committed; readers may still be waiting out a gap below it. */
+  async headPosition(): Promise<Position | undefined> {
+    const { rows } = await this.pool.query<{ head: string | null }>('SELECT max(position)::text AS head FROM rollcall.events');
+    return rows[0]?.head ? positionAt(BigInt(rows[0].head)) : undefined;
+  }
+
+  /** The id the migration drew for this database's log (infra/migrations/015_store_identity.sql): a restored copy keeps it, as it keeps the positions. */
+  async identity(): Promise<StoreIdentity> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT store_id::text AS id FROM rollcall.event_store_identity');
+    if (!rows[0]) throw new Error('rollcall.event_store_identity is empty: run the migrations');
+    return { kind: this.kind, id: rows[0].id };
   }
 
   /** Closes the LISTEN/NOTIFY connections; the pool belongs to the caller. */

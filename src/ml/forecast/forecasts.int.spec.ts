@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../../test/postgres.js';
+import { Metrics } from '../../observability/metrics.js';
 import { pastAttendances } from '../../projections/attendance/show-up-queries.js';
 import { AttendanceHistory } from './attendance-history.fixture.js';
 import { FEATURE_NAMES } from './features.js';
@@ -47,7 +48,10 @@ describe('before any session has ended', () => {
   });
 
   it('forecasts everyone at the documented prior, with no model version', async () => {
-    await refreshForecasts(deps(), { eventId: upcoming.eventId }, now);
+    const metrics = new Metrics();
+    await refreshForecasts({ ...deps(), timeInference: (model) => metrics.timeInference(model) }, { eventId: upcoming.eventId }, now);
+    // One inference of the event's registrations, timed under the label face verification will share.
+    expect(await metrics.text()).toMatch(/^rollcall_ml_inference_duration_seconds_count\{model="attendance-forecast"\} 1$/m);
     const rows = await forecastsOf(upcoming.eventId);
     expect(rows).toHaveLength(2 * 17);
     expect(new Set(rows.map((r) => r.probability))).toEqual(new Set([PRIOR_SHOW_UP_RATE]));

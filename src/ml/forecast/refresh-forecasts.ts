@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { eventsWithUpcomingSessions, showUpCounts, showUpsOf, upcomingAttendances } from '../../projections/attendance/show-up-queries.js';
+import type { Trace } from '../../eventstore/trace.js';
 import { isUuid } from '../../uuid.js';
 import { AttendeeHistory, featuresOf } from './features.js';
 import { type Forecaster, baseRateForecaster, modelForecaster } from './forecaster.js';
@@ -8,12 +9,19 @@ import { latestModel, replaceForecasts } from './forecast-store.js';
 /** A `forecast-refresh` job: one event (a reactor saw it change), or every upcoming one (the hourly cron). */
 export interface ForecastRefreshData {
   eventId?: string;
+  /** The change that made the forecast stale (the first of its window), and its request. */
+  trace?: Trace;
 }
 
 export interface ForecastJobDependencies {
   pool: pg.Pool;
   log: (line: string) => void;
+  /** Starts timing one inference of `model` and returns what stops it (the inference metric); untimed without it. */
+  timeInference?: (model: string) => () => void;
 }
+
+/** The `model` label of the inference metric for forecasts: one inference is one event's registrations. */
+export const ATTENDANCE_FORECAST = 'attendance-forecast';
 
 const parseData = (data: unknown): ForecastRefreshData => {
   const eventId = (data as { eventId?: unknown } | null | undefined)?.eventId;
@@ -32,15 +40,18 @@ const chooseForecaster = async (deps: ForecastJobDependencies, now: Date): Promi
 };
 
 /** Forecasts every confirmed registration at the event's sessions that have not ended, replacing its rows. */
-const refreshEvent = async (pool: pg.Pool, forecaster: Forecaster, eventId: string, now: Date): Promise<number> => {
+const refreshEvent = async ({ pool, timeInference }: ForecastJobDependencies, forecaster: Forecaster, eventId: string, now: Date): Promise<number> => {
   const occasions = await upcomingAttendances(pool, eventId, now);
   const history = new AttendeeHistory(await showUpsOf(pool, [...new Set(occasions.map((o) => o.attendeeId))], now));
+  // The reads above are I/O, not inference: timed from the features to the last probability.
+  const inferred = occasions.length > 0 ? timeInference?.(ATTENDANCE_FORECAST) : undefined;
   const forecasts = occasions.map((occasion) => ({
     sessionId: occasion.sessionId,
     registrationId: occasion.registrationId,
     attendeeId: occasion.attendeeId,
     probability: forecaster.probability(featuresOf(occasion, history)),
   }));
+  inferred?.();
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -65,7 +76,7 @@ export const refreshForecasts = async (deps: ForecastJobDependencies, data: unkn
   const eventIds = eventId ? [eventId] : await eventsWithUpcomingSessions(deps.pool, now);
   const forecaster = await chooseForecaster(deps, now);
   let registrations = 0;
-  for (const id of eventIds) registrations += await refreshEvent(deps.pool, forecaster, id, now);
+  for (const id of eventIds) registrations += await refreshEvent(deps, forecaster, id, now);
   const by = forecaster.modelVersion === null ? 'the base rate (no usable model)' : `model v${forecaster.modelVersion}`;
   deps.log(`forecast-refresh: ${registrations} registrations at ${eventIds.length} events forecast by ${by}`);
   return { events: eventIds.length, registrations, modelVersion: forecaster.modelVersion };

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { formatPosition } from '../../eventstore/position.js';
+import { type Position, formatPosition } from '../../eventstore/position.js';
 import { type Page, type PageArgs, decodeCursor, pageSize, paged } from '../pages.js';
 import { LIVE } from './tables.js';
 
@@ -60,6 +60,21 @@ export const checkInsBetween = async (db: pg.Pool | pg.PoolClient, from: bigint,
   const { rows } = await db.query<CheckInRow>(
     `SELECT * FROM ${LIVE}.check_ins WHERE position > $1 AND position <= $2 ORDER BY position, prepare_position`,
     [from.toString(), to.toString()],
+  );
+  return rows.map(checkInEntry);
+};
+
+/**
+ * An event's door log after position `after` and up to commit position `upTo`, at most `limit`
+ * rows: what a dashboard resuming after `after` missed. Read by the primary key's range, as a
+ * resume is mostly after a short disconnect.
+ */
+export const eventCheckInsAfter = async (db: pg.Pool | pg.PoolClient, eventId: string, after: Position, upTo: bigint, limit: number): Promise<CheckInEntry[]> => {
+  const { rows } = await db.query<CheckInRow>(
+    `SELECT * FROM ${LIVE}.check_ins
+      WHERE event_id = $1 AND (position, prepare_position) > ($2::bigint, $3::bigint) AND position <= $4
+      ORDER BY position, prepare_position LIMIT $5`,
+    [eventId, after.commit.toString(), after.prepare.toString(), upTo.toString(), limit],
   );
   return rows.map(checkInEntry);
 };

@@ -142,8 +142,12 @@ export interface EventCounts {
   sessions: { sessionId: string; checkedIn: number }[];
 }
 
-/** The counts of every event whose counts, or a session's check-ins, changed after commit position `from` and up to `to`: what the live feed publishes. */
-export const countsChangedBetween = async (db: Queryable, from: bigint, to: bigint): Promise<EventCounts[]> => {
+/**
+ * The counts of every event (or of `eventId` alone) whose counts, or a session's check-ins,
+ * changed after commit position `from` and up to `to`: what the live feed publishes, and what
+ * a dashboard resuming after `from` missed.
+ */
+export const countsChangedBetween = async (db: Queryable, from: bigint, to: bigint, eventId?: string): Promise<EventCounts[]> => {
   const { rows } = await db.query<{ event_id: string; confirmed: number; pending: number; waitlisted: number; sessions: EventCounts['sessions'] }>(
     `SELECT e.event_id, e.confirmed, e.pending, e.waitlisted,
             coalesce(json_agg(json_build_object('sessionId', x.session_id, 'checkedIn', x.checked_in)
@@ -151,8 +155,9 @@ export const countsChangedBetween = async (db: Queryable, from: bigint, to: bigi
        FROM ${LIVE}.events e LEFT JOIN ${LIVE}.sessions x ON x.event_id = e.event_id
       WHERE e.event_id IN (SELECT event_id FROM ${LIVE}.events WHERE updated_position > $1 AND updated_position <= $2
                      UNION SELECT event_id FROM ${LIVE}.sessions WHERE updated_position > $1 AND updated_position <= $2)
+        AND ($3::uuid IS NULL OR e.event_id = $3)
       GROUP BY e.event_id`,
-    [from.toString(), to.toString()],
+    [from.toString(), to.toString(), eventId ?? null],
   );
   return rows.map((row) => ({ eventId: row.event_id, confirmed: row.confirmed, pending: row.pending, waitlisted: row.waitlisted, sessions: row.sessions }));
 };

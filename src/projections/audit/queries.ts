@@ -7,6 +7,9 @@ import { LIVE } from './tables.js';
 export interface AuditFilter extends PageArgs {
   actorId?: string | null;
   correlationId?: string | null;
+  streamId?: string | null;
+  /** The event's type, as the log holds it. */
+  type?: string | null;
   /** ISO-8601 times: from inclusive, to exclusive. */
   from?: string | null;
   to?: string | null;
@@ -18,7 +21,7 @@ export type AuditEntry = Omit<AuditRow, 'commitPosition' | 'preparePosition' | '
 /** A page without `first`; the schema declares it as the default, which the query cost rule prices. */
 export const AUDIT_PAGE = 50;
 
-/** Who did what, when: the log's events by actor, correlation id or time, in log order. */
+/** Who did what, when: the log's events by actor, correlation id, stream, type or time, in log order. */
 export const auditLog = async (db: pg.Pool | pg.PoolClient, filter: AuditFilter): Promise<Page<AuditEntry>> => {
   const size = pageSize(filter.first, AUDIT_PAGE);
   for (const [name, value] of [['from', filter.from], ['to', filter.to]] as const)
@@ -29,8 +32,20 @@ export const auditLog = async (db: pg.Pool | pg.PoolClient, filter: AuditFilter)
       WHERE ($1::text IS NULL OR actor_id = $1) AND ($2::text IS NULL OR correlation_id = $2)
         AND ($3::timestamptz IS NULL OR occurred_at >= $3) AND ($4::timestamptz IS NULL OR occurred_at < $4)
         AND ($5::bigint IS NULL OR (commit_position, prepare_position) > ($5, $6))
+        AND ($8::text IS NULL OR (md5(stream_id) = md5($8) AND stream_id = $8))
+        AND ($9::text IS NULL OR (md5(type) = md5($9) AND type = $9))
       ORDER BY commit_position, prepare_position LIMIT $7`,
-    [filter.actorId ?? null, filter.correlationId ?? null, filter.from ?? null, filter.to ?? null, after?.[0] ?? null, after?.[1] ?? after?.[0] ?? null, size + 1],
+    [
+      filter.actorId ?? null,
+      filter.correlationId ?? null,
+      filter.from ?? null,
+      filter.to ?? null,
+      after?.[0] ?? null,
+      after?.[1] ?? after?.[0] ?? null,
+      size + 1,
+      filter.streamId ?? null,
+      filter.type ?? null,
+    ],
   );
   return paged(rows, size, (row) => `${row.commit_position}/${row.prepare_position}`, (row) => ({
     position: row.commit_position === row.prepare_position ? String(row.commit_position) : `${row.commit_position}/${row.prepare_position}`,

@@ -1,6 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { MercuriusContext } from 'mercurius';
-import type { AccountView, Erasure, Request, Session } from '../../commands/accounts/account-commands.js';
+import type { AccountView, Request } from '../../commands/accounts/account-streams.js';
+import type { Erasure } from '../../commands/accounts/erasures.js';
+import type { Session } from '../../commands/accounts/sessions.js';
 import { requestHash, scopedCommandId } from '../../commands/request.js';
 import { emailAddress, newPassword, normaliseEmail, personName } from '../../domain/account/credentials.js';
 import { DomainError } from '../../domain/domain-error.js';
@@ -134,6 +136,7 @@ const request = (args: Presented, context: MercuriusContext, info: GraphQLResolv
   requestHash: requestHash({ operation: info.fieldName, args }),
   keyedByClient: args.commandId != null,
   ip: context.ip,
+  correlationId: context.requestId,
 });
 
 const session = (s: Session) => ({
@@ -172,51 +175,51 @@ const Mutation: MutationResolvers = {
   signUp: async (_root, args, context, info) => {
     const input = { email: emailAddress(args.email), password: newPassword(args.password), name: personName(args.name) };
     await context.app.throttle.attempt({ signUpsPerNetwork: context.ip });
-    const result = await context.app.accounts.signUp(input, request(args, context, info));
+    const result = await context.app.accounts.signUps.signUp(input, request(args, context, info));
     return { accountId: result.accountId, position: formatPosition(result.position) };
   },
   verifyEmail: async (_root, args, context, info) =>
-    accountResult(await context.app.accounts.verifyEmail({ token: secret(args.token, 'token') }, request(args, context, info))),
+    accountResult(await context.app.accounts.signUps.verifyEmail({ token: secret(args.token, 'token') }, request(args, context, info))),
   logIn: async (_root, args, context, info) => {
     // Any length is checked against the hash: a password that no longer passes the sign-up rules still logs in.
     const input = { email: emailAddress(args.email), password: secret(args.password, 'password') };
-    return session(await context.app.accounts.logIn(input, request(args, context, info)));
+    return session(await context.app.accounts.sessions.logIn(input, request(args, context, info)));
   },
   refreshToken: async (_root, args, context, info) =>
-    session(await context.app.accounts.refresh({ refreshToken: secret(args.refreshToken, 'refreshToken') }, request(args, context, info))),
+    session(await context.app.accounts.sessions.refresh({ refreshToken: secret(args.refreshToken, 'refreshToken') }, request(args, context, info))),
   logOut: async (_root, args, context, info) => {
-    const result = await context.app.accounts.logOut({ refreshToken: secret(args.refreshToken, 'refreshToken') }, request(args, context, info));
+    const result = await context.app.accounts.sessions.logOut({ refreshToken: secret(args.refreshToken, 'refreshToken') }, request(args, context, info));
     return { position: formatPosition(result.position) };
   },
   resendVerification: async (_root, args, context, info) => {
     const email = emailAddress(args.email);
     await context.app.throttle.attempt({ verificationResendsPerNetwork: context.ip, verificationResendsPerAddress: email });
-    afterAnswering(context, context.app.accounts.resendVerification({ email }, request(args, context, info)));
+    afterAnswering(context, context.app.accounts.signUps.resendVerification({ email }, request(args, context, info)));
     return true;
   },
   requestPasswordReset: async (_root, args, context, info) => {
     const email = emailAddress(args.email);
     await context.app.throttle.attempt({ passwordResetsPerNetwork: context.ip, passwordResetsPerAddress: email });
-    afterAnswering(context, context.app.accounts.requestPasswordReset({ email }, request(args, context, info)));
+    afterAnswering(context, context.app.accounts.passwordResets.requestPasswordReset({ email }, request(args, context, info)));
     return true;
   },
   resetPassword: async (_root, args, context, info) => {
     const input = { token: secret(args.token, 'token'), newPassword: newPassword(args.newPassword, 'newPassword') };
-    const result = await context.app.accounts.resetPassword(input, request(args, context, info));
+    const result = await context.app.accounts.passwordResets.resetPassword(input, request(args, context, info));
     return { position: formatPosition(result.position) };
   },
   grantRole: async (_root, args, context, info) =>
-    accountResult(await context.app.accounts.grantRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
+    accountResult(await context.app.accounts.administration.grantRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
   revokeRole: async (_root, args, context, info) =>
-    accountResult(await context.app.accounts.revokeRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
+    accountResult(await context.app.accounts.administration.revokeRole({ accountId: args.accountId, role: args.role }, request(args, context, info))),
   disableAccount: async (_root, args, context, info) =>
-    accountResult(await context.app.accounts.disableAccount({ accountId: args.accountId }, request(args, context, info))),
+    accountResult(await context.app.accounts.administration.disableAccount({ accountId: args.accountId }, request(args, context, info))),
   unlockLogIn: async (_root, args, context, info) =>
-    accountResult(await context.app.accounts.unlockLogIn({ accountId: args.accountId }, request(args, context, info))),
+    accountResult(await context.app.accounts.administration.unlockLogIn({ accountId: args.accountId }, request(args, context, info))),
   eraseMyAccount: async (_root, args, context, info) =>
-    erasure(await context.app.accounts.eraseMyAccount({ password: secret(args.password, 'password') }, request(args, context, info))),
+    erasure(await context.app.accounts.erasures.eraseMyAccount({ password: secret(args.password, 'password') }, request(args, context, info))),
   eraseAccount: async (_root, args, context, info) =>
-    erasure(await context.app.accounts.eraseAccount({ accountId: args.accountId }, request(args, context, info))),
+    erasure(await context.app.accounts.erasures.eraseAccount({ accountId: args.accountId }, request(args, context, info))),
 };
 
 /** Accounts: signing up, logging in and out, tokens, passwords, roles, and who the caller is (me). */

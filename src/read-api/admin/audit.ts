@@ -3,7 +3,7 @@ import type { QueryResolvers } from '../generated/graphql.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { requireAdmin } from '../read-models.js';
 import { waitForPosition } from '../read-your-writes.js';
-import { aggregateAt, parseReplayPoint, streamHistory } from '../audit-replay.js';
+import { STREAM_HISTORY_PAGE, aggregateAt, parseReplayPoint, streamHistoryPage } from '../audit-replay.js';
 
 const typeDefs = /* GraphQL */ `
   type StreamEvent {
@@ -43,19 +43,29 @@ const typeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "Admins only: every event of a stream with its metadata, replayed from the event store."
-    streamHistory(streamId: String!): [StreamEvent!]!
+    "Admins only: the events of a stream with their metadata, replayed from the event store, in pages: after is the revision of the last event you have (none: from the first); a page shorter than first is the last."
+    streamHistory(streamId: String!, first: Int = ${STREAM_HISTORY_PAGE}, after: String): [StreamEvent!]!
     "Admins only: the stream's state at a revision (a number) or a time (ISO-8601), or now."
     aggregateAt(streamId: String!, at: String): AggregateState!
-    "Admins only: who did what, when."
-    auditLog(actorId: ID, correlationId: ID, from: String, to: String, first: Int = ${AUDIT_PAGE}, after: String, atPosition: String): AuditConnection!
+    "Admins only: who did what, when; filters combine. streamId and type match exactly (type is the event's, such as RegistrationConfirmed)."
+    auditLog(
+      actorId: ID
+      correlationId: ID
+      streamId: String
+      type: String
+      from: String
+      to: String
+      first: Int = ${AUDIT_PAGE}
+      after: String
+      atPosition: String
+    ): AuditConnection!
   }
 `;
 
 const Query: QueryResolvers = {
   streamHistory: (_root, args, ctx) => {
     requireAdmin(ctx.actor);
-    return streamHistory(ctx.app.store, args.streamId);
+    return streamHistoryPage(ctx.app.store, args.streamId, args);
   },
   aggregateAt: (_root, args, ctx) => {
     requireAdmin(ctx.actor);

@@ -82,7 +82,7 @@ const Query: QueryResolvers = {
   },
   loginLockout: async (_root, args, ctx) => {
     requireAdmin(ctx.actor);
-    const { failures, lockedUntil } = await ctx.app.accounts.logInLockout({ accountId: args.accountId });
+    const { failures, lockedUntil } = await ctx.app.accounts.administration.logInLockout({ accountId: args.accountId });
     return { failures, lockedUntil: lockedUntil?.toISOString() ?? null };
   },
 };

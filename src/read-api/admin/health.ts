@@ -39,17 +39,9 @@ const checkHealth = async (app: FastifyInstance): Promise<Health> => {
   return { status: database === 'up' ? 'ok' : 'degraded', database, eventStore: app.store.kind };
 };
 
-/** GET /healthz: 200 when the database answers, 503 otherwise; JSON either way. Open to all, as load balancers ask it. */
-export const healthRoute = async (app: FastifyInstance): Promise<void> => {
-  app.get('/healthz', async (_request, reply) => {
-    const health = await checkHealth(app);
-    return reply.code(health.status === 'ok' ? 200 : 503).send(health);
-  });
-};
-
 const Query: QueryResolvers = {
   health: (_root, _args, { app }) => checkHealth(app),
 };
 
-/** The health query, the GraphQL twin of /healthz, open to all as it is. */
+/** The health query, open to all as /healthz and /readyz are (src/observability/probe-routes.ts). */
 export const health: GraphqlModule = { typeDefs, resolvers: { Query } };

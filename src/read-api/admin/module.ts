@@ -19,7 +19,7 @@ const JSONScalar = new GraphQLScalarType({
  * Operating Rollcall, for admins: projections and their rebuilds, the audit log and stream
  * replays, failed log-ins and lockouts, reactors' lag and dead letters, background jobs; and the
  * health query, open to all.
- * (Their REST twins, /healthz and /metrics, are routes beside this.)
+ * (/healthz, /readyz and /metrics are routes of every role: src/observability/probe-routes.ts.)
  */
 export const admin: GraphqlModule = mergeModules([
   { typeDefs: 'scalar JSON', resolvers: { JSON: JSONScalar } },

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every test shares the projector and api processes spawned once for the file, and the small graphql-ws client (about 110 lines) is used only here.
 import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,7 @@ import { accountStream } from '../../domain/streams.js';
 
 /**
  * Live dashboards across processes: a `projector` process keeps the read models, a separate
- * `api` process serves the subscriptions, and only PostgreSQL connects them. (Over 300 lines:
- * the small graphql-ws client below is a third of it, and every test shares the two processes.)
+ * `api` process serves the subscriptions, and only PostgreSQL connects them.
  */
 
 // `ws` comes with mercurius, without type declarations: the few members used here.
@@ -214,8 +214,9 @@ const openEvent = async (title: string) => {
 };
 
 const register = async (eventId: string, who: string) =>
-  (await gql(attendee(who), `mutation ($e: ID!) { register(eventId: $e) { registrationId ticket { code } } }`, { e: eventId })).register as {
+  (await gql(attendee(who), `mutation ($e: ID!) { register(eventId: $e) { registrationId position ticket { code } } }`, { e: eventId })).register as {
     registrationId: string;
+    position: string;
     ticket: { code: string };
   };
 
@@ -226,9 +227,9 @@ const checkIn = async (eventId: string, sessionId: string, code: string) =>
     c: code,
   })).checkIn.result as string;
 
-const CHECK_INS = `subscription ($e: ID!) { checkInRecorded(eventId: $e) {
+const CHECK_INS = `subscription ($e: ID!, $after: String) { checkInRecorded(eventId: $e, after: $after) {
   position eventId sessionId registrationId attendeeId staffId kind result reason at } }`;
-const COUNTS = `subscription ($e: ID!) { attendanceChanged(eventId: $e) {
+const COUNTS = `subscription ($e: ID!, $after: String) { attendanceChanged(eventId: $e, after: $after) {
   eventId position confirmed pending waitlisted sessions { sessionId checkedIn } } }`;
 
 describe('live door dashboards, with the projector in another process', () => {
@@ -286,11 +287,11 @@ describe('live door dashboards, with the projector in another process', () => {
     expect(await board.data(checkIns, 'checkInRecorded')).toMatchObject({ eventId, attendeeId: 'bea', result: 'ok' });
   });
 
-  it('refuses strangers as FORBIDDEN, broken or missing tokens as UNAUTHENTICATED, and an id that is no id as VALIDATION', async () => {
+  it('refuses strangers as FORBIDDEN, broken or missing tokens as UNAUTHENTICATED, and an id or a cursor that is none as VALIDATION', async () => {
     const { eventId } = await openEvent('Private');
-    const refusal = async (auth: Parameters<typeof Dashboard.open>[1], query: string, e = eventId) => {
+    const refusal = async (auth: Parameters<typeof Dashboard.open>[1], query: string, variables: Record<string, unknown> = { e: eventId }) => {
       const board = await dashboard(api!.address, auth);
-      const id = board.subscribe(query, { e });
+      const id = board.subscribe(query, variables);
       const message = await board.next((m) => m.id === id);
       expect(message.type).toBe('error');
       return (message.payload as { extensions?: { code?: string } }[])[0]?.extensions?.code;
@@ -299,7 +300,11 @@ describe('live door dashboards, with the projector in another process', () => {
     expect(await refusal({ header: await bearer(attendee('eve')) }, COUNTS)).toBe('FORBIDDEN');
     expect(await refusal({}, COUNTS)).toBe('UNAUTHENTICATED');
     expect(await refusal({ connectionParams: { authorization: 'Bearer not-a-token' } }, CHECK_INS)).toBe('UNAUTHENTICATED');
-    expect(await refusal({ header: await bearer(organizer) }, COUNTS, 'abc')).toBe('VALIDATION');
+    expect(await refusal({ header: await bearer(organizer) }, COUNTS, { e: 'abc' })).toBe('VALIDATION');
+    // Resuming is watching all the same: the same people, and a cursor the API gave.
+    expect(await refusal({ header: await bearer(attendee('eve')) }, CHECK_INS, { e: eventId, after: '0' })).toBe('FORBIDDEN');
+    expect(await refusal({ header: await bearer(organizer) }, CHECK_INS, { e: eventId, after: 'yesterday' })).toBe('VALIDATION');
+    expect(await refusal({ header: await bearer(organizer) }, COUNTS, { e: eventId, after: '99999999999999999999' })).toBe('VALIDATION');
   });
 
   it('refuses a subscription sent as a syntax tree instead of text, and sends it nothing', async () => {
@@ -319,6 +324,67 @@ describe('live door dashboards, with the projector in another process', () => {
     await register(eventId, 'tree');
     expect(await board.data(text, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 1 });
     expect(board.pending(tree)).toEqual([]);
+  });
+});
+
+describe('a dashboard that reconnects with after, the position of the last news it got', () => {
+  const DOOR_LOG = `query ($e: ID!, $s: ID!) { checkIns(eventId: $e, sessionId: $s, first: 100) { nodes { position attendeeId result } } }`;
+  const entry = ({ position, attendeeId, result }: Record<string, unknown>) => ({ position, attendeeId, result });
+
+  it('gets exactly the check-ins it missed, then the new ones, none twice, even those scanned while it resubscribes', async () => {
+    const { eventId, sessionId } = await openEvent('Reconnecting');
+    const codes: string[] = [];
+    for (const who of ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']) codes.push((await register(eventId, who)).ticket.code);
+    const away = await dashboard(api!.address, { header: await bearer(staff) });
+    const before = away.subscribe(CHECK_INS, { e: eventId });
+    await checkIn(eventId, sessionId, codes[0]!);
+    const last = await away.data(before, 'checkInRecorded');
+    await away.close();
+
+    // Missed while away, a refused scan among them.
+    expect(await checkIn(eventId, sessionId, codes[1]!)).toBe('ok');
+    expect(await checkIn(eventId, sessionId, codes[2]!)).toBe('ok');
+    expect(await checkIn(eventId, sessionId, codes[1]!)).toBe('already_redeemed');
+    const back = await dashboard(api!.address, { header: await bearer(staff) });
+    const resumed = back.subscribe(CHECK_INS, { e: eventId, after: last.position });
+    // Scanned while the server reads the backlog and switches to the live feed.
+    await Promise.all([checkIn(eventId, sessionId, codes[3]!), checkIn(eventId, sessionId, codes[4]!)]);
+    await checkIn(eventId, sessionId, codes[5]!);
+    const received: Record<string, unknown>[] = [];
+    for (let i = 0; i < 6; i++) received.push(await back.data(resumed, 'checkInRecorded'));
+
+    const log: Record<string, unknown>[] = (await gql(staff, DOOR_LOG, { e: eventId, s: sessionId })).checkIns.nodes;
+    const missedAndNew = log.slice(log.findIndex((row) => row.position === last.position) + 1);
+    expect(missedAndNew.map((row) => row.result)).toEqual(['ok', 'ok', 'already_redeemed', 'ok', 'ok', 'ok']);
+    expect(received.map(entry)).toEqual(missedAndNew);
+    // Live from here on, and nothing was left over from the switch.
+    await checkIn(eventId, sessionId, codes[6]!);
+    expect(await back.data(resumed, 'checkInRecorded')).toMatchObject({ attendeeId: 'r6', result: 'ok' });
+    expect(back.pending(resumed)).toEqual([]);
+  });
+
+  it('gets the counts as they stand first if they changed while it was away, then the new ones', async () => {
+    const { eventId } = await openEvent('Recounting');
+    const away = await dashboard(api!.address, { header: await bearer(organizer) });
+    const before = away.subscribe(COUNTS, { e: eventId });
+    await register(eventId, 'c1');
+    const seen = await away.data(before, 'attendanceChanged', (c) => c.confirmed === 1);
+    await away.close();
+
+    await register(eventId, 'c2');
+    const { position } = await register(eventId, 'c3');
+    await gql(organizer, `query ($e: ID!, $at: String) { event(eventId: $e, atPosition: $at) { eventId } }`, { e: eventId, at: position });
+    const back = await dashboard(api!.address, { header: await bearer(organizer) });
+    const resumed = back.subscribe(COUNTS, { e: eventId, after: seen.position });
+    const current = await back.data(resumed, 'attendanceChanged');
+    expect(current).toMatchObject({ eventId, confirmed: 3 });
+    // Resumed at those counts, another misses nothing and hears nothing until they change.
+    const upToDate = back.subscribe(COUNTS, { e: eventId, after: current.position });
+
+    await register(eventId, 'c4');
+    expect(await back.data(resumed, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 4 });
+    expect(await back.data(upToDate, 'attendanceChanged')).toMatchObject({ eventId, confirmed: 4 });
+    expect([...back.pending(resumed), ...back.pending(upToDate)]).toEqual([]);
   });
 });
 

@@ -1,5 +1,7 @@
 import type { MercuriusContext } from 'mercurius';
+import type pg from 'pg';
 import { DomainError } from '../../domain/domain-error.js';
+import type { Position } from '../../eventstore/position.js';
 import { CHECK_INS_PAGE, type CheckInEntry } from '../../projections/attendance/check-in-queries.js';
 import type { MutationResolvers, QueryResolvers, SubscriptionResolvers } from '../generated/graphql.js';
 import { subscriptionError } from '../graphql-errors.js';
@@ -7,6 +9,7 @@ import type { GraphqlModule } from '../graphql-module.js';
 import { type AttendanceCounts, liveTopics } from '../live-feed.js';
 import { mutationRequest } from '../mutation-request.js';
 import { waitForPosition } from '../read-your-writes.js';
+import { type Backlog, missedCheckIns, missedCounts, resumePosition, resumed } from '../resumed-feed.js';
 
 const typeDefs = /* GraphQL */ `
   enum ScanResult {
@@ -85,12 +88,13 @@ const typeDefs = /* GraphQL */ `
   # /graphql. Authenticate with "Authorization: Bearer <access token>" on the upgrade request
   # or as the connection_init payload's authorization. The event's organizer, its staff and
   # admins only, checked when subscribing. When that token expires the server closes the
-  # connection with code 4403 "The access token has expired": reconnect with a fresh one.
+  # connection with code 4403 "The access token has expired": reconnect with a fresh one, and
+  # pass the position of the last entry or counts you got as after to miss nothing.
   extend type Subscription {
-    "Each new row of the event's check-in log, refused scans and undos included."
-    checkInRecorded(eventId: ID!): CheckInEntry!
-    "The event's counts, after its registrations or check-ins changed them."
-    attendanceChanged(eventId: ID!): AttendanceCounts!
+    "Each new row of the event's check-in log, refused scans and undos included. With after (the position of the last entry you got), first every row after it, then the new ones, none twice."
+    checkInRecorded(eventId: ID!, after: String): CheckInEntry!
+    "The event's counts, after its registrations or check-ins changed them. With after (the position of the last counts you got), first the counts as they stand if they changed since, then the new ones."
+    attendanceChanged(eventId: ID!, after: String): AttendanceCounts!
   }
 `;
 
@@ -125,26 +129,35 @@ const mayWatch = async (ctx: MercuriusContext, eventId: string): Promise<void> =
   await ctx.app.reads.models.requireEventTeam(ctx.actor, eventId);
 };
 
-/** An event's live topic, opened to those who may watch it until their token expires. */
-const watch = async (ctx: MercuriusContext, eventId: string, topic: string) => {
+/** What a dashboard missed after a position, read from the read model. */
+type Missed<T> = (pool: pg.Pool, eventId: string, after: Position) => Promise<Backlog<T>>;
+
+/**
+ * An event's live topic, opened to those who may watch it until their token expires; with
+ * `after`, resumed there: what was missed first, by the same rule as the live topic.
+ */
+const watch = async <T extends { position: string }>(ctx: MercuriusContext, args: { eventId: string; after?: string | null }, topic: string, missed: Missed<T>) => {
   try {
-    await mayWatch(ctx, eventId);
+    const after = args.after == null ? undefined : resumePosition(args.after);
+    await mayWatch(ctx, args.eventId);
+    // Only websockets subscribe, and mayWatch let an actor through: all are set (see subscription-connection.ts).
+    ctx.closeConnectionAt!(ctx.tokenExpiresAt!, ctx.accessToken!);
+    const subscribe = () => ctx.pubsub.subscribe<T>(topic);
+    if (!after) return await subscribe();
+    return await resumed(subscribe, () => missed(ctx.app.pool, args.eventId, after), after, () => ctx.pubsub.close());
   } catch (error) {
     throw subscriptionError(error, ctx.app.log);
   }
-  // Only websockets subscribe, and mayWatch let an actor through: all are set (see subscription-connection.ts).
-  ctx.closeConnectionAt!(ctx.tokenExpiresAt!, ctx.accessToken!);
-  return ctx.pubsub.subscribe(topic);
 };
 
 // The live feed publishes each field's value itself, so resolve passes it on.
 const Subscription: SubscriptionResolvers = {
   checkInRecorded: {
-    subscribe: (_root, args, ctx) => watch(ctx, args.eventId, liveTopics.checkInRecorded(args.eventId)),
+    subscribe: (_root, args, ctx) => watch(ctx, args, liveTopics.checkInRecorded(args.eventId), missedCheckIns),
     resolve: (entry: CheckInEntry) => entry,
   },
   attendanceChanged: {
-    subscribe: (_root, args, ctx) => watch(ctx, args.eventId, liveTopics.attendanceChanged(args.eventId)),
+    subscribe: (_root, args, ctx) => watch(ctx, args, liveTopics.attendanceChanged(args.eventId), missedCounts),
     resolve: (counts: AttendanceCounts) => counts,
   },
 };

@@ -1,6 +1,8 @@
 import type { RegistrationView } from '../../commands/event-commands.js';
+import { ticketIdOf } from '../../commands/tickets/ticket-codes.js';
 import { MY_REGISTRATIONS_PAGE, REGISTRATIONS_PAGE } from '../../projections/attendance/registration-queries.js';
-import type { MutationResolvers, QueryResolvers } from '../generated/graphql.js';
+import type { MutationResolvers, QueryResolvers, RegistrationEntryResolvers } from '../generated/graphql.js';
+import type { MercuriusContext } from 'mercurius';
 import type { GraphqlModule } from '../graphql-module.js';
 import { mutationRequest } from '../mutation-request.js';
 import { waitForPosition } from '../read-your-writes.js';
@@ -55,6 +57,8 @@ const typeDefs = /* GraphQL */ `
     attendeeName: String
     attendeeEmail: String
     status: RegistrationStatus!
+    "The ticket's id (<eventId>_<registrationId>, as ticket takes it) while the registration is confirmed; null while it holds no valid ticket (pending, waitlisted, rejected, cancelled)."
+    ticketId: ID
     ticketVersion: Int!
     registeredAt: String!
   }
@@ -112,6 +116,11 @@ const Query: QueryResolvers = {
   },
 };
 
+/** A ticket id is no credential (the signed code is), so it shows wherever the registration does. */
+const RegistrationEntry: RegistrationEntryResolvers = {
+  ticketId: (registration) => (registration.status === 'confirmed' ? ticketIdOf(registration.eventId, registration.registrationId) : null),
+};
+
 const Mutation: MutationResolvers = {
   register: async (_root, args, ctx, info) =>
     registrationResult(await ctx.app.attendance.events.register(mutationRequest(ctx, args, info), args.eventId)),
@@ -127,5 +136,12 @@ const Mutation: MutationResolvers = {
     registrationResult(await ctx.app.attendance.events.reissueTicket(mutationRequest(ctx, args, info), args.eventId, args.registrationId)),
 };
 
+/** The QR routes as links to follow from anywhere (PUBLIC_BASE_URL, see public-url.ts). */
+const qrLink =
+  (field: 'qrPngUrl' | 'qrSvgUrl') =>
+  (ticket: Partial<Record<typeof field, string>>, _args: unknown, ctx: MercuriusContext): string =>
+    ctx.app.publicUrl(ticket[field] ?? '');
+const qrLinks = { qrPngUrl: qrLink('qrPngUrl'), qrSvgUrl: qrLink('qrSvgUrl') };
+
 /** Registering for events, the organizer's decisions on registrations, and tickets (their QR codes are REST routes beside this). */
-export const registrationsAndTickets: GraphqlModule = { typeDefs, resolvers: { Query, Mutation } };
+export const registrationsAndTickets: GraphqlModule = { typeDefs, resolvers: { Query, Mutation, RegistrationEntry, Ticket: qrLinks, TicketView: qrLinks } };

@@ -1,7 +1,7 @@
-import { ERASE_ACCOUNT, LOG_IN, ME, SIGN_UP, STREAM_HISTORY } from './documents.js';
+import { ERASE_ACCOUNT, LOG_IN, ME, SIGN_UP } from './documents.js';
 import type { GraphqlAnswer } from './http-client.js';
 import { type Probe, codeOf, eventually, expectField, expectRefusal, expectThat, fail } from './probe.js';
-import { type World, addressFor, logIn, newPassword, verifyByMail } from './world.js';
+import { type World, addressFor, logIn, newPassword, replayedStream, verifyByMail } from './world.js';
 
 const ERASE_MY_ACCOUNT = `mutation ($password: String!) { eraseMyAccount(password: $password) { accountId erasedAt position } }`;
 const REQUEST_RESET = `mutation ($email: String!) { requestPasswordReset(email: $email) }`;
@@ -36,8 +36,7 @@ const sixthLogIn = async (world: World, email: string, lastPassword: string): Pr
 };
 
 /** The admin's replay of an account's stream, as text: where an address or a name would show if the log still held it readable. */
-const replayedAccount = async (world: World, accountId: string): Promise<string> =>
-  JSON.stringify(expectField(await world.client.graphql(STREAM_HISTORY, { streamId: `account-${accountId}` }, world.admin.accessToken), 'streamHistory'));
+const replayedAccount = async (world: World, accountId: string): Promise<string> => JSON.stringify(await replayedStream(world, `account-${accountId}`));
 
 export const accountProbes: Probe[] = [
   {

@@ -38,8 +38,8 @@ const NOT_PASSED_ON = ['DATABASE_URL', 'DATABASE_OWNER_URL', 'EVENTSTORE_URL', '
  * A Rollcall started for one audit as `npm start` starts it (the `all` role, the embedded
  * PostgreSQL, a master key made in its data directory), but on a temporary data directory, a
  * free port on 127.0.0.1 and without GRAPHIQL, since introspection is one of the things
- * probed. Its admin is made first with the CLI, as an operator would: the embedded PostgreSQL
- * belongs to one process at a time, so the CLI cannot run beside the server.
+ * probed. Its admin is made beside it with the CLI, as an operator would, the password piped
+ * in: the CLI joins the embedded PostgreSQL the server runs.
  */
 export class LocalRollcall {
   private dataDir: string | undefined;
@@ -53,8 +53,8 @@ export class LocalRollcall {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: this.dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
     for (const name of NOT_PASSED_ON) delete env[name];
     const admin = { email: `audit-admin-${randomBytes(4).toString('hex')}@example.org`, password: `pw-${randomBytes(12).toString('base64url')}` };
-    await createAdmin(env, admin);
     this.server = await spawnRollcall('all', env);
+    await createAdmin(env, admin);
     return { url: this.server.address, outboxDir: path.join(this.dataDir, 'outbox'), admin };
   }
 
@@ -73,13 +73,14 @@ export class LocalRollcall {
   }
 }
 
-/** `npm run admin:create` against the data directory the server will use. */
+/** `npm run admin:create` beside the running server, on its data directory. */
 const createAdmin = (env: NodeJS.ProcessEnv, admin: { email: string; password: string }): Promise<void> => {
   const cli = spawn(
     process.execPath,
-    ['--import', 'tsx/esm', 'src/cli/create-admin.ts', '--email', admin.email, '--password', admin.password, '--name', 'Audit Admin'],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--import', 'tsx/esm', 'src/cli/create-admin.ts', '--email', admin.email, '--name', 'Audit Admin', '--password-stdin'],
+    { env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
+  cli.stdin.end(`${admin.password}\n`);
   let output = '';
   cli.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   cli.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -1,7 +1,7 @@
-import { CREATE_EVENT, SCHEDULE_SESSIONS, SIGN_UP, STREAM_HISTORY, UPDATE_EVENT } from './documents.js';
+import { CREATE_EVENT, SCHEDULE_SESSIONS, SIGN_UP, UPDATE_EVENT } from './documents.js';
 import { type AuditClient, type Exchange, asGraphql } from './http-client.js';
 import { type Probe, expectField, expectRefusal, expectThat } from './probe.js';
-import { type World, addressFor, eventDetails, newPassword } from './world.js';
+import { type World, addressFor, eventDetails, newPassword, replayedStream } from './world.js';
 
 const postJson = (client: AuditClient, body: unknown, contentType = 'application/json') =>
   client.send({ method: 'POST', path: '/graphql', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -13,8 +13,7 @@ const expectJsonRefusal = (exchange: Exchange, status?: number): void => {
 };
 
 /** How many events event `eventId`'s stream holds, as an admin's replay of the store shows: the proof that a refusal stored nothing. */
-const storedEvents = async (world: World, eventId: string): Promise<number> =>
-  expectField<unknown[]>(await world.client.graphql(STREAM_HISTORY, { streamId: `event-${eventId}` }, world.admin.accessToken), 'streamHistory').length;
+const storedEvents = async (world: World, eventId: string): Promise<number> => (await replayedStream(world, `event-${eventId}`)).length;
 
 /** `query` nested `levels` inline fragments deep below `health`, each of which mercurius counts as a level. */
 const nested = (levels: number): string => `{ health { ${'... on Health { '.repeat(levels)}status${' }'.repeat(levels)} } }`;
@@ -114,6 +113,18 @@ export const badInputProbes: Probe[] = [
     name: 'atPosition from an anonymous caller is UNAUTHENTICATED',
     run: async ({ client }) => {
       expectRefusal(await client.graphql('{ events(atPosition: "1") { nodes { eventId } } }'), 'UNAUTHENTICATED');
+    },
+  },
+  {
+    area: 'bad input',
+    name: "a stream's history comes in pages of at most 100: first: 101, and an after that is no revision, are VALIDATION",
+    run: async (world) => {
+      const history = `query ($streamId: String!, $first: Int, $after: String) { streamHistory(streamId: $streamId, first: $first, after: $after) { revision } }`;
+      const streamId = `event-${world.eventA.eventId}`;
+      expectRefusal(await world.client.graphql(history, { streamId, first: 101 }, world.admin.accessToken), 'VALIDATION');
+      expectRefusal(await world.client.graphql(history, { streamId, after: 'not-a-revision' }, world.admin.accessToken), 'VALIDATION');
+      const page = expectField<unknown[]>(await world.client.graphql(history, { streamId, first: 1 }, world.admin.accessToken), 'streamHistory');
+      expectThat(page.length === 1, 'expected first: 1 to answer one event');
     },
   },
   {

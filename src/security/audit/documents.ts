@@ -22,7 +22,11 @@ export const DISABLE_ACCOUNT = `mutation ($accountId: ID!) { disableAccount(acco
 
 export const ERASE_ACCOUNT = `mutation ($accountId: ID!) { eraseAccount(accountId: $accountId) { accountId erasedAt position } }`;
 
-export const STREAM_HISTORY = `query ($streamId: String!) { streamHistory(streamId: $streamId) { type data } }`;
+/** The largest page of a stream's history, which STREAM_HISTORY asks for: a shorter page is the last. */
+export const STREAM_HISTORY_PAGE = 100;
+
+export const STREAM_HISTORY = `query ($streamId: String!, $after: String) {
+  streamHistory(streamId: $streamId, first: ${STREAM_HISTORY_PAGE}, after: $after) { revision type data } }`;
 
 export const CREATE_EVENT = `mutation ($details: EventDetailsInput!, $capacity: Int!) {
   createEvent(details: $details, capacity: $capacity) { eventId position } }`;

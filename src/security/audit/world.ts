@@ -10,6 +10,8 @@ import {
   REGISTER,
   SCHEDULE_SESSIONS,
   SIGN_UP,
+  STREAM_HISTORY,
+  STREAM_HISTORY_PAGE,
   TICKET,
   VERIFY_EMAIL,
 } from './documents.js';
@@ -201,4 +203,15 @@ export const currentTicketCode = async (world: World): Promise<string> => {
   const ticket = expectField<{ code: string | null }>(await world.client.graphql(TICKET, { ticketId: world.ticket.ticketId }, world.attendee.accessToken), 'ticket');
   if (!ticket.code) fail(`expected the holder to see the code of ticket ${world.ticket.ticketId}`);
   return ticket.code!;
+};
+
+/** Every event of a stream, as an admin's replay of the store shows it page after page, each after the last revision of the one before. */
+export const replayedStream = async (world: World, streamId: string): Promise<{ revision: string; type: string; data: unknown }[]> => {
+  const events: { revision: string; type: string; data: unknown }[] = [];
+  for (;;) {
+    const answer = await world.client.graphql(STREAM_HISTORY, { streamId, after: events.at(-1)?.revision ?? null }, world.admin.accessToken);
+    const page = expectField<typeof events>(answer, 'streamHistory');
+    events.push(...page);
+    if (page.length < STREAM_HISTORY_PAGE) return events;
+  }
 };
