@@ -20,7 +20,7 @@ import { positionAt } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
 import type { IntegrationEvent } from '../src/integration/contract.js';
 import { Forwarder } from '../src/integration/forwarder.js';
-import { KafkaReactorConsumer } from '../src/integration/kafka-consumer.js';
+import { KafkaReactorConsumer, reactorGroupId } from '../src/integration/kafka-consumer.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { openBenchDatabase } from './bench-database.js';
 import { aRegistration } from './bench-events.js';
@@ -122,7 +122,7 @@ const main = async () => {
   const admin = new Kafka({ clientId: 'bench-kafka', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
-  await admin.setOffsets({ groupId: reactor.name, topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
+  await admin.setOffsets({ groupId: reactorGroupId(topicPrefix, reactor.name), topic, partitions: ends.map(({ partition, high }) => ({ partition, offset: high })) });
   await admin.disconnect();
   // The forwarder goes on in a process of its own, as the `forwarder` role runs in production.
   await forwarder.stop();
@@ -137,7 +137,7 @@ const main = async () => {
     RATE_LIMITS: 'off',
   }, /Forwarding events to Kafka/);
   await forwarding.ready;
-  const consumer = new KafkaReactorConsumer({ brokers, topics: [topic], deadLetterTopic: `${topicPrefix}dead-letters`, pool, reactor });
+  const consumer = new KafkaReactorConsumer({ brokers, topicPrefix, topics: [topic], deadLetterTopic: `${topicPrefix}dead-letters`, pool, reactor });
   await consumer.start();
   await sleep(1_000);
   const total = RATE * SECONDS;

@@ -10,14 +10,18 @@ import { TokenService } from './commands/accounts/token-service.js';
 import { CheckInCommands } from './commands/check-in-commands.js';
 import { CommandHandler } from './commands/command-handler.js';
 import { EventCommands } from './commands/event-commands.js';
+import { type EnrollmentModels, FaceEnrollments } from './commands/faces/face-enrollments.js';
 import { TicketCodes } from './commands/tickets/ticket-codes.js';
 import type { EventStore } from './eventstore/event-store.js';
+import { DoorPhotos } from './personal-data/door-photos.js';
+import { FaceEmbeddings } from './personal-data/face-embeddings.js';
 import type { PersonalDataKeys } from './personal-data/personal-data-keys.js';
 import { Jobs } from './jobs/jobs.js';
 import { Metrics } from './observability/metrics.js';
 import type { ReadinessCheck } from './observability/readiness.js';
 import { databaseReachable, eventStoreReachable } from './observability/role-checks.js';
 import { observeSharedState } from './observability/shared-state-metrics.js';
+import { FaceVerdicts } from './read-api/check-in/face-verdicts.js';
 import { ProjectionPositions } from './read-api/projection-positions.js';
 import { ReadModels } from './read-api/read-models.js';
 import { LiveFeed } from './read-api/live-feed.js';
@@ -62,6 +66,8 @@ export interface AppDependencies {
   metrics?: Metrics;
   /** What else /readyz checks besides the database and the event store: the other parts of an `all` process. */
   readiness?: readonly ReadinessCheck[];
+  /** The face models enrollment runs (enrollmentModels(engine), src/ml/face-models.ts); without them enrollFace is refused. */
+  faceModels?: EnrollmentModels;
 }
 
 /** Everything /metrics has always served, and more: the API is where operators look first. */
@@ -83,6 +89,8 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
   const jobs = deps.jobs ?? new Jobs((deps.pool.options as { connectionString: string }).connectionString);
   observeSharedState(metrics, { pool: deps.pool, storeKind: store.kind, headPosition: () => store.headPosition(), jobs }, EVERY_SHARED_STATE);
   const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options });
+  const photos = new DoorPhotos(deps.pool, deps.personalData);
+  const faces = new FaceEnrollments(commands, deps.faceModels, new FaceEmbeddings(deps.pool, deps.personalData), photos);
   const app = await buildServer(
     {
       store,
@@ -95,11 +103,20 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         hash: (subject) => deps.masterKey.hmac('throttle', subject),
         limits: { ...RATE_LIMITS, ...deps.rateLimits },
       },
-      auth: { tokens, outbox: new Outbox(deps.outboxDir, deps.mailFrom), claims: new EmailClaims(store, deps.masterKey), sessionCheckCacheMs: deps.sessionCheckCacheMs, logInGuard: new LogInGuard(deps.pool, deps.masterKey, { clock: deps.logInClock }) },
-      attendance: { events, checkIns: new CheckInCommands(commands, events, codes), codes },
+      auth: {
+        tokens,
+        outbox: new Outbox(deps.outboxDir, deps.mailFrom),
+        claims: new EmailClaims(store, deps.masterKey),
+        sessionCheckCacheMs: deps.sessionCheckCacheMs,
+        logInGuard: new LogInGuard(deps.pool, deps.masterKey, { clock: deps.logInClock }),
+        // An erased person's face goes with them: their key is gone, and the rows are deleted too.
+        forgetFace: (accountId, by) => faces.forget(accountId, by),
+      },
+      attendance: { events, checkIns: new CheckInCommands(commands, events, codes, photos), codes, faces },
       reads: {
         models: new ReadModels(deps.pool),
         positions: new ProjectionPositions(deps.pool, live),
+        faceVerdicts: new FaceVerdicts(deps.pool, live),
       },
       live,
       graphiql: deps.graphiql,

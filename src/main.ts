@@ -2,9 +2,9 @@
  * One binary, several roles: `tsx src/main.ts <role>`. Roles so far: `api` (HTTP and
  * GraphQL), `projector` (keeps the read models and works the jobs; extra ones wait as hot
  * standbys), `forwarder` (publishes the log to Kafka; needs KAFKA_BROKERS, which makes `all`
- * forward too; standbys wait), `ml-worker` (runs the reactors, forecast trigger and ticket
- * mail: a Kafka consumer group each with KAFKA_BROKERS, else the store's subscription from
- * their own checkpoints), `all` (everything in one process, on the embedded default for
+ * forward too; standbys wait), `ml-worker` (runs the reactors, forecast trigger, ticket
+ * mail and face verification: a Kafka consumer group each with KAFKA_BROKERS, else the store's
+ * subscription from their own checkpoints), `all` (everything in one process, on the embedded default for
  * `npm start`), and `migrate` (applies the migrations as DATABASE_OWNER_URL and exits, so that
  * the long-running roles can be started with the app role's login alone). Every long-running
  * role serves /metrics, /healthz and /readyz (src/observability/): the api and `all` on PORT,
@@ -16,10 +16,17 @@ import { postgresSigningKeys } from './commands/accounts/postgres-signing-keys.j
 import { ConfigError, type Config, loadConfig } from './config.js';
 import { EmailClaims } from './commands/accounts/email-claims.js';
 import { openEventStore } from './eventstore/open-event-store.js';
+import { DoorPhotos } from './personal-data/door-photos.js';
+import { FaceEmbeddings } from './personal-data/face-embeddings.js';
 import { personalDataStore } from './personal-data/personal-data-store.js';
 import { mailWorkersOn, startJobWorkers } from './jobs/job-runner.js';
 import { Forwarder } from './integration/forwarder.js';
+import { CommandHandler } from './commands/command-handler.js';
+import { enrollmentModels } from './ml/enrollment-models.js';
+import { createFaceEngine } from './ml/face/create-face-engine.js';
+import { faceWorkers } from './ml/face-jobs.js';
 import { forecastWorkers } from './ml/forecast/forecast-jobs.js';
+import { lazyFaceEngine } from './ml/lazy-face-engine.js';
 import { startMlWorker } from './ml/ml-worker.js';
 import { createReactors } from './ml/reactors.js';
 import { type Logger, createLogger, lifecycleLog } from './observability/logger.js';
@@ -84,6 +91,10 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
   }
   const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
   started.push(() => store.close());
+  // One per process, shared by enrollment (api) and verification (ml-worker), its models loaded on first use.
+  const faceEngine = lazyFaceEngine(() => createFaceEngine());
+  started.push(() => faceEngine.close());
+  const doorPhotos = new DoorPhotos(pool, personalData);
 
   // One registry and one list of readiness checks for the process, served by the API's server or on METRICS_PORT.
   const metrics = new Metrics();
@@ -123,7 +134,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
     const jobLog = log.child({ part: 'jobs' });
     const forecasts = forecastWorkers({ pool, log: (text) => jobLog.info(text), timeInference: (model) => metrics.timeInference(model) });
     const mailWorkers = mailWorkersOn({ jobs, pool, store, keys: personalData, claims: new EmailClaims(store, masterKey) }, mail, signing);
-    await startJobWorkers(jobs, [...mailWorkers, ...forecasts], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
+    await startJobWorkers(jobs, [...mailWorkers, ...forecasts, ...faceWorkers(doorPhotos)], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
     line(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {
@@ -136,7 +147,8 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
   if (role === 'ml-worker' || role === 'all') {
     const kafka = config.kafkaBrokers ? { kafka: { brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } } : {};
     const reactorLog = log.child({ part: 'reactors' });
-    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs, pool, log: reactorLog }), log: reactorLog, ...kafka });
+    const faces = { commands: new CommandHandler(store), engine: faceEngine, embeddings: new FaceEmbeddings(pool, personalData), photos: doorPhotos };
+    const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs, pool, log: reactorLog, faces }), log: reactorLog, ...kafka });
     started.push(() => mlWorker.stop());
     checks.push(...reactorsReady(mlWorker, config.readyMaxLagEvents));
     line(`Running reactors on ${mlWorker.mode === 'kafka' ? 'Kafka' : 'the event store'}: ${mlWorker.reactors.join(', ')}`);
@@ -162,6 +174,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
         metrics,
         // Besides the API's own, this process's other parts (`all`).
         readiness: checks,
+        faceModels: enrollmentModels(faceEngine),
       },
       { loggerInstance: log, trustProxy: config.trustProxy },
     );

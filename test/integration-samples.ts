@@ -18,6 +18,8 @@ const session = {
   checkInClosesAt: '2026-07-02T18:00:00.000Z',
 };
 const door = { eventId: 'e-1', sessionId: 's-1', staffId: 'staff-1' };
+const faceCheck = { ...door, registrationId: 'r-1', attendeeId: 'a-1', scanId: '9f8e7d6c-5b4a-5392-8170-6f5e4d3c2b1a' };
+const faceScores = { similarity: 0.71, threshold: 0.5, liveness: 0.93, livenessThreshold: 0.6, modelVersions: { recognition: 'r-1', liveness: 'l-1' } };
 
 /**
  * One event of every type the domain records, typed by the domain itself: a field added,
@@ -38,7 +40,10 @@ export const samples: { [T in DomainEventType]: Extract<AnyDomainEvent, { type: 
   RegistrationCancelled: { registrationId: 'r-1', cancelledBy: 'a-1' },
   TicketReissued: { registrationId: 'r-1', version: 2 },
   CheckedIn: { ...door, registrationId: 'r-1', attendeeId: 'a-1', method: 'scan', reason: null },
-  CheckInAwaitingFace: { ...door, registrationId: 'r-1', attendeeId: 'a-1' },
+  CheckInAwaitingFace: faceCheck,
+  FaceMatched: { ...faceCheck, ...faceScores },
+  FaceMismatched: { ...faceCheck, ...faceScores, similarity: 0.2, result: 'face_mismatch' },
+  FaceUnverifiable: { ...faceCheck, result: 'face_not_enrolled' },
   ScanRefused: { ...door, registrationId: 'r-1', result: 'already_redeemed' },
   CheckInUndone: { ...door, registrationId: 'r-1', reason: 'Wrong person' },
   UnreadableTicketScanned: door,
@@ -66,4 +71,12 @@ export const samples: { [T in DomainEventType]: Extract<AnyDomainEvent, { type: 
   AccountDisabled: { disabledBy: 'admin-1', disabledAt: '2026-05-01T00:00:00.000Z' },
   EmailClaimed: { accountId: 'a-1', claimedAt: '2026-05-01T00:00:00.000Z', expiresAt: '2026-05-08T00:00:00.000Z' },
   EmailClaimConfirmed: { accountId: 'a-1', confirmedAt: '2026-05-01T00:00:00.000Z' },
+  FaceEnrolled: {
+    accountId: 'a-1',
+    samples: [{ reference: '0b7f1a52-55a4-4b0c-9a52-7b0c9a5255a4', quality: 0.8, liveness: 0.95 }],
+    modelVersions: { detection: 'd-1', recognition: 'r-1', liveness: 'l-1' },
+    enrolledAt: '2026-05-01T00:00:00.000Z',
+  },
+  FaceEnrollmentRejected: { accountId: 'a-1', photo: 1, code: 'NO_FACE', rejectedAt: '2026-05-01T00:00:00.000Z' },
+  FaceDataErased: { accountId: 'a-1', erasedBy: 'a-1', erasedAt: '2026-05-01T00:00:00.000Z' },
 };

@@ -15,13 +15,16 @@ export interface RunningRollcall {
  * prints `ready`: by default that it listens (the `projector` role prints "Projecting read models").
  * Lines are pino's JSON, whose `msg` holds these words. Roles without an API serve their probes
  * on a free port unless `env` names one (the default 9464 would clash between spec files).
+ * `spawned` is handed the process at once, so that a caller can kill one that never gets ready.
  */
 export const spawnRollcall = (
   role: string,
   env: NodeJS.ProcessEnv,
   ready: RegExp = /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+  spawned?: (child: ChildProcess) => void,
 ): Promise<RunningRollcall> => {
   const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/main.ts', role], { env: { METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned?.(child);
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -22,7 +22,7 @@ export interface TestApp {
 }
 
 /** The API process on a fresh database, for e2e specs to drive with `app.inject`. */
-export const startTestApp = async (options: Pick<AppDependencies, 'sessionCheckCacheMs' | 'logInClock' | 'rateLimits'> = {}): Promise<TestApp> => {
+export const startTestApp = async (options: Pick<AppDependencies, 'sessionCheckCacheMs' | 'logInClock' | 'rateLimits' | 'faceModels'> = {}): Promise<TestApp> => {
   const db = await createTestDatabase();
   const { store, personalData } = personalDataStore(new PostgresEventStore({ pool: db.pool, connectionString: db.url }), db.pool, db.masterKey);
   const outboxDir = await mkdtemp(path.join(tmpdir(), 'rollcall-outbox-'));

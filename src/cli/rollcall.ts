@@ -1,17 +1,19 @@
 #!/usr/bin/env -S node --import tsx/esm
 /**
- * The admin CLI: `npm run rollcall -- admin <projections|replay|dead-letters|keys> …`, with
- * `--help` on every command. Connects like `src/main.ts` does (see admin-session.ts), only once
+ * The admin CLI: `npm run rollcall -- admin <projections|replay|dead-letters|keys> …` and
+ * `face compare`, with `--help` on every command. Connects like `src/main.ts` does (see admin-session.ts), only once
  * a command needs the database. Results go to stdout, progress and errors to stderr; exit 0 on
  * success and for --help, 1 when the command failed or found nothing, 2 for a mistake in the
  * arguments, 130 when interrupted.
  */
 import { Command } from 'commander';
 import { Jobs } from '../jobs/jobs.js';
+import { DEFAULT_FACE_POLICY } from '../ml/face/face-policy.js';
 import { createReactors } from '../ml/reactors.js';
 import { AdminSession } from './admin-session.js';
 import { failure, needsSubcommand, runCommandLine } from './command-line.js';
 import { deadLettersCommand } from './dead-letters-command.js';
+import { faceCommand, startFaceEngine } from './face-command.js';
 import { keysCommand } from './keys-command.js';
 import { projectionsCommand } from './projections-command.js';
 import { replayCommand } from './replay-command.js';
@@ -74,7 +76,8 @@ const program = (): Command => {
       err,
     }),
   );
-  return needsSubcommand(new Command('rollcall').description("Rollcall's admin tooling").addCommand(needsSubcommand(admin)));
+  const face = faceCommand({ engine: startFaceEngine, matchThreshold: DEFAULT_FACE_POLICY.matchThreshold, out, err });
+  return needsSubcommand(new Command('rollcall').description("Rollcall's admin tooling").addCommand(needsSubcommand(admin)).addCommand(face));
 };
 
 const main = async (): Promise<number> => {

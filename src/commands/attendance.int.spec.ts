@@ -6,6 +6,8 @@ import type { Actor } from '../domain/actor.js';
 import { registrationOf } from '../domain/event/event.js';
 import { checkInStream, eventStream } from '../domain/streams.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
+import { DoorPhotos } from '../personal-data/door-photos.js';
+import { MemoryPersonalDataKeys } from '../personal-data/memory-personal-data-keys.js';
 import { CheckInCommands } from './check-in-commands.js';
 import { CommandHandler } from './command-handler.js';
 import { EventCommands } from './event-commands.js';
@@ -103,7 +105,7 @@ describe('check-in under concurrency, on the real store', () => {
   it('redeems a ticket once when 50 scanners race, and records the other 49 scans', async () => {
     const handler = new CommandHandler(store);
     const events = new EventCommands(handler, codes);
-    const checkIns = new CheckInCommands(handler, events, codes);
+    const checkIns = new CheckInCommands(handler, events, codes, new DoorPhotos(db.pool, new MemoryPersonalDataKeys()));
     const { eventId, sessionId } = await openEvent(events, 10);
     const registration = await events.register(commandRequest(attendee(1), undefined), eventId);
     const code = registration.ticket!.code;
@@ -119,7 +121,7 @@ describe('check-in under concurrency, on the real store', () => {
     const processes = Array.from({ length: 4 }, () => {
       const handler = new CommandHandler(store);
       const events = new EventCommands(handler, codes);
-      return { events, checkIns: new CheckInCommands(handler, events, codes) };
+      return { events, checkIns: new CheckInCommands(handler, events, codes, new DoorPhotos(db.pool, new MemoryPersonalDataKeys())) };
     });
     const { eventId, sessionId } = await openEvent(processes[0]!.events, 10);
     const registration = await processes[0]!.events.register(commandRequest(attendee(2), undefined), eventId);
@@ -134,7 +136,7 @@ describe('check-in under concurrency, on the real store', () => {
   it('answers a resent scan with its first answer and writes nothing new', async () => {
     const handler = new CommandHandler(store);
     const events = new EventCommands(handler, codes);
-    const checkIns = new CheckInCommands(handler, events, codes);
+    const checkIns = new CheckInCommands(handler, events, codes, new DoorPhotos(db.pool, new MemoryPersonalDataKeys()));
     const { eventId, sessionId } = await openEvent(events, 10);
     const registration = await events.register(commandRequest(attendee(3), undefined), eventId);
     const first = await checkIns.checkIn(commandRequest(staff, 'scan-1'), eventId, sessionId, registration.ticket!.code);

@@ -25,6 +25,8 @@ type Upcast = (data: JsonObject) => JsonObject;
  */
 const UPCASTS: { readonly [Type in DomainEventType]?: readonly Upcast[] } = {
   EmailClaimed: [(data) => emailClaimedFromV1(data as EmailClaimedV1)],
+  // Version 1 held scans before door photos were kept: there is no photo, so no scan id either.
+  CheckInAwaitingFace: [(data) => ({ ...data, scanId: '' })],
 };
 
 const upcastsOf = (type: string): readonly Upcast[] => (Object.hasOwn(UPCASTS, type) && UPCASTS[type as DomainEventType]) || [];

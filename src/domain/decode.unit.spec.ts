@@ -27,6 +27,13 @@ describe('A stored EmailClaimed of schema version 1', () => {
   });
 });
 
+describe('A stored CheckInAwaitingFace of schema version 1', () => {
+  it('decodes to version 2 with no scan id: it was held before door photos were kept', () => {
+    const door = { eventId: 'e', sessionId: 's', registrationId: 'r', attendeeId: 'a', staffId: 'st' };
+    expect(decode(stored('CheckInAwaitingFace', door, 1))).toEqual(stored('CheckInAwaitingFace', { ...door, scanId: '' }, 2));
+  });
+});
+
 describe('Decoding', () => {
   it('returns an event of the current version as it is', () => {
     const current = stored('EmailClaimed', { accountId: 'acc-1', claimedAt: 'x', expiresAt: 'y' }, 2);

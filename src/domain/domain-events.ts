@@ -2,7 +2,8 @@ import type { AccountEvent } from './account/account.js';
 import type { EmailClaimEvent } from './account/email-claim.js';
 import type { CheckInEvent } from './check-in/check-in.js';
 import type { EventEvent } from './event/event.js';
+import type { FaceEvent } from './face/face.js';
 
 /** Every event the domain records, across all its boundaries, in its current shape. */
-export type AnyDomainEvent = EventEvent | CheckInEvent | AccountEvent | EmailClaimEvent;
+export type AnyDomainEvent = EventEvent | CheckInEvent | AccountEvent | EmailClaimEvent | FaceEvent;
 export type DomainEventType = AnyDomainEvent['type'];

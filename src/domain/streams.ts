@@ -3,6 +3,7 @@ import { emailClaimDecider } from './account/email-claim.js';
 import { checkInDecider } from './check-in/business-logic.js';
 import type { DomainEvent, Fold } from './decider.js';
 import { eventDecider } from './event/business-logic.js';
+import { faceDecider } from './face/business-logic.js';
 
 /**
  * Every stream Rollcall writes, named in one place: how to build a stream's name, how to
@@ -20,6 +21,12 @@ export const checkInStream = (sessionId: string, registrationId: string | undefi
 export const accountStream = (accountId: string): string => `account-${accountId}`;
 
 /**
+ * An attendee's face enrollment, apart from their account stream: enrolling and erasing do
+ * not contend with log-ins, and the face's events stay with each other (named `face-<account id>`).
+ */
+export const faceStream = (accountId: string): string => `face-${accountId}`;
+
+/**
  * An address's claim, named by a hash of the address (`addressKey`, hex) so that the name holds
  * no personal data. Which hash is the command side's choice (a keyed one: see EmailClaims).
  */
@@ -35,6 +42,7 @@ export type ParsedStream =
   | { kind: 'event'; eventId: string }
   | { kind: 'checkin'; sessionId: string; registrationId: string | undefined }
   | { kind: 'account'; accountId: string }
+  | { kind: 'face'; accountId: string }
   | { kind: 'email-claim' }
   | { kind: 'command-key' }
   | { kind: 'projection'; projection: string }
@@ -53,6 +61,7 @@ export const parseStream = (streamId: string): ParsedStream => {
   if (checkIn) return { kind: 'checkin', sessionId: checkIn[1]!, registrationId: checkIn[2] === 'unreadable' ? undefined : checkIn[2]! };
   if (streamId.startsWith('account-email-')) return { kind: 'email-claim' };
   if (streamId.startsWith('account-')) return { kind: 'account', accountId: streamId.slice('account-'.length) };
+  if (streamId.startsWith('face-')) return { kind: 'face', accountId: streamId.slice('face-'.length) };
   if (streamId.startsWith('commandkey-')) return { kind: 'command-key' };
   if (streamId.startsWith('projection-')) return { kind: 'projection', projection: streamId.slice('projection-'.length) };
   return { kind: 'unknown' };
@@ -60,7 +69,7 @@ export const parseStream = (streamId: string): ParsedStream => {
 
 /**
  * A stream's category: its name up to the first '-', as EventStoreDB's `$by_category`
- * projection reads it (`event`, `checkin`, `account` for both account kinds).
+ * projection reads it (`event`, `checkin`, `account` for both account kinds, `face`).
  */
 export const categoryOf = (streamId: string): string => {
   const dash = streamId.indexOf('-');
@@ -72,6 +81,7 @@ const OWNERS: { readonly [Kind in ParsedStream['kind']]?: Fold<any, any> } = {
   event: eventDecider,
   checkin: checkInDecider,
   account: accountDecider,
+  face: faceDecider,
   'email-claim': emailClaimDecider,
 };
 

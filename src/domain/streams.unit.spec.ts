@@ -3,6 +3,7 @@ import { accountDecider } from './account/business-logic.js';
 import { emailClaimDecider } from './account/email-claim.js';
 import { checkInDecider } from './check-in/business-logic.js';
 import { eventDecider } from './event/business-logic.js';
+import { faceDecider } from './face/business-logic.js';
 import {
   accountStream,
   categoryOf,
@@ -11,6 +12,7 @@ import {
   deciderOf,
   emailClaimStream,
   eventStream,
+  faceStream,
   parseStream,
   projectionStream,
 } from './streams.js';
@@ -26,6 +28,7 @@ describe('A stream name', () => {
     expect(parseStream(checkInStream(sessionId, registrationId))).toEqual({ kind: 'checkin', sessionId, registrationId });
     expect(parseStream(checkInStream(sessionId, undefined))).toEqual({ kind: 'checkin', sessionId, registrationId: undefined });
     expect(parseStream(accountStream(eventId))).toEqual({ kind: 'account', accountId: eventId });
+    expect(parseStream(faceStream(eventId))).toEqual({ kind: 'face', accountId: eventId });
     expect(parseStream(emailClaimStream(addressKey))).toEqual({ kind: 'email-claim' });
     expect(parseStream(commandKeyStream('k-1'))).toEqual({ kind: 'command-key' });
     expect(parseStream(projectionStream('attendance'))).toEqual({ kind: 'projection', projection: 'attendance' });
@@ -33,12 +36,9 @@ describe('A stream name', () => {
   });
 
   it('has the category EventStoreDB gives it, one for both kinds of account stream', () =>
-    expect([eventStream(eventId), checkInStream(sessionId, undefined), accountStream(eventId), emailClaimStream(addressKey)].map(categoryOf)).toEqual([
-      'event',
-      'checkin',
-      'account',
-      'account',
-    ]));
+    expect(
+      [eventStream(eventId), checkInStream(sessionId, undefined), accountStream(eventId), emailClaimStream(addressKey), faceStream(eventId)].map(categoryOf),
+    ).toEqual(['event', 'checkin', 'account', 'account', 'face']));
 });
 
 describe('The decider of a stream', () => {
@@ -47,6 +47,7 @@ describe('The decider of a stream', () => {
     expect(deciderOf(checkInStream(sessionId, registrationId))).toBe(checkInDecider);
     expect(deciderOf(accountStream(eventId))).toBe(accountDecider);
     expect(deciderOf(emailClaimStream(addressKey))).toBe(emailClaimDecider);
+    expect(deciderOf(faceStream(eventId))).toBe(faceDecider);
   });
 
   it('is none for streams that hold no domain events', () =>

@@ -9,7 +9,7 @@ import type { IntegrationEvent } from './contract.js';
  * reach a consumer after it finished an event are dropped by `consumer_processed`.
  */
 export interface Reactor {
-  /** The consumer's name: its Kafka group id and its checkpoint. */
+  /** The consumer's name: its checkpoint, and with the topic prefix its Kafka group (kafka-consumer.ts, reactorGroupId). */
   readonly name: string;
   handle(event: IntegrationEvent): Promise<void>;
 }

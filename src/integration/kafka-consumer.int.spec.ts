@@ -4,8 +4,8 @@ import { type Admin, Kafka, type KafkaMessage, type Message, Partitioners, logLe
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import type { IntegrationEvent } from './contract.js';
-import { listDeadLetters } from './delivery.js';
-import { KafkaReactorConsumer } from './kafka-consumer.js';
+import { type Reactor, type RetryPolicy, listDeadLetters } from './delivery.js';
+import { KafkaReactorConsumer, reactorGroupId } from './kafka-consumer.js';
 
 const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim());
 if (!brokers && !process.env.CI) process.stdout.write('Kafka consumer suite SKIPPED: set KAFKA_BROKERS\n');
@@ -55,10 +55,11 @@ suite('reactors as a Kafka consumer group', () => {
     await db?.close();
   });
 
-  /** A topic of six partitions and its dead-letter topic, new for each test so that no test reads another's messages. */
+  /** A deployment's prefix, a topic of six partitions under it and its dead-letter topic, new for each test so that no test reads another's messages. */
   const newTopics = async () => {
-    const topic = `rollcall-test.${randomUUID().slice(0, 8)}`;
-    const deadLetterTopic = `${topic}.dead`;
+    const topicPrefix = `rollcall-test.${randomUUID().slice(0, 8)}.`;
+    const topic = `${topicPrefix}event`;
+    const deadLetterTopic = `${topicPrefix}dead-letters`;
     await admin.createTopics({
       waitForLeaders: true,
       topics: [
@@ -66,8 +67,15 @@ suite('reactors as a Kafka consumer group', () => {
         { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
       ],
     });
-    return { topic, deadLetterTopic };
+    return { topicPrefix, topic, deadLetterTopic };
   };
+
+  /** A member of `reactor`'s group in the deployment `newTopics` made, reading its one topic. */
+  const memberOf = (
+    { topicPrefix, topic, deadLetterTopic }: Awaited<ReturnType<typeof newTopics>>,
+    reactor: Reactor,
+    options: { retry?: RetryPolicy; log?: (line: string) => void } = {},
+  ) => new KafkaReactorConsumer({ brokers: brokers!, fetchWaitMs: FETCH_WAIT_MS, topicPrefix, topics: [topic], deadLetterTopic, pool: db.pool, reactor, ...options });
 
   const publish = async (topic: string, messages: Message[]) => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -92,31 +100,24 @@ suite('reactors as a Kafka consumer group', () => {
   };
 
   it('shares the partitions between two members and, when one stops mid-stream, the other handles the rest: every event once', async () => {
-    const { topic, deadLetterTopic } = await newTopics();
+    const deployment = await newTopics();
+    const { topicPrefix, topic } = deployment;
     const group = `group-${randomUUID().slice(0, 8)}`;
     // Event ids each member's handler finished, in order. The pause keeps the stream going long
     // enough to stop a member in the middle of it.
     const handledBy: [string[], string[]] = [[], []];
-    const members = handledBy.map(
-      (handled) =>
-        new KafkaReactorConsumer({
-          brokers: brokers!,
-          fetchWaitMs: FETCH_WAIT_MS,
-          topics: [topic],
-          deadLetterTopic,
-          pool: db.pool,
-          reactor: {
-            name: group,
-            handle: async (e: IntegrationEvent) => {
-              await sleep(5);
-              handled.push(e.id);
-            },
-          },
-        }),
+    const members = handledBy.map((handled) =>
+      memberOf(deployment, {
+        name: group,
+        handle: async (e: IntegrationEvent) => {
+          await sleep(5);
+          handled.push(e.id);
+        },
+      }),
     );
     await Promise.all(members.map((m) => m.start()));
     await waitFor(async () => {
-      const [described] = (await admin.describeGroups([group])).groups;
+      const [described] = (await admin.describeGroups([reactorGroupId(topicPrefix, group)])).groups;
       return described?.state === 'Stable' && described.members.length === 2;
     }, 'both members to join the group');
 
@@ -142,11 +143,12 @@ suite('reactors as a Kafka consumer group', () => {
   }, 120_000);
 
   it('sends a poison message to the dead letters, in the table and on the dead-letter topic with the error', async () => {
-    const { topic, deadLetterTopic } = await newTopics();
+    const deployment = await newTopics();
+    const { topic, deadLetterTopic } = deployment;
     const group = `group-${randomUUID().slice(0, 8)}`;
     const poison = event(13, 'event-poison');
     const reactor = { name: group, handle: async (e: IntegrationEvent) => (e.id === poison.id ? Promise.reject(new Error('bad data')) : undefined) };
-    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, retry: { attempts: 2, backoffMs: 1 }, fetchWaitMs: FETCH_WAIT_MS });
+    const member = memberOf(deployment, reactor, { retry: { attempts: 2, backoffMs: 1 } });
     await member.start();
     await publish(topic, [{ ...toMessage(poison), partition: 4 }]);
     await waitFor(async () => (await listDeadLetters(db.pool, group)).length === 1, 'the dead letter');
@@ -165,12 +167,13 @@ suite('reactors as a Kafka consumer group', () => {
   }, 120_000);
 
   it('sets malformed messages aside on the dead-letter topic with the error, and handles the events after them', async () => {
-    const { topic, deadLetterTopic } = await newTopics();
+    const deployment = await newTopics();
+    const { topic, deadLetterTopic } = deployment;
     const group = `group-${randomUUID().slice(0, 8)}`;
     const handled: string[] = [];
     const logged: string[] = [];
     const reactor = { name: group, handle: async (e: IntegrationEvent) => void handled.push(e.id) };
-    const member = new KafkaReactorConsumer({ brokers: brokers!, topics: [topic], deadLetterTopic, pool: db.pool, reactor, log: (line) => void logged.push(line), fetchWaitMs: FETCH_WAIT_MS });
+    const member = memberOf(deployment, reactor, { log: (line) => void logged.push(line) });
     await member.start();
     const before = [event(0, 'event-1'), event(1, 'event-1')];
     const after = [event(2, 'event-1'), event(3, 'event-1')];
@@ -190,5 +193,22 @@ suite('reactors as a Kafka consumer group', () => {
       { ...source, 'source-offset': '3', error: 'the message has no UUID id' },
     ]);
     expect(logged).toHaveLength(2);
+  }, 120_000);
+
+  it('keeps two deployments on one cluster apart: under their own topic prefixes, a reactor of one name handles each one’s events, and only those', async () => {
+    const deployments = [await newTopics(), await newTopics()];
+    const reactorName = `group-${randomUUID().slice(0, 8)}`;
+    const handledBy: [string[], string[]] = [[], []];
+    const members = deployments.map((deployment, i) => memberOf(deployment, { name: reactorName, handle: async (e: IntegrationEvent) => void handledBy[i]!.push(e.id) }));
+    try {
+      await Promise.all(members.map((m) => m.start()));
+      const published = deployments.map(() => Array.from({ length: 30 }, (_, i) => event(i, `event-${i % 10}`)));
+      await Promise.all(deployments.map(({ topic }, i) => publish(topic, published[i]!.map(toMessage))));
+      // Sharing one group, one deployment's members were handed the other's partitions, and its own were read by nobody.
+      await waitFor(() => handledBy.every((handled, i) => handled.length >= published[i]!.length), 'each deployment to handle its own events', 30_000);
+      for (const [i, handled] of handledBy.entries()) expect(new Set(handled), `deployment ${i}`).toEqual(new Set(published[i]!.map((e) => e.id)));
+    } finally {
+      for (const member of members) await member.stop();
+    }
   }, 120_000);
 });

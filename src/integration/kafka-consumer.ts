@@ -1,4 +1,4 @@
-import { type Batch, type Consumer, type IHeaders, Kafka, type KafkaMessage, Partitioners, type Producer, logLevel, type logCreator } from 'kafkajs';
+import { type Admin, type Batch, type Consumer, type IHeaders, Kafka, type KafkaMessage, Partitioners, type Producer, logLevel, type logCreator } from 'kafkajs';
 import type pg from 'pg';
 import { isUuid } from '../uuid.js';
 import { LAG_REPORT_MS, LastLag } from './consumer-lag.js';
@@ -12,6 +12,8 @@ export const DEAD_LETTER_TOPIC_SUFFIX = 'dead-letters';
 
 export interface KafkaConsumerOptions {
   brokers: string[];
+  /** The deployment's KAFKA_TOPIC_PREFIX, which names its consumer group with the reactor ({@link reactorGroupId}). */
+  topicPrefix: string;
   /** The topics the forwarder writes (e.g. rollcall.event, rollcall.checkin, rollcall.account). */
   topics: string[];
   /**
@@ -28,6 +30,30 @@ export interface KafkaConsumerOptions {
   /** How long a fetch waits at the broker for messages (kafkajs' 5 s by default); stopping waits for the fetch in flight. */
   fetchWaitMs?: number;
 }
+
+/**
+ * A reactor's consumer group in one deployment: `<topic prefix><reactor>`, such as
+ * `rollcall.forecast-trigger`. Named by the reactor alone, deployments sharing a cluster under
+ * other prefixes (staging beside production, two test runs) shared a group, whose leader hands
+ * out only the topics it reads itself: the other deployment's members were given partitions they
+ * drop, and its own topics were read by nobody. A deployment that used those names reads its
+ * topics again from the start under the new ones, and consumer_processed drops what it handled.
+ */
+export const reactorGroupId = (topicPrefix: string, reactor: string): string => `${topicPrefix}${reactor}`;
+
+/** Messages on `topics` that consumer group `groupId` has not committed yet (all of a partition it never committed on). */
+export const groupLag = async (admin: Admin, groupId: string, topics: string[]): Promise<number> => {
+  let lag = 0;
+  const committed = await admin.fetchOffsets({ groupId, topics });
+  for (const { topic, partitions } of committed) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    for (const end of ends) {
+      const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+      lag += Number(end.high) - Math.max(Number(done), Number(end.low));
+    }
+  }
+  return lag;
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -53,8 +79,8 @@ const parseEnvelope = (value: Buffer): IntegrationEvent => {
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
- * A reactor on Kafka: a consumer group named after the reactor, so several workers share
- * the partitions and a stopped one's partitions go to the others. Offsets are committed
+ * A reactor on Kafka: a consumer group per reactor and deployment ({@link reactorGroupId}), so
+ * several workers share the partitions and a stopped one's partitions go to the others. Offsets are committed
  * after the handler (or the dead-letter step) finished, so nothing is lost; a redelivery
  * after a rebalance is dropped by event id.
  */
@@ -77,16 +103,19 @@ export class KafkaReactorConsumer {
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
   }
 
+  private get groupId(): string {
+    return reactorGroupId(this.options.topicPrefix, this.options.reactor.name);
+  }
+
   private get deadLetterTopic(): string {
     return this.options.deadLetterTopic ?? `rollcall.${DEAD_LETTER_TOPIC_SUFFIX}`;
   }
 
   async start(): Promise<void> {
-    const { reactor } = this.options;
     // Keyed by stream like the forwarder's messages, with the Java client's partitioner as it has.
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await this.producer.connect();
-    const consumer = this.kafka.consumer({ groupId: reactor.name, ...(this.options.fetchWaitMs === undefined ? {} : { maxWaitTimeInMs: this.options.fetchWaitMs }) });
+    const consumer = this.kafka.consumer({ groupId: this.groupId, ...(this.options.fetchWaitMs === undefined ? {} : { maxWaitTimeInMs: this.options.fetchWaitMs }) });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
@@ -177,16 +206,7 @@ export class KafkaReactorConsumer {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      let lag = 0;
-      const committed = await admin.fetchOffsets({ groupId: this.options.reactor.name, topics: this.options.topics });
-      for (const { topic, partitions } of committed) {
-        const ends = await admin.fetchTopicOffsets(topic);
-        for (const end of ends) {
-          const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-          lag += Number(end.high) - Math.max(Number(done), Number(end.low));
-        }
-      }
-      return lag;
+      return await groupLag(admin, this.groupId, this.options.topics);
     } finally {
       await admin.disconnect();
     }

@@ -19,7 +19,11 @@ export const PUBLISHED_VERSIONS = {
   RegistrationCancelled: 1,
   TicketReissued: 1,
   CheckedIn: 1,
-  CheckInAwaitingFace: 1,
+  // 2: the scan id of the held scan, which the face verdict names.
+  CheckInAwaitingFace: 2,
+  FaceMatched: 1,
+  FaceMismatched: 1,
+  FaceUnverifiable: 1,
   ScanRefused: 1,
   CheckInUndone: 1,
   UnreadableTicketScanned: 1,
@@ -31,7 +35,11 @@ export const PUBLISHED_VERSIONS = {
   PersonalDataErased: 1,
 } as const satisfies Partial<Record<DomainEventType, number>>;
 
-/** Types kept inside: they carry token hashes or only matter to the account's own sessions. */
+/**
+ * Types kept inside: they carry token hashes or only matter to the account's own sessions; or
+ * they are an attendee's face enrollment, which no consumer needs (the door outcomes are
+ * published on their check-in streams), so nothing biometric-adjacent leaves at all.
+ */
 export const INTERNAL_TYPES = [
   'EmailVerificationRequested',
   'LoggedIn',
@@ -44,6 +52,9 @@ export const INTERNAL_TYPES = [
   'LogInUnlocked',
   'EmailClaimed',
   'EmailClaimConfirmed',
+  'FaceEnrolled',
+  'FaceEnrollmentRejected',
+  'FaceDataErased',
 ] as const satisfies readonly DomainEventType[];
 
 export type PublishedType = keyof typeof PUBLISHED_VERSIONS;

@@ -62,7 +62,19 @@ const observed =
 export const startJobWorkers = async (jobs: Jobs, workers: readonly JobWorker[], observers: JobObservers = {}): Promise<void> => {
   const boss = await jobs.boss();
   for (const worker of workers) {
-    await boss.work(worker.queue, { batchSize: 1, includeMetadata: true }, observed(worker, observers));
+    const work = observed(worker, observers);
+    // pg-boss waits out its polling interval (2 s) after every fetch, one that found a job too:
+    // a queue drained at one job per 2 s per process, and 200 sign-ups waited minutes for their
+    // verification mail. Woken after each job, the worker asks for the next at once; only a poll
+    // that finds nothing waits. A failed job is not fetched again before its retry delay.
+    let workerId: string | undefined;
+    workerId = await boss.work(worker.queue, { batchSize: 1, includeMetadata: true }, async (batch) => {
+      try {
+        return await work(batch);
+      } finally {
+        if (workerId) boss.notifyWorker(workerId);
+      }
+    });
     if (worker.cron) await boss.schedule(worker.queue, worker.cron, {}, { tz: 'UTC' });
   }
 };

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
+import { startJobWorkers } from './job-runner.js';
 import { Jobs } from './jobs.js';
 import { createQueue, deadLetterQueue } from './queues.js';
 
@@ -63,6 +64,21 @@ describe('retries', () => {
     expect(attempts).toBe(2);
     const [dead] = await boss.fetch<{ n: number }>(deadLetterQueue('test-doomed'));
     expect(dead?.data).toEqual({ n: 2 });
+  });
+});
+
+describe('a job worker', () => {
+  it('works waiting jobs back to back, not one per polling interval', async () => {
+    const boss = await jobs.boss();
+    const queue = 'test-burst';
+    await createQueue(boss, queue, { retryLimit: 0, retryDelay: 1, retryBackoff: false, expireInSeconds: 30 });
+    const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => boss.send(queue, { n })));
+    const done: number[] = [];
+    const started = Date.now();
+    await startJobWorkers(jobs, [{ queue, work: async () => void done.push(Date.now()) }]);
+    await until('every job done', async () => (done.length === ids.length ? true : undefined), 30_000);
+    // At pg-boss's default polling interval of 2 s a job, ten jobs took 18 s or more.
+    expect(Math.max(...done) - started).toBeLessThan(5_000);
   });
 });
 

@@ -12,6 +12,8 @@ export const SESSION_REMINDER_QUEUE = 'session-reminder';
 export const FORECAST_REFRESH_QUEUE = 'forecast-refresh';
 /** The daily retraining of the show-up model on past sessions. */
 export const MODEL_RETRAINING_QUEUE = 'model-retraining';
+/** The sweep that deletes door photos never judged (the face verification reactor was down), every minute. */
+export const DOOR_PHOTO_SWEEP_QUEUE = 'door-photo-sweep';
 
 export type QueueSettings = Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>> &
   Pick<PgBoss.Queue, 'policy'>;
@@ -29,6 +31,8 @@ export const QUEUES: Readonly<Record<string, QueueSettings>> = {
   [SESSION_REMINDER_QUEUE]: { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 240 },
   [FORECAST_REFRESH_QUEUE]: { retryLimit: 2, retryDelay: 60, retryBackoff: true, expireInSeconds: 600 },
   [MODEL_RETRAINING_QUEUE]: { retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 3_600 },
+  // The next minute's sweep does the same work: a failed one needs no more than one retry.
+  [DOOR_PHOTO_SWEEP_QUEUE]: { retryLimit: 1, retryDelay: 10, retryBackoff: false, expireInSeconds: 50 },
   // A rebuild is resumable, so an expired attempt carries on where the last one stopped.
   // 'short' makes a job's singletonKey unique among queued jobs (on a standard queue it does
   // nothing without singletonSeconds): one waiting rebuild per projection.

@@ -29,8 +29,8 @@ const ON_EVENT_STREAM = [
   'EventCancelled',
 ] as const satisfies readonly PublishedType[];
 
-/** Who actually came: check-in streams are per session and ticket, so the event id is in the data. */
-const CHECK_INS = ['CheckedIn', 'CheckInUndone'] as const satisfies readonly PublishedType[];
+/** Who actually came (a face match is a check-in): check-in streams are per session and ticket, so the event id is in the data. */
+const CHECK_INS = ['CheckedIn', 'FaceMatched', 'CheckInUndone'] as const satisfies readonly PublishedType[];
 
 const isOneOf = <T extends string>(types: readonly T[], type: string): type is T => (types as readonly string[]).includes(type);
 

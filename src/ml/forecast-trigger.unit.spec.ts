@@ -29,7 +29,7 @@ describe('which changes make an event’s forecast stale', () => {
     (type) => expect(staleForecastOf(onEvent(type))).toBe(eventId),
   );
 
-  it.each(['CheckedIn', 'CheckInUndone'] as const)('%s at the door does, for the event in its data', (type) =>
+  it.each(['CheckedIn', 'FaceMatched', 'CheckInUndone'] as const)('%s at the door does, for the event in its data', (type) =>
     expect(staleForecastOf(atTheDoor(type))).toBe(eventId),
   );
 

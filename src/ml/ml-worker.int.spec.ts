@@ -56,4 +56,17 @@ suite('the ml-worker on Kafka', () => {
     for (let i = 0; i < 600 && (await queuedForecastRefreshes(db.pool)).length < 2; i++) await sleep(100);
     expect((await queuedForecastRefreshes(db.pool)).map((job) => job.eventId)).toEqual([registered, checkedIn].sort());
   }, 120_000);
+
+  it('stops within a few seconds of being asked, however many reactors it runs', async () => {
+    const topicPrefix = `rollcall-test-${randomUUID().slice(0, 8)}.`;
+    const idle = (name: string) => ({ name, categories: ['event', 'checkin'], handle: async () => undefined });
+    const worker = await startMlWorker({ store, pool: db.pool, reactors: ['first', 'second', 'third'].map(idle), kafka: { brokers: brokers!, topicPrefix } });
+    cleanup.push(() => worker.stop());
+    // Members wait at the broker for messages that do not come, as a quiet night's ml-worker does.
+    await sleep(2_000);
+    const started = performance.now();
+    await worker.stop();
+    // Each member's stop waits for its fetch in flight: at kafkajs' 5 s wait, one after another, three took 13 s.
+    expect(performance.now() - started).toBeLessThan(4_000);
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import type { Reactor } from '../integration/delivery.js';
 import type { FollowerLog } from '../log-follower/follower-log.js';
 import { TicketMail } from '../jobs/ticket-mail-reactor.js';
 import type { Jobs } from '../jobs/jobs.js';
+import { FaceVerification, type FaceVerificationDependencies } from './face-verification.js';
 import { ForecastTrigger } from './forecast-trigger.js';
 
 /** A reactor the ml-worker runs, and the stream categories it reacts to: on Kafka, the topics its group reads. */
@@ -17,13 +18,24 @@ export interface ReactorDependencies {
   pool: pg.Pool;
   /** Where reactors tell what they queued, with the trace of the event that made them. */
   log?: FollowerLog;
+  /**
+   * What face verification needs (the models among it), where it runs: the ml-worker. The
+   * admin tools, which build this list to replay dead letters, run no face models and leave
+   * it out: a face-verification dead letter is a scan left face_pending, its photo gone within
+   * 10 minutes, which the door settles by scanning again or checking in by hand.
+   */
+  faces?: Omit<FaceVerificationDependencies, 'log'>;
 }
 
 /**
  * Every reactor the ml-worker runs. The admin tools build the same list to find the reactor
  * behind a dead letter's consumer name, so a replay runs the very handler that failed.
  */
-export const createReactors = (deps: ReactorDependencies): WorkerReactor[] => [new ForecastTrigger(deps.jobs, deps.log), new TicketMail(deps)];
+export const createReactors = (deps: ReactorDependencies): WorkerReactor[] => [
+  new ForecastTrigger(deps.jobs, deps.log),
+  new TicketMail(deps),
+  ...(deps.faces ? [new FaceVerification({ ...deps.faces, log: deps.log })] : []),
+];
 
 export const reactorNamed = (reactors: readonly WorkerReactor[], name: string): WorkerReactor => {
   const reactor = reactors.find((r) => r.name === name);

@@ -37,6 +37,8 @@ export const RATE_LIMITS = {
   scansPerSession: { per: 'session', max: 120, windowMs: MINUTE, refusal: 'Too many scans from this device' },
   /** One staff member scanning on a few devices at once; a script cannot get around the per-device limit by logging in again. */
   scansPerAccount: { per: 'account', max: 360, windowMs: MINUTE, refusal: 'Too many scans by this account' },
+  /** Each photo runs the face models (tens of milliseconds of CPU); a person retakes a photo a few times, not hundreds. */
+  faceEnrollmentsPerAccount: { per: 'account', max: 30, windowMs: HOUR, refusal: 'Too many face enrollments by this account' },
 } as const satisfies Record<string, Limit>;
 
 /**

@@ -64,13 +64,15 @@ const checkId = (name: string, value: string, path: string): void => {
 type Wrapping = { ofType: GraphQLInputType; toString(): string };
 const isWrapping = (type: GraphQLInputType): type is GraphQLInputType & Wrapping => 'ofType' in type;
 const isList = (type: GraphQLInputType): boolean => isWrapping(type) && type.toString().startsWith('[');
+/** `X!`, `[X]!` and `[X!]!` alike: a non-null list's name starts like a list's. */
+const isNonNull = (type: GraphQLInputType): boolean => isWrapping(type) && type.toString().endsWith('!');
 const inputFields = (type: GraphQLInputType): GraphQLInputField[] | undefined =>
   'getFields' in type ? Object.values(type.getFields()) : undefined;
 const namedType = (type: GraphQLInputType): GraphQLInputType => (isWrapping(type) ? namedType(type.ofType) : type);
 
 const check = (name: string, type: GraphQLInputType, value: unknown, path: string): void => {
   if (value === null || value === undefined) return;
-  const nullable = isWrapping(type) && !isList(type) ? type.ofType : type;
+  const nullable = isNonNull(type) ? (type as Wrapping).ofType : type;
   if (isList(nullable)) {
     (value as unknown[]).forEach((item, i) => check(name, (nullable as Wrapping).ofType, item, `${path}[${i}]`));
     return;

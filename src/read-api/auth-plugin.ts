@@ -6,6 +6,7 @@ import type { EmailClaims } from '../commands/accounts/email-claims.js';
 import { type LogInGuard, forgetFailedLogins } from '../commands/accounts/login-guard.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
 import type { TokenService } from '../commands/accounts/token-service.js';
+import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
 import { sendRefusal } from './error-map.js';
 
@@ -33,6 +34,8 @@ export interface AuthPluginOptions {
   graphqlPath?: string;
   /** How long a session found alive is not asked about again (SESSION_CHECK_CACHE_MS by default). */
   sessionCheckCacheMs?: number;
+  /** Erases the face data of an account being erased (FaceEnrollments.forget). */
+  forgetFace?: (accountId: string, by: Actor) => Promise<void>;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -45,7 +48,7 @@ const BEARER = /^Bearer +(\S+)$/i;
  * resolver runs, so a client never mistakes a broken token for being logged out.
  */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs }) => {
+  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs, forgetFace }) => {
     app.decorate('tokens', tokens);
     const accessTokens = new AccessTokenCheck(tokens, app.commands, { cacheMs: sessionCheckCacheMs });
     app.decorate('accessTokens', accessTokens);
@@ -53,7 +56,10 @@ export const authPlugin = fp<AuthPluginOptions>(
     // Mail leaves through the `mail` job queue (retried, dead-lettered), sent by the job workers.
     app.decorate(
       'accounts',
-      new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox, mail: mailJobs(app.jobs, app.personalData), personalData: app.personalData, claims, logInGuard, forgetPerson: (accountId) => forgetFailedLogins(app.pool, accountId) }),
+      new AccountCommands({ commands: app.commands, store: app.store, tokens, outbox, mail: mailJobs(app.jobs, app.personalData), personalData: app.personalData, claims, logInGuard, forgetPerson: async (accountId, by) => {
+          await forgetFailedLogins(app.pool, accountId);
+          await forgetFace?.(accountId, by);
+        } }),
     );
 
     app.addHook('onRequest', async (request, reply) => {

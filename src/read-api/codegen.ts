@@ -23,7 +23,8 @@ const config: CodegenConfig = {
         useTypeImports: true,
         // String unions, as the domain spells its statuses, rather than TypeScript enums.
         enumsAsTypes: true,
-        scalars: { DateTime: 'string', JSON: 'unknown' },
+        // An Upload is what graphql-upload-minimal's scalar resolves a multipart request's file to.
+        scalars: { DateTime: 'string', JSON: 'unknown', Upload: "Promise<import('graphql-upload-minimal').FileUpload>" },
         // A resolver may return fewer fields than its type has when nested resolvers or loaders supply the rest.
         defaultMapper: 'Partial<{T}>',
         // Types served as a read model's named query returns them: the read model stores

@@ -1,14 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type DomainErrorCode } from '../domain/domain-error.js';
+import { type EnrollmentRefusal, PhotoRefused } from '../domain/face/face.js';
 import { EventStoreError } from '../eventstore/errors.js';
 
 /**
  * Every code a client is ever told, as GraphQL's `extensions.code` and as the `code` of a
- * REST error body: the domain's refusals and the store's keep their own code, and three more
- * name what is no refusal of theirs.
+ * REST error body: the domain's refusals, its refused photos and the store's keep their own
+ * code, and three more name what is no refusal of theirs.
  */
 export type ApiErrorCode =
   | DomainErrorCode
+  | EnrollmentRefusal
   | EventStoreError['code']
   /** The GraphQL document does not fit the schema. */
   | 'GRAPHQL_VALIDATION'
@@ -36,13 +38,21 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   // The read side is behind, not broken: asking again soon will do.
   NOT_YET_VISIBLE: 503,
   RATE_LIMITED: 429,
+  // A photo the face models cannot use: sent well, but not what they can work with.
+  NO_FACE: 422,
+  MULTIPLE_FACES: 422,
+  FACE_TOO_SMALL: 422,
+  LIVENESS_FAILED: 422,
+  UNSUPPORTED_IMAGE: 415,
+  IMAGE_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 
-/** A refusal whose message is written for the client: the domain's, or the event store's. */
-export type Refusal = DomainError | EventStoreError;
+/** A refusal whose message is written for the client: the domain's, a refused photo, or the event store's. */
+export type Refusal = DomainError | PhotoRefused | EventStoreError;
 
-export const isRefusal = (error: unknown): error is Refusal => error instanceof DomainError || error instanceof EventStoreError;
+export const isRefusal = (error: unknown): error is Refusal =>
+  error instanceof DomainError || error instanceof PhotoRefused || error instanceof EventStoreError;
 
 /** What a REST route answers with when it fails. */
 export interface ErrorBody {
@@ -60,12 +70,12 @@ export const sendError = (reply: FastifyReply, body: ErrorBody): FastifyReply =>
  * read: a GraphQL error on `graphqlPath` (mercurius would report an error thrown from a hook as
  * BAD_REQUEST, losing the code), the error body elsewhere.
  */
-export const sendRefusal = (reply: FastifyReply, request: FastifyRequest, graphqlPath: string, refusal: DomainError): FastifyReply =>
+export const sendRefusal = (reply: FastifyReply, request: FastifyRequest, graphqlPath: string, refusal: DomainError | PhotoRefused): FastifyReply =>
   reply
     .code(HTTP_STATUS[refusal.code])
     .send(
       request.routeOptions.url === graphqlPath
-        ? { data: null, errors: [{ message: refusal.message, extensions: { ...refusal.details, code: refusal.code } }] }
+        ? { data: null, errors: [{ message: refusal.message, extensions: { ...(refusal instanceof DomainError ? refusal.details : {}), code: refusal.code } }] }
         : errorBody(refusal.code, refusal.message),
     );
 

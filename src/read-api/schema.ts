@@ -1,8 +1,10 @@
+import { GraphQLUpload } from 'graphql-upload-minimal';
 import type { IResolvers, MercuriusLoaders } from 'mercurius';
 import { accounts } from './accounts/module.js';
 import { admin } from './admin/module.js';
 import { checkIn } from './check-in/module.js';
 import { eventsAndSessions } from './events-and-sessions/module.js';
+import { faces } from './faces/module.js';
 import { type GraphqlModule, mergeModules } from './graphql-module.js';
 import { registrationsAndTickets } from './registrations-and-tickets/module.js';
 
@@ -15,17 +17,20 @@ const shared: GraphqlModule = {
     type Mutation
     type Subscription
 
+    "A file of a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec)."
+    scalar Upload
+
     type PageInfo {
       "Pass as \`after\` for the next page."
       endCursor: String
       hasNextPage: Boolean!
     }
   `,
-  resolvers: {},
+  resolvers: { Upload: GraphQLUpload },
 };
 
 /** The API, one module per area. */
-const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, accounts, admin]);
+const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, faces, accounts, admin]);
 
 export const typeDefs: string = api.typeDefs;
 export const resolvers: IResolvers = api.resolvers;

@@ -6,6 +6,7 @@ import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { corsPlugin } from './cors-plugin.js';
 import { errorBody, restErrorOf, sendError } from './error-map.js';
+import { faceRoutes } from './faces/face-routes.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { refuseNonDocumentQueries, refuseNonDocumentSubscriptions } from './graphql-request.js';
 import { type Infrastructure, infrastructure } from './infrastructure.js';
@@ -13,6 +14,7 @@ import { noIntrospectionRule } from './introspection.js';
 import { type LiveFeed, liveFeedPlugin } from './live-feed.js';
 import { publicUrlPlugin } from './public-url.js';
 import { OperationMetrics } from './operation-metrics.js';
+import { photoUploads } from './photo-uploads.js';
 import { queryCostRule } from './query-cost.js';
 import { type RateLimitPluginOptions, rateLimitPlugin } from './rate-limit-plugin.js';
 import { type ReadSide, readSidePlugin } from './read-side-plugin.js';
@@ -71,8 +73,11 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   await app.register(authPlugin, deps.auth);
   await app.register(attendancePlugin, deps.attendance);
   await app.register(ticketQrRoutes);
+  await app.register(faceRoutes);
   await app.register(publicUrlPlugin, { publicBaseUrl: deps.publicBaseUrl });
   await app.register(readSidePlugin, deps.reads);
+  // Before mercurius: its multipart parser and hooks are in place for the GraphQL route.
+  await app.register(photoUploads);
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers,

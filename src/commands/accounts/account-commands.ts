@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SYSTEM } from '../../domain/actor.js';
+import { type Actor, SYSTEM } from '../../domain/actor.js';
 import type { PersonalDataKeys } from '../../personal-data/personal-data-keys.js';
 import { AccountAdministration } from './account-administration.js';
 import { AccountStreams, type AccountStreamsDependencies } from './account-streams.js';
@@ -16,8 +16,8 @@ export interface AccountCommandsDependencies extends AccountStreamsDependencies 
   logInGuard?: LogInGuard;
   /** Whose keys an erasure destroys. */
   personalData: PersonalDataKeys;
-  /** Forgets what else is kept about the person outside the log (failed log-ins); runs after each erasure. */
-  forgetPerson?: (accountId: string) => Promise<void>;
+  /** Forgets what else is kept about the person outside the log (failed log-ins, face data); runs after each erasure, told who erased. */
+  forgetPerson?: (accountId: string, by: Actor) => Promise<void>;
 }
 
 /**

@@ -20,8 +20,8 @@ export class Erasures {
     private readonly streams: AccountStreams,
     /** Whose keys an erasure destroys. */
     private readonly personalData: PersonalDataKeys,
-    /** Forgets what else is kept about the person outside the log (failed log-ins); runs after each erasure. */
-    private readonly forgetPerson: (accountId: string) => Promise<void>,
+    /** Forgets what else is kept about the person outside the log (failed log-ins, face data); runs after each erasure, told who erased. */
+    private readonly forgetPerson: (accountId: string, by: Actor) => Promise<void>,
     /** Throttles the password confirmations as it throttles log-ins; without it none is refused. */
     private readonly logInGuard: LogInGuard | undefined,
   ) {}
@@ -57,7 +57,7 @@ export class Erasures {
     const erased = result.events.find((event) => event.type === 'PersonalDataErased');
     const erasedAt = erased ? new Date(erased.data.erasedAt) : now;
     await this.personalData.erase(accountId, erasedAt);
-    await this.forgetPerson(accountId);
+    await this.forgetPerson(accountId, by);
     return { accountId, erasedAt, position: positionOf(result) };
   }
 }

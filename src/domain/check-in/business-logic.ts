@@ -4,7 +4,7 @@ import { DomainError } from '../domain-error.js';
 import { REASON } from '../event/business-logic.js';
 import { text } from '../values.js';
 import { type ExistingEvent, type Registration, type Session, registrationOf } from '../event/event.js';
-import { type CheckInEvent, type CheckInState, type RefusedScan, evolve, initialState } from './check-in.js';
+import { type CheckInEvent, type CheckInState, type FaceScores, type RefusedScan, evolve, initialState } from './check-in.js';
 
 /** What a signed ticket says; the handler verifies the signature before the domain sees it. */
 export interface TicketClaims {
@@ -22,8 +22,24 @@ interface AtTheDoor {
   sessionId: string;
 }
 
+/**
+ * A scan of a ticket. `photo` is there when the staff took a photo of the attendee for a face
+ * check: the command side keeps it, under `scanId`, for the face verification reactor.
+ */
+export type ScanTicket = { type: 'ScanTicket'; data: AtTheDoor & { ticket: TicketClaims; photo?: { scanId: string } } };
+
+/**
+ * What the face models made of a held scan's photo: scores to judge, or why there are none
+ * (no enrolled face to compare with; a photo without a readable face; no photo any more).
+ */
+export type FaceVerdict = ({ outcome: 'compared' } & FaceScores) | { outcome: 'not_enrolled' | 'unreadable' | 'photo_expired' };
+
+/** Sent by the face verification reactor, for the scan it judged. */
+export type RecordFaceVerdict = { type: 'RecordFaceVerdict'; data: { scanId: string; verdict: FaceVerdict } };
+
 export type CheckInCommand =
-  | { type: 'ScanTicket'; data: AtTheDoor & { ticket: TicketClaims } }
+  | ScanTicket
+  | RecordFaceVerdict
   /** A code that is not a genuine ticket (bad signature, malformed, another key). */
   | { type: 'RecordUnreadableScan'; data: AtTheDoor }
   | { type: 'CheckInManually'; data: AtTheDoor & { registrationId: string; reason: string } }
@@ -47,7 +63,10 @@ const ticketProblem = (event: ExistingEvent, registration: Registration | undefi
   return undefined;
 };
 
-export const scanTicket = (command: Extract<CheckInCommand, { type: 'ScanTicket' }>['data'], state: CheckInState): CheckInEvent[] => {
+/** Whether a photo taken at this event's door is checked: always when it requires faces, on request when optional. */
+export const checksFaces = (event: ExistingEvent): boolean => event.details.faceVerification !== 'off';
+
+export const scanTicket = (command: ScanTicket['data'], state: CheckInState): CheckInEvent[] => {
   const session = atTheDoor(command);
   const { event, ticket, actor, sessionId } = command;
   const attendance = {
@@ -66,8 +85,35 @@ export const scanTicket = (command: Extract<CheckInCommand, { type: 'ScanTicket'
   const now = Date.parse(command.now);
   if (now < Date.parse(session.checkInOpensAt) || now >= Date.parse(session.checkInClosesAt)) return refuse('outside_window');
   if (state.status === 'checked_in') return refuse('already_redeemed');
-  if (event.details.faceVerification === 'required') return [{ type: 'CheckInAwaitingFace', data: attendance }];
+  if (event.details.faceVerification === 'required' && !command.photo)
+    throw new DomainError('VALIDATION', 'This event checks faces at the door: send a photo of the attendee with the ticket');
+  // A scan while another waits for its face replaces it: the verdict on the older photo no longer counts.
+  if (command.photo && checksFaces(event)) return [{ type: 'CheckInAwaitingFace', data: { ...attendance, scanId: command.photo.scanId } }];
   return [{ type: 'CheckedIn', data: { ...attendance, method: 'scan', reason: null } }];
+};
+
+/** Liveness first: a face that is not live is refused as such, however well it matches. */
+const judged = (scores: FaceScores): 'ok' | 'liveness_failed' | 'face_mismatch' => {
+  if (!(scores.liveness >= scores.livenessThreshold)) return 'liveness_failed';
+  if (!(scores.similarity >= scores.threshold)) return 'face_mismatch';
+  return 'ok';
+};
+
+const UNVERIFIED = { not_enrolled: 'face_not_enrolled', unreadable: 'face_unreadable', photo_expired: 'photo_expired' } as const;
+
+/**
+ * The verdict on the held scan: a match checks the attendee in; anything else leaves the
+ * ticket redeemable. A verdict on a scan that no longer waits (a later scan replaced it, or
+ * staff checked the attendee in by hand) records nothing.
+ */
+export const recordFaceVerdict = ({ scanId, verdict }: RecordFaceVerdict['data'], state: CheckInState): CheckInEvent[] => {
+  if (state.status !== 'awaiting_face' || state.check.scanId !== scanId) return [];
+  const { check } = state;
+  if (verdict.outcome !== 'compared') return [{ type: 'FaceUnverifiable', data: { ...check, result: UNVERIFIED[verdict.outcome] } }];
+  const { outcome: _, ...scores } = verdict;
+  const result = judged(scores);
+  const data = { ...check, ...scores, modelVersions: { ...scores.modelVersions } };
+  return [result === 'ok' ? { type: 'FaceMatched', data } : { type: 'FaceMismatched', data: { ...data, result } }];
 };
 
 export const recordUnreadableScan = (command: Extract<CheckInCommand, { type: 'RecordUnreadableScan' }>['data']): CheckInEvent[] => {
@@ -126,6 +172,8 @@ export const decide = (command: CheckInCommand, state: CheckInState): CheckInEve
   switch (command.type) {
     case 'ScanTicket':
       return scanTicket(command.data, state);
+    case 'RecordFaceVerdict':
+      return recordFaceVerdict(command.data, state);
     case 'RecordUnreadableScan':
       return recordUnreadableScan(command.data);
     case 'CheckInManually':

@@ -134,6 +134,28 @@ describe('a check-in stream', () => {
     expect([...changes.sessionCounts.values()]).toEqual([{ eventId, sessionId, delta: 1, position: position.toString() }]);
   });
 
+  it('logs a held scan and its face verdicts, counting a match as the check-in', () => {
+    const held = { ...door, attendeeId: 'ann', scanId: 'scan-1' };
+    const scores = { similarity: 0.2, threshold: 0.47, liveness: 0.9, livenessThreshold: 0.02, modelVersions: {} };
+    const { changes } = changesOf([
+      atTheDoor('CheckInAwaitingFace', held),
+      atTheDoor('FaceMismatched', { ...held, ...scores, result: 'face_mismatch' }),
+      atTheDoor('CheckInAwaitingFace', { ...held, scanId: 'scan-2' }),
+      atTheDoor('FaceUnverifiable', { ...held, scanId: 'scan-2', result: 'photo_expired' }),
+      atTheDoor('CheckInAwaitingFace', { ...held, scanId: 'scan-3' }),
+      atTheDoor('FaceMatched', { ...held, ...scores, similarity: 0.8, scanId: 'scan-3' }),
+    ]);
+    expect(changes.checkIns.map((row) => `${row[7]}:${row[8]}`)).toEqual([
+      'scan:face_pending',
+      'face:face_mismatch',
+      'scan:face_pending',
+      'face:photo_expired',
+      'scan:face_pending',
+      'face:ok',
+    ]);
+    expect([...changes.sessionCounts.values()]).toEqual([{ eventId, sessionId, delta: 1, position: position.toString() }]);
+  });
+
   it('logs an unreadable code as an invalid scan of no registration', () => {
     const { changes } = changesOf([recorded(checkInStream(sessionId, undefined), 'UnreadableTicketScanned', { eventId, sessionId, staffId: 'staff-1' })]);
     expect(changes.checkIns).toEqual([[expect.any(String), expect.any(String), eventId, sessionId, null, null, 'staff-1', 'scan', 'invalid', null, expect.any(Date)]]);

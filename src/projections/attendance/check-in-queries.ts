@@ -78,3 +78,21 @@ export const eventCheckInsAfter = async (db: pg.Pool | pg.PoolClient, eventId: s
   );
   return rows.map(checkInEntry);
 };
+
+/**
+ * The first decision on a ticket held for its face after `after`: the face verdict, or a
+ * check-in by hand, which settles it too. What a door waiting for the face is answered.
+ */
+export const faceDecisionAfter = async (
+  db: pg.Pool | pg.PoolClient,
+  args: { eventId: string; sessionId: string; registrationId: string; after: Position },
+): Promise<CheckInEntry | undefined> => {
+  const { rows } = await db.query<CheckInRow>(
+    `SELECT * FROM ${LIVE}.check_ins
+      WHERE event_id = $1 AND session_id = $2 AND registration_id = $3 AND (position, prepare_position) > ($4::bigint, $5::bigint)
+        AND kind IN ('face', 'manual')
+      ORDER BY position, prepare_position LIMIT 1`,
+    [args.eventId, args.sessionId, args.registrationId, args.after.commit.toString(), args.after.prepare.toString()],
+  );
+  return rows[0] && checkInEntry(rows[0]);
+};

@@ -13,6 +13,12 @@ const doorEntry = (event: StoredEvent, v: StoredValues): { kind: string | null; 
       return { kind: v.text(event.data.method, 'method'), result: 'ok' };
     case 'CheckInAwaitingFace':
       return { kind: 'scan', result: 'face_pending' };
+    // The face verification reactor's verdict on a held scan: a match is the check-in.
+    case 'FaceMatched':
+      return { kind: 'face', result: 'ok' };
+    case 'FaceMismatched':
+    case 'FaceUnverifiable':
+      return { kind: 'face', result: v.text(event.data.result, 'result') };
     case 'ScanRefused':
       return { kind: 'scan', result: v.text(event.data.result, 'result') };
     case 'UnreadableTicketScanned':
@@ -24,7 +30,7 @@ const doorEntry = (event: StoredEvent, v: StoredValues): { kind: string | null; 
   }
 };
 
-/** Every door action, in order; CheckedIn and CheckInUndone also move the session's count. */
+/** Every door action, in order; CheckedIn, FaceMatched and CheckInUndone also move the session's count. */
 export const gatherCheckIn = (changes: AttendanceChanges, recorded: RecordedEvent, v: StoredValues): void => {
   const event = { type: recorded.type, data: fieldsOf(recorded.data) } as StoredEvent;
   const door = doorEntry(event, v);
@@ -45,7 +51,7 @@ export const gatherCheckIn = (changes: AttendanceChanges, recorded: RecordedEven
     'reason' in data && data.reason !== null ? v.text(data.reason, 'reason') : null,
     recorded.recordedAt,
   ]);
-  const delta = event.type === 'CheckedIn' ? 1 : event.type === 'CheckInUndone' ? -1 : 0;
+  const delta = event.type === 'CheckedIn' || event.type === 'FaceMatched' ? 1 : event.type === 'CheckInUndone' ? -1 : 0;
   if (delta === 0 || eventId === null || sessionId === null) return;
   const key = keyOf(eventId, sessionId);
   const count = changes.sessionCounts.get(key) ?? { eventId, sessionId, delta: 0, position: '0' };

@@ -124,6 +124,9 @@ export const gatherEvent = (changes: AttendanceChanges, recorded: RecordedEvent,
     }
     case 'CheckedIn':
     case 'CheckInAwaitingFace':
+    case 'FaceMatched':
+    case 'FaceMismatched':
+    case 'FaceUnverifiable':
     case 'ScanRefused':
     case 'CheckInUndone':
     case 'UnreadableTicketScanned':

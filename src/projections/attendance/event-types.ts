@@ -26,6 +26,9 @@ export const EVENT_TYPES: Record<EventEvent['type'], true> = {
 export const CHECK_IN_TYPES: Record<CheckInEvent['type'], true> = {
   CheckedIn: true,
   CheckInAwaitingFace: true,
+  FaceMatched: true,
+  FaceMismatched: true,
+  FaceUnverifiable: true,
   ScanRefused: true,
   CheckInUndone: true,
   UnreadableTicketScanned: true,

@@ -8,6 +8,7 @@ import { subscriptionError } from '../graphql-errors.js';
 import type { GraphqlModule } from '../graphql-module.js';
 import { type AttendanceCounts, liveTopics } from '../live-feed.js';
 import { mutationRequest } from '../mutation-request.js';
+import { uploadedPhoto } from '../photo-uploads.js';
 import { waitForPosition } from '../read-your-writes.js';
 import { type Backlog, missedCheckIns, missedCounts, resumePosition, resumed } from '../resumed-feed.js';
 
@@ -20,7 +21,18 @@ const typeDefs = /* GraphQL */ `
     wrong_event
     outside_window
     not_confirmed
+    "A good ticket held for its face check, not redeemed yet: the verdict comes by checkInRecorded, or by waitForFace."
     face_pending
+    "The face did not match the attendee's enrolled face: the ticket stays redeemable."
+    face_mismatch
+    "The face did not look live (a photo of a photo, a screen): the ticket stays redeemable."
+    liveness_failed
+    "The attendee has no enrolled face (never enrolled, or erased it): check them in by hand."
+    face_not_enrolled
+    "The photo held no face, or no image the models could read: take it again."
+    face_unreadable
+    "The photo was gone (kept 10 minutes) before it could be judged: scan again."
+    photo_expired
   }
 
   type CheckInResult {
@@ -45,7 +57,7 @@ const typeDefs = /* GraphQL */ `
     registrationId: ID
     attendeeId: ID
     staffId: ID
-    "scan, manual or undo"
+    "scan, manual, undo, or face (the face verdict on a held scan: result ok or why not)"
     kind: String
     result: String
     reason: String
@@ -78,8 +90,16 @@ const typeDefs = /* GraphQL */ `
   }
 
   extend type Mutation {
-    "Scan a ticket's QR code at a session's door. Limited per device (the log-in's session) and per staff member: RATE_LIMITED, with extensions.retryAfterSeconds."
-    checkIn(eventId: ID!, sessionId: ID!, code: String!, commandId: ID): CheckInResult!
+    """
+    Scan a ticket's QR code at a session's door. Limited per device (the log-in's session) and
+    per staff member: RATE_LIMITED, with extensions.retryAfterSeconds. At an event with
+    faceVerification required (or optional, when a photo is sent), send a photo of the
+    attendee (a GraphQL multipart request, at most 10 MB): a good ticket is then held as
+    face_pending, and its verdict (ok, face_mismatch, liveness_failed, face_not_enrolled,
+    face_unreadable, photo_expired) comes by checkInRecorded, or in this answer with
+    waitForFace: true, which waits up to 5 s for it (then answers face_pending).
+    """
+    checkIn(eventId: ID!, sessionId: ID!, code: String!, photo: Upload, waitForFace: Boolean = false, commandId: ID): CheckInResult!
     manualCheckIn(eventId: ID!, sessionId: ID!, registrationId: ID!, reason: String!, commandId: ID): CheckInResult!
     undoCheckIn(eventId: ID!, sessionId: ID!, registrationId: ID!, reason: String!, commandId: ID): CheckInResult!
   }
@@ -115,7 +135,12 @@ const Mutation: MutationResolvers = {
   checkIn: async (_root, args, ctx, info) => {
     // Per device and per staff member: generous for a door, and a wall for a script guessing ticket codes.
     await ctx.app.throttle.attempt({ scansPerSession: ctx.logInSession, scansPerAccount: ctx.actor?.accountId });
-    return ctx.app.attendance.checkIns.checkIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.code);
+    // How long the client waits is no part of the command: a resend that waits is the same scan.
+    const { waitForFace, ...sent } = args;
+    const request = mutationRequest(ctx, sent, info);
+    const photo = args.photo ? await uploadedPhoto(args.photo) : undefined;
+    const scanned = await ctx.app.attendance.checkIns.checkIn(request, args.eventId, args.sessionId, args.code, photo);
+    return waitForFace ? ctx.app.reads.faceVerdicts.verdictOn(args.eventId, args.sessionId, scanned) : scanned;
   },
   manualCheckIn: (_root, args, ctx, info) =>
     ctx.app.attendance.checkIns.manualCheckIn(mutationRequest(ctx, args, info), args.eventId, args.sessionId, args.registrationId, args.reason),

@@ -19,6 +19,8 @@ export type Scalars = {
   Float: { input: number; output: number; }
   DateTime: { input: string; output: string; }
   JSON: { input: unknown; output: unknown; }
+  /** A file of a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec). */
+  Upload: { input: Promise<import('graphql-upload-minimal').FileUpload>; output: Promise<import('graphql-upload-minimal').FileUpload>; }
 };
 
 export type Account = {
@@ -119,7 +121,7 @@ export type CheckInEntry = {
   at: Scalars['String']['output'];
   attendeeId?: Maybe<Scalars['ID']['output']>;
   eventId: Scalars['ID']['output'];
-  /** scan, manual or undo */
+  /** scan, manual, undo, or face (the face verdict on a held scan: result ok or why not) */
   kind?: Maybe<Scalars['String']['output']>;
   /** Position in the check-in log: increasing, so a dashboard can order and de-duplicate. */
   position: Scalars['String']['output'];
@@ -267,6 +269,29 @@ export type EventStoreKind =
   | 'memory'
   | 'postgres';
 
+export type FaceEnrollment = {
+  __typename?: 'FaceEnrollment';
+  enrolledAt: Scalars['String']['output'];
+  position?: Maybe<Scalars['String']['output']>;
+  /** One per photo, in the order sent. */
+  samples: Array<FaceSample>;
+};
+
+export type FaceErasure = {
+  __typename?: 'FaceErasure';
+  /** False when nothing was enrolled. */
+  erased: Scalars['Boolean']['output'];
+  position?: Maybe<Scalars['String']['output']>;
+};
+
+export type FaceSample = {
+  __typename?: 'FaceSample';
+  /** The liveness model's probability that the face is live, 0-1. */
+  liveness: Scalars['Float']['output'];
+  /** How big and sharp the face was, 0-1. */
+  quality: Scalars['Float']['output'];
+};
+
 export type FaceVerification =
   | 'off'
   | 'optional'
@@ -350,14 +375,35 @@ export type Mutation = {
   cancelEvent: EventResult;
   cancelRegistration: RegistrationResult;
   changeCapacity: EventResult;
-  /** Scan a ticket's QR code at a session's door. Limited per device (the log-in's session) and per staff member: RATE_LIMITED, with extensions.retryAfterSeconds. */
+  /**
+   * Scan a ticket's QR code at a session's door. Limited per device (the log-in's session) and
+   * per staff member: RATE_LIMITED, with extensions.retryAfterSeconds. At an event with
+   * faceVerification required (or optional, when a photo is sent), send a photo of the
+   * attendee (a GraphQL multipart request, at most 10 MB): a good ticket is then held as
+   * face_pending, and its verdict (ok, face_mismatch, liveness_failed, face_not_enrolled,
+   * face_unreadable, photo_expired) comes by checkInRecorded, or in this answer with
+   * waitForFace: true, which waits up to 5 s for it (then answers face_pending).
+   */
   checkIn: CheckInResult;
   /** commandId makes a command safe to resend: the same id takes effect once and answers the same. */
   createEvent: EventResult;
   /** Admins only, and not their own: ends every session of the account within seconds, and it can no longer log in. */
   disableAccount: AccountResult;
+  /**
+   * Enroll 1-3 photos of your own face, sent as a GraphQL multipart request (at most 10 MB
+   * each), for the face check at the door of events that require one; a new enrollment
+   * replaces the one before. Each photo needs exactly one face, big and sharp enough, that
+   * looks live. Refusals, with that extensions.code: NO_FACE, MULTIPLE_FACES, FACE_TOO_SMALL,
+   * LIVENESS_FAILED, UNSUPPORTED_IMAGE, IMAGE_TOO_LARGE. Photos are never stored; the face's
+   * embedding is, sealed under your personal-data key, until eraseFaceData or account erasure.
+   * Clients without multipart: POST /me/face with one photo as the body. Limited per account
+   * (RATE_LIMITED).
+   */
+  enrollFace: FaceEnrollment;
   /** Admins only: erases another account's personal data, as eraseMyAccount does (a person's request made through the organizer). */
   eraseAccount: ErasureResult;
+  /** Destroy your enrolled face: face checks at the door answer face_not_enrolled from then on. */
+  eraseFaceData: FaceErasure;
   /** Erases your email and name for good: their key is destroyed, so the log keeps only ciphertext nobody can read. Ends every session and frees the address; your registrations stay, without your name. Confirm with your password. */
   eraseMyAccount: ErasureResult;
   /** Admins only. */
@@ -438,7 +484,9 @@ export type MutationCheckInArgs = {
   code: Scalars['String']['input'];
   commandId?: InputMaybe<Scalars['ID']['input']>;
   eventId: Scalars['ID']['input'];
+  photo?: InputMaybe<Scalars['Upload']['input']>;
   sessionId: Scalars['ID']['input'];
+  waitForFace?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -455,8 +503,19 @@ export type MutationDisableAccountArgs = {
 };
 
 
+export type MutationEnrollFaceArgs = {
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  photos: Array<Scalars['Upload']['input']>;
+};
+
+
 export type MutationEraseAccountArgs = {
   accountId: Scalars['ID']['input'];
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationEraseFaceDataArgs = {
   commandId?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -869,11 +928,22 @@ export type RepeatInput = {
 
 export type ScanResult =
   | 'already_redeemed'
+  /** The face did not match the attendee's enrolled face: the ticket stays redeemable. */
+  | 'face_mismatch'
+  /** The attendee has no enrolled face (never enrolled, or erased it): check them in by hand. */
+  | 'face_not_enrolled'
+  /** A good ticket held for its face check, not redeemed yet: the verdict comes by checkInRecorded, or by waitForFace. */
   | 'face_pending'
+  /** The photo held no face, or no image the models could read: take it again. */
+  | 'face_unreadable'
   | 'invalid'
+  /** The face did not look live (a photo of a photo, a screen): the ticket stays redeemable. */
+  | 'liveness_failed'
   | 'not_confirmed'
   | 'ok'
   | 'outside_window'
+  /** The photo was gone (kept 10 minutes) before it could be judged: scan again. */
+  | 'photo_expired'
   | 'revoked'
   | 'wrong_event';
 
@@ -1092,6 +1162,9 @@ export type ResolversTypes = {
   EventSession: ResolverTypeWrapper<Partial<EventSession>>;
   EventStatus: ResolverTypeWrapper<Partial<EventStatus>>;
   EventStoreKind: ResolverTypeWrapper<Partial<EventStoreKind>>;
+  FaceEnrollment: ResolverTypeWrapper<Partial<FaceEnrollment>>;
+  FaceErasure: ResolverTypeWrapper<Partial<FaceErasure>>;
+  FaceSample: ResolverTypeWrapper<Partial<FaceSample>>;
   FaceVerification: ResolverTypeWrapper<Partial<FaceVerification>>;
   FailedJob: ResolverTypeWrapper<Partial<FailedJob>>;
   FailedLogin: ResolverTypeWrapper<Partial<FailedLogin>>;
@@ -1131,6 +1204,7 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Ticket: ResolverTypeWrapper<Partial<Ticket>>;
   TicketView: ResolverTypeWrapper<TicketViewModel>;
+  Upload: ResolverTypeWrapper<Partial<Scalars['Upload']['output']>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1160,6 +1234,9 @@ export type ResolversParentTypes = {
   EventDetailsInput: Partial<EventDetailsInput>;
   EventResult: Partial<EventResult>;
   EventSession: Partial<EventSession>;
+  FaceEnrollment: Partial<FaceEnrollment>;
+  FaceErasure: Partial<FaceErasure>;
+  FaceSample: Partial<FaceSample>;
   FailedJob: Partial<FailedJob>;
   FailedLogin: Partial<FailedLogin>;
   FailedLoginConnection: Partial<FailedLoginConnection>;
@@ -1192,6 +1269,7 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   Ticket: Partial<Ticket>;
   TicketView: TicketViewModel;
+  Upload: Partial<Scalars['Upload']['output']>;
 };
 
 export type AccountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -1363,6 +1441,22 @@ export type EventSessionResolvers<ContextType = MercuriusContext, ParentType ext
   startsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type FaceEnrollmentResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FaceEnrollment'] = ResolversParentTypes['FaceEnrollment']> = {
+  enrolledAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  samples?: Resolver<Array<ResolversTypes['FaceSample']>, ParentType, ContextType>;
+};
+
+export type FaceErasureResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FaceErasure'] = ResolversParentTypes['FaceErasure']> = {
+  erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type FaceSampleResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FaceSample'] = ResolversParentTypes['FaceSample']> = {
+  liveness?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  quality?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type FailedJobResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FailedJob'] = ResolversParentTypes['FailedJob']> = {
   data?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
@@ -1415,10 +1509,12 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   cancelEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationCancelEventArgs, 'eventId' | 'reason'>>;
   cancelRegistration?: Resolver<ResolversTypes['RegistrationResult'], ParentType, ContextType, RequireFields<MutationCancelRegistrationArgs, 'eventId' | 'registrationId'>>;
   changeCapacity?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationChangeCapacityArgs, 'capacity' | 'eventId'>>;
-  checkIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'code' | 'eventId' | 'sessionId'>>;
+  checkIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'code' | 'eventId' | 'sessionId' | 'waitForFace'>>;
   createEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'capacity' | 'details'>>;
   disableAccount?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationDisableAccountArgs, 'accountId'>>;
+  enrollFace?: Resolver<ResolversTypes['FaceEnrollment'], ParentType, ContextType, RequireFields<MutationEnrollFaceArgs, 'photos'>>;
   eraseAccount?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationEraseAccountArgs, 'accountId'>>;
+  eraseFaceData?: Resolver<ResolversTypes['FaceErasure'], ParentType, ContextType, Partial<MutationEraseFaceDataArgs>>;
   eraseMyAccount?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationEraseMyAccountArgs, 'password'>>;
   grantRole?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'accountId' | 'role'>>;
   logIn?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
@@ -1598,6 +1694,10 @@ export type TicketViewResolvers<ContextType = MercuriusContext, ParentType exten
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
 export type Resolvers<ContextType = MercuriusContext> = {
   Account?: AccountResolvers<ContextType>;
   AccountResult?: AccountResultResolvers<ContextType>;
@@ -1621,6 +1721,9 @@ export type Resolvers<ContextType = MercuriusContext> = {
   EventDetails?: EventDetailsResolvers<ContextType>;
   EventResult?: EventResultResolvers<ContextType>;
   EventSession?: EventSessionResolvers<ContextType>;
+  FaceEnrollment?: FaceEnrollmentResolvers<ContextType>;
+  FaceErasure?: FaceErasureResolvers<ContextType>;
+  FaceSample?: FaceSampleResolvers<ContextType>;
   FailedJob?: FailedJobResolvers<ContextType>;
   FailedLogin?: FailedLoginResolvers<ContextType>;
   FailedLoginConnection?: FailedLoginConnectionResolvers<ContextType>;
@@ -1647,5 +1750,6 @@ export type Resolvers<ContextType = MercuriusContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketView?: TicketViewResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
 };
 

@@ -106,6 +106,8 @@ export const POLICY: Rule[] = [
     'it would change who is checked in, which the ticket probes rely on'),
   rule([U, F, F, A, F, A, F, A], 'undoCheckIn', "the attendee, at A's door", atTheDoorOfA, 'mutation ($eventId: ID!, $sessionId: ID!, $registrationId: ID!) { undoCheckIn(eventId: $eventId, sessionId: $sessionId, registrationId: $registrationId, reason: "audit") { result } }',
     'it would change who is checked in, which the ticket probes rely on'),
+  // Only ever the caller's own face: nobody's argument names anyone else's. (enrollFace takes a multipart request and the face models; its specs cover it.)
+  rule([U, A, A, A, A, A, A, A], 'eraseFaceData', "the caller's own, none enrolled: nothing erased", none, 'mutation { eraseFaceData { erased } }'),
   rule([U, F, F, F, F, F, F, A], 'rebuildProjection', 'attendance', none, 'mutation { rebuildProjection(name: "attendance") { id } }',
     'a rebuild would run under every other probe'),
   rule([U, F, F, F, F, F, F, A], 'replayDeadLetters', 'ticket mail', none, 'mutation { replayDeadLetters(consumer: "ticket-mail") { replayed } }',

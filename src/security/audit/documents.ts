@@ -26,7 +26,7 @@ export const ERASE_ACCOUNT = `mutation ($accountId: ID!) { eraseAccount(accountI
 export const STREAM_HISTORY_PAGE = 100;
 
 export const STREAM_HISTORY = `query ($streamId: String!, $after: String) {
-  streamHistory(streamId: $streamId, first: ${STREAM_HISTORY_PAGE}, after: $after) { revision type data } }`;
+  streamHistory(streamId: $streamId, first: ${STREAM_HISTORY_PAGE}, after: $after) { revision eventId type data } }`;
 
 export const CREATE_EVENT = `mutation ($details: EventDetailsInput!, $capacity: Int!) {
   createEvent(details: $details, capacity: $capacity) { eventId position } }`;

@@ -11,8 +11,9 @@ export interface OutboxMail {
 }
 
 /**
- * Mail leaves through a job queue, one message per poll of its worker (about two seconds): the
- * set-up's ten verification mails take some twenty seconds to all arrive, longer on a busy machine.
+ * Mail leaves through a job queue that the projector works one message at a time: the set-up's
+ * verification mails arrive within seconds, but a busy machine, or a queue that waited for a
+ * poll (every two seconds while idle), makes it longer.
  */
 const MAIL_WAIT_MS = 60_000;
 

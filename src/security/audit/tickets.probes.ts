@@ -21,7 +21,7 @@ const expectTurnedAway = async (world: World, staff: Person, event: EventUnderTe
 };
 
 /** `code` with the character at `index` replaced by another base64url one. */
-const flipAt = (code: string, index: number): string => `${code.slice(0, index)}${code[index] === 'A' ? 'B' : 'A'}${code.slice(index + 1)}`;
+export const flipAt = (code: string, index: number): string => `${code.slice(0, index)}${code[index] === 'A' ? 'B' : 'A'}${code.slice(index + 1)}`;
 
 /** The claims a ticket code carries (src/commands/tickets/ticket-codes.ts documents them), for the attendee's ticket. */
 const ticketClaims = (world: World) => ({ tid: world.ticket.ticketId, eid: world.eventA.eventId, aid: world.attendee.accountId, ver: 1 });

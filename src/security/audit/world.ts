@@ -87,7 +87,7 @@ export const eventDetails = (title: string) => ({
 });
 
 /** A session whose check-in is open now: it starts in ten minutes, and the door opens an hour before. */
-const sessionOpenNow = () => ({ startsAt: new Date(Date.now() + 10 * 60_000).toISOString(), endsAt: new Date(Date.now() + 2 * 60 * 60_000).toISOString() });
+export const sessionOpenNow = () => ({ startsAt: new Date(Date.now() + 10 * 60_000).toISOString(), endsAt: new Date(Date.now() + 2 * 60 * 60_000).toISOString() });
 
 /** Positions are `"42"`, or `"42/40"` on EventStoreDB: the first number orders them. */
 const positionValue = (position: string): bigint => BigInt(position.split('/')[0] ?? '0');
@@ -206,8 +206,11 @@ export const currentTicketCode = async (world: World): Promise<string> => {
 };
 
 /** Every event of a stream, as an admin's replay of the store shows it page after page, each after the last revision of the one before. */
-export const replayedStream = async (world: World, streamId: string): Promise<{ revision: string; type: string; data: unknown }[]> => {
-  const events: { revision: string; type: string; data: unknown }[] = [];
+export const replayedStream = async (
+  world: Pick<World, 'client'> & { admin: Pick<Person, 'accessToken'> },
+  streamId: string,
+): Promise<{ revision: string; eventId: string; type: string; data: unknown }[]> => {
+  const events: { revision: string; eventId: string; type: string; data: unknown }[] = [];
   for (;;) {
     const answer = await world.client.graphql(STREAM_HISTORY, { streamId, after: events.at(-1)?.revision ?? null }, world.admin.accessToken);
     const page = expectField<typeof events>(answer, 'streamHistory');
