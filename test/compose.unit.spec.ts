@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: one table of what each role reads and the checks against it, which every test here shares, read against one parse of compose.yml.
 /**
  * compose.yml, its local override and the image, checked without Docker (none runs here):
  * both files against the Compose Specification's JSON Schema (vendored from compose-go, see

@@ -38,6 +38,8 @@ describe('--help', () => {
     [ROLLCALL, ['admin', 'replay']],
     ...['list', 'replay', ''].map((c): [string, string[]] => [ROLLCALL, ['admin', 'dead-letters', ...(c ? [c] : [])]]),
     ...['list', 'rotate', ''].map((c): [string, string[]] => [ROLLCALL, ['admin', 'keys', ...(c ? [c] : [])]]),
+    [ROLLCALL, ['face']],
+    [ROLLCALL, ['face', 'compare']],
     [CREATE_ADMIN, []],
     [PRINT_SCHEMA, []],
   ];
@@ -60,7 +62,7 @@ describe('--help', () => {
 
 describe('a mistake in the arguments', () => {
   it.each([
-    [[], 'Which command: admin? (--help shows the usage)'],
+    [[], 'Which command: admin or face? (--help shows the usage)'],
     [['admin'], 'Which command: projections, replay, dead-letters or keys? (--help shows the usage)'],
     [['admin', 'frobnicate'], 'Unknown command "frobnicate" (--help shows the usage)'],
     [['admin', 'keys', 'list', 'extra'], "Too many arguments for 'list'. Expected 0 arguments but got 1. (--help shows the usage)"],

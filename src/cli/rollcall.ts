@@ -1,10 +1,10 @@
 #!/usr/bin/env -S node --import tsx/esm
 /**
  * The admin CLI: `npm run rollcall -- admin <projections|replay|dead-letters|keys> …` and
- * `face compare`, with `--help` on every command. Connects like `src/main.ts` does (see admin-session.ts), only once
- * a command needs the database. Results go to stdout, progress and errors to stderr; exit 0 on
- * success and for --help, 1 when the command failed or found nothing, 2 for a mistake in the
- * arguments, 130 when interrupted.
+ * `… face compare`, with `--help` on every command. Connects like `src/main.ts` does (see
+ * admin-session.ts), only once a command needs the database. Results go to stdout, progress
+ * and errors to stderr; exit 0 on success and for --help, 1 when the command failed or found
+ * nothing, 2 for a mistake in the arguments, 130 when interrupted.
  */
 import { Command } from 'commander';
 import { Jobs } from '../jobs/jobs.js';

@@ -50,12 +50,25 @@ const inverse = ({ a, b, tx, ty }: Similarity): Affine => {
   return [a / r, b / r, -(a * tx + b * ty) / r, -b / r, a / r, (b * tx - a * ty) / r];
 };
 
+/** A face cut out and turned upright, and how big it was. */
+export interface AlignedFace {
+  /** 112 × 112. */
+  image: RgbImage;
+  /**
+   * The side, in the source's pixels, of the square the 112 × 112 came from: the face's size,
+   * steadier than the detector's box (which swells with hair or a tilted head), and below 112
+   * the face had to be enlarged.
+   */
+  span: number;
+}
+
 /**
  * The face warped so that its five points (in the image's continuous coordinates) land on
  * the template: 112 × 112, bilinear.
  */
-export const alignFace = (image: RgbImage, five: readonly Point[]): RgbImage => {
+export const alignFace = (image: RgbImage, five: readonly Point[]): AlignedFace => {
   // Continuous coordinates put pixel centres at .5; the template is in pixel indices.
   const indices = five.map((p) => ({ x: p.x - 0.5, y: p.y - 0.5 }));
-  return warpAffine(image, inverse(similarityTransform(indices, ARCFACE_TEMPLATE)), ALIGNED_SIZE, ALIGNED_SIZE);
+  const similarity = similarityTransform(indices, ARCFACE_TEMPLATE);
+  return { image: warpAffine(image, inverse(similarity), ALIGNED_SIZE, ALIGNED_SIZE), span: ALIGNED_SIZE / Math.hypot(similarity.a, similarity.b) };
 };

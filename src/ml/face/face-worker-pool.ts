@@ -3,7 +3,7 @@
 import 'sharp';
 import { Worker } from 'node:worker_threads';
 import { FaceRefusal } from './face-engine.js';
-import type { WorkerAnswer, WorkerSettings } from './face-worker-protocol.js';
+import type { WorkerAnswer, WorkerQuestion, WorkerSettings } from './face-worker-protocol.js';
 import type { DecodingLimits } from './photo-decoding.js';
 import type { PhotoExamination } from './photo-examination.js';
 
@@ -36,13 +36,18 @@ const FACE_WORKER = new URL('./face-worker.mjs', import.meta.url);
  * that dies or overruns its job fails that job alone and is replaced at once; one that fails
  * to start fails the jobs waiting (the models are missing, say) and is retried on the next job
  * rather than in a loop.
+ *
+ * Workers are stopped by asking (face-worker.ts exits once no model call is in flight) and
+ * terminated only when they do not exit within a job's time: terminating one in the middle of
+ * an onnxruntime call aborts the process.
  */
 export class FaceWorkerPool {
-  /** Every worker alive, starting or not. */
+  /** Every worker alive and not retiring, started or starting. */
   private readonly workers = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly running = new Map<Worker, Running>();
   private readonly queue: Job[] = [];
+  private readonly exits = new Map<Worker, Promise<void>>();
   private nextId = 1;
   private closed = false;
   private replaced = 0;
@@ -68,6 +73,7 @@ export class FaceWorkerPool {
     return this.replaced;
   }
 
+  /** Fails what is waiting or running, and resolves once every worker has stopped. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('The face worker pool closed before the photo was examined'));
@@ -77,7 +83,9 @@ export class FaceWorkerPool {
     }
     this.running.clear();
     this.idle.splice(0);
-    await Promise.all([...this.workers].map((worker) => worker.terminate()));
+    for (const worker of this.workers) this.retire(worker);
+    this.workers.clear();
+    await Promise.all(this.exits.values());
   }
 
   private start(): void {
@@ -87,33 +95,41 @@ export class FaceWorkerPool {
     let ready = false;
     let failure: Error | undefined;
     worker.on('message', (answer: WorkerAnswer) => {
-      if ('ready' in answer) {
+      if (!('ready' in answer)) this.settle(worker, answer);
+      else if (this.workers.has(worker)) {
         ready = true;
         this.idle.push(worker);
         this.dispatch();
-      } else this.settle(worker, answer);
+      }
     });
     worker.on('error', (error) => (failure = error));
-    worker.on('exit', (code) => {
-      this.workers.delete(worker);
-      if (this.closed) return;
-      const why = failure?.message ?? `exit code ${code}`;
-      if (!ready) {
-        // Nothing would start a worker for them: those waiting fail now, the next job tries again.
-        if (this.workers.size === 0) for (const job of this.queue.splice(0)) job.reject(new Error(`A face worker failed to start: ${why}`));
-        return;
-      }
-      const index = this.idle.indexOf(worker);
-      if (index >= 0) this.idle.splice(index, 1);
-      const running = this.running.get(worker);
-      if (running) {
-        this.running.delete(worker);
-        clearTimeout(running.timer);
-        running.job.reject(new Error(`The face worker examining the photo stopped (${why})`));
-      }
-      this.replaced++;
-      this.start();
-    });
+    this.exits.set(
+      worker,
+      new Promise((resolve) =>
+        worker.once('exit', (code) => {
+          this.exits.delete(worker);
+          resolve();
+          // A retired worker was replaced when it was retired.
+          if (!this.workers.delete(worker) || this.closed) return;
+          const why = failure?.message ?? `exit code ${code}`;
+          if (!ready) {
+            // Nothing would start a worker for them: those waiting fail now, the next job tries again.
+            if (this.workers.size === 0) for (const job of this.queue.splice(0)) job.reject(new Error(`A face worker failed to start: ${why}`));
+            return;
+          }
+          const index = this.idle.indexOf(worker);
+          if (index >= 0) this.idle.splice(index, 1);
+          const running = this.running.get(worker);
+          if (running) {
+            this.running.delete(worker);
+            clearTimeout(running.timer);
+            running.job.reject(new Error(`The face worker examining the photo stopped (${why})`));
+          }
+          this.replaced++;
+          this.start();
+        }),
+      ),
+    );
   }
 
   private dispatch(): void {
@@ -124,7 +140,10 @@ export class FaceWorkerPool {
       const id = this.nextId++;
       const timer = setTimeout(() => this.overrun(worker), this.options.jobTimeoutMs);
       this.running.set(worker, { job, id, timer });
-      worker.postMessage({ id, photo: job.photo });
+      // A copy of just the photo's bytes, handed over: posting the caller's view would clone all
+      // of the buffer beneath it (a whole upload, or Node's shared pool), and copy it twice.
+      const photo = new Uint8Array(job.photo);
+      worker.postMessage({ id, photo } satisfies WorkerQuestion, [photo.buffer]);
     }
     if (this.queue.length > 0 && this.workers.size < this.options.size) this.start();
   }
@@ -141,13 +160,22 @@ export class FaceWorkerPool {
     this.dispatch();
   }
 
-  /** The worker is stuck (a native call that does not return): only terminating it frees the core. */
+  /** The job fails now and a new worker takes the old one's place; the old one stops when it can. */
   private overrun(worker: Worker): void {
     const running = this.running.get(worker);
     if (!running) return;
     this.running.delete(worker);
     running.job.reject(new Error(`Examining the photo took longer than ${this.options.jobTimeoutMs} ms`));
-    // Its exit event then starts a replacement.
-    void worker.terminate();
+    this.workers.delete(worker);
+    this.retire(worker);
+    this.replaced++;
+    this.start();
+  }
+
+  /** Asks the worker to stop; terminates it if it has not within a job's time (stuck in a loop, say). */
+  private retire(worker: Worker): void {
+    worker.postMessage({ stop: true } satisfies WorkerQuestion);
+    const deadline = setTimeout(() => void worker.terminate(), this.options.jobTimeoutMs);
+    void this.exits.get(worker)?.then(() => clearTimeout(deadline));
   }
 }

@@ -7,11 +7,8 @@ export interface WorkerSettings {
   limits: DecodingLimits;
 }
 
-/** One photo to examine. */
-export interface WorkerQuestion {
-  id: number;
-  photo: Uint8Array;
-}
+/** One photo to examine, or the request to stop once nothing is in flight. */
+export type WorkerQuestion = { id: number; photo: Uint8Array } | { stop: true };
 
 /** The first message (models loaded), then one answer per question. */
 export type WorkerAnswer =

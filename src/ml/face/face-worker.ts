@@ -2,6 +2,10 @@
  * One worker thread of the face pool (face-worker-pool.ts): loads the models once, then
  * examines one photo per message. Everything a photo can do wrong comes back as an answer;
  * only a bug can end the thread, and the pool replaces it.
+ *
+ * Asked to stop, it exits itself once no model call is in flight: terminating a thread while
+ * onnxruntime-node finishes a call (a model load or a run) aborts the whole process
+ * ("terminate called after throwing an instance of 'Napi::Error'").
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
@@ -21,7 +25,7 @@ sharp.concurrency(1);
 
 const models = await loadFaceModels();
 
-const answer = async ({ id, photo }: WorkerQuestion): Promise<WorkerAnswer> => {
+const answer = async ({ id, photo }: Extract<WorkerQuestion, { id: number }>): Promise<WorkerAnswer> => {
   try {
     return { id, examination: await examinePhoto(models, photo, limits) };
   } catch (error) {
@@ -30,7 +34,19 @@ const answer = async ({ id, photo }: WorkerQuestion): Promise<WorkerAnswer> => {
   }
 };
 
+let busy = false;
+let stopping = false;
 port.on('message', (question: WorkerQuestion) => {
-  void answer(question).then((reply) => port.postMessage(reply));
+  if ('stop' in question) {
+    stopping = true;
+    if (!busy) process.exit(0);
+    return;
+  }
+  busy = true;
+  void answer(question).then((reply) => {
+    port.postMessage(reply);
+    busy = false;
+    if (stopping) process.exit(0);
+  });
 });
 port.postMessage({ ready: true } satisfies WorkerAnswer);

@@ -1,11 +1,10 @@
 // A stand-in for face-worker.mjs that misbehaves on request, for face-worker-pool.unit.spec.ts:
-// started with `#fails-to-start` it throws before it is ready; given the bytes "crash" it ends
-// its thread, given "hang" it never answers; anything else gets an examination with no face.
+// given the bytes "crash" it ends its thread, given "hang" it never answers (nor hears that it
+// should stop); anything else gets an examination with no face.
 import { parentPort } from 'node:worker_threads';
 
-if (new URL(import.meta.url).hash === '#fails-to-start') throw new Error('The models are not here');
-
-parentPort.on('message', ({ id, photo }) => {
+parentPort.on('message', ({ id, photo, stop }) => {
+  if (stop) process.exit(0);
   const asked = new TextDecoder().decode(photo);
   if (asked === 'crash') process.exit(3);
   if (asked === 'hang') for (;;);

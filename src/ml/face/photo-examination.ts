@@ -26,6 +26,8 @@ export interface ExaminedFace {
   liveness: number;
   /** Laplacian variance of the aligned face (see face-sharpness.ts). */
   sharpness: number;
+  /** The face's size: the side, in the photo's pixels, of the square that became the aligned face (face-alignment.ts). */
+  span: number;
 }
 
 export interface PhotoExamination {
@@ -60,9 +62,9 @@ export const detectFaces = async (models: FaceModels, image: RgbImage): Promise<
 export const examineFace = async (models: FaceModels, image: RgbImage, face: FaceBox, timer?: StageTimer) => {
   const five = await timed('landmarks', timer, async () => fivePoints(landmarksFrom(await models.landmarks(landmarkInput(image, face)), face)));
   const aligned = await timed('align', timer, () => alignFace(image, five));
-  const embedding = await timed('embed', timer, async () => normalised(await models.embed(embeddingInput(aligned))));
+  const embedding = await timed('embed', timer, async () => normalised(await models.embed(embeddingInput(aligned.image))));
   const liveness = await timed('liveness', timer, async () => livenessScore(await models.liveness(livenessInput(image, face))));
-  return { aligned, embedding, liveness, sharpness: sharpness(aligned) };
+  return { aligned: aligned.image, span: aligned.span, embedding, liveness, sharpness: sharpness(aligned.image) };
 };
 
 /**
@@ -82,6 +84,6 @@ export const examinePhoto = async (models: FaceModels, bytes: Uint8Array, limits
   };
   const face = found[0];
   if (!face) return { ...examination, largest: null };
-  const { embedding, liveness, sharpness } = await examineFace(models, image, face, timer);
-  return { ...examination, largest: { box: inPhoto(face), detectionScore: face.score, embedding, liveness, sharpness } };
+  const { embedding, liveness, sharpness, span } = await examineFace(models, image, face, timer);
+  return { ...examination, largest: { box: inPhoto(face), detectionScore: face.score, embedding, liveness, sharpness, span: span * scale } };
 };

@@ -60,7 +60,7 @@ export const relation = (p: SampleFace, q: SampleFace): 'same' | 'different' | '
   return unsure ? 'unsure' : 'different';
 };
 
-/** The side of each labelled face's square in its photo, about (207-310 px). */
+/** About the size of each labelled face in its photo (they measure 208-310 px by the detector's box). */
 const FACE_SIDE = 250;
 
 /**
