@@ -86,7 +86,18 @@ let everConfirmed: Set<string>;
 let neverConfirmed: string[];
 
 const everywhere = (state: string) => Object.fromEntries(PROJECTIONS.map((name) => [name, state]));
-const positionOrder = (a: Decided, b: Decided) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1);
+/**
+ * The waiting list's order as the event's stream holds it. The positions approvals answer with
+ * cannot tell it: the command handler appends a batch of commands at once, and every command of
+ * a batch answers with the batch's last position.
+ */
+const waitlistOrder = async (eventId: string): Promise<string[]> =>
+  (
+    await fleet.db.pool.query<{ id: string }>(
+      `SELECT data->>'registrationId' AS id FROM rollcall.events WHERE stream_id = $1 AND type = 'RegistrationWaitlisted' ORDER BY revision`,
+      [`event-${eventId}`],
+    )
+  ).rows.map((row) => row.id);
 
 onKafka('a fleet of separate processes on one PostgreSQL and Kafka', () => {
   // Six processes start on two cores; the first projector takes every projection's lock before the second starts as its standby.
@@ -150,7 +161,8 @@ onKafka('a fleet of separate processes on one PostgreSQL and Kafka', () => {
   it('decides on both APIs: of 130 approvals 100 take the seats and 30 wait, 50 are rejected, 20 stay pending; 10 cancellations move the first 10 of the waiting list up', async () => {
     const approved = await atMost(IN_FLIGHT, registrations.slice(0, APPROVED), (r, i) => approve(spread(apis, i), event, organizer, r.registrationId));
     const seated = approved.filter((a) => a.status === 'confirmed');
-    const waiting = approved.filter((a) => a.status === 'waitlisted').sort(positionOrder);
+    const order = await waitlistOrder(event.eventId);
+    const waiting = approved.filter((a) => a.status === 'waitlisted').sort((a, b) => order.indexOf(a.registrationId) - order.indexOf(b.registrationId));
     expect([seated.length, waiting.length]).toEqual([CAPACITY, APPROVED - CAPACITY]);
     const rejected = await atMost(IN_FLIGHT, registrations.slice(APPROVED, APPROVED + REJECTED), (r, i) => reject(spread(apis, i), event, organizer, r.registrationId));
     expect(new Set(rejected.map((r) => r.status))).toEqual(new Set(['rejected']));
