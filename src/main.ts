@@ -91,13 +91,12 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
   }
   const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
   started.push(() => store.close());
-  // One per process, shared by enrollment (api) and verification (ml-worker), its models loaded on first use.
-  const faceEngine = lazyFaceEngine(() => createFaceEngine());
-  started.push(() => faceEngine.close());
-  const doorPhotos = new DoorPhotos(pool, personalData);
-
   // One registry and one list of readiness checks for the process, served by the API's server or on METRICS_PORT.
   const metrics = new Metrics();
+  // One per process, shared by enrollment (api) and verification (ml-worker), its models loaded on first use.
+  const faceEngine = lazyFaceEngine(() => createFaceEngine(), (model) => metrics.timeInference(model));
+  started.push(() => faceEngine.close());
+  const doorPhotos = new DoorPhotos(pool, personalData);
   // The API checks the database and the store itself; the other roles' probe server does it here.
   const checks: ReadinessCheck[] = [];
   let running = false;

@@ -62,10 +62,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** One inference of a model: a forecast of one event's registrations; a face comparison next. */
+  /** One inference of a model: a forecast of one event's registrations, one face photo enrolled or verified. */
   readonly inference = new Histogram<'model'>({
     name: 'rollcall_ml_inference_duration_seconds',
-    help: 'Model inferences, by model (attendance-forecast: one event’s registrations at once).',
+    help: 'Model inferences, by model (attendance-forecast: one event’s registrations at once; face-enrollment, face-verification: one photo, decoding and the wait for a worker included).',
     labelNames: ['model'],
     buckets: INFERENCE_BUCKETS,
     registers: [this.registry],
