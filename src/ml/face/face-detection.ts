@@ -12,7 +12,7 @@ export interface FaceBox {
 /** fr_detect.onnx's input, whatever the photo's aspect. */
 export const DETECTOR_WIDTH = 320;
 export const DETECTOR_HEIGHT = 240;
-/** The notes' values (../shared/notes/face-models.md); 0.7 found every face in the samples and nothing else. */
+/** Score and overlap limits found by probing the model; 0.7 found every face in the samples and nothing else. */
 const MIN_SCORE = 0.7;
 const NMS_IOU = 0.4;
 

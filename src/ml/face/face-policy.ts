@@ -23,7 +23,7 @@ export const DEFAULT_FACE_POLICY: FacePolicy = {
    * not label by eye score 0.430 and 0.426. Every threshold in [0.431, 0.704) makes no error
    * here whatever those two are: false matches 0/228 (0/230), false non-matches 0/1 (2/3 if both
    * unsure pairs are one person each). On another set of real portraits (17 photos of 6
-   * people, ../shared/notes/face-models.md) the same pipeline put the same person at 0.52 or
+   * people, measured by the team before this code, not kept here) the same pipeline put the same person at 0.52 or
    * more and different people at 0.16 or less. 0.47 lies about midway between 0.43 and 0.52.
    * Degraded copies of a face (160 px, JPEG quality 30, brightened, mirrored, rotated 10°; 110
    * in all) keep 0.75 or more of their original for the 19 faces looking at the camera (median
