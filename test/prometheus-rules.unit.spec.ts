@@ -112,6 +112,7 @@ describe('infra/prometheus-rules.yml', () => {
   });
 
   const tool = promtool();
+  if (!tool) console.warn('promtool check of the alert rules SKIPPED: put promtool on the PATH (or set PROMTOOL) to run it.');
   it.skipIf(!tool)('passes promtool check rules, and its tests in infra/prometheus-rules.test.yml', async () => {
     const run = promisify(execFile);
     expect((await run(tool!, ['check', 'rules', RULES])).stdout).toMatch(new RegExp(`SUCCESS: ${rules.length} rules found`));
