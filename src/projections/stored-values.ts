@@ -81,6 +81,17 @@ export const asInstant = (value: unknown): string | null => {
 };
 
 /**
+ * When the event happened, as the command that decided it said (`metadata.occurredAt`): the
+ * time the business reads (a registration's, a check-in's). It is the store's own recording
+ * time, give or take a moment, except for history appended after the fact (a seeded or
+ * imported past); an event without a readable one falls back to its recording time.
+ */
+export const occurredAt = (recorded: RecordedEvent): Date => {
+  const time = parseInstant(recorded.metadata?.occurredAt);
+  return time === undefined ? recorded.recordedAt : new Date(time);
+};
+
+/**
  * The converters for one event's values. Each returns what the column stores, or null after
  * reporting the field; none throws.
  */

@@ -70,12 +70,15 @@ export type EventEvent =
   | { type: 'RegistrationSubmitted'; data: { registrationId: string; attendeeId: string } }
   | {
       type: 'RegistrationConfirmed';
-      data: { registrationId: string; attendeeId: string; via: 'registration' | 'approval' | 'promotion' };
+      data: { registrationId: string; attendeeId: string; via: RegistrationConfirmedVia };
     }
   | { type: 'RegistrationWaitlisted'; data: { registrationId: string; attendeeId: string } }
   | { type: 'RegistrationRejected'; data: { registrationId: string; reason: string } }
   | { type: 'RegistrationCancelled'; data: { registrationId: string; cancelledBy: string } }
   | { type: 'TicketReissued'; data: { registrationId: string; version: number } };
+
+/** How a seat was confirmed: at once, by an organizer's approval, or promoted from the waiting list. */
+export type RegistrationConfirmedVia = 'registration' | 'approval' | 'promotion';
 
 export const initialState = (): EventState => ({ status: 'none' });
 

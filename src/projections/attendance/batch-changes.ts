@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/event-store.js';
+import { occurredAt } from '../stored-values.js';
 import { keyOf } from './keys.js';
 
 /**
@@ -22,6 +23,9 @@ export interface RegistrationRow {
   registeredPosition: string;
   registeredAt: Date;
   updatedAt: Date;
+  /** When it was last confirmed, and how: 'registration', 'approval' or 'promotion' (from the waiting list). */
+  confirmedAt: Date | null;
+  confirmedVia: string | null;
 }
 
 export interface SessionRow {
@@ -71,10 +75,19 @@ export class AttendanceChanges {
     else this.eventPatches.set(eventId, { ...this.eventPatches.get(eventId), ...patch });
   }
 
-  moveRegistration(recorded: RecordedEvent, eventId: string, registrationId: string, status: string, attendeeId: string | null, newVersion?: number): void {
+  /** `confirmation` for a confirmation: its ticket version and how it came. */
+  moveRegistration(
+    recorded: RecordedEvent,
+    eventId: string,
+    registrationId: string,
+    status: string,
+    attendeeId: string | null,
+    confirmation?: { version: number; via: string | null },
+  ): void {
     const key = keyOf(eventId, registrationId);
     const current = this.registrations.get(key);
     const previous = current?.status;
+    const at = occurredAt(recorded);
     const row: RegistrationRow & { dirty: boolean } = current ?? {
       registrationId,
       eventId,
@@ -82,20 +95,22 @@ export class AttendanceChanges {
       status,
       ticketVersion: 0,
       registeredPosition: recorded.position.commit.toString(),
-      registeredAt: recorded.recordedAt,
-      updatedAt: recorded.recordedAt,
+      registeredAt: at,
+      updatedAt: at,
+      confirmedAt: null,
+      confirmedVia: null,
       dirty: true,
     };
     row.status = status;
-    row.ticketVersion = newVersion ?? row.ticketVersion;
-    row.updatedAt = recorded.recordedAt;
+    if (confirmation) Object.assign(row, { ticketVersion: confirmation.version, confirmedAt: at, confirmedVia: confirmation.via });
+    row.updatedAt = at;
     row.dirty = true;
     this.registrations.set(key, row);
     if (previous === status) return;
-    const counter = this.counters.get(eventId) ?? { confirmed: 0, pending: 0, waitlisted: 0, at: recorded.recordedAt, position: '0' };
+    const counter = this.counters.get(eventId) ?? { confirmed: 0, pending: 0, waitlisted: 0, at, position: '0' };
     if (isCounted(previous)) counter[previous] -= 1;
     if (isCounted(status)) counter[status] += 1;
-    counter.at = recorded.recordedAt;
+    counter.at = at;
     counter.position = recorded.position.commit.toString();
     this.counters.set(eventId, counter);
   }

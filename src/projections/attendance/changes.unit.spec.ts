@@ -46,6 +46,8 @@ const knownRegistration = (status: string, ticketVersion: number): RegistrationR
   registeredPosition: '7',
   registeredAt: new Date(0),
   updatedAt: new Date(0),
+  confirmedAt: null,
+  confirmedVia: null,
 });
 
 describe('an event stream', () => {
@@ -80,6 +82,28 @@ describe('an event stream', () => {
     ]);
     expect([...changes.registrations.values()]).toEqual([expect.objectContaining({ registrationId, status: 'confirmed', ticketVersion: 2, dirty: true })]);
     expect(changes.counters.get(eventId)).toMatchObject({ confirmed: 1, pending: 0, waitlisted: 0 });
+  });
+
+  it('dates a registration by when its events occurred, and keeps when and how it was confirmed', () => {
+    const occurred = (type: string, data: object, occurredAt: string) =>
+      recordedEvent(eventStream(eventId), type, data, { metadata: { occurredAt }, recordedAt: new Date('2026-12-01T00:00:00Z') });
+    const { changes } = changesOf([
+      occurred('RegistrationWaitlisted', { registrationId, attendeeId: 'ann' }, '2026-03-01T09:00:00Z'),
+      occurred('RegistrationConfirmed', { registrationId, attendeeId: 'ann', via: 'promotion' }, '2026-03-04T10:00:00Z'),
+    ]);
+    expect(changes.registrations.get(`${eventId}/${registrationId}`)).toMatchObject({
+      registeredAt: new Date('2026-03-01T09:00:00Z'),
+      confirmedAt: new Date('2026-03-04T10:00:00Z'),
+      confirmedVia: 'promotion',
+    });
+  });
+
+  it('falls back to the recording time when an event has no readable occurrence time', () => {
+    const recordedAt = new Date('2026-12-01T00:00:00Z');
+    const { changes } = changesOf([
+      recordedEvent(eventStream(eventId), 'RegistrationSubmitted', { registrationId, attendeeId: 'ann' }, { metadata: { occurredAt: 'yesterday' }, recordedAt }),
+    ]);
+    expect(changes.registrations.get(`${eventId}/${registrationId}`)).toMatchObject({ registeredAt: recordedAt });
   });
 
   it('counts a move from the status the tables hold', () => {

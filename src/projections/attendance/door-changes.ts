@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/event-store.js';
-import { type Fields, type StoredValues, fieldsOf } from '../stored-values.js';
+import { type Fields, type StoredValues, fieldsOf, occurredAt } from '../stored-values.js';
 import type { AttendanceChanges } from './batch-changes.js';
 import type { StoredEvent } from './event-types.js';
 import { keyOf } from './keys.js';
@@ -49,7 +49,7 @@ export const gatherCheckIn = (changes: AttendanceChanges, recorded: RecordedEven
     door.kind,
     door.result,
     'reason' in data && data.reason !== null ? v.text(data.reason, 'reason') : null,
-    recorded.recordedAt,
+    occurredAt(recorded),
   ]);
   const delta = event.type === 'CheckedIn' || event.type === 'FaceMatched' ? 1 : event.type === 'CheckInUndone' ? -1 : 0;
   if (delta === 0 || eventId === null || sessionId === null) return;

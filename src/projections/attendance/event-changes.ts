@@ -1,6 +1,6 @@
-import type { EventDetails, FaceVerification, Session } from '../../domain/event/event.js';
+import type { EventDetails, FaceVerification, RegistrationConfirmedVia, Session } from '../../domain/event/event.js';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
-import { type StoredValues, fieldsOf } from '../stored-values.js';
+import { type StoredValues, fieldsOf, occurredAt } from '../stored-values.js';
 import type { AttendanceChanges, SessionRow } from './batch-changes.js';
 import type { StoredEvent } from './event-types.js';
 import { keyOf } from './keys.js';
@@ -8,6 +8,8 @@ import { keyOf } from './keys.js';
 /** What an event stream's events change: the event's row, its sessions, staff and registrations. */
 
 const FACE_MODES = ['off', 'optional', 'required'] as const satisfies readonly FaceVerification[];
+
+const CONFIRMED_VIA = ['registration', 'approval', 'promotion'] as const satisfies readonly RegistrationConfirmedVia[];
 
 const detailsColumns = (value: unknown, v: StoredValues) => {
   const details = fieldsOf<EventDetails>(value);
@@ -50,7 +52,7 @@ export const gatherEvent = (changes: AttendanceChanges, recorded: RecordedEvent,
   const eventId = v.uuid(streamEventId, 'streamId');
   if (eventId === null) return;
   const event = { type: recorded.type, data: fieldsOf(recorded.data) } as StoredEvent;
-  const at = recorded.recordedAt;
+  const at = occurredAt(recorded);
   /** The registration an event names, when it names one the tables can key. */
   const named = (registrationId: unknown) => v.uuid(registrationId, 'registrationId');
   /** The registration's row when this read model has it; a change to one it never saw changes nothing. */
@@ -108,7 +110,8 @@ export const gatherEvent = (changes: AttendanceChanges, recorded: RecordedEvent,
       const attendeeId = v.indexedText(event.data.attendeeId, 'attendeeId');
       const previous = changes.registrations.get(keyOf(eventId, id))?.ticketVersion ?? 0;
       const version = v.integer(previous + 1, 'ticket version') ?? previous;
-      return changes.moveRegistration(recorded, eventId, id, 'confirmed', attendeeId, version);
+      const via = v.oneOf(event.data.via, 'via', CONFIRMED_VIA);
+      return changes.moveRegistration(recorded, eventId, id, 'confirmed', attendeeId, { version, via });
     }
     case 'RegistrationRejected':
     case 'RegistrationCancelled': {

@@ -22,8 +22,10 @@ export const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_in
  * 2: registrations and sessions keyed within their event; columns an event fills nullable.
  * 3: the check-in log keyed by the whole position: on EventStoreDB the events of one append
  * share their commit position.
+ * 4: times are when events occurred (their commands' `occurredAt`), not when they were
+ * recorded; registrations keep when and how they were last confirmed (the forecasts' features).
  */
-export const VERSION = 3;
+export const VERSION = 4;
 
 export const createTables = (s: string): string => `
   CREATE TABLE IF NOT EXISTS ${s}.events (
@@ -77,6 +79,8 @@ export const createTables = (s: string): string => `
     registered_position bigint NOT NULL,
     registered_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
+    confirmed_at timestamptz,
+    confirmed_via text,
     PRIMARY KEY (event_id, registration_id)
   );
   CREATE INDEX IF NOT EXISTS registrations_by_event ON ${s}.registrations (event_id, status, registered_position);

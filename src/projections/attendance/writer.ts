@@ -25,6 +25,8 @@ export const readKnown = async (
         registeredPosition: row.registered_position,
         registeredAt: row.registered_at,
         updatedAt: row.updated_at,
+        confirmedAt: row.confirmed_at,
+        confirmedVia: row.confirmed_via,
       });
   }
   if (touched.createdEvents.length > 0) {
@@ -119,9 +121,12 @@ export const writeChanges = async (client: pg.PoolClient, s: string, changes: At
       ['registered_position', 'bigint'],
       ['registered_at', 'timestamptz'],
       ['updated_at', 'timestamptz'],
+      ['confirmed_at', 'timestamptz'],
+      ['confirmed_via', 'text'],
     ],
-    dirty.map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.ticketVersion, r.registeredPosition, r.registeredAt, r.updatedAt]),
-    `ON CONFLICT (event_id, registration_id) DO UPDATE SET status = excluded.status, ticket_version = excluded.ticket_version, updated_at = excluded.updated_at`,
+    dirty.map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.ticketVersion, r.registeredPosition, r.registeredAt, r.updatedAt, r.confirmedAt, r.confirmedVia]),
+    `ON CONFLICT (event_id, registration_id) DO UPDATE SET status = excluded.status, ticket_version = excluded.ticket_version, updated_at = excluded.updated_at,
+       confirmed_at = excluded.confirmed_at, confirmed_via = excluded.confirmed_via`,
   );
   await insertRows(
     client,
