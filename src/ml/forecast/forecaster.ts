@@ -14,10 +14,15 @@ export interface StoredModel {
   parameters: unknown;
 }
 
-/** Turns features into a show-up probability, and says which model did it (null: none, the base rate). */
+/** Turns rows of features into show-up probabilities, and says which model did it (null: none, the base rate). */
 export interface Forecaster {
   modelVersion: number | null;
-  probability(features: readonly number[]): number;
+  /**
+   * The relative variance of a session's head count beyond independent show-ups (a shared
+   * shock: rain, a strike), which widens the interval of the expected attendance; 0 without a model.
+   */
+  sessionVariance: number;
+  probabilities(rows: readonly (readonly number[])[]): Promise<number[]>;
 }
 
 /**
@@ -44,11 +49,15 @@ export const modelForecaster = (model: StoredModel): Forecaster | null => {
   if (model.kind !== LOGISTIC_REGRESSION || !hasCurrentFeatures(model)) return null;
   // The kind says what was stored: the parameters a fit returned.
   const parameters = model.parameters as LogisticRegression;
-  return { modelVersion: model.version, probability: (features) => predictProbability(parameters, features) };
+  return {
+    modelVersion: model.version,
+    sessionVariance: (parameters as { sessionVariance?: number }).sessionVariance ?? 0,
+    probabilities: async (rows) => rows.map((row) => predictProbability(parameters, row)),
+  };
 };
 
 /** Without a model, everyone gets the past show-up rate, pulled towards the prior while history is thin. */
 export const baseRateForecaster = (counts: ShowUpCounts): Forecaster => {
   const rate = (counts.attended + PRIOR_SHOW_UP_RATE * PRIOR_WEIGHT) / (counts.total + PRIOR_WEIGHT);
-  return { modelVersion: null, probability: () => rate };
+  return { modelVersion: null, sessionVariance: 0, probabilities: async (rows) => rows.map(() => rate) };
 };

@@ -45,11 +45,12 @@ const refreshEvent = async ({ pool, timeInference }: ForecastJobDependencies, fo
   const history = new AttendeeHistory(await showUpsOf(pool, [...new Set(occasions.map((o) => o.attendeeId))], now));
   // The reads above are I/O, not inference: timed from the features to the last probability.
   const inferred = occasions.length > 0 ? timeInference?.(ATTENDANCE_FORECAST) : undefined;
-  const forecasts = occasions.map((occasion) => ({
+  const probabilities = await forecaster.probabilities(occasions.map((occasion) => featuresOf(occasion, history)));
+  const forecasts = occasions.map((occasion, i) => ({
     sessionId: occasion.sessionId,
     registrationId: occasion.registrationId,
     attendeeId: occasion.attendeeId,
-    probability: forecaster.probability(featuresOf(occasion, history)),
+    probability: probabilities[i]!,
   }));
   inferred?.();
   const client = await pool.connect();
