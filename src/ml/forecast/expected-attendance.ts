@@ -10,14 +10,14 @@ export interface ExpectedAttendance {
 }
 
 /**
- * The head count at a session as a sum of independent Bernoulli draws, one per confirmed
- * registration, with its interval from the normal approximation: rough for a handful of
- * people, good for a hall. Friends who come together are not independent, so read the
- * interval as a lower bound on the uncertainty.
+ * The head count at a session as a sum of Bernoulli draws, one per confirmed registration,
+ * that also swing together by the model's `sessionVariance` (see session-variance.ts), with
+ * its interval from the normal approximation: rough for a handful of people, good for a hall.
  */
-export const expectedAttendance = (probabilities: readonly number[]): ExpectedAttendance => {
+export const expectedAttendance = (probabilities: readonly number[], sessionVariance = 0): ExpectedAttendance => {
   const expected = probabilities.reduce((sum, p) => sum + p, 0);
-  const spread = Z_90 * Math.sqrt(probabilities.reduce((sum, p) => sum + p * (1 - p), 0));
+  const independent = probabilities.reduce((sum, p) => sum + p * (1 - p), 0);
+  const spread = Z_90 * Math.sqrt(independent + sessionVariance * expected ** 2);
   // The nudges keep float noise (3.0000000001) from widening the interval by a person.
   return {
     expected,

@@ -17,4 +17,9 @@ describe('expected attendance', () => {
     expect(expectedAttendance([0.99, 0.99, 0.99]).high).toBe(3);
     expect(expectedAttendance([])).toEqual({ expected: 0, low: 0, high: 0 });
   });
+
+  it('widens the interval by how much whole sessions swing together', () => {
+    // Variance 50 + 0.01 × 100² = 150: ±1.645 × √150 ≈ 20.1.
+    expect(expectedAttendance(new Array(200).fill(0.5), 0.01)).toEqual({ expected: 100, low: 79, high: 121 });
+  });
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AttendeeHistory, FEATURE_NAMES, type Occasion, featuresOf } from './features.js';
+import { AttendeeHistory, FEATURE_NAMES, type Occasion, type Outcome, featuresOf } from './features.js';
 
 const at = (day: number, hour = 18) => new Date(Date.UTC(2026, 0, day, hour));
 
 const occasion = (overrides: Partial<Occasion> = {}): Occasion => ({
   attendeeId: 'ann',
+  eventId: 'yoga',
   startsAt: at(10),
   registeredAt: at(3),
   sessionIndex: 0,
@@ -12,38 +13,85 @@ const occasion = (overrides: Partial<Occasion> = {}): Occasion => ({
   ...overrides,
 });
 
-const named = (features: number[]) => Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, features[i]]));
+const named = (o: Occasion, outcomes: Outcome[] = []) => {
+  const features = featuresOf(o, new AttendeeHistory(outcomes));
+  return Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, features[i]!]));
+};
+
+const outcome = (attendeeId: string, eventId: string, day: number, attended: boolean): Outcome => ({ attendeeId, eventId, endsAt: at(day), attended });
 
 describe('features of one registration at one session', () => {
-  it('start from an even guess for someone with no past', () => {
-    const features = named(featuresOf(occasion(), new AttendeeHistory([])));
+  it('start from an even guess for someone with no past, who has never come', () => {
+    const features = named(occasion());
     expect(features.pastShowUpRate).toBe(0.5);
+    expect(features.recentShowUpRate).toBe(0.5);
+    expect(features.seriesShowUpRate).toBe(0.5);
+    expect(features.eventShowUpRate).toBe(0.5);
     expect(features.pastSessions).toBe(0);
+    expect(features.daysSinceLastShow).toBeCloseTo(Math.log1p(365), 12);
   });
 
   it('count only sessions that ended before this one started, so nothing later leaks in', () => {
-    const history = new AttendeeHistory([
-      { attendeeId: 'ann', endsAt: at(1), attended: true },
-      { attendeeId: 'ann', endsAt: at(2), attended: true },
-      { attendeeId: 'ann', endsAt: at(5), attended: false },
+    const features = named(occasion(), [
+      outcome('ann', 'chess', 1, true),
+      outcome('ann', 'chess', 2, true),
+      outcome('ann', 'chess', 5, false),
       // Ends as this session starts and after it: not known yet when it starts.
-      { attendeeId: 'ann', endsAt: at(10), attended: false },
-      { attendeeId: 'ann', endsAt: at(12), attended: false },
-      { attendeeId: 'bob', endsAt: at(4), attended: false },
+      outcome('ann', 'chess', 10, false),
+      outcome('ann', 'chess', 12, false),
+      outcome('bob', 'chess', 4, false),
     ]);
-    const features = named(featuresOf(occasion(), history));
     expect(features.pastShowUpRate).toBe((2 + 1) / (3 + 2));
     expect(features.pastSessions).toBeCloseTo(Math.log1p(3), 12);
+    expect(features.daysSinceLastShow).toBeCloseTo(Math.log1p(8), 12);
+  });
+
+  it('weigh only the last four sessions in the recent rate', () => {
+    const outcomes = [1, 2, 3, 4].map((day) => outcome('ann', 'chess', day, true));
+    outcomes.push(...[5, 6, 7, 8].map((day) => outcome('ann', 'chess', day, false)));
+    const features = named(occasion(), outcomes);
+    expect(features.pastShowUpRate).toBe(5 / 10);
+    expect(features.recentShowUpRate).toBe(1 / 6);
+  });
+
+  it('tell the attendee’s habit at this event from everyone’s at it', () => {
+    const features = named(occasion(), [
+      outcome('ann', 'yoga', 1, false),
+      outcome('ann', 'chess', 2, true),
+      outcome('bob', 'yoga', 1, true),
+      outcome('cat', 'yoga', 1, true),
+    ]);
+    expect(features.seriesShowUpRate).toBe(1 / 3);
+    expect(features.eventShowUpRate).toBe((2 + 1) / (3 + 2));
   });
 
   it('measure lead time in days, and none for a registration made after the start', () => {
-    expect(named(featuresOf(occasion(), new AttendeeHistory([]))).leadTimeDays).toBeCloseTo(Math.log1p(7), 12);
-    expect(named(featuresOf(occasion({ registeredAt: at(11) }), new AttendeeHistory([]))).leadTimeDays).toBe(0);
+    expect(named(occasion()).leadTimeDays).toBeCloseTo(Math.log1p(7), 12);
+    expect(named(occasion({ registeredAt: at(11) })).leadTimeDays).toBe(0);
   });
 
   it('place the session in its series and size it by its confirmed registrations', () => {
-    const features = named(featuresOf(occasion({ sessionIndex: 3, confirmed: 99 }), new AttendeeHistory([])));
+    const features = named(occasion({ sessionIndex: 3, confirmed: 99 }));
     expect(features.sessionIndex).toBeCloseTo(Math.log(4), 12);
     expect(features.sessionSize).toBeCloseTo(Math.log(100), 12);
+  });
+
+  it('read the weekday and the hour where the event takes place', () => {
+    // Saturday 19:30 UTC is Sunday 08:30 in Auckland (UTC+13 in January); 23:30 UTC is Saturday 18:30 in New York.
+    expect(named(occasion({ startsAt: new Date('2026-01-10T19:30:00Z'), timeZone: 'Pacific/Auckland' }))).toMatchObject({ weekend: 1, morning: 1, evening: 0 });
+    expect(named(occasion({ startsAt: new Date('2026-01-10T23:30:00Z'), timeZone: 'America/New_York' }))).toMatchObject({ weekend: 1, morning: 0, evening: 1 });
+    expect(named(occasion({ startsAt: new Date('2026-01-12T13:00:00Z'), timeZone: 'Europe/Warsaw' }))).toMatchObject({ weekend: 0, morning: 0, evening: 0 });
+  });
+
+  it('read a zone it does not know as UTC rather than fail', () => {
+    expect(named(occasion({ startsAt: new Date('2026-01-12T07:00:00Z'), timeZone: 'Mars/Olympus' }))).toMatchObject({ weekend: 0, morning: 1 });
+  });
+
+  it('say how the seat was confirmed: approval, its delay, and the waiting list', () => {
+    const features = named(occasion({ requiresApproval: true, confirmedAt: at(6), promotedFromWaitlist: true }));
+    expect(features.requiresApproval).toBe(1);
+    expect(features.confirmationDelayDays).toBeCloseTo(Math.log1p(3), 12);
+    expect(features.promotedFromWaitlist).toBe(1);
+    expect(named(occasion())).toMatchObject({ requiresApproval: 0, confirmationDelayDays: 0, promotedFromWaitlist: 0 });
   });
 });

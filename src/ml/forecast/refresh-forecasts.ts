@@ -42,7 +42,7 @@ const chooseForecaster = async (deps: ForecastJobDependencies, now: Date): Promi
 /** Forecasts every confirmed registration at the event's sessions that have not ended, replacing its rows. */
 const refreshEvent = async ({ pool, timeInference }: ForecastJobDependencies, forecaster: Forecaster, eventId: string, now: Date): Promise<number> => {
   const occasions = await upcomingAttendances(pool, eventId, now);
-  const history = new AttendeeHistory(await showUpsOf(pool, [...new Set(occasions.map((o) => o.attendeeId))], now));
+  const history = new AttendeeHistory(await showUpsOf(pool, { attendeeIds: [...new Set(occasions.map((o) => o.attendeeId))], eventIds: [eventId] }, now));
   // The reads above are I/O, not inference: timed from the features to the last probability.
   const inferred = occasions.length > 0 ? timeInference?.(ATTENDANCE_FORECAST) : undefined;
   const probabilities = await forecaster.probabilities(occasions.map((occasion) => featuresOf(occasion, history)));

@@ -20,6 +20,7 @@ const season = (weeks: number): LabelledExample[] => {
       const regular = person < 40;
       examples.push({
         sessionId: `session-${week}`,
+        eventId: 'series',
         attendeeId: `${regular ? 'regular' : 'drifter'}-${person}`,
         startsAt: new Date(start + week * 7 * DAY),
         endsAt: new Date(start + week * 7 * DAY + 2 * 3_600_000),

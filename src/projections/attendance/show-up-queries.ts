@@ -10,10 +10,13 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 /** Sessions of published events, numbered within their event by start time; one without stored times cannot be placed. */
 const SERIES = `
-  SELECT s.session_id, s.event_id, s.starts_at, s.ends_at,
+  SELECT s.session_id, s.event_id, s.starts_at, s.ends_at, e.time_zone, e.requires_approval,
          (row_number() OVER (PARTITION BY s.event_id ORDER BY s.starts_at, s.session_id) - 1)::int AS session_index
     FROM ${LIVE}.sessions s JOIN ${LIVE}.events e ON e.event_id = s.event_id AND e.status = 'published'
    WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL`;
+
+/** What a registration adds to a session's features: when and how it was confirmed. */
+const CONFIRMATION = `r.confirmed_at, r.confirmed_via = 'promotion' AS promoted`;
 
 /**
  * Past attendances, one row per session ended by $1 and registration confirmed for it,
@@ -36,15 +39,16 @@ const LABELLED = `
      WHERE c.registration_id IS NOT NULL
      GROUP BY c.event_id, c.session_id, c.registration_id
   )
-  SELECT t.event_id, t.session_id, t.starts_at, t.ends_at, t.session_index, r.attendee_id, r.registered_at,
-         coalesce(d.attended, false) AS attended
+  SELECT t.event_id, t.session_id, t.starts_at, t.ends_at, t.session_index, t.time_zone, t.requires_approval,
+         r.attendee_id, r.registered_at, ${CONFIRMATION}, coalesce(d.attended, false) AS attended
     FROM tracked t
     JOIN ${LIVE}.registrations r ON r.event_id = t.event_id AND r.registered_at < t.starts_at AND r.ticket_version > 0
      AND (r.status = 'confirmed' OR (r.status = 'cancelled' AND r.updated_at >= t.ends_at))
     LEFT JOIN door d ON d.event_id = t.event_id AND d.session_id = t.session_id AND d.registration_id = r.registration_id`;
 
-/** One attendee's registration at one session: when it was made, and where the session stands in its series. */
+/** One attendee's registration at one session: when it was made and confirmed, and where the session stands in its series. */
 export interface Attendance {
+  eventId: string;
   sessionId: string;
   attendeeId: string;
   startsAt: Date;
@@ -53,7 +57,26 @@ export interface Attendance {
   sessionIndex: number;
   /** The session's confirmed registrations. */
   confirmed: number;
+  timeZone: string | null;
+  requiresApproval: boolean | null;
+  confirmedAt: Date | null;
+  promotedFromWaitlist: boolean;
 }
+
+/** The columns every attendance query selects, as an Attendance. */
+const attendanceOf = (row: Record<string, any>): Attendance => ({
+  eventId: row.event_id,
+  sessionId: row.session_id,
+  attendeeId: row.attendee_id,
+  startsAt: row.starts_at,
+  registeredAt: row.registered_at,
+  sessionIndex: row.session_index,
+  confirmed: row.confirmed,
+  timeZone: row.time_zone,
+  requiresApproval: row.requires_approval,
+  confirmedAt: row.confirmed_at,
+  promotedFromWaitlist: row.promoted === true,
+});
 
 export interface PastAttendance extends Attendance {
   endsAt: Date;
@@ -66,22 +89,21 @@ export const pastAttendances = async (db: Queryable, now: Date): Promise<PastAtt
     `SELECT l.*, count(*) OVER (PARTITION BY l.event_id, l.session_id)::int AS confirmed FROM (${LABELLED}) l`,
     [now],
   );
-  return rows.map((row) => ({
-    sessionId: row.session_id,
-    attendeeId: row.attendee_id,
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-    registeredAt: row.registered_at,
-    sessionIndex: row.session_index,
-    confirmed: row.confirmed,
-    attended: row.attended,
-  }));
+  return rows.map((row) => ({ ...attendanceOf(row), endsAt: row.ends_at, attended: row.attended }));
 };
 
-/** The past attendances of some attendees, whether they came and when. */
-export const showUpsOf = async (db: Queryable, attendeeIds: readonly string[], now: Date): Promise<{ attendeeId: string; endsAt: Date; attended: boolean }[]> => {
-  const { rows } = await db.query(`SELECT l.attendee_id, l.ends_at, l.attended FROM (${LABELLED}) l WHERE l.attendee_id = ANY ($2::text[])`, [now, attendeeIds]);
-  return rows.map((row) => ({ attendeeId: row.attendee_id, endsAt: row.ends_at, attended: row.attended }));
+/** The past attendances of some attendees, and everyone's at some events: whether they came and when. */
+export const showUpsOf = async (
+  db: Queryable,
+  of: { attendeeIds: readonly string[]; eventIds: readonly string[] },
+  now: Date,
+): Promise<{ attendeeId: string; eventId: string; endsAt: Date; attended: boolean }[]> => {
+  const { rows } = await db.query(
+    `SELECT l.attendee_id, l.event_id, l.ends_at, l.attended FROM (${LABELLED}) l
+      WHERE l.attendee_id = ANY ($2::text[]) OR l.event_id = ANY ($3::uuid[])`,
+    [now, of.attendeeIds, of.eventIds],
+  );
+  return rows.map((row) => ({ attendeeId: row.attendee_id, eventId: row.event_id, endsAt: row.ends_at, attended: row.attended }));
 };
 
 /** How many past attendances there are and how many were shows. */
@@ -96,22 +118,15 @@ export const showUpCounts = async (db: Queryable, now: Date): Promise<{ attended
 /** Each confirmed registration at each of an event's sessions that has not ended. */
 export const upcomingAttendances = async (db: Queryable, eventId: string, now: Date): Promise<(Attendance & { registrationId: string })[]> => {
   const { rows } = await db.query(
-    `SELECT x.session_id, x.starts_at, x.session_index, r.registration_id, r.attendee_id, r.registered_at,
+    `SELECT x.event_id, x.session_id, x.starts_at, x.session_index, x.time_zone, x.requires_approval,
+            r.registration_id, r.attendee_id, r.registered_at, ${CONFIRMATION},
             count(*) OVER (PARTITION BY x.session_id)::int AS confirmed
        FROM (${SERIES}) x
        JOIN ${LIVE}.registrations r ON r.event_id = x.event_id AND r.status = 'confirmed'
       WHERE x.event_id = $1 AND x.ends_at > $2`,
     [eventId, now],
   );
-  return rows.map((row) => ({
-    sessionId: row.session_id,
-    registrationId: row.registration_id,
-    attendeeId: row.attendee_id,
-    startsAt: row.starts_at,
-    registeredAt: row.registered_at,
-    sessionIndex: row.session_index,
-    confirmed: row.confirmed,
-  }));
+  return rows.map((row) => ({ ...attendanceOf(row), registrationId: row.registration_id }));
 };
 
 /** Published events with a session that has not ended. */
