@@ -1,6 +1,9 @@
 /** z for a two-sided 90% interval of a normal distribution. */
 const Z_90 = 1.6449;
 
+/** The share of sessions whose head count the interval is meant to hold. */
+export const INTERVAL_LEVEL = 0.9;
+
 export interface ExpectedAttendance {
   /** The sum of the show-up probabilities. */
   expected: number;
