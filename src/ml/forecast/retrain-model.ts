@@ -1,39 +1,70 @@
+import type pg from 'pg';
 import { pastAttendances } from '../../projections/attendance/show-up-queries.js';
 import { FEATURE_NAMES } from './features.js';
-import { LOGISTIC_REGRESSION } from './forecaster.js';
-import { saveModel } from './forecast-store.js';
+import { modelForecaster } from './forecaster.js';
+import { score } from './metrics.js';
+import { type StoredModel, registerModel } from './model-registry.js';
+import { toOnnx } from './onnx/logistic-regression-onnx.js';
+import { MIN_UNSEEN, type ModelInUse, type Promotion, decidePromotion } from './promotion.js';
 import type { ForecastJobDependencies } from './refresh-forecasts.js';
-import { trainForecastModel } from './training.js';
+import { type ForecastMetrics, type HoldoutSet, trainForecastModel } from './training.js';
 
-const rounded = (value: number | null | undefined): string => (value == null ? 'n/a' : value.toFixed(3));
+/** The parameters' `kind` (see StoredModel): what training.ts fits. */
+const LOGISTIC_REGRESSION = 'logistic-regression';
+
+export type Retraining =
+  | { trained: false; examples: number; reason: string }
+  | ({ trained: true; version: number; metrics: ForecastMetrics } & Promotion);
+
+const pick = <T>(values: readonly T[], indexes: readonly number[]): T[] => indexes.map((i) => values[i]!);
 
 /**
- * The `model-retraining` job: trains on every past attendance and stores the model as the
- * newest version. With too little to learn from it stores nothing and says why, and the
- * forecasts keep their current model (or the base rate).
+ * The candidate and the model in use on the held-out attendances the model in use never
+ * learned from (sessions after its last), the model in use scored as forecasts run it (ONNX).
  */
-export const retrainForecastModel = async (deps: ForecastJobDependencies, now = new Date()) => {
-  const examples = await pastAttendances(deps.pool, now);
-  const training = trainForecastModel(examples);
+const standingOf = async (pool: pg.Pool, inUse: StoredModel, holdout: HoldoutSet | null): Promise<ModelInUse> => {
+  const forecaster = await modelForecaster(pool, inUse);
+  if ('unusable' in forecaster) return { version: inUse.version, usable: false, why: forecaster.unusable };
+  const standing = { version: inUse.version, usable: true as const, trainedThrough: inUse.trainedThrough };
+  if (!holdout) return { ...standing, comparison: null };
+  const after = inUse.trainedThrough?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const unseen = holdout.startsAt.flatMap((start, i) => (start > after ? [i] : []));
+  if (unseen.length < MIN_UNSEEN) return { ...standing, comparison: { unseen: unseen.length } };
+  const labels = pick(holdout.labels, unseen);
+  return {
+    ...standing,
+    comparison: {
+      candidate: { ...score(pick(holdout.probabilities, unseen), labels), from: new Date(holdout.startsAt[unseen[0]!]!).toISOString() },
+      inUse: score(await forecaster.probabilities(pick(holdout.rows, unseen)), labels),
+    },
+  };
+};
+
+/**
+ * Trains a candidate on every past attendance, exports it to ONNX and stores it, promoted if it
+ * beats the model in use on its held-out sessions (promotion.ts), rejected otherwise: every
+ * candidate is kept with its reason. With too little to learn from it stores nothing and says
+ * why. The `model-retraining` job and `rollcall admin forecast retrain` both run this.
+ */
+export const retrainForecastModel = async (deps: ForecastJobDependencies, now = new Date()): Promise<Retraining> => {
+  const training = trainForecastModel(await pastAttendances(deps.pool, now));
   if (!training.trained) {
     deps.log(`model-retraining: no new model: ${training.reason}`);
-    return { trained: false as const, examples: training.examples, reason: training.reason };
+    return { trained: false, examples: training.examples, reason: training.reason };
   }
-  const { metrics } = training;
-  const version = await saveModel(deps.pool, {
+  const { parameters, metrics } = training;
+  const onnx = toOnnx(parameters, FEATURE_NAMES);
+  const { version, model } = await registerModel(deps.pool, async (inUse) => ({
     kind: LOGISTIC_REGRESSION,
     featureNames: FEATURE_NAMES,
-    parameters: training.parameters,
+    parameters,
+    onnx,
     trainedAt: now,
-    examples: metrics.examples,
     metrics,
-  });
-  const holdout = metrics.holdout;
-  deps.log(
-    `model-retraining: model v${version} from ${metrics.examples} past attendances; latest sessions held out: ` +
-      (holdout
-        ? `AUC ${rounded(holdout.auc)}, log loss ${rounded(holdout.logLoss)} (base rate alone ${rounded(holdout.baselineLogLoss)})`
-        : 'too few to score'),
-  );
-  return { trained: true as const, version, metrics };
+    promotion: decidePromotion(metrics.holdout, inUse && (await standingOf(deps.pool, inUse, training.holdout))),
+    decidedAt: now,
+  }));
+  const { promotion } = model;
+  deps.log(`model-retraining: model v${version} from ${metrics.examples} past attendances ${promotion.status}: ${promotion.reason}`);
+  return { trained: true, version, metrics, ...promotion };
 };

@@ -31,10 +31,16 @@ export interface ForecastMetrics {
   holdout: (Scores & { fittedOn: number; baselineLogLoss: number; baselineBrier: number; from: string }) | null;
 }
 
-/** The held-out examples' features and labels, to score another model (the one in use) on the same ground. */
+/**
+ * The held-out examples, to score another model (the one in use) on the same ground: their
+ * features, labels and session starts, and what the candidate's fit on the earlier sessions
+ * forecast for them.
+ */
 export interface HoldoutSet {
   rows: number[][];
   labels: boolean[];
+  startsAt: number[];
+  probabilities: number[];
 }
 
 export type Training =
@@ -60,7 +66,7 @@ const heldOut = (ordered: readonly LabelledExample[], rows: readonly number[][],
     later,
   );
   return {
-    set: { rows: rows.slice(split), labels: later },
+    set: { rows: rows.slice(split), labels: later, startsAt: ordered.slice(split).map((e) => e.startsAt.getTime()), probabilities },
     sessionVariance: sessionVarianceOf(ordered.slice(split), probabilities),
     scores: {
       ...score(probabilities, later),
