@@ -91,6 +91,8 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
   }
   const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
   started.push(() => store.close());
+  // The system's own commands (face verdicts, forecasts), one command side per process besides the API's.
+  const commands = new CommandHandler(store);
   // One registry and one list of readiness checks for the process, served by the API's server or on METRICS_PORT.
   const metrics = new Metrics();
   // One per process, shared by enrollment (api) and verification (ml-worker), its models loaded on first use.
@@ -131,7 +133,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
     await jobs.work({ store, pool });
     const mail = { smtpUrl: config.smtpUrl, outboxDir: path.resolve(config.dataDir, 'outbox'), from: config.mailFrom };
     const jobLog = log.child({ part: 'jobs' });
-    const forecasts = forecastWorkers({ pool, log: (text) => jobLog.info(text), timeInference: (model) => metrics.timeInference(model) });
+    const forecasts = forecastWorkers({ pool, commands, log: (text) => jobLog.info(text), timeInference: (model) => metrics.timeInference(model) });
     const mailWorkers = mailWorkersOn({ jobs, pool, store, keys: personalData, claims: new EmailClaims(store, masterKey) }, mail, signing);
     await startJobWorkers(jobs, [...mailWorkers, ...forecasts, ...faceWorkers(doorPhotos)], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
     line(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
@@ -146,7 +148,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
   if (role === 'ml-worker' || role === 'all') {
     const kafka = config.kafkaBrokers ? { kafka: { brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } } : {};
     const reactorLog = log.child({ part: 'reactors' });
-    const faces = { commands: new CommandHandler(store), engine: faceEngine, embeddings: new FaceEmbeddings(pool, personalData), photos: doorPhotos };
+    const faces = { commands, engine: faceEngine, embeddings: new FaceEmbeddings(pool, personalData), photos: doorPhotos };
     const mlWorker = await startMlWorker({ store, pool, reactors: createReactors({ jobs, pool, log: reactorLog, faces }), log: reactorLog, ...kafka });
     started.push(() => mlWorker.stop());
     checks.push(...reactorsReady(mlWorker, config.readyMaxLagEvents));

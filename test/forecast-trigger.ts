@@ -39,13 +39,16 @@ export interface QueuedRefresh {
   /** When the job's singleton window began (pg-boss keeps it as UTC without a zone), and when the job may run. */
   windowStart: Date | null;
   startAfter: Date;
+  /** pg-boss's id of the job, and its whole data: what a worker is handed. */
+  id: string;
+  data: unknown;
 }
 
 /** Every `forecast-refresh` job in pg-boss's table, by event id. */
 export const queuedForecastRefreshes = async (pool: pg.Pool): Promise<QueuedRefresh[]> =>
   (
     await pool.query<QueuedRefresh>(
-      `SELECT data->>'eventId' AS "eventId", singleton_key AS "singletonKey", singleton_on AT TIME ZONE 'UTC' AS "windowStart", start_after AS "startAfter"
+      `SELECT data->>'eventId' AS "eventId", singleton_key AS "singletonKey", singleton_on AT TIME ZONE 'UTC' AS "windowStart", start_after AS "startAfter", id, data
          FROM pgboss.job WHERE name = $1 ORDER BY 1`,
       [FORECAST_REFRESH_QUEUE],
     )

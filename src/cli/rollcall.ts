@@ -14,9 +14,12 @@ import { AdminSession } from './admin-session.js';
 import { failure, needsSubcommand, runCommandLine } from './command-line.js';
 import { deadLettersCommand } from './dead-letters-command.js';
 import { faceCommand, startFaceEngine } from './face-command.js';
+import { forecastCommand } from './forecast-command.js';
+import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { projectionsCommand } from './projections-command.js';
 import { replayCommand } from './replay-command.js';
+import { seedCommand } from './seed-command.js';
 
 const out = (line: string) => void process.stdout.write(`${line}\n`);
 const err = (line: string) => void process.stderr.write(`${line}\n`);
@@ -47,6 +50,9 @@ const program = (): Command => {
   const admin = new Command('admin').description('operate a Rollcall: its read models, streams, reactors and keys');
   admin.addCommand(projectionsCommand({ connect: session.connect, out, err: process.stderr, signal: interrupt.signal }));
   admin.addCommand(replayCommand({ connect: session.connect, out, err }));
+  admin.addCommand(importCommand({ session, out, err, signal: interrupt.signal }));
+  admin.addCommand(forecastCommand({ connect: session.connect, out, err }));
+  admin.addCommand(seedCommand({ connect: session.connect, out, err, progress: process.stderr, signal: interrupt.signal }));
   // Replaying a dead letter runs its reactor here, and reactors queue jobs.
   let jobs: Jobs | undefined;
   admin.addCommand(

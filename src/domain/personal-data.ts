@@ -8,6 +8,7 @@ import type { DomainEventType } from './domain-events.js';
  */
 export const PERSONAL_FIELDS = {
   AccountSignedUp: { subject: 'accountId', fields: ['email', 'name'] },
+  AccountInvited: { subject: 'accountId', fields: ['email', 'name'] },
 } as const satisfies Partial<Record<DomainEventType, { subject: string; fields: readonly string[] }>>;
 
 /** What a personal field reads as once its person is erased. */

@@ -4,6 +4,7 @@ import { checkInDecider } from './check-in/business-logic.js';
 import type { DomainEvent, Fold } from './decider.js';
 import { eventDecider } from './event/business-logic.js';
 import { faceDecider } from './face/business-logic.js';
+import { forecastDecider } from './forecast/business-logic.js';
 
 /**
  * Every stream Rollcall writes, named in one place: how to build a stream's name, how to
@@ -27,6 +28,13 @@ export const accountStream = (accountId: string): string => `account-${accountId
 export const faceStream = (accountId: string): string => `face-${accountId}`;
 
 /**
+ * An event's attendance forecasts, apart from the event's stream: a refresh never contends
+ * with registrations for the seat ledger's revision, and the event's stream stays the seat
+ * ledger alone (named `forecast-<event id>`, every session's forecasts in one stream).
+ */
+export const forecastStream = (eventId: string): string => `forecast-${eventId}`;
+
+/**
  * An address's claim, named by a hash of the address (`addressKey`, hex) so that the name holds
  * no personal data. Which hash is the command side's choice (a keyed one: see EmailClaims).
  */
@@ -43,6 +51,7 @@ export type ParsedStream =
   | { kind: 'checkin'; sessionId: string; registrationId: string | undefined }
   | { kind: 'account'; accountId: string }
   | { kind: 'face'; accountId: string }
+  | { kind: 'forecast'; eventId: string }
   | { kind: 'email-claim' }
   | { kind: 'command-key' }
   | { kind: 'projection'; projection: string }
@@ -62,6 +71,7 @@ export const parseStream = (streamId: string): ParsedStream => {
   if (streamId.startsWith('account-email-')) return { kind: 'email-claim' };
   if (streamId.startsWith('account-')) return { kind: 'account', accountId: streamId.slice('account-'.length) };
   if (streamId.startsWith('face-')) return { kind: 'face', accountId: streamId.slice('face-'.length) };
+  if (streamId.startsWith('forecast-')) return { kind: 'forecast', eventId: streamId.slice('forecast-'.length) };
   if (streamId.startsWith('commandkey-')) return { kind: 'command-key' };
   if (streamId.startsWith('projection-')) return { kind: 'projection', projection: streamId.slice('projection-'.length) };
   return { kind: 'unknown' };
@@ -69,7 +79,8 @@ export const parseStream = (streamId: string): ParsedStream => {
 
 /**
  * A stream's category: its name up to the first '-', as EventStoreDB's `$by_category`
- * projection reads it (`event`, `checkin`, `account` for both account kinds, `face`).
+ * projection reads it (`event`, `checkin`, `account` for both account kinds, `face`,
+ * `forecast`).
  */
 export const categoryOf = (streamId: string): string => {
   const dash = streamId.indexOf('-');
@@ -82,6 +93,7 @@ const OWNERS: { readonly [Kind in ParsedStream['kind']]?: Fold<any, any> } = {
   checkin: checkInDecider,
   account: accountDecider,
   face: faceDecider,
+  forecast: forecastDecider,
   'email-claim': emailClaimDecider,
 };
 

@@ -4,6 +4,7 @@ import { emailClaimDecider } from './account/email-claim.js';
 import { checkInDecider } from './check-in/business-logic.js';
 import { eventDecider } from './event/business-logic.js';
 import { faceDecider } from './face/business-logic.js';
+import { forecastDecider } from './forecast/business-logic.js';
 import {
   accountStream,
   categoryOf,
@@ -13,6 +14,7 @@ import {
   emailClaimStream,
   eventStream,
   faceStream,
+  forecastStream,
   parseStream,
   projectionStream,
 } from './streams.js';
@@ -29,6 +31,7 @@ describe('A stream name', () => {
     expect(parseStream(checkInStream(sessionId, undefined))).toEqual({ kind: 'checkin', sessionId, registrationId: undefined });
     expect(parseStream(accountStream(eventId))).toEqual({ kind: 'account', accountId: eventId });
     expect(parseStream(faceStream(eventId))).toEqual({ kind: 'face', accountId: eventId });
+    expect(parseStream(forecastStream(eventId))).toEqual({ kind: 'forecast', eventId });
     expect(parseStream(emailClaimStream(addressKey))).toEqual({ kind: 'email-claim' });
     expect(parseStream(commandKeyStream('k-1'))).toEqual({ kind: 'command-key' });
     expect(parseStream(projectionStream('attendance'))).toEqual({ kind: 'projection', projection: 'attendance' });
@@ -37,8 +40,10 @@ describe('A stream name', () => {
 
   it('has the category EventStoreDB gives it, one for both kinds of account stream', () =>
     expect(
-      [eventStream(eventId), checkInStream(sessionId, undefined), accountStream(eventId), emailClaimStream(addressKey), faceStream(eventId)].map(categoryOf),
-    ).toEqual(['event', 'checkin', 'account', 'account', 'face']));
+      [eventStream(eventId), checkInStream(sessionId, undefined), accountStream(eventId), emailClaimStream(addressKey), faceStream(eventId), forecastStream(eventId)].map(
+        categoryOf,
+      ),
+    ).toEqual(['event', 'checkin', 'account', 'account', 'face', 'forecast']));
 });
 
 describe('The decider of a stream', () => {
@@ -48,6 +53,7 @@ describe('The decider of a stream', () => {
     expect(deciderOf(accountStream(eventId))).toBe(accountDecider);
     expect(deciderOf(emailClaimStream(addressKey))).toBe(emailClaimDecider);
     expect(deciderOf(faceStream(eventId))).toBe(faceDecider);
+    expect(deciderOf(forecastStream(eventId))).toBe(forecastDecider);
   });
 
   it('is none for streams that hold no domain events', () =>

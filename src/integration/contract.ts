@@ -28,6 +28,10 @@ export const ENVELOPE_VERSION = 1;
 /** Domain fields that are deliberately not published. */
 export const PRIVATE_FIELDS: Partial<Record<PublishedType, readonly string[]>> = {
   AccountSignedUp: ['email', 'name', 'passwordHash'],
+  AccountInvited: ['email', 'name', 'tokenHash', 'expiresAt'],
+  // Each registration's chance of showing up: RegistrationConfirmed publishes whose registration
+  // it is, so a consumer could score people; the session's figures are what planning needs.
+  AttendanceForecasted: ['registrations'],
 };
 
 export interface IntegrationEvent {

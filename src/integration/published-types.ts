@@ -28,11 +28,15 @@ export const PUBLISHED_VERSIONS = {
   CheckInUndone: 1,
   UnreadableTicketScanned: 1,
   AccountSignedUp: 1,
+  // Without its address, name and token (PRIVATE_FIELDS), as AccountSignedUp.
+  AccountInvited: 1,
   EmailVerified: 1,
   RoleGranted: 1,
   RoleRevoked: 1,
   AccountDisabled: 1,
   PersonalDataErased: 1,
+  // Without its registrations' probabilities (PRIVATE_FIELDS).
+  AttendanceForecasted: 1,
 } as const satisfies Partial<Record<DomainEventType, number>>;
 
 /**

@@ -8,6 +8,7 @@ import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import type { AccountEvent } from '../domain/account/account.js';
 import type { CheckInEvent } from '../domain/check-in/check-in.js';
 import type { EventEvent } from '../domain/event/event.js';
+import type { ForecastEvent } from '../domain/forecast/forecast.js';
 import type { EventData, JsonObject } from '../eventstore/event-store.js';
 import { type Position, comparePositions, formatPosition } from '../eventstore/position.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
@@ -26,7 +27,7 @@ let store: PostgresEventStore;
 const cleanup: (() => Promise<unknown>)[] = [];
 
 const projection = (name: string): Projection => projections.find((p) => p.name === name)!;
-const domainEvent = (event: EventEvent | CheckInEvent | AccountEvent): EventData => anEvent(event.type, event.data as unknown as JsonObject);
+const domainEvent = (event: EventEvent | CheckInEvent | AccountEvent | ForecastEvent): EventData => anEvent(event.type, event.data as unknown as JsonObject);
 
 /** Every row of every table in `schema`, as text, sorted: what a reader of the read model sees. */
 const dump = async (schema: string): Promise<Record<string, string[]>> => {
@@ -94,6 +95,27 @@ const seedEvent = async (attendees: number, checkIns: number): Promise<void> => 
       : [domainEvent({ type: 'RegistrationSubmitted', data: r }), domainEvent({ type: 'RegistrationConfirmed', data: { ...r, via: 'approval' } })],
   );
   for (let i = 0; i < registering.length; i += 250) await store.append(stream, registering.slice(i, i + 250), 'any');
+  // Each session forecast twice, as two refreshes that found something new record it.
+  const forecasts = [0.6, 0.7].flatMap((probability) =>
+    sessions.map(({ sessionId }) =>
+      domainEvent({
+        type: 'AttendanceForecasted',
+        data: {
+          eventId,
+          sessionId,
+          expected: Math.round(20 * probability * 1e4) / 1e4,
+          low: 10,
+          high: 16,
+          confirmed: 20,
+          modelVersion: null,
+          inputsPosition: '1',
+          registrations: registrations.slice(0, 20).map(({ registrationId }) => ({ registrationId, probability })),
+          computedAt: '2030-06-01T00:00:00.000Z',
+        },
+      }),
+    ),
+  );
+  await store.append(`forecast-${eventId}`, forecasts, 'no_stream');
   for (const r of registrations.slice(0, checkIns)) {
     const session = sessions[0]!.sessionId;
     await store.append(

@@ -5,8 +5,10 @@ import { admin } from './admin/module.js';
 import { checkIn } from './check-in/module.js';
 import { eventsAndSessions } from './events-and-sessions/module.js';
 import { faces } from './faces/module.js';
+import { imports } from './imports/module.js';
 import { type GraphqlModule, mergeModules } from './graphql-module.js';
 import { registrationsAndTickets } from './registrations-and-tickets/module.js';
+import { reports } from '../reports/module.js';
 
 /** The root types every area extends, and the paging every area's lists share. */
 const shared: GraphqlModule = {
@@ -30,7 +32,7 @@ const shared: GraphqlModule = {
 };
 
 /** The API, one module per area. */
-const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, faces, accounts, admin]);
+const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, faces, imports, accounts, admin, reports]);
 
 export const typeDefs: string = api.typeDefs;
 export const resolvers: IResolvers = api.resolvers;

@@ -6,6 +6,7 @@ import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { corsPlugin } from './cors-plugin.js';
 import { errorBody, restErrorOf, sendError } from './error-map.js';
+import { exportRoutes } from '../exports/routes.js';
 import { faceRoutes } from './faces/face-routes.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { refuseNonDocumentQueries, refuseNonDocumentSubscriptions } from './graphql-request.js';
@@ -74,6 +75,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   await app.register(attendancePlugin, deps.attendance);
   await app.register(ticketQrRoutes);
   await app.register(faceRoutes);
+  await app.register(exportRoutes);
   await app.register(publicUrlPlugin, { publicBaseUrl: deps.publicBaseUrl });
   await app.register(readSidePlugin, deps.reads);
   // Before mercurius: its multipart parser and hooks are in place for the GraphQL route.

@@ -4,6 +4,7 @@ import type { PersonalDataKeys } from '../../personal-data/personal-data-keys.js
 import { AccountAdministration } from './account-administration.js';
 import { AccountStreams, type AccountStreamsDependencies } from './account-streams.js';
 import { Erasures } from './erasures.js';
+import { Invitations } from './invitations.js';
 import type { LogInGuard } from './login-guard.js';
 import { PasswordResets } from './password-resets.js';
 import { Sessions } from './sessions.js';
@@ -33,6 +34,8 @@ export class AccountCommands {
   readonly passwordResets: PasswordResets;
   readonly administration: AccountAdministration;
   readonly erasures: Erasures;
+  /** Accounts for people an organizer registers who have none. */
+  readonly invitations: Invitations;
 
   constructor(dependencies: AccountCommandsDependencies) {
     const streams = new AccountStreams(dependencies);
@@ -40,6 +43,7 @@ export class AccountCommands {
     this.sessions = new Sessions(streams, dependencies.tokens, dependencies.logInGuard);
     this.passwordResets = new PasswordResets(streams);
     this.administration = new AccountAdministration(streams, dependencies.logInGuard);
+    this.invitations = new Invitations(streams);
     this.erasures = new Erasures(streams, dependencies.personalData, dependencies.forgetPerson ?? (async () => undefined), dependencies.logInGuard);
   }
 

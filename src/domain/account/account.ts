@@ -30,7 +30,12 @@ type Known = {
 };
 
 export type NoAccount = { status: 'none' };
-export type UnverifiedAccount = Known & { status: 'unverified'; verification: OneTimeToken | undefined };
+/**
+ * Signed up, or invited, and the address not verified yet. An invited account (`invited`) has
+ * no password until its person sets one with the invitation's link (a password reset token),
+ * which verifies the address too: the link reached them there.
+ */
+export type UnverifiedAccount = Known & { status: 'unverified'; verification: OneTimeToken | undefined; invited: boolean };
 export type ActiveAccount = Known & { status: 'active' };
 export type DisabledAccount = Known & { status: 'disabled' };
 /** Its personal data was erased (its key destroyed): only its id is left, and nothing can happen to it any more. */
@@ -44,6 +49,14 @@ export const isExisting = (account: Account): account is ExistingAccount => acco
 export type AccountSignedUp = {
   type: 'AccountSignedUp';
   data: { accountId: string; email: string; name: string; passwordHash: string; roles: Role[]; signedUpAt: string };
+};
+/**
+ * An organizer registered someone who had no account: the account is made for them, with no
+ * password yet, and the invitation's token hash is its pending password reset, mailed to them.
+ */
+export type AccountInvited = {
+  type: 'AccountInvited';
+  data: { accountId: string; email: string; name: string; roles: Role[]; invitedBy: string; invitedAt: string } & OneTimeToken;
 };
 export type EmailVerificationRequested = { type: 'EmailVerificationRequested'; data: OneTimeToken & { requestedAt: string } };
 export type EmailVerified = { type: 'EmailVerified'; data: { verifiedAt: string } };
@@ -75,6 +88,7 @@ export type PersonalDataErased = { type: 'PersonalDataErased'; data: { erasedBy:
 
 export type AccountEvent =
   | AccountSignedUp
+  | AccountInvited
   | EmailVerificationRequested
   | EmailVerified
   | LoggedIn
@@ -91,6 +105,9 @@ export type AccountEvent =
   | PersonalDataErased;
 
 export const initialState = (): Account => ({ status: 'none' });
+
+/** The password hash of an account nobody has set a password for: of no scheme, so no password ever matches it. */
+export const NO_PASSWORD = '';
 
 const withoutFamily = (families: RefreshFamily[], familyId: string): RefreshFamily[] =>
   families.filter((family) => family.familyId !== familyId);
@@ -111,6 +128,22 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
       families: [],
       passwordReset: undefined,
       verification: undefined,
+      invited: false,
+    };
+  }
+  if (event.type === 'AccountInvited') {
+    const { accountId, email, name, roles, tokenHash, expiresAt } = event.data;
+    return {
+      status: 'unverified',
+      accountId,
+      email,
+      name,
+      passwordHash: NO_PASSWORD,
+      roles: [...roles],
+      families: [],
+      passwordReset: { tokenHash, expiresAt },
+      verification: undefined,
+      invited: true,
     };
   }
   if (state.status === 'none' || state.status === 'erased') return state;
@@ -121,7 +154,7 @@ export const evolve = (state: Account, event: AccountEvent): Account => {
         : state;
     case 'EmailVerified': {
       if (state.status !== 'unverified') return state;
-      const { verification: _, ...rest } = state;
+      const { verification: _, invited: __, ...rest } = state;
       return { ...rest, status: 'active' };
     }
     case 'LoggedIn': {

@@ -1,9 +1,10 @@
-// Over 300 lines on purpose: the account decider's thirteen commands, a small decision each, and the decide that switches over them all, in one file as Emmett's businessLogic.ts keeps them, so the exhaustive switch sits beside every decision it dispatches.
+// Over 300 lines on purpose: the account decider's fourteen commands, a small decision each, and the decide that switches over them all, in one file as Emmett's businessLogic.ts keeps them, so the exhaustive switch sits beside every decision it dispatches.
 import { type Actor, type Role, hasRole } from '../actor.js';
 import { DomainError } from '../domain-error.js';
 import type {
   Account,
   AccountEvent,
+  AccountInvited,
   AccountSignedUp,
   EmailVerificationRequested,
   EmailVerified,
@@ -23,7 +24,7 @@ import type {
   PersonalDataErased,
   UnverifiedAccount,
 } from './account.js';
-import { evolve, initialState, isExisting } from './account.js';
+import { NO_PASSWORD, evolve, initialState, isExisting } from './account.js';
 import { emailAddress, personName } from './credentials.js';
 
 /**
@@ -34,6 +35,14 @@ import { emailAddress, personName } from './credentials.js';
 export type SignUp = {
   type: 'SignUp';
   data: { accountId: string; email: string; name: string; passwordHash: string; verification: OneTimeToken; now: Date };
+};
+/**
+ * An account for someone an organizer registers, who has none: `invitation` is the token of
+ * the link that lets them set their password, mailed to the address.
+ */
+export type InviteAccount = {
+  type: 'InviteAccount';
+  data: { accountId: string; email: string; name: string; invitation: OneTimeToken; by: Actor; now: Date };
 };
 /** A new verification token for an account that has not verified yet; the one before stops working. */
 export type RequestEmailVerification = { type: 'RequestEmailVerification'; data: { verification: OneTimeToken; now: Date } };
@@ -71,6 +80,7 @@ export type EraseAccount = { type: 'EraseAccount'; data: { by: Actor; reauthenti
 
 export type AccountCommand =
   | SignUp
+  | InviteAccount
   | RequestEmailVerification
   | VerifyEmail
   | LogIn
@@ -136,6 +146,20 @@ export const signUp = ({ data }: SignUp, state: Account): [AccountSignedUp, Emai
   ];
 };
 
+export const inviteAccount = ({ data }: InviteAccount, state: Account): [AccountInvited] => {
+  const email = emailAddress(data.email);
+  const name = personName(data.name);
+  if (!hasRole(data.by, 'organizer') && !hasRole(data.by, 'admin')) throw new DomainError('FORBIDDEN', 'Only organizers and admins can invite people');
+  if (state.status !== 'none') throw new DomainError('CONFLICT', 'This account already exists');
+  const { tokenHash, expiresAt } = data.invitation;
+  return [
+    {
+      type: 'AccountInvited',
+      data: { accountId: data.accountId, email, name, roles: ['attendee'], invitedBy: data.by.accountId, invitedAt: data.now.toISOString(), tokenHash, expiresAt },
+    },
+  ];
+};
+
 export const requestEmailVerification = ({ data }: RequestEmailVerification, state: Account): [EmailVerificationRequested] => {
   unverified(existing(state));
   return [verificationRequested(data.verification, data.now)];
@@ -152,7 +176,8 @@ export const verifyEmail = ({ data }: VerifyEmail, state: Account): [EmailVerifi
 
 export const logIn = ({ data }: LogIn, state: Account): [LoggedIn] | [LoggedIn, PasswordRehashed] => {
   // The password is judged before the account's status, so that only its owner learns the status.
-  if (!isExisting(state) || !data.passwordMatches || data.checkedHash !== state.passwordHash)
+  // An account with no password yet (invited) matches none, whatever the command side judged.
+  if (!isExisting(state) || !data.passwordMatches || data.checkedHash !== state.passwordHash || state.passwordHash === NO_PASSWORD)
     throw new DomainError('UNAUTHENTICATED', WRONG_CREDENTIALS);
   if (state.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
   if (state.status === 'unverified') throw new DomainError('FORBIDDEN', 'Verify your email address before logging in');
@@ -216,14 +241,17 @@ export const requestPasswordReset = ({ data }: RequestPasswordReset, state: Acco
   return [{ type: 'PasswordResetRequested', data: { ...data.reset, requestedAt: data.now.toISOString() } }];
 };
 
-export const resetPassword = ({ data }: ResetPassword, state: Account): [PasswordReset] => {
+/** An invited account's first password is set with the invitation's link, which proves the address too. */
+export const resetPassword = ({ data }: ResetPassword, state: Account): [PasswordReset] | [PasswordReset, EmailVerified] => {
   const account = existing(state, invalidToken('password reset link'));
   // The token before the account's status, so that only its holder learns the status.
   if (!account.passwordReset || account.passwordReset.tokenHash !== data.tokenHash) throw invalidToken('password reset link');
   if (account.status === 'disabled') throw new DomainError('FORBIDDEN', 'This account is disabled');
   if (isExpired(account.passwordReset, data.now))
     throw new DomainError('UNAUTHENTICATED', 'This password reset link has expired; request a new one');
-  return [{ type: 'PasswordReset', data: { passwordHash: data.passwordHash, resetAt: data.now.toISOString() } }];
+  const reset: PasswordReset = { type: 'PasswordReset', data: { passwordHash: data.passwordHash, resetAt: data.now.toISOString() } };
+  if (account.status === 'unverified' && account.invited) return [reset, { type: 'EmailVerified', data: { verifiedAt: data.now.toISOString() } }];
+  return [reset];
 };
 
 export const grantRole = ({ data }: GrantRole, state: Account): [RoleGranted] => {
@@ -275,6 +303,8 @@ export const decide = (command: AccountCommand, state: Account): AccountEvent[] 
   switch (command.type) {
     case 'SignUp':
       return signUp(command, state);
+    case 'InviteAccount':
+      return inviteAccount(command, state);
     case 'RequestEmailVerification':
       return requestEmailVerification(command, state);
     case 'VerifyEmail':

@@ -92,6 +92,48 @@ describe('Signing up', () => {
     given().when({ ...command, data: { ...command.data, ...change } } as AccountCommand).thenRefuses('VALIDATION', message));
 });
 
+describe('Inviting someone an organizer registers', () => {
+  const invitation = { tokenHash: 'invite-hash', expiresAt: iso(later(7 * 24 * 60)) };
+  const invite = (by: Actor, changes: object = {}): AccountCommand =>
+    ({ type: 'InviteAccount', data: { accountId: 'acc-1', email: 'ada@example.org', name: 'Ada', invitation, by, now, ...changes } }) as AccountCommand;
+  const invited: AccountEvent = {
+    type: 'AccountInvited',
+    data: { accountId: 'acc-1', email: 'ada@example.org', name: 'Ada', roles: ['attendee'], invitedBy: 'organizer-1', invitedAt: iso(now), ...invitation },
+  };
+  const setPassword = (tokenHash = 'invite-hash', at = now): AccountCommand => ({ type: 'ResetPassword', data: { tokenHash, passwordHash: 'hash-2', now: at } });
+  const passwordSet: AccountEvent = { type: 'PasswordReset', data: { passwordHash: 'hash-2', resetAt: iso(now) } };
+
+  it('makes an attendee account without a password, its invitation pending as a password reset', () => {
+    given().when(invite(organizer, { email: ' Ada@Example.org ', name: ' Ada ' })).then([invited]);
+    const account = [invited].reduce(evolve, initialState());
+    expect(account).toMatchObject({ status: 'unverified', invited: true, passwordHash: '', passwordReset: invitation });
+  });
+
+  it('refuses an attendee, an account that exists, and what a stream cannot hold', () => {
+    given().when(invite({ accountId: 'x', roles: ['attendee'] })).thenRefuses('FORBIDDEN');
+    given(signedUp).when(invite(admin)).thenRefuses('CONFLICT');
+    given().when(invite(organizer, { email: 'ada\u0000@example.org' })).thenRefuses('VALIDATION', /email/);
+    given().when(invite(organizer, { name: 'x\uD800' })).thenRefuses('VALIDATION', /name must be well-formed Unicode/);
+  });
+
+  it('verifies the address when the invitation’s link sets the first password', () =>
+    given(invited).when(setPassword()).then([passwordSet, verified]));
+
+  it('verifies with any reset link while the invitation is unanswered, and only then', () => {
+    given(invited, resetRequested).when(setPassword('reset-hash')).then([passwordSet, verified]);
+    given(...active, resetRequested).when(setPassword('reset-hash')).then([passwordSet]);
+  });
+
+  it('refuses the link once used, once expired, or for another token', () => {
+    given(invited, passwordSet, verified).when(setPassword()).thenRefuses('UNAUTHENTICATED', /not valid/);
+    given(invited).when(setPassword('invite-hash', later(7 * 24 * 60 + 1))).thenRefuses('UNAUTHENTICATED', /expired/);
+    given(invited).when(setPassword('other')).thenRefuses('UNAUTHENTICATED', /not valid/);
+  });
+
+  it('lets nobody log in before a password is set', () =>
+    given(invited, verified).when(logInCommand({ checkedHash: '' })).thenRefuses('UNAUTHENTICATED'));
+});
+
 describe('Asking for a new verification token', () => {
   const resend: AccountCommand = {
     type: 'RequestEmailVerification',

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the event decider's thirteen commands, a small decision each, and the decide that switches over them all, in one file as Emmett's businessLogic.ts keeps them.
 import { type Actor, hasRole } from '../actor.js';
 import type { Decider } from '../decider.js';
 import { DomainError } from '../domain-error.js';
@@ -33,6 +34,8 @@ export type EventCommand =
   | { type: 'AssignStaff'; data: Sent & { staffId: string; staff: StaffCandidate | undefined } }
   | { type: 'CancelEvent'; data: Sent & { reason: string } }
   | { type: 'Register'; data: Sent & { registrationId: string } }
+  /** The organizer registers someone (an import of attendees): `attendeeId` is their account; `status` as the event would have it when absent. */
+  | { type: 'RegisterAttendee'; data: Sent & { registrationId: string; attendeeId: string; status?: OrganizerStatus } }
   | { type: 'ApproveRegistration'; data: Sent & { registrationId: string } }
   | { type: 'RejectRegistration'; data: Sent & { registrationId: string; reason: string } }
   | { type: 'CancelRegistration'; data: Sent & { registrationId: string } }
@@ -48,6 +51,15 @@ export const MAX_SESSIONS = 1_000;
 /** A reason an organizer or staff member gives; it may run over several lines. */
 export const REASON = { min: 1, max: 500, multiline: true };
 const FACE_MODES: readonly FaceVerification[] = ['off', 'optional', 'required'];
+
+/** How an organizer registers someone: with a seat (or the waiting list, when the event is full), or pending their own approval. */
+export const ORGANIZER_STATUSES = ['confirmed', 'pending'] as const;
+export type OrganizerStatus = (typeof ORGANIZER_STATUSES)[number];
+
+export const organizerStatus = (value: unknown): OrganizerStatus => {
+  if (!ORGANIZER_STATUSES.includes(value as OrganizerStatus)) throw new DomainError('VALIDATION', `status must be ${ORGANIZER_STATUSES.join(' or ')}`);
+  return value as OrganizerStatus;
+};
 
 const validCapacity = (capacity: number): void => {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > MAX_CAPACITY)
@@ -195,18 +207,46 @@ export const cancelEvent = (command: Extract<EventCommand, { type: 'CancelEvent'
   return [{ type: 'EventCancelled', data: { reason } }];
 };
 
+/**
+ * A new registration as capacity and the waiting list take it, whoever sends it: pending when
+ * it awaits approval, else a seat while there is one, else the waiting list.
+ */
+const admit = (event: ExistingEvent, registrationId: string, attendeeId: string, awaitsApproval: boolean, registeredAlready: string): EventEvent[] => {
+  if (liveRegistrationOf(event, attendeeId)) throw new DomainError('CONFLICT', registeredAlready);
+  if (registrationOf(event, registrationId)) throw new DomainError('CONFLICT', 'This registration id is taken');
+  if (awaitsApproval) return [{ type: 'RegistrationSubmitted', data: { registrationId, attendeeId } }];
+  return [seatOrWaitlist(event, registrationId, attendeeId, 'registration')];
+};
+
 export const register = (command: Extract<EventCommand, { type: 'Register' }>['data'], state: EventState): EventEvent[] => {
   const event = notCancelled(state);
-  const attendeeId = command.actor.accountId;
   if (event.status !== 'published') throw new DomainError('NOT_FOUND', 'No such event open for registration');
   const now = Date.parse(command.now);
   if (now < Date.parse(event.details.registrationOpensAt)) throw new DomainError('CONFLICT', 'Registration has not opened yet');
   if (now >= Date.parse(event.details.registrationClosesAt)) throw new DomainError('CONFLICT', 'Registration has closed');
-  if (liveRegistrationOf(event, attendeeId)) throw new DomainError('CONFLICT', 'You are registered for this event already');
-  if (registrationOf(event, command.registrationId)) throw new DomainError('CONFLICT', 'This registration id is taken');
-  if (event.details.requiresApproval)
-    return [{ type: 'RegistrationSubmitted', data: { registrationId: command.registrationId, attendeeId } }];
-  return [seatOrWaitlist(event, command.registrationId, attendeeId, 'registration')];
+  return admit(event, command.registrationId, command.actor.accountId, event.details.requiresApproval, 'You are registered for this event already');
+};
+
+/**
+ * The event its organizer (or an admin) registers people for: theirs, not cancelled, and
+ * published. Checked alone by an import before it plans its rows.
+ */
+export const registeringAttendees = (state: EventState, actor: Actor): ExistingEvent => {
+  const event = notCancelled(organizing(state, actor));
+  if (event.status !== 'published') throw new DomainError('CONFLICT', 'Publish the event before registering attendees');
+  return event;
+};
+
+/**
+ * The organizer decides who comes, so the registration window does not bind them; capacity
+ * and the waiting list do, as for anyone. Without a status the event's own rule applies.
+ */
+export const registerAttendee = (command: Extract<EventCommand, { type: 'RegisterAttendee' }>['data'], state: EventState): EventEvent[] => {
+  const event = registeringAttendees(state, command.actor);
+  if (typeof command.attendeeId !== 'string' || !isUuid(command.attendeeId)) throw new DomainError('VALIDATION', 'attendeeId must be an account id (a UUID)');
+  const status = command.status === undefined ? undefined : organizerStatus(command.status);
+  const awaitsApproval = status === undefined ? event.details.requiresApproval : status === 'pending';
+  return admit(event, command.registrationId, command.attendeeId, awaitsApproval, 'This person is registered for this event already');
 };
 
 export const approveRegistration = (
@@ -276,6 +316,8 @@ export const decide = (command: EventCommand, state: EventState): EventEvent[] =
       return cancelEvent(command.data, state);
     case 'Register':
       return register(command.data, state);
+    case 'RegisterAttendee':
+      return registerAttendee(command.data, state);
     case 'ApproveRegistration':
       return approveRegistration(command.data, state);
     case 'RejectRegistration':

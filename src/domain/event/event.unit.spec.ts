@@ -249,6 +249,42 @@ describe('Registering', () => {
     spec([created(), scheduled]).when(register(ann, 'r1')).thenRefuses('NOT_FOUND'));
 });
 
+describe('Registering someone as their organizer', () => {
+  const annId = '6f1d2c3b-4a59-4e87-9c10-2b3a4d5e6f70';
+  const bobId = '7a2e3d4c-5b6a-4f98-8d21-3c4b5e6f7081';
+  const registerAttendee = (actor: Actor, registrationId: string, attendeeId: string, status?: 'confirmed' | 'pending', at = now): EventCommand => ({
+    type: 'RegisterAttendee',
+    data: { actor, now: at, registrationId, attendeeId, ...(status ? { status } : {}) },
+  });
+
+  it('confirms a seat while there is one, as a registration of their own would', () =>
+    spec(open()).when(registerAttendee(organizer, 'r1', annId)).then([confirmed('r1', annId)]));
+  it('waitlists once the event is full, asked to confirm or not', () =>
+    spec([...open(1), confirmed('r1', annId)]).when(registerAttendee(organizer, 'r2', bobId, 'confirmed')).then([waitlisted('r2', bobId)]));
+  it('leaves a registration pending when asked to, though the event needs no approval', () =>
+    spec(open()).when(registerAttendee(organizer, 'r1', annId, 'pending')).then([submitted('r1', annId)]));
+  it('follows the event’s approval rule without a status, and skips approval when asked to confirm', () => {
+    spec(open(2, { requiresApproval: true })).when(registerAttendee(organizer, 'r1', annId)).then([submitted('r1', annId)]);
+    spec(open(2, { requiresApproval: true })).when(registerAttendee(organizer, 'r1', annId, 'confirmed')).then([confirmed('r1', annId)]);
+  });
+  it('registers after registration closed, by an admin too: the organizer decides who comes', () =>
+    spec(open()).when(registerAttendee(admin, 'r1', annId, undefined, '2026-08-01T00:00:00.000Z')).then([confirmed('r1', annId)]));
+  it('refuses anyone but the event’s organizer and admins', () => {
+    spec(open()).when(registerAttendee(otherOrganizer, 'r1', annId)).thenRefuses('FORBIDDEN');
+    spec(open()).when(registerAttendee(ann, 'r1', annId)).thenRefuses('FORBIDDEN');
+  });
+  it('refuses someone registered already, and a registration id that is taken', () => {
+    spec([...open(), submitted('r1', annId)]).when(registerAttendee(organizer, 'r2', annId)).thenRefuses('CONFLICT', /registered for this event already/);
+    spec([...open(), confirmed('r1', bobId)]).when(registerAttendee(organizer, 'r1', annId)).thenRefuses('CONFLICT', /id is taken/);
+  });
+  it('refuses a draft, a cancelled event, a status it does not know and an attendee id that names no account', () => {
+    spec([created(), scheduled]).when(registerAttendee(organizer, 'r1', annId)).thenRefuses('CONFLICT', /Publish/);
+    spec([...open(), { type: 'EventCancelled', data: { reason: 'Storm' } }]).when(registerAttendee(organizer, 'r1', annId)).thenRefuses('CONFLICT', /cancelled/);
+    spec(open()).when(registerAttendee(organizer, 'r1', annId, 'waitlisted' as 'pending')).thenRefuses('VALIDATION', /status must be confirmed or pending/);
+    spec(open()).when(registerAttendee(organizer, 'r1', 'ann')).thenRefuses('VALIDATION', /attendeeId/);
+  });
+});
+
 describe('Approving and rejecting', () => {
   const pending = [...open(1, { requiresApproval: true }), submitted('r1', 'ann'), submitted('r2', 'bob')];
   const approve = (actor: Actor, registrationId: string): EventCommand => ({

@@ -27,7 +27,7 @@ export type AccountChange =
   | { kind: 'role_granted' | 'role_revoked'; accountId: string; role: string };
 
 /** The types this read model reads; log-ins, refresh rotations and resets change nothing it shows. */
-export const ACCOUNT_EVENT_TYPES = ['AccountSignedUp', 'EmailVerified', 'AccountDisabled', 'RoleGranted', 'RoleRevoked', 'PersonalDataErased'] as const satisfies readonly AccountEvent['type'][];
+export const ACCOUNT_EVENT_TYPES = ['AccountSignedUp', 'AccountInvited', 'EmailVerified', 'AccountDisabled', 'RoleGranted', 'RoleRevoked', 'PersonalDataErased'] as const satisfies readonly AccountEvent['type'][];
 
 export const accountChanges = (events: readonly RecordedEvent[], onUnstorable: OnUnstorable): AccountChange[] =>
   events.flatMap((recorded): AccountChange[] => {
@@ -39,8 +39,12 @@ export const accountChanges = (events: readonly RecordedEvent[], onUnstorable: O
     const { type, data } = decode(recorded);
     const event = { type, data: fieldsOf(data) } as StoredEvent;
     switch (event.type) {
-      case 'AccountSignedUp': {
-        const { email, name, roles, signedUpAt } = event.data;
+      // An invited account is shown as a sign-up waiting for its address to be verified, since
+      // it is one: reminders and tickets reach it, and its row says when it was made.
+      case 'AccountSignedUp':
+      case 'AccountInvited': {
+        const { email, name, roles } = event.data;
+        const signedUpAt = event.type === 'AccountSignedUp' ? event.data.signedUpAt : event.data.invitedAt;
         return [
           {
             kind: 'signed_up',

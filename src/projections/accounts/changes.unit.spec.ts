@@ -33,6 +33,19 @@ describe('the accounts read model', () => {
     ]);
   });
 
+  it('shows an invited account as a sign-up waiting for verification, made when it was invited', () => {
+    const { changes } = changesOf([
+      ofAccount('AccountInvited', {
+        accountId, email: 'bo@example.org', name: 'Bo', roles: ['attendee'], invitedBy: 'org', invitedAt: '2026-05-01T00:00:00Z', tokenHash: 'h', expiresAt: '2026-05-08T00:00:00Z',
+      }),
+      ofAccount('EmailVerified', {}),
+    ]);
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: 'signed_up', accountId, email: 'bo@example.org', name: 'Bo', roles: ['attendee'], signedUpAt: '2026-05-01T00:00:00.000Z' }),
+      { kind: 'status', accountId, status: 'active' },
+    ]);
+  });
+
   it('keeps nothing of an erased person: the erasure empties the row, and their sign-up replayed after it fills nothing in', () => {
     const { changes, warnings } = changesOf([
       ofAccount('AccountSignedUp', { accountId, email: ERASED, name: ERASED, roles: ['attendee'], signedUpAt: '2026-05-01T00:00:00Z' }),

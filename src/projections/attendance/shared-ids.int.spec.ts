@@ -93,7 +93,7 @@ describe('events whose registrations and sessions share ids', () => {
 
     projector = await startProjector({ store, pool: db.pool, onFailure: () => undefined });
     await Promise.all(projector.runners.map((runner) => runner.caughtUp(head)));
-    expect(projector.runners.map((runner) => runner.status().state)).toEqual(['running', 'running', 'running']);
+    expect(projector.runners.map((runner) => runner.status().state).every((state) => state === 'running')).toBe(true);
 
     const { rows } = await db.pool.query(
       `SELECT event_id, status, ticket_version FROM ${LIVE}.registrations WHERE registration_id = $1 ORDER BY registered_position`,

@@ -1,12 +1,8 @@
-import type { MercuriusContext } from 'mercurius';
-import { hasRole } from '../../domain/actor.js';
-import { DomainError } from '../../domain/domain-error.js';
-import { readEventForecast } from '../../ml/forecast/forecast-store.js';
-import { organizerOf } from '../../projections/attendance/event-queries.js';
-import { isUuid } from '../../uuid.js';
+import { eventForecast } from '../../projections/forecasts/queries.js';
 import type { QueryResolvers } from '../generated/graphql.js';
-import type { GraphqlModule } from '../graphql-module.js';
-import { requireActor } from '../read-models.js';
+import { type GraphqlModule, mergeModules } from '../graphql-module.js';
+import { requireOrganizerOrAdmin } from './attendance-forecast-access.js';
+import { forecastHistory } from './forecast-history.js';
 
 const typeDefs = /* GraphQL */ `
   type RegistrationForecast {
@@ -23,10 +19,11 @@ const typeDefs = /* GraphQL */ `
     confirmed: Int!
     "The sum of the registrations' probabilities."
     expectedAttendance: Float!
-    "The low end of a 90% interval of the head count (normal approximation to independent show-ups)."
+    "The low end of a 90% interval of the head count (normal approximation; wider when the model learned that whole sessions swing together)."
     low: Int!
     "Its high end, at most confirmed."
     high: Int!
+    "Its registrations that are still confirmed, most likely to come first; none listed for a session of over 10,000 (the figures stand alone)."
     registrations: [RegistrationForecast!]!
   }
 
@@ -34,9 +31,9 @@ const typeDefs = /* GraphQL */ `
     eventId: ID!
     "The model that made it; null when there was none yet and everyone got the past show-up rate."
     modelVersion: Int
-    "When the forecast was made (hourly, and when the event changes); null: not yet."
+    "When the forecast last changed: refreshes run hourly and when the event changes, and one that finds nothing new records nothing; null: not yet."
     computedAt: String
-    "The sessions that had not ended when the forecast was made."
+    "The event's sessions that have not ended and someone is confirmed for, while it is published."
     sessions: [SessionForecast!]!
   }
 
@@ -46,21 +43,15 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
-/** Per-attendee probabilities are personal data: the organizer plans the room with them, staff at the door do not need them. */
-const requireOrganizerOrAdmin = async (ctx: MercuriusContext, eventId: string): Promise<void> => {
-  const actor = requireActor(ctx.actor);
-  const organizer = isUuid(eventId) ? await organizerOf(ctx.app.pool, eventId) : undefined;
-  if (organizer === undefined) throw new DomainError('NOT_FOUND', 'No such event');
-  if (!hasRole(actor, 'admin') && organizer !== actor.accountId)
-    throw new DomainError('FORBIDDEN', 'Only the organizer of this event and admins can see its forecast');
-};
-
 const Query: QueryResolvers = {
   attendanceForecast: async (_root, args, ctx) => {
     await requireOrganizerOrAdmin(ctx, args.eventId);
-    return readEventForecast(ctx.app.pool, args.eventId);
+    return eventForecast(ctx.app.pool, args.eventId);
   },
 };
 
-/** Who will show up at an event's upcoming sessions, as the ml-worker last forecast it. */
-export const attendanceForecast: GraphqlModule = { typeDefs, resolvers: { Query } };
+/**
+ * Who will show up at an event's upcoming sessions, as last recorded (the forecasts read
+ * model), and the history of what was forecast when.
+ */
+export const attendanceForecast: GraphqlModule = mergeModules([{ typeDefs, resolvers: { Query } }, forecastHistory]);

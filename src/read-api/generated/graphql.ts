@@ -55,6 +55,26 @@ export type AggregateState = {
   streamId: Scalars['String']['output'];
 };
 
+export type ApprovalTurnaround = {
+  __typename?: 'ApprovalTurnaround';
+  /** Registrations the organizer approved. */
+  approvals: Scalars['Int']['output'];
+  /** Seconds from a registration's request to its approval: the median, interpolated (PostgreSQL percentile_cont); null without approvals. */
+  medianSeconds?: Maybe<Scalars['Float']['output']>;
+  /** The 90th percentile, interpolated likewise. */
+  p90Seconds?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ArrivalSlot = {
+  __typename?: 'ArrivalSlot';
+  /** Tickets checked in in those five minutes, and not undone since. */
+  checkIns: Scalars['Int']['output'];
+  /** Minutes from the session's start to the slot's start (negative: before it); null for a session without a start. */
+  minutesFromStart?: Maybe<Scalars['Int']['output']>;
+  /** The start of five minutes of the clock (UTC). */
+  startsAt: Scalars['String']['output'];
+};
+
 export type AttendanceCounts = {
   __typename?: 'AttendanceCounts';
   confirmed: Scalars['Int']['output'];
@@ -68,13 +88,24 @@ export type AttendanceCounts = {
 
 export type AttendanceForecast = {
   __typename?: 'AttendanceForecast';
-  /** When the forecast was made (hourly, and when the event changes); null: not yet. */
+  /** When the forecast last changed: refreshes run hourly and when the event changes, and one that finds nothing new records nothing; null: not yet. */
   computedAt?: Maybe<Scalars['String']['output']>;
   eventId: Scalars['ID']['output'];
   /** The model that made it; null when there was none yet and everyone got the past show-up rate. */
   modelVersion?: Maybe<Scalars['Int']['output']>;
-  /** The sessions that had not ended when the forecast was made. */
+  /** The event's sessions that have not ended and someone is confirmed for, while it is published. */
   sessions: Array<SessionForecast>;
+};
+
+export type AttendeeImport = {
+  __typename?: 'AttendeeImport';
+  counts: Array<ImportOutcomeCount>;
+  dryRun: Scalars['Boolean']['output'];
+  /** The job that registers them, to follow with importJob; null for a dry run. */
+  jobId?: Maybe<Scalars['ID']['output']>;
+  rowCount: Scalars['Int']['output'];
+  /** Every row, in the file's order, as planned when the file came in. */
+  rows: Array<ImportRow>;
 };
 
 export type AuditConnection = {
@@ -236,6 +267,28 @@ export type EventDetailsInput = {
   venue: Scalars['String']['input'];
 };
 
+export type EventReport = {
+  __typename?: 'EventReport';
+  approvalTurnaround: ApprovalTurnaround;
+  /** Confirmed registrations checked in at one session at least. */
+  attended: Scalars['Int']['output'];
+  eventId: Scalars['ID']['output'];
+  /** Refused scans and failed face checks at all its sessions, by reason. */
+  refusals: Array<RefusedScans>;
+  /** Registrations by their status now. */
+  registrations: RegistrationStatusCounts;
+  registrationsPerDay: Array<RegistrationsOnDay>;
+  /** In start order. */
+  sessions: Array<SessionReport>;
+  /** attended over confirmed; null without confirmed registrations. */
+  showUpRate?: Maybe<Scalars['Float']['output']>;
+  /** The IANA time zone the days are counted in: the event's, or UTC where it has none. */
+  timeZone: Scalars['String']['output'];
+  title?: Maybe<Scalars['String']['output']>;
+  /** Confirmed registrations whose ticket no door has seen at any session: never scanned (not even refused) nor checked in by hand. */
+  unusedTickets: Scalars['Int']['output'];
+};
+
 /** An event right after a command; position is the global position of the command's last event (null if it changed nothing). */
 export type EventResult = {
   __typename?: 'EventResult';
@@ -257,6 +310,20 @@ export type EventSession = {
   endsAt?: Maybe<Scalars['String']['output']>;
   sessionId: Scalars['ID']['output'];
   startsAt?: Maybe<Scalars['String']['output']>;
+};
+
+export type EventShowUp = {
+  __typename?: 'EventShowUp';
+  /** Confirmed registrations checked in at one session at least. */
+  attended: Scalars['Int']['output'];
+  confirmed: Scalars['Int']['output'];
+  eventId: Scalars['ID']['output'];
+  /** attended over confirmed; null without confirmed registrations. */
+  showUpRate?: Maybe<Scalars['Float']['output']>;
+  /** Its first session's start. */
+  startsAt: Scalars['String']['output'];
+  status: Scalars['String']['output'];
+  title?: Maybe<Scalars['String']['output']>;
 };
 
 export type EventStatus =
@@ -348,6 +415,90 @@ export type HealthStatus =
   | 'degraded'
   | 'ok';
 
+export type ImportJob = {
+  __typename?: 'ImportJob';
+  /** Once done. */
+  counts: Array<ImportOutcomeCount>;
+  error?: Maybe<Scalars['String']['output']>;
+  eventId: Scalars['ID']['output'];
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  progress: ImportProgress;
+  rowCount: Scalars['Int']['output'];
+  /** Its report once done, in the file's order; of one outcome when asked. */
+  rows: ImportRowConnection;
+  startedAt: Scalars['DateTime']['output'];
+  state: ImportJobState;
+};
+
+
+export type ImportJobRowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<ImportOutcome>;
+};
+
+/** interrupted: its process stopped before it finished; importing the file again finishes it. */
+export type ImportJobState =
+  | 'done'
+  | 'failed'
+  | 'interrupted'
+  | 'running';
+
+/** What importing a row does (a dry run: would do). */
+export type ImportOutcome =
+  /** The address's person has a live registration for the event already. */
+  | 'already_registered'
+  /** The address is in an earlier row of the file. */
+  | 'duplicate_in_file'
+  | 'invalid_email'
+  /** The name, status or note is not acceptable, or the row has more fields than the header. */
+  | 'invalid_row'
+  /** Dry run: the event is full, so a place on the waiting list. */
+  | 'over_capacity'
+  /** An earlier import registered them and the registration was cancelled or rejected since: not made again. */
+  | 'previously_cancelled'
+  /** The command side refused the registration: message says why. */
+  | 'refused'
+  | 'registered'
+  | 'waitlisted'
+  /** Dry run: a registration, confirmed or pending as status says. */
+  | 'will_register';
+
+export type ImportOutcomeCount = {
+  __typename?: 'ImportOutcomeCount';
+  outcome: ImportOutcome;
+  rows: Scalars['Int']['output'];
+};
+
+/** Steps: an invitation for each new account, a registration for each row registered. */
+export type ImportProgress = {
+  __typename?: 'ImportProgress';
+  done: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type ImportRow = {
+  __typename?: 'ImportRow';
+  accountId?: Maybe<Scalars['ID']['output']>;
+  /** The row's address; only in importAttendees' own answer, never in a kept report (importJob). */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Why the row was left out. */
+  message?: Maybe<Scalars['String']['output']>;
+  outcome: ImportOutcome;
+  registrationId?: Maybe<Scalars['ID']['output']>;
+  /** The row's number as a spreadsheet shows it: the header is row 1. */
+  row: Scalars['Int']['output'];
+  /** The registration's status, done or planned. */
+  status?: Maybe<RegistrationStatus>;
+};
+
+export type ImportRowConnection = {
+  __typename?: 'ImportRowConnection';
+  nodes: Array<ImportRow>;
+  pageInfo: PageInfo;
+};
+
 export type JobQueue = {
   __typename?: 'JobQueue';
   active: Scalars['Int']['output'];
@@ -408,6 +559,20 @@ export type Mutation = {
   eraseMyAccount: ErasureResult;
   /** Admins only. */
   grantRole: AccountResult;
+  /**
+   * Register the people of a CSV file for your event, sent as a GraphQL multipart request: a
+   * header row naming the columns email and name (required), status (confirmed or pending;
+   * without it the event's approval rule applies) and note (checked, not stored); UTF-8 with
+   * or without a BOM, comma- or semicolon-separated, quoted fields, any line ends; at most
+   * 10 MB and 50,000 rows. Capacity and the waiting list apply as for register. People
+   * without an account get one, and a mail with a code that sets its password (with
+   * resetPassword) and confirms the address. A dry run (the default) only reports what
+   * would happen; with dryRun: false the import runs as a job (follow it with importJob).
+   * Importing a file again registers only what is new. A file that cannot be imported is
+   * refused whole, nothing written: VALIDATION with extensions.reason FILE_TOO_LARGE,
+   * INVALID_UTF8, NOT_CSV, MISSING_HEADER, BAD_HEADER or TOO_MANY_ROWS.
+   */
+  importAttendees: AttendeeImport;
   /** After 5 failures with one address, its log-ins are refused (RATE_LIMITED, with extensions.retryAfterSeconds) for a minute, longer as failures go on (at most 15 minutes), without the password being checked; so are a network's after 100 failures in an hour. */
   logIn: AuthSession;
   /** Ends the log-in the refresh token belongs to. */
@@ -530,6 +695,13 @@ export type MutationGrantRoleArgs = {
   accountId: Scalars['ID']['input'];
   commandId?: InputMaybe<Scalars['ID']['input']>;
   role: AccountRole;
+};
+
+
+export type MutationImportAttendeesArgs = {
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  eventId: Scalars['ID']['input'];
+  file: Scalars['Upload']['input'];
 };
 
 
@@ -673,6 +845,23 @@ export type MutationVerifyEmailArgs = {
   token: Scalars['String']['input'];
 };
 
+export type OrganizerReport = {
+  __typename?: 'OrganizerReport';
+  /** People checked in at one of these events at least. */
+  attendees: Scalars['Int']['output'];
+  /** The organizer's events whose first session starts in the period, in start order. */
+  events: Array<EventShowUp>;
+  from: Scalars['String']['output'];
+  organizerId: Scalars['ID']['output'];
+  /** repeatAttendees over attendees; null when nobody came. */
+  repeatAttendanceRate?: Maybe<Scalars['Float']['output']>;
+  /** Of them, those checked in at two or more. */
+  repeatAttendees: Scalars['Int']['output'];
+  to: Scalars['String']['output'];
+  /** Those who came to the most of these events, most first (ties by account id). */
+  topAttendees: Array<TopAttendee>;
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   /** Pass as `after` for the next page. */
@@ -716,19 +905,27 @@ export type Query = {
   /** Admins only: events reactors kept failing on (replayDeadLetters hands them over again). */
   deadLetters: Array<DeadLetter>;
   event?: Maybe<EventDetails>;
+  /** An event's report, from the reports read model: for its organizer, its staff and admins. */
+  eventReport: EventReport;
   events: EventConnection;
   /** Admins only: a queue's jobs that failed for good, most recent first; for a dead letter queue (<queue>-dead), the copies it keeps of them. */
   failedJobs: Array<FailedJob>;
   /** Admins only: failed and refused log-ins, newest first; with accountId, those with that account's address. */
   failedLogins: FailedLoginConnection;
+  /** What was predicted when: every forecast recorded for an event's sessions (or one session's), newest first, ended sessions' too. A refresh that found nothing new recorded nothing. For the event's organizer and admins. */
+  forecastHistory: RecordedForecastConnection;
   /** Whether the API can reach its database, and which event store it writes to. */
   health: Health;
+  /** An import committed with importAttendees or the admin CLI: its progress while it runs, then its report. For whoever started it, the event's organizer and staff, and admins. */
+  importJob?: Maybe<ImportJob>;
   /** Admins only: every background job queue (pg-boss) and its counts. */
   jobQueues: Array<JobQueue>;
   /** Admins only: where the account's address stands with the log-in lockout (unlockLogIn lifts it). */
   loginLockout: LoginLockout;
   me?: Maybe<Account>;
   myRegistrations: RegistrationConnection;
+  /** An organizer's report over their events whose first session starts from `from` (inclusive) to `to` (exclusive): their own, or for admins anyone's (organizerId), without names. */
+  organizerReport: OrganizerReport;
   /** Admins only: each projection's checkpoint and health. */
   projections: Array<ProjectionStatus>;
   /** Admins only: a rebuild job and how it went. */
@@ -787,6 +984,12 @@ export type QueryEventArgs = {
 };
 
 
+export type QueryEventReportArgs = {
+  atPosition?: InputMaybe<Scalars['String']['input']>;
+  eventId: Scalars['ID']['input'];
+};
+
+
 export type QueryEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   atPosition?: InputMaybe<Scalars['String']['input']>;
@@ -807,6 +1010,19 @@ export type QueryFailedLoginsArgs = {
 };
 
 
+export type QueryForecastHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  eventId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sessionId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryImportJobArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryLoginLockoutArgs = {
   accountId: Scalars['ID']['input'];
 };
@@ -821,6 +1037,15 @@ export type QueryMyRegistrationsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   atPosition?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryOrganizerReportArgs = {
+  atPosition?: InputMaybe<Scalars['String']['input']>;
+  from: Scalars['DateTime']['input'];
+  organizerId?: InputMaybe<Scalars['ID']['input']>;
+  to: Scalars['DateTime']['input'];
+  top?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -870,6 +1095,38 @@ export type RebuildJob = {
   state: Scalars['String']['output'];
 };
 
+/** A session's forecast as it was recorded (AttendanceForecasted); its registrations' probabilities are in the log at position (streamHistory of forecast-<eventId>). */
+export type RecordedForecast = {
+  __typename?: 'RecordedForecast';
+  /** When it was made; null where the log holds a time the read model cannot store. */
+  computedAt?: Maybe<Scalars['String']['output']>;
+  /** Confirmed registrations when its inputs were read. */
+  confirmed: Scalars['Int']['output'];
+  expectedAttendance: Scalars['Float']['output'];
+  high: Scalars['Int']['output'];
+  /** The log position its inputs reflected: the attendance read model's checkpoint when the refresh read it; null: unknown. */
+  inputsPosition?: Maybe<Scalars['String']['output']>;
+  low: Scalars['Int']['output'];
+  /** The model that made it; null: the past show-up rate (no usable model). */
+  modelVersion?: Maybe<Scalars['Int']['output']>;
+  /** Where the forecast is in the log: the page cursor's key, newest first. */
+  position: Scalars['String']['output'];
+  sessionId: Scalars['ID']['output'];
+};
+
+export type RecordedForecastConnection = {
+  __typename?: 'RecordedForecastConnection';
+  nodes: Array<RecordedForecast>;
+  pageInfo: PageInfo;
+};
+
+export type RefusedScans = {
+  __typename?: 'RefusedScans';
+  /** As the door answered: already_redeemed, revoked, invalid, wrong_event, outside_window, not_confirmed, face_mismatch, liveness_failed, face_not_enrolled, face_unreadable, photo_expired. */
+  reason: Scalars['String']['output'];
+  scans: Scalars['Int']['output'];
+};
+
 export type RegistrationConnection = {
   __typename?: 'RegistrationConnection';
   nodes: Array<RegistrationEntry>;
@@ -915,6 +1172,23 @@ export type RegistrationStatus =
   | 'pending'
   | 'rejected'
   | 'waitlisted';
+
+export type RegistrationStatusCounts = {
+  __typename?: 'RegistrationStatusCounts';
+  cancelled: Scalars['Int']['output'];
+  confirmed: Scalars['Int']['output'];
+  pending: Scalars['Int']['output'];
+  rejected: Scalars['Int']['output'];
+  waitlisted: Scalars['Int']['output'];
+};
+
+export type RegistrationsOnDay = {
+  __typename?: 'RegistrationsOnDay';
+  /** A calendar date, YYYY-MM-DD, in the event's time zone. */
+  day: Scalars['String']['output'];
+  /** Registrations made that day, whatever became of them. */
+  registrations: Scalars['Int']['output'];
+};
 
 export type RepeatEvery =
   | 'day'
@@ -981,8 +1255,9 @@ export type SessionForecast = {
   expectedAttendance: Scalars['Float']['output'];
   /** Its high end, at most confirmed. */
   high: Scalars['Int']['output'];
-  /** The low end of a 90% interval of the head count (normal approximation to independent show-ups). */
+  /** The low end of a 90% interval of the head count (normal approximation; wider when the model learned that whole sessions swing together). */
   low: Scalars['Int']['output'];
+  /** Its registrations that are still confirmed, most likely to come first; none listed for a session of over 10,000 (the figures stand alone). */
   registrations: Array<RegistrationForecast>;
   sessionId: Scalars['ID']['output'];
   startsAt: Scalars['String']['output'];
@@ -996,6 +1271,23 @@ export type SessionPlanInput = {
   endsAt: Scalars['DateTime']['input'];
   repeat?: InputMaybe<RepeatInput>;
   startsAt: Scalars['DateTime']['input'];
+};
+
+export type SessionReport = {
+  __typename?: 'SessionReport';
+  /** Check-ins per five minutes, in time order; slots without any are left out. */
+  arrivals: Array<ArrivalSlot>;
+  /** Tickets checked in at the session now (undone check-ins left out). */
+  checkedIn: Scalars['Int']['output'];
+  endsAt?: Maybe<Scalars['String']['output']>;
+  /** noShows over those registrations; null until the session has ended, or when none was expected. */
+  noShowRate?: Maybe<Scalars['Float']['output']>;
+  /** Registrations confirmed now, and since before the session ended, whose ticket was not checked in; null until the session has ended. */
+  noShows?: Maybe<Scalars['Int']['output']>;
+  /** Refused scans and failed face checks, by reason. */
+  refusals: Array<RefusedScans>;
+  sessionId: Scalars['ID']['output'];
+  startsAt?: Maybe<Scalars['String']['output']>;
 };
 
 export type SignUpResult = {
@@ -1059,6 +1351,17 @@ export type TicketView = {
   status: RegistrationStatus;
   ticketId: Scalars['ID']['output'];
   version: Scalars['Int']['output'];
+};
+
+export type TopAttendee = {
+  __typename?: 'TopAttendee';
+  attendeeId: Scalars['ID']['output'];
+  /** Likewise their address. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The organizer's events in the period they were checked in at. */
+  eventsAttended: Scalars['Int']['output'];
+  /** The attendee's name: for the organizer alone (null for anyone else), [erased] for a person whose data is erased. */
+  name?: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -1138,8 +1441,11 @@ export type ResolversTypes = {
   AccountResult: ResolverTypeWrapper<Partial<AccountResult>>;
   AccountRole: ResolverTypeWrapper<Partial<AccountRole>>;
   AggregateState: ResolverTypeWrapper<Partial<AggregateState>>;
+  ApprovalTurnaround: ResolverTypeWrapper<Partial<ApprovalTurnaround>>;
+  ArrivalSlot: ResolverTypeWrapper<Partial<ArrivalSlot>>;
   AttendanceCounts: ResolverTypeWrapper<Partial<AttendanceCounts>>;
   AttendanceForecast: ResolverTypeWrapper<Partial<AttendanceForecast>>;
+  AttendeeImport: ResolverTypeWrapper<Partial<AttendeeImport>>;
   AuditConnection: ResolverTypeWrapper<Partial<AuditConnection>>;
   AuditEntry: ResolverTypeWrapper<Partial<AuditEntry>>;
   AuthSession: ResolverTypeWrapper<Partial<AuthSession>>;
@@ -1158,8 +1464,10 @@ export type ResolversTypes = {
   EventCounts: ResolverTypeWrapper<Partial<EventCounts>>;
   EventDetails: ResolverTypeWrapper<EventViewModel>;
   EventDetailsInput: ResolverTypeWrapper<Partial<EventDetailsInput>>;
+  EventReport: ResolverTypeWrapper<Partial<EventReport>>;
   EventResult: ResolverTypeWrapper<Partial<EventResult>>;
   EventSession: ResolverTypeWrapper<Partial<EventSession>>;
+  EventShowUp: ResolverTypeWrapper<Partial<EventShowUp>>;
   EventStatus: ResolverTypeWrapper<Partial<EventStatus>>;
   EventStoreKind: ResolverTypeWrapper<Partial<EventStoreKind>>;
   FaceEnrollment: ResolverTypeWrapper<Partial<FaceEnrollment>>;
@@ -1174,21 +1482,34 @@ export type ResolversTypes = {
   Health: ResolverTypeWrapper<Partial<Health>>;
   HealthStatus: ResolverTypeWrapper<Partial<HealthStatus>>;
   ID: ResolverTypeWrapper<Partial<Scalars['ID']['output']>>;
+  ImportJob: ResolverTypeWrapper<Partial<ImportJob>>;
+  ImportJobState: ResolverTypeWrapper<Partial<ImportJobState>>;
+  ImportOutcome: ResolverTypeWrapper<Partial<ImportOutcome>>;
+  ImportOutcomeCount: ResolverTypeWrapper<Partial<ImportOutcomeCount>>;
+  ImportProgress: ResolverTypeWrapper<Partial<ImportProgress>>;
+  ImportRow: ResolverTypeWrapper<Partial<ImportRow>>;
+  ImportRowConnection: ResolverTypeWrapper<Partial<ImportRowConnection>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   JobQueue: ResolverTypeWrapper<Partial<JobQueue>>;
   LoginLockout: ResolverTypeWrapper<Partial<LoginLockout>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OrganizerReport: ResolverTypeWrapper<Partial<OrganizerReport>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   ProjectionStatus: ResolverTypeWrapper<Partial<ProjectionStatus>>;
   QuarantinedEvent: ResolverTypeWrapper<Partial<QuarantinedEvent>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RebuildJob: ResolverTypeWrapper<Partial<RebuildJob>>;
+  RecordedForecast: ResolverTypeWrapper<Partial<RecordedForecast>>;
+  RecordedForecastConnection: ResolverTypeWrapper<Partial<RecordedForecastConnection>>;
+  RefusedScans: ResolverTypeWrapper<Partial<RefusedScans>>;
   RegistrationConnection: ResolverTypeWrapper<Partial<Omit<RegistrationConnection, 'nodes'> & { nodes: Array<ResolversTypes['RegistrationEntry']> }>>;
   RegistrationEntry: ResolverTypeWrapper<RegistrationViewModel>;
   RegistrationForecast: ResolverTypeWrapper<Partial<RegistrationForecast>>;
   RegistrationResult: ResolverTypeWrapper<Partial<RegistrationResult>>;
   RegistrationStatus: ResolverTypeWrapper<Partial<RegistrationStatus>>;
+  RegistrationStatusCounts: ResolverTypeWrapper<Partial<RegistrationStatusCounts>>;
+  RegistrationsOnDay: ResolverTypeWrapper<Partial<RegistrationsOnDay>>;
   RepeatEvery: ResolverTypeWrapper<Partial<RepeatEvery>>;
   RepeatInput: ResolverTypeWrapper<Partial<RepeatInput>>;
   ScanResult: ResolverTypeWrapper<Partial<ScanResult>>;
@@ -1198,12 +1519,14 @@ export type ResolversTypes = {
   SessionCheckedIn: ResolverTypeWrapper<Partial<SessionCheckedIn>>;
   SessionForecast: ResolverTypeWrapper<Partial<SessionForecast>>;
   SessionPlanInput: ResolverTypeWrapper<Partial<SessionPlanInput>>;
+  SessionReport: ResolverTypeWrapper<Partial<SessionReport>>;
   SignUpResult: ResolverTypeWrapper<Partial<SignUpResult>>;
   StreamEvent: ResolverTypeWrapper<Partial<StreamEvent>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Ticket: ResolverTypeWrapper<Partial<Ticket>>;
   TicketView: ResolverTypeWrapper<TicketViewModel>;
+  TopAttendee: ResolverTypeWrapper<Partial<TopAttendee>>;
   Upload: ResolverTypeWrapper<Partial<Scalars['Upload']['output']>>;
 };
 
@@ -1212,8 +1535,11 @@ export type ResolversParentTypes = {
   Account: Partial<Account>;
   AccountResult: Partial<AccountResult>;
   AggregateState: Partial<AggregateState>;
+  ApprovalTurnaround: Partial<ApprovalTurnaround>;
+  ArrivalSlot: Partial<ArrivalSlot>;
   AttendanceCounts: Partial<AttendanceCounts>;
   AttendanceForecast: Partial<AttendanceForecast>;
+  AttendeeImport: Partial<AttendeeImport>;
   AuditConnection: Partial<AuditConnection>;
   AuditEntry: Partial<AuditEntry>;
   AuthSession: Partial<AuthSession>;
@@ -1232,8 +1558,10 @@ export type ResolversParentTypes = {
   EventCounts: Partial<EventCounts>;
   EventDetails: EventViewModel;
   EventDetailsInput: Partial<EventDetailsInput>;
+  EventReport: Partial<EventReport>;
   EventResult: Partial<EventResult>;
   EventSession: Partial<EventSession>;
+  EventShowUp: Partial<EventShowUp>;
   FaceEnrollment: Partial<FaceEnrollment>;
   FaceErasure: Partial<FaceErasure>;
   FaceSample: Partial<FaceSample>;
@@ -1243,32 +1571,45 @@ export type ResolversParentTypes = {
   Float: Partial<Scalars['Float']['output']>;
   Health: Partial<Health>;
   ID: Partial<Scalars['ID']['output']>;
+  ImportJob: Partial<ImportJob>;
+  ImportOutcomeCount: Partial<ImportOutcomeCount>;
+  ImportProgress: Partial<ImportProgress>;
+  ImportRow: Partial<ImportRow>;
+  ImportRowConnection: Partial<ImportRowConnection>;
   Int: Partial<Scalars['Int']['output']>;
   JSON: Partial<Scalars['JSON']['output']>;
   JobQueue: Partial<JobQueue>;
   LoginLockout: Partial<LoginLockout>;
   Mutation: Record<PropertyKey, never>;
+  OrganizerReport: Partial<OrganizerReport>;
   PageInfo: Partial<PageInfo>;
   ProjectionStatus: Partial<ProjectionStatus>;
   QuarantinedEvent: Partial<QuarantinedEvent>;
   Query: Record<PropertyKey, never>;
   RebuildJob: Partial<RebuildJob>;
+  RecordedForecast: Partial<RecordedForecast>;
+  RecordedForecastConnection: Partial<RecordedForecastConnection>;
+  RefusedScans: Partial<RefusedScans>;
   RegistrationConnection: Partial<Omit<RegistrationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['RegistrationEntry']> }>;
   RegistrationEntry: RegistrationViewModel;
   RegistrationForecast: Partial<RegistrationForecast>;
   RegistrationResult: Partial<RegistrationResult>;
+  RegistrationStatusCounts: Partial<RegistrationStatusCounts>;
+  RegistrationsOnDay: Partial<RegistrationsOnDay>;
   RepeatInput: Partial<RepeatInput>;
   Session: Partial<Session>;
   SessionAttendance: Partial<SessionAttendance>;
   SessionCheckedIn: Partial<SessionCheckedIn>;
   SessionForecast: Partial<SessionForecast>;
   SessionPlanInput: Partial<SessionPlanInput>;
+  SessionReport: Partial<SessionReport>;
   SignUpResult: Partial<SignUpResult>;
   StreamEvent: Partial<StreamEvent>;
   String: Partial<Scalars['String']['output']>;
   Subscription: Record<PropertyKey, never>;
   Ticket: Partial<Ticket>;
   TicketView: TicketViewModel;
+  TopAttendee: Partial<TopAttendee>;
   Upload: Partial<Scalars['Upload']['output']>;
 };
 
@@ -1292,6 +1633,18 @@ export type AggregateStateResolvers<ContextType = MercuriusContext, ParentType e
   streamId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type ApprovalTurnaroundResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ApprovalTurnaround'] = ResolversParentTypes['ApprovalTurnaround']> = {
+  approvals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  medianSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p90Seconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ArrivalSlotResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ArrivalSlot'] = ResolversParentTypes['ArrivalSlot']> = {
+  checkIns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minutesFromStart?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type AttendanceCountsResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['AttendanceCounts'] = ResolversParentTypes['AttendanceCounts']> = {
   confirmed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1306,6 +1659,14 @@ export type AttendanceForecastResolvers<ContextType = MercuriusContext, ParentTy
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   sessions?: Resolver<Array<ResolversTypes['SessionForecast']>, ParentType, ContextType>;
+};
+
+export type AttendeeImportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['AttendeeImport'] = ResolversParentTypes['AttendeeImport']> = {
+  counts?: Resolver<Array<ResolversTypes['ImportOutcomeCount']>, ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  jobId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['ImportRow']>, ParentType, ContextType>;
 };
 
 export type AuditConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['AuditConnection'] = ResolversParentTypes['AuditConnection']> = {
@@ -1422,6 +1783,20 @@ export type EventDetailsResolvers<ContextType = MercuriusContext, ParentType ext
   venue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type EventReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['EventReport'] = ResolversParentTypes['EventReport']> = {
+  approvalTurnaround?: Resolver<ResolversTypes['ApprovalTurnaround'], ParentType, ContextType>;
+  attended?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  refusals?: Resolver<Array<ResolversTypes['RefusedScans']>, ParentType, ContextType>;
+  registrations?: Resolver<ResolversTypes['RegistrationStatusCounts'], ParentType, ContextType>;
+  registrationsPerDay?: Resolver<Array<ResolversTypes['RegistrationsOnDay']>, ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['SessionReport']>, ParentType, ContextType>;
+  showUpRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  unusedTickets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type EventResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['EventResult'] = ResolversParentTypes['EventResult']> = {
   capacity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   confirmed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1439,6 +1814,16 @@ export type EventSessionResolvers<ContextType = MercuriusContext, ParentType ext
   endsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   startsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type EventShowUpResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['EventShowUp'] = ResolversParentTypes['EventShowUp']> = {
+  attended?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  confirmed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  showUpRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FaceEnrollmentResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FaceEnrollment'] = ResolversParentTypes['FaceEnrollment']> = {
@@ -1486,6 +1871,44 @@ export type HealthResolvers<ContextType = MercuriusContext, ParentType extends R
   status?: Resolver<ResolversTypes['HealthStatus'], ParentType, ContextType>;
 };
 
+export type ImportJobResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportJob'] = ResolversParentTypes['ImportJob']> = {
+  counts?: Resolver<Array<ResolversTypes['ImportOutcomeCount']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['ImportProgress'], ParentType, ContextType>;
+  rowCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['ImportRowConnection'], ParentType, ContextType, RequireFields<ImportJobRowsArgs, 'first'>>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['ImportJobState'], ParentType, ContextType>;
+};
+
+export type ImportOutcomeCountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportOutcomeCount'] = ResolversParentTypes['ImportOutcomeCount']> = {
+  outcome?: Resolver<ResolversTypes['ImportOutcome'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ImportProgressResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportProgress'] = ResolversParentTypes['ImportProgress']> = {
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ImportRowResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportRow'] = ResolversParentTypes['ImportRow']> = {
+  accountId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['ImportOutcome'], ParentType, ContextType>;
+  registrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['RegistrationStatus']>, ParentType, ContextType>;
+};
+
+export type ImportRowConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ImportRowConnection'] = ResolversParentTypes['ImportRowConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['ImportRow']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1517,6 +1940,7 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   eraseFaceData?: Resolver<ResolversTypes['FaceErasure'], ParentType, ContextType, Partial<MutationEraseFaceDataArgs>>;
   eraseMyAccount?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationEraseMyAccountArgs, 'password'>>;
   grantRole?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'accountId' | 'role'>>;
+  importAttendees?: Resolver<ResolversTypes['AttendeeImport'], ParentType, ContextType, RequireFields<MutationImportAttendeesArgs, 'dryRun' | 'eventId' | 'file'>>;
   logIn?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['CommandReceipt'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   manualCheckIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationManualCheckInArgs, 'eventId' | 'reason' | 'registrationId' | 'sessionId'>>;
@@ -1538,6 +1962,17 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   unlockLogIn?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationUnlockLogInArgs, 'accountId'>>;
   updateEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'changes' | 'eventId'>>;
   verifyEmail?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
+};
+
+export type OrganizerReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['OrganizerReport'] = ResolversParentTypes['OrganizerReport']> = {
+  attendees?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['EventShowUp']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  organizerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  repeatAttendanceRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  repeatAttendees?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  topAttendees?: Resolver<Array<ResolversTypes['TopAttendee']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1569,14 +2004,18 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   consumers?: Resolver<Array<ResolversTypes['ConsumerLag']>, ParentType, ContextType>;
   deadLetters?: Resolver<Array<ResolversTypes['DeadLetter']>, ParentType, ContextType, RequireFields<QueryDeadLettersArgs, 'first'>>;
   event?: Resolver<Maybe<ResolversTypes['EventDetails']>, ParentType, ContextType, RequireFields<QueryEventArgs, 'eventId'>>;
+  eventReport?: Resolver<ResolversTypes['EventReport'], ParentType, ContextType, RequireFields<QueryEventReportArgs, 'eventId'>>;
   events?: Resolver<ResolversTypes['EventConnection'], ParentType, ContextType, RequireFields<QueryEventsArgs, 'first'>>;
   failedJobs?: Resolver<Array<ResolversTypes['FailedJob']>, ParentType, ContextType, RequireFields<QueryFailedJobsArgs, 'first' | 'queue'>>;
   failedLogins?: Resolver<ResolversTypes['FailedLoginConnection'], ParentType, ContextType, RequireFields<QueryFailedLoginsArgs, 'first'>>;
+  forecastHistory?: Resolver<ResolversTypes['RecordedForecastConnection'], ParentType, ContextType, RequireFields<QueryForecastHistoryArgs, 'eventId' | 'first'>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
+  importJob?: Resolver<Maybe<ResolversTypes['ImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   jobQueues?: Resolver<Array<ResolversTypes['JobQueue']>, ParentType, ContextType>;
   loginLockout?: Resolver<ResolversTypes['LoginLockout'], ParentType, ContextType, RequireFields<QueryLoginLockoutArgs, 'accountId'>>;
   me?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, Partial<QueryMeArgs>>;
   myRegistrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryMyRegistrationsArgs, 'first'>>;
+  organizerReport?: Resolver<ResolversTypes['OrganizerReport'], ParentType, ContextType, RequireFields<QueryOrganizerReportArgs, 'from' | 'to' | 'top'>>;
   projections?: Resolver<Array<ResolversTypes['ProjectionStatus']>, ParentType, ContextType>;
   rebuildJob?: Resolver<Maybe<ResolversTypes['RebuildJob']>, ParentType, ContextType, RequireFields<QueryRebuildJobArgs, 'id'>>;
   registrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryRegistrationsArgs, 'eventId' | 'first'>>;
@@ -1592,6 +2031,28 @@ export type RebuildJobResolvers<ContextType = MercuriusContext, ParentType exten
   output?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   projection?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RecordedForecastResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RecordedForecast'] = ResolversParentTypes['RecordedForecast']> = {
+  computedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  confirmed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  expectedAttendance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  high?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  inputsPosition?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  low?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type RecordedForecastConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RecordedForecastConnection'] = ResolversParentTypes['RecordedForecastConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['RecordedForecast']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type RefusedScansResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RefusedScans'] = ResolversParentTypes['RefusedScans']> = {
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RegistrationConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RegistrationConnection'] = ResolversParentTypes['RegistrationConnection']> = {
@@ -1625,6 +2086,19 @@ export type RegistrationResultResolvers<ContextType = MercuriusContext, ParentTy
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType>;
 };
 
+export type RegistrationStatusCountsResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RegistrationStatusCounts'] = ResolversParentTypes['RegistrationStatusCounts']> = {
+  cancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  confirmed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waitlisted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RegistrationsOnDayResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RegistrationsOnDay'] = ResolversParentTypes['RegistrationsOnDay']> = {
+  day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registrations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type SessionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
   checkInClosesAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   checkInOpensAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1652,6 +2126,17 @@ export type SessionForecastResolvers<ContextType = MercuriusContext, ParentType 
   registrations?: Resolver<Array<ResolversTypes['RegistrationForecast']>, ParentType, ContextType>;
   sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   startsAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SessionReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['SessionReport'] = ResolversParentTypes['SessionReport']> = {
+  arrivals?: Resolver<Array<ResolversTypes['ArrivalSlot']>, ParentType, ContextType>;
+  checkedIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  endsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  noShowRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  noShows?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  refusals?: Resolver<Array<ResolversTypes['RefusedScans']>, ParentType, ContextType>;
+  sessionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  startsAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SignUpResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['SignUpResult'] = ResolversParentTypes['SignUpResult']> = {
@@ -1694,6 +2179,13 @@ export type TicketViewResolvers<ContextType = MercuriusContext, ParentType exten
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type TopAttendeeResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['TopAttendee'] = ResolversParentTypes['TopAttendee']> = {
+  attendeeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventsAttended?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
   name: 'Upload';
 }
@@ -1702,8 +2194,11 @@ export type Resolvers<ContextType = MercuriusContext> = {
   Account?: AccountResolvers<ContextType>;
   AccountResult?: AccountResultResolvers<ContextType>;
   AggregateState?: AggregateStateResolvers<ContextType>;
+  ApprovalTurnaround?: ApprovalTurnaroundResolvers<ContextType>;
+  ArrivalSlot?: ArrivalSlotResolvers<ContextType>;
   AttendanceCounts?: AttendanceCountsResolvers<ContextType>;
   AttendanceForecast?: AttendanceForecastResolvers<ContextType>;
+  AttendeeImport?: AttendeeImportResolvers<ContextType>;
   AuditConnection?: AuditConnectionResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuthSession?: AuthSessionResolvers<ContextType>;
@@ -1719,8 +2214,10 @@ export type Resolvers<ContextType = MercuriusContext> = {
   EventConnection?: EventConnectionResolvers<ContextType>;
   EventCounts?: EventCountsResolvers<ContextType>;
   EventDetails?: EventDetailsResolvers<ContextType>;
+  EventReport?: EventReportResolvers<ContextType>;
   EventResult?: EventResultResolvers<ContextType>;
   EventSession?: EventSessionResolvers<ContextType>;
+  EventShowUp?: EventShowUpResolvers<ContextType>;
   FaceEnrollment?: FaceEnrollmentResolvers<ContextType>;
   FaceErasure?: FaceErasureResolvers<ContextType>;
   FaceSample?: FaceSampleResolvers<ContextType>;
@@ -1728,28 +2225,41 @@ export type Resolvers<ContextType = MercuriusContext> = {
   FailedLogin?: FailedLoginResolvers<ContextType>;
   FailedLoginConnection?: FailedLoginConnectionResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
+  ImportJob?: ImportJobResolvers<ContextType>;
+  ImportOutcomeCount?: ImportOutcomeCountResolvers<ContextType>;
+  ImportProgress?: ImportProgressResolvers<ContextType>;
+  ImportRow?: ImportRowResolvers<ContextType>;
+  ImportRowConnection?: ImportRowConnectionResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   JobQueue?: JobQueueResolvers<ContextType>;
   LoginLockout?: LoginLockoutResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OrganizerReport?: OrganizerReportResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProjectionStatus?: ProjectionStatusResolvers<ContextType>;
   QuarantinedEvent?: QuarantinedEventResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RebuildJob?: RebuildJobResolvers<ContextType>;
+  RecordedForecast?: RecordedForecastResolvers<ContextType>;
+  RecordedForecastConnection?: RecordedForecastConnectionResolvers<ContextType>;
+  RefusedScans?: RefusedScansResolvers<ContextType>;
   RegistrationConnection?: RegistrationConnectionResolvers<ContextType>;
   RegistrationEntry?: RegistrationEntryResolvers<ContextType>;
   RegistrationForecast?: RegistrationForecastResolvers<ContextType>;
   RegistrationResult?: RegistrationResultResolvers<ContextType>;
+  RegistrationStatusCounts?: RegistrationStatusCountsResolvers<ContextType>;
+  RegistrationsOnDay?: RegistrationsOnDayResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionAttendance?: SessionAttendanceResolvers<ContextType>;
   SessionCheckedIn?: SessionCheckedInResolvers<ContextType>;
   SessionForecast?: SessionForecastResolvers<ContextType>;
+  SessionReport?: SessionReportResolvers<ContextType>;
   SignUpResult?: SignUpResultResolvers<ContextType>;
   StreamEvent?: StreamEventResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
   TicketView?: TicketViewResolvers<ContextType>;
+  TopAttendee?: TopAttendeeResolvers<ContextType>;
   Upload?: GraphQLScalarType;
 };
 

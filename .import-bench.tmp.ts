@@ -1,0 +1,28 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openBenchDatabase } from './bench/bench-database.js';
+import { PostgresEventStore } from './src/eventstore/postgres/postgres-event-store.js';
+import { importBenchmark } from './src/imports/import-benchmark.js';
+import { Jobs } from './src/jobs/jobs.js';
+import { mailJobs } from './src/jobs/job-runner.js';
+import { personalDataStore } from './src/personal-data/personal-data-store.js';
+import { migrate } from './src/postgres/migrate.js';
+import { createPool } from './src/postgres/pool.js';
+import { MasterKey } from './src/security/master-key.js';
+
+const database = await openBenchDatabase('imports');
+const pool = createPool(database.url, 10, () => undefined);
+await migrate(pool);
+const masterKey = MasterKey.generate();
+const { store, personalData } = personalDataStore(new PostgresEventStore({ pool, connectionString: database.url }), pool, masterKey);
+const jobs = new Jobs(database.url);
+const outboxDir = await mkdtemp(path.join(tmpdir(), 'outbox-'));
+const rows = Number(process.argv[2] ?? 10000);
+const withQueue = process.argv[3] !== 'outbox';
+const result = await importBenchmark({ pool, store, masterKey, outboxDir, rows, mail: withQueue ? mailJobs(jobs, personalData) : undefined });
+console.log(JSON.stringify({ withQueue, ...result }));
+await jobs.stop();
+await store.close();
+await pool.end();
+await database.close();

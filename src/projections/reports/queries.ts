@@ -1,0 +1,119 @@
+import type pg from 'pg';
+import { PERSON_COLUMNS, personJoin } from './people.js';
+import { LIVE } from './tables.js';
+
+/**
+ * The reports' named queries. Each is one statement, so a report reads one snapshot of the
+ * read model (never counts from one batch beside sessions from the next), and each part is an
+ * index range of one event's or one organizer's rows, however long the history.
+ */
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+export interface EventFigures {
+  title: string | null;
+  timeZone: string | null;
+  counts: Record<'pending' | 'confirmed' | 'waitlisted' | 'cancelled' | 'rejected' | 'attended' | 'unusedTickets', number>;
+  /** Registrations made, by quarter hour (UTC). */
+  registrationTimes: { quarterHour: Date; registrations: number }[];
+  /** Registrations confirmed now, by the quarter hour (UTC) they were confirmed in. */
+  confirmationTimes: { quarterHour: Date; confirmed: number }[];
+  approvals: { count: number; medianSeconds: number | null; p90Seconds: number | null };
+  sessions: { sessionId: string; startsAt: Date | null; endsAt: Date | null; checkedIn: number; checkedInConfirmed: number }[];
+  arrivals: { sessionId: string; fiveMinutes: Date; checkIns: number }[];
+  refusals: { sessionId: string; reason: string; scans: number }[];
+}
+
+const at = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+/** An event's figures; all zero for an event the read model does not have (yet). */
+export const eventFigures = async (db: Queryable, eventId: string): Promise<EventFigures> => {
+  const { rows } = await db.query(
+    `SELECT e.title, e.time_zone, coalesce(e.pending, 0) AS pending, coalesce(e.confirmed, 0) AS confirmed, coalesce(e.waitlisted, 0) AS waitlisted,
+            coalesce(e.cancelled, 0) AS cancelled, coalesce(e.rejected, 0) AS rejected, coalesce(e.attended, 0) AS attended,
+            coalesce(e.unused_tickets, 0) AS unused_tickets,
+            (SELECT coalesce(json_agg(json_build_array(t.quarter_hour, t.registrations) ORDER BY t.quarter_hour), '[]')
+               FROM ${LIVE}.registration_times t WHERE t.event_id = k.event_id) AS registration_times,
+            (SELECT coalesce(json_agg(json_build_array(t.quarter_hour, t.confirmed) ORDER BY t.quarter_hour), '[]')
+               FROM ${LIVE}.confirmation_times t WHERE t.event_id = k.event_id) AS confirmation_times,
+            (SELECT json_build_array(count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY a.seconds), percentile_cont(0.9) WITHIN GROUP (ORDER BY a.seconds))
+               FROM ${LIVE}.approvals a WHERE a.event_id = k.event_id) AS approvals,
+            (SELECT coalesce(json_agg(json_build_array(x.session_id, x.starts_at, x.ends_at, x.checked_in, x.checked_in_confirmed) ORDER BY x.starts_at, x.session_id), '[]')
+               FROM ${LIVE}.sessions x WHERE x.event_id = k.event_id) AS sessions,
+            (SELECT coalesce(json_agg(json_build_array(a.session_id, a.five_minutes, a.check_ins) ORDER BY a.five_minutes), '[]')
+               FROM ${LIVE}.arrivals a WHERE a.event_id = k.event_id) AS arrivals,
+            (SELECT coalesce(json_agg(json_build_array(r.session_id, r.reason, r.scans) ORDER BY r.reason), '[]')
+               FROM ${LIVE}.refusals r WHERE r.event_id = k.event_id) AS refusals
+       FROM (SELECT $1::uuid AS event_id) k LEFT JOIN ${LIVE}.events e ON e.event_id = k.event_id`,
+    [eventId],
+  );
+  const row = rows[0]!;
+  const [approvals, median, p90] = row.approvals as [number, number | null, number | null];
+  return {
+    title: row.title,
+    timeZone: row.time_zone,
+    counts: {
+      pending: row.pending,
+      confirmed: row.confirmed,
+      waitlisted: row.waitlisted,
+      cancelled: row.cancelled,
+      rejected: row.rejected,
+      attended: row.attended,
+      unusedTickets: row.unused_tickets,
+    },
+    registrationTimes: (row.registration_times as [string, number][]).map(([quarterHour, registrations]) => ({ quarterHour: new Date(quarterHour), registrations })),
+    confirmationTimes: (row.confirmation_times as [string, number][]).map(([quarterHour, confirmed]) => ({ quarterHour: new Date(quarterHour), confirmed })),
+    approvals: { count: approvals, medianSeconds: median, p90Seconds: p90 },
+    sessions: (row.sessions as [string, string | null, string | null, number, number][]).map(([sessionId, startsAt, endsAt, checkedIn, checkedInConfirmed]) => ({
+      sessionId,
+      startsAt: at(startsAt),
+      endsAt: at(endsAt),
+      checkedIn,
+      checkedInConfirmed,
+    })),
+    arrivals: (row.arrivals as [string, string, number][]).map(([sessionId, fiveMinutes, checkIns]) => ({ sessionId, fiveMinutes: new Date(fiveMinutes), checkIns })),
+    refusals: (row.refusals as [string, string, number][]).map(([sessionId, reason, scans]) => ({ sessionId, reason, scans })),
+  };
+};
+
+export interface OrganizerFigures {
+  /** The organizer's events whose first session starts in the period, in start order. */
+  events: { eventId: string; title: string | null; status: string; startsAt: Date; confirmed: number; attended: number }[];
+  /** People checked in at one of those events at least, and of them those checked in at two or more. */
+  attendees: number;
+  repeatAttendees: number;
+  /** Those who came to the most of the events, most first (ties by account id); name and email from the accounts read model. */
+  top: { attendeeId: string; events: number; name: string | null; email: string | null }[];
+}
+
+/** An organizer's events starting from `from` (inclusive) to `to` (exclusive), and who came to them. */
+export const organizerFigures = async (db: Queryable, args: { organizerId: string; from: string; to: string; top: number }): Promise<OrganizerFigures> => {
+  const { rows } = await db.query(
+    `WITH chosen AS (
+       SELECT event_id, title, status, starts_at, confirmed, attended FROM ${LIVE}.events
+        WHERE organizer_id = $1 AND starts_at >= $2 AND starts_at < $3
+     ), came AS (
+       SELECT a.attendee_id, count(*)::int AS events FROM ${LIVE}.event_attendees a JOIN chosen c ON c.event_id = a.event_id GROUP BY a.attendee_id
+     )
+     SELECT (SELECT coalesce(json_agg(json_build_array(c.event_id, c.title, c.status, c.starts_at, c.confirmed, c.attended) ORDER BY c.starts_at, c.event_id), '[]') FROM chosen c) AS events,
+            (SELECT count(*)::int FROM came) AS attendees,
+            (SELECT count(*)::int FROM came WHERE events >= 2) AS repeat_attendees,
+            (SELECT coalesce(json_agg(json_build_array(t.attendee_id, t.events, t.name, t.email) ORDER BY t.events DESC, t.attendee_id), '[]')
+               FROM (SELECT m.*, ${PERSON_COLUMNS} FROM (SELECT * FROM came ORDER BY events DESC, attendee_id LIMIT $4) m ${personJoin('m.attendee_id')}) t) AS top`,
+    [args.organizerId, args.from, args.to, args.top],
+  );
+  const row = rows[0]!;
+  return {
+    events: (row.events as [string, string | null, string, string, number, number][]).map(([eventId, title, status, startsAt, confirmed, attended]) => ({
+      eventId,
+      title,
+      status,
+      startsAt: new Date(startsAt),
+      confirmed,
+      attended,
+    })),
+    attendees: row.attendees,
+    repeatAttendees: row.repeat_attendees,
+    top: (row.top as [string, number, string | null, string | null][]).map(([attendeeId, events, name, email]) => ({ attendeeId, events, name, email })),
+  };
+};

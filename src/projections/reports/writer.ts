@@ -1,0 +1,131 @@
+import type pg from 'pg';
+import { EVENT_COUNTERS, type Known, type ReportBatch, SESSION_COUNTERS } from './batch.js';
+import type { Tally } from './tally.js';
+
+/** The reports read model's SQL: reads what a batch touches, then writes its rows and counter changes, one statement per table. */
+
+export const readKnown = async (
+  client: pg.PoolClient,
+  s: string,
+  touched: { registrations: readonly [string, string][]; createdEvents: readonly string[] },
+): Promise<Known> => {
+  const keys = [touched.registrations.map(([eventId]) => eventId), touched.registrations.map(([, registrationId]) => registrationId)];
+  const touching = `(event_id, registration_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`;
+  const none = { rows: [] };
+  const registrations = keys[0]!.length === 0 ? none : await client.query(`SELECT * FROM ${s}.registrations WHERE ${touching}`, keys);
+  const attendances = keys[0]!.length === 0 ? none : await client.query(`SELECT * FROM ${s}.attendances WHERE ${touching}`, keys);
+  const events =
+    touched.createdEvents.length === 0 ? none : await client.query(`SELECT event_id FROM ${s}.events WHERE event_id = ANY ($1::uuid[])`, [touched.createdEvents]);
+  return {
+    registrations: registrations.rows.map((row) => ({
+      eventId: row.event_id,
+      registrationId: row.registration_id,
+      attendeeId: row.attendee_id,
+      status: row.status,
+      submittedAt: row.submitted_at,
+      confirmedAt: row.confirmed_at,
+      presentSessions: row.present_sessions,
+      doorEvents: row.door_events,
+    })),
+    attendances: attendances.rows.map((row) => ({
+      eventId: row.event_id,
+      registrationId: row.registration_id,
+      sessionId: row.session_id,
+      present: row.present,
+      checkedInAt: row.checked_in_at,
+    })),
+    events: events.rows.map((row: { event_id: string }) => row.event_id),
+  };
+};
+
+/** INSERT ... SELECT FROM unnest(...): one statement for any number of rows. */
+const insertRows = async (client: pg.PoolClient, table: string, columns: readonly string[], types: readonly string[], rows: readonly unknown[][], tail: string) => {
+  if (rows.length === 0) return;
+  const arrays = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+  await client.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${arrays}) ${tail}`, columns.map((_, i) => rows.map((row) => row[i])));
+};
+
+/** Adds a tally to rows that exist (an event's or a session's); changes to rows the table lacks are dropped, as their facts are. */
+const addToRows = async <C extends string>(client: pg.PoolClient, table: string, keys: readonly [string, string][], counters: readonly C[], tally: Tally<C>) => {
+  const rows = tally.rows(counters);
+  if (rows.length === 0) return;
+  const columns = [...keys.map(([name]) => name), ...counters];
+  const types = [...keys.map(([, type]) => type), ...counters.map(() => 'int')];
+  await client.query(
+    `UPDATE ${table} t SET ${counters.map((c) => `${c} = t.${c} + d.${c}`).join(', ')}
+       FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')}) AS d(${columns.join(', ')})
+      WHERE ${keys.map(([name]) => `t.${name} = d.${name}`).join(' AND ')}`,
+    columns.map((_, i) => rows.map((row) => [...row.key, ...row.counts][i])),
+  );
+};
+
+/** Adds a one-counter tally to rows made as needed, and removes those it brings to zero: a rebuild that never made them must match. */
+const addToCounts = async (client: pg.PoolClient, table: string, keys: readonly [string, string][], counter: string, tally: Tally<string>) => {
+  const rows = tally.rows([counter]).map((row) => [...row.key, ...row.counts]);
+  const names = keys.map(([name]) => name);
+  await insertRows(client, table, [...names, counter], [...keys.map(([, type]) => type), 'int'], rows, `ON CONFLICT (${names.join(', ')}) DO UPDATE SET ${counter} = ${table}.${counter} + excluded.${counter}`);
+  if (rows.length > 0) await client.query(`DELETE FROM ${table} WHERE ${counter} = 0 AND (${names.join(', ')}) IN (SELECT * FROM unnest(${keys.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}))`, names.map((_, i) => rows.map((row) => row[i])));
+};
+
+const EVENT_COLUMNS = ['event_id', 'organizer_id', 'title', 'time_zone', 'status'] as const;
+
+export const writeChanges = async (client: pg.PoolClient, s: string, batch: ReportBatch): Promise<void> => {
+  // Patches first: those of events this batch creates are in their new rows already.
+  for (const [eventId, patch] of batch.eventPatches) {
+    const columns = Object.keys(patch) as (keyof typeof patch)[];
+    await client.query(`UPDATE ${s}.events SET ${columns.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE event_id = $1`, [eventId, ...columns.map((c) => patch[c])]);
+  }
+  await insertRows(client, `${s}.events`, EVENT_COLUMNS, ['uuid', 'text', 'text', 'text', 'text'], [...batch.newEvents.values()].map((row) => EVENT_COLUMNS.map((c) => row[c])), 'ON CONFLICT DO NOTHING');
+  const sessions = [...batch.sessions.values()];
+  await insertRows(
+    client,
+    `${s}.sessions`,
+    ['event_id', 'session_id', 'starts_at', 'ends_at'],
+    ['uuid', 'uuid', 'timestamptz', 'timestamptz'],
+    sessions.map((x) => [x.eventId, x.sessionId, x.startsAt, x.endsAt]),
+    // A session scheduled again in a later batch: the first schedule stands.
+    'ON CONFLICT DO NOTHING',
+  );
+  const scheduled = [...new Set([...sessions.map((x) => x.eventId), ...batch.newEvents.keys()])];
+  if (scheduled.length > 0)
+    await client.query(
+      `UPDATE ${s}.events e SET starts_at = (SELECT min(x.starts_at) FROM ${s}.sessions x WHERE x.event_id = e.event_id) WHERE e.event_id = ANY ($1::uuid[])`,
+      [scheduled],
+    );
+  await insertRows(
+    client,
+    `${s}.registrations`,
+    ['event_id', 'registration_id', 'attendee_id', 'status', 'submitted_at', 'confirmed_at', 'present_sessions', 'door_events'],
+    ['uuid', 'uuid', 'text', 'text', 'timestamptz', 'timestamptz', 'int', 'int'],
+    batch.dirtyRegistrations().map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.submittedAt, r.confirmedAt, r.presentSessions, r.doorEvents]),
+    `ON CONFLICT (event_id, registration_id) DO UPDATE SET status = excluded.status, submitted_at = excluded.submitted_at, confirmed_at = excluded.confirmed_at,
+       present_sessions = excluded.present_sessions, door_events = excluded.door_events`,
+  );
+  await insertRows(
+    client,
+    `${s}.attendances`,
+    ['event_id', 'registration_id', 'session_id', 'present', 'checked_in_at'],
+    ['uuid', 'uuid', 'uuid', 'boolean', 'timestamptz'],
+    batch.dirtyAttendances().map((a) => [a.eventId, a.registrationId, a.sessionId, a.present, a.checkedInAt]),
+    'ON CONFLICT (event_id, registration_id, session_id) DO UPDATE SET present = excluded.present, checked_in_at = excluded.checked_in_at',
+  );
+  const approvals = [...batch.approvals.values()];
+  await insertRows(
+    client,
+    `${s}.approvals`,
+    ['event_id', 'registration_id', 'seconds'],
+    ['uuid', 'uuid', 'float8'],
+    approvals.map((a) => [a.eventId, a.registrationId, a.seconds]),
+    'ON CONFLICT (event_id, registration_id) DO UPDATE SET seconds = excluded.seconds',
+  );
+  const counters = batch.counterChanges();
+  await addToRows(client, `${s}.events`, [['event_id', 'uuid']], EVENT_COUNTERS, counters.events);
+  await addToRows(client, `${s}.sessions`, [['event_id', 'uuid'], ['session_id', 'uuid']], SESSION_COUNTERS, counters.sessions);
+  const bySession: [string, string][] = [['event_id', 'uuid'], ['session_id', 'uuid']];
+  await addToCounts(client, `${s}.arrivals`, [...bySession, ['five_minutes', 'timestamptz']], 'check_ins', counters.arrivals);
+  await addToCounts(client, `${s}.refusals`, [...bySession, ['reason', 'text']], 'scans', batch.refusals);
+  const byQuarterHour: [string, string][] = [['event_id', 'uuid'], ['quarter_hour', 'timestamptz']];
+  await addToCounts(client, `${s}.registration_times`, byQuarterHour, 'registrations', batch.registrationTimes);
+  await addToCounts(client, `${s}.confirmation_times`, byQuarterHour, 'confirmed', counters.confirmations);
+  await addToCounts(client, `${s}.event_attendees`, [['event_id', 'uuid'], ['attendee_id', 'text']], 'present_registrations', counters.attendees);
+};
