@@ -8,12 +8,15 @@ import { LIVE } from './tables.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-/** Sessions of published events, numbered within their event by start time; one without stored times cannot be placed. */
-const SERIES = `
+/**
+ * Sessions of published events (those `where` keeps), numbered within their event by start
+ * time; one without stored times cannot be placed.
+ */
+const series = (where = 'true') => `
   SELECT s.session_id, s.event_id, s.starts_at, s.ends_at, e.time_zone, e.requires_approval,
          (row_number() OVER (PARTITION BY s.event_id ORDER BY s.starts_at, s.session_id) - 1)::int AS session_index
     FROM ${LIVE}.sessions s JOIN ${LIVE}.events e ON e.event_id = s.event_id AND e.status = 'published'
-   WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL`;
+   WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL AND ${where}`;
 
 /** What a registration adds to a session's features: when and how it was confirmed. */
 const CONFIRMATION = `r.confirmed_at, r.confirmed_via = 'promotion' AS promoted`;
@@ -29,7 +32,7 @@ const CONFIRMATION = `r.confirmed_at, r.confirmed_via = 'promotion' AS promoted`
  */
 const LABELLED = `
   WITH tracked AS (
-    SELECT x.* FROM (${SERIES}) x
+    SELECT x.* FROM (${series()}) x
      WHERE x.ends_at <= $1
        AND EXISTS (SELECT 1 FROM ${LIVE}.check_ins c WHERE c.event_id = x.event_id AND c.session_id = x.session_id AND c.result = 'ok')
   ), door AS (
@@ -92,17 +95,41 @@ export const pastAttendances = async (db: Queryable, now: Date): Promise<PastAtt
   return rows.map((row) => ({ ...attendanceOf(row), endsAt: row.ends_at, attended: row.attended }));
 };
 
+/**
+ * LABELLED's outcomes for the registrations of some attendees and of some events only, as a
+ * refresh needs them: it starts from those registrations (indexed), where LABELLED starts
+ * from every session, so a refresh costs what its people's past holds, not the whole history.
+ */
+const OUTCOMES_OF = `
+  WITH regs AS MATERIALIZED (
+    SELECT r.event_id, r.registration_id, r.attendee_id, r.registered_at, r.status, r.updated_at
+      FROM ${LIVE}.registrations r
+     -- IN a set, not = ANY an array: PostgreSQL hashes the one and compares each row to every element of the other.
+     WHERE (r.attendee_id IN (SELECT unnest($2::text[])) OR r.event_id IN (SELECT unnest($3::uuid[])))
+       AND r.ticket_version > 0 AND r.status IN ('confirmed', 'cancelled')
+  ), ended AS MATERIALIZED (
+    SELECT s.event_id, s.session_id, s.starts_at, s.ends_at
+      FROM ${LIVE}.sessions s JOIN ${LIVE}.events e ON e.event_id = s.event_id AND e.status = 'published'
+     WHERE s.event_id IN (SELECT event_id FROM regs) AND s.starts_at IS NOT NULL AND s.ends_at <= $1
+       AND EXISTS (SELECT 1 FROM ${LIVE}.check_ins c WHERE c.event_id = s.event_id AND c.session_id = s.session_id AND c.result = 'ok')
+  ), door AS (
+    SELECT c.event_id, c.session_id, c.registration_id
+      FROM ${LIVE}.check_ins c JOIN regs r ON r.event_id = c.event_id AND r.registration_id = c.registration_id
+     GROUP BY c.event_id, c.session_id, c.registration_id
+    HAVING count(*) FILTER (WHERE c.result = 'ok') > count(*) FILTER (WHERE c.result = 'undone')
+  )
+  SELECT r.attendee_id, r.event_id, x.ends_at, d.registration_id IS NOT NULL AS attended
+    FROM regs r
+    JOIN ended x ON x.event_id = r.event_id AND r.registered_at < x.starts_at AND (r.status = 'confirmed' OR r.updated_at >= x.ends_at)
+    LEFT JOIN door d ON d.event_id = x.event_id AND d.session_id = x.session_id AND d.registration_id = r.registration_id`;
+
 /** The past attendances of some attendees, and everyone's at some events: whether they came and when. */
 export const showUpsOf = async (
   db: Queryable,
   of: { attendeeIds: readonly string[]; eventIds: readonly string[] },
   now: Date,
 ): Promise<{ attendeeId: string; eventId: string; endsAt: Date; attended: boolean }[]> => {
-  const { rows } = await db.query(
-    `SELECT l.attendee_id, l.event_id, l.ends_at, l.attended FROM (${LABELLED}) l
-      WHERE l.attendee_id = ANY ($2::text[]) OR l.event_id = ANY ($3::uuid[])`,
-    [now, of.attendeeIds, of.eventIds],
-  );
+  const { rows } = await db.query(OUTCOMES_OF, [now, of.attendeeIds, of.eventIds]);
   return rows.map((row) => ({ attendeeId: row.attendee_id, eventId: row.event_id, endsAt: row.ends_at, attended: row.attended }));
 };
 
@@ -121,7 +148,7 @@ export const upcomingAttendances = async (db: Queryable, eventId: string, now: D
     `SELECT x.event_id, x.session_id, x.starts_at, x.session_index, x.time_zone, x.requires_approval,
             r.registration_id, r.attendee_id, r.registered_at, ${CONFIRMATION},
             count(*) OVER (PARTITION BY x.session_id)::int AS confirmed
-       FROM (${SERIES}) x
+       FROM (${series('s.event_id = $1')}) x
        JOIN ${LIVE}.registrations r ON r.event_id = x.event_id AND r.status = 'confirmed'
       WHERE x.event_id = $1 AND x.ends_at > $2`,
     [eventId, now],

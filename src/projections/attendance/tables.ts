@@ -23,7 +23,8 @@ export const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_in
  * 3: the check-in log keyed by the whole position: on EventStoreDB the events of one append
  * share their commit position.
  * 4: times are when events occurred (their commands' `occurredAt`), not when they were
- * recorded; registrations keep when and how they were last confirmed (the forecasts' features).
+ * recorded; registrations keep when and how they were last confirmed (the forecasts' features);
+ * the check-in log is indexed by registration (a forecast reads its people's past).
  */
 export const VERSION = 4;
 
@@ -100,4 +101,5 @@ export const createTables = (s: string): string => `
     PRIMARY KEY (position, prepare_position)
   );
   CREATE INDEX IF NOT EXISTS check_ins_by_session ON ${s}.check_ins (event_id, session_id, position, prepare_position);
+  CREATE INDEX IF NOT EXISTS check_ins_by_registration ON ${s}.check_ins (event_id, registration_id);
 `;
