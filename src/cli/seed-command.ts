@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { Command } from 'commander';
+import path from 'node:path';
 import { Outbox } from '../commands/accounts/outbox.js';
 import { postgresSigningKeys } from '../commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../commands/accounts/token-service.js';

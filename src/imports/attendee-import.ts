@@ -48,7 +48,7 @@ const REGISTRATIONS_PER_ROUND = 500;
 
 /** The steps a commit takes: an invitation for each new account, a registration for each row it registers. */
 export const stepsOf = (rows: readonly PlannedRow[]): number =>
-  rows.reduce((steps, { commands }) => steps + (commands ? (commands.invite ? 2 : 1) : 0), 0);
+  rows.reduce((steps, { commands }) => steps + (commands ? (commands.owner.kind === 'invitee' ? 2 : 1) : 0), 0);
 
 /**
  * Importing an attendee list into an event: `prepare` reads and plans it (a dry run is just
@@ -64,12 +64,12 @@ export class AttendeeImport {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** Refuses a bad file, or an event the actor may not register people for, before any address is looked up. */
+  /** Refuses an event the actor may not register people for, then a bad file, before any address is looked up. */
   async prepare(eventId: string, file: Uint8Array, actor: Actor): Promise<PreparedImport> {
-    const rows = checkRows(readAttendeeFile(file).rows);
     const now = this.clock();
     const event = await this.deps.commands.load(eventDecider, eventStream(eventId));
     const { details } = registeringAttendees(event, actor);
+    const rows = checkRows(readAttendeeFile(file).rows);
     const emails = rows.flatMap((checked) => (checked.kind === 'candidate' ? [checked.candidate.email] : []));
     const owners = await inParallel(emails, AT_ONCE, async (email) => [email, await this.deps.invitations.ownerOf(email, now)] as const);
     return { eventId, eventTitle: details.title, actor, rows: planImport({ eventId, event, actor, now, rows, owners: new Map(owners) }) };
@@ -91,10 +91,10 @@ export class AttendeeImport {
     };
     const attendees = new Map<number, string>();
     await inParallel(
-      planned.filter(({ commands }) => commands.invite),
+      planned.filter(({ commands }) => commands.owner.kind === 'invitee'),
       AT_ONCE,
-      async ({ report, commands: { email, name } }) => {
-        attendees.set(report.row, await this.deps.invitations.invite({ email, name, eventTitle: prepared.eventTitle }, prepared.actor, { correlationId }));
+      async ({ report, commands: { email, name, owner } }) => {
+        attendees.set(report.row, await this.deps.invitations.invite({ email, name, eventTitle: prepared.eventTitle }, prepared.actor, { correlationId }, owner));
         step();
       },
     );

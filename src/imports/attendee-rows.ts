@@ -1,7 +1,7 @@
 import { emailAddress, personName } from '../domain/account/credentials.js';
 import { DomainError } from '../domain/domain-error.js';
 import { type OrganizerStatus, organizerStatus } from '../domain/event/business-logic.js';
-import { text } from '../domain/values.js';
+import { text, textProblem } from '../domain/values.js';
 import type { FileRow } from './attendee-file.js';
 import { type ReportRow, leftOut } from './import-report.js';
 
@@ -13,6 +13,7 @@ export interface Candidate {
   name: string;
   /** Absent when the row leaves it to the event's approval rule. */
   status?: OrganizerStatus;
+  /** Checked as any text from outside is, and not stored yet: no event of a registration has a place for it. */
   note?: string;
 }
 
@@ -20,6 +21,9 @@ export type CheckedRow = { kind: 'candidate'; candidate: Candidate } | { kind: '
 
 /** What the report shows of an address it could not take: enough to find the row, never a whole field of any length. */
 const SHOWN_EMAIL = 254;
+
+/** Nothing a terminal would run as a control sequence (the CLI prints the report). */
+const shown = (raw: string): string | null => (textProblem(raw) ? null : raw.slice(0, SHOWN_EMAIL) || null);
 
 /** A note an organizer keeps with a row: several lines at most as long as a reason. */
 const NOTE = { min: 0, max: 500, multiline: true };
@@ -31,12 +35,12 @@ const refusal = (error: unknown): string => {
 
 /** The row's values through the deciders' own checks, so that what the report accepts, the commands accept. */
 const candidateOf = (row: FileRow): Candidate | ReportRow => {
-  const raw = row.values.email ?? '';
+  const raw = (row.values.email ?? '').trim();
   let email: string;
   try {
-    email = emailAddress(raw.trim());
+    email = emailAddress(raw);
   } catch (error) {
-    return leftOut(row.row, raw.trim().slice(0, SHOWN_EMAIL) || null, 'invalid_email', refusal(error));
+    return leftOut(row.row, shown(raw), 'invalid_email', refusal(error));
   }
   if (row.problem) return leftOut(row.row, email, 'invalid_row', row.problem);
   try {

@@ -12,7 +12,8 @@ export interface RowCommands {
   name: string;
   /** The attendee: the address's holder, or the account its invitation makes. */
   accountId: string;
-  invite: boolean;
+  /** Who the address led to when the file was planned: the invitation, if any, starts from there. */
+  owner: AddressOwner;
   /** Derived from the event and the address, so that importing the row again re-sends the same command. */
   commandId: string;
   registrationId: string;
@@ -84,7 +85,7 @@ export const planImport = ({ eventId, event, actor, now, rows, owners }: PlanInp
     const planned = importedStatus(events) ?? null;
     return {
       report: { ...report, outcome: planned === 'waitlisted' ? 'over_capacity' : 'will_register', status: planned, registrationId },
-      commands: { email, name, accountId: owner.accountId, invite: owner.kind === 'invitee', commandId, registrationId, ...(status ? { status } : {}) },
+      commands: { email, name, accountId: owner.accountId, owner, commandId, registrationId, ...(status ? { status } : {}) },
     };
   });
 };

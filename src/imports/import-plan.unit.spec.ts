@@ -69,8 +69,8 @@ describe('Planning an import', () => {
 
   it('sends an invitation first for an address without an account, and the same registration command for an address every time', () => {
     const [invited, known] = plan('email,name\nnew@example.org,New\nold@example.org,Old\n', eventWith(5), { fresh: ['new@example.org'] });
-    expect(invited!.commands).toMatchObject({ invite: true, accountId: accountOf('new@example.org'), name: 'New', registrationId: registrationOf('new@example.org') });
-    expect(known!.commands).toMatchObject({ invite: false, accountId: accountOf('old@example.org'), registrationId: registrationOf('old@example.org') });
+    expect(invited!.commands).toMatchObject({ owner: { kind: 'invitee' }, accountId: accountOf('new@example.org'), name: 'New', registrationId: registrationOf('new@example.org') });
+    expect(known!.commands).toMatchObject({ owner: { kind: 'holder' }, accountId: accountOf('old@example.org'), registrationId: registrationOf('old@example.org') });
     expect(plan('email,name\nold@example.org,Old\n', eventWith(5))[0]!.commands!.commandId).toBe(known!.commands!.commandId);
   });
 
@@ -101,6 +101,7 @@ describe('Planning an import', () => {
   it.each([
     ['no address', ',Ann', 'invalid_email', /email must be 3 to 254 characters/],
     ['an address without a domain', 'ann@,Ann', 'invalid_email', /email must be an email address/],
+    ['an escape sequence in the address, which the report does not repeat', '\u001b[2Jann@example.org,Ann', 'invalid_email', /email must not hold control characters/],
     ['no name', 'ann@example.org,', 'invalid_row', /name must be 1 to 100 characters/],
     ['a control character in the name', 'ann@example.org,Ann\u0007', 'invalid_row', /name must not hold control characters/],
     ['a status other than confirmed or pending', 'ann@example.org,Ann,waitlisted', 'invalid_row', /status must be confirmed or pending/],
@@ -109,6 +110,7 @@ describe('Planning an import', () => {
   ])('leaves out a row with %s, saying why', (_case, line, outcome, message) => {
     const [row] = plan(`email,name,status,note\n${line}\n`, eventWith(5));
     expect(row!.report).toMatchObject({ outcome, message: expect.stringMatching(message) });
+    expect(row!.report.email ?? '').not.toMatch(/\u001b/);
     expect(row!.commands).toBeUndefined();
   });
 

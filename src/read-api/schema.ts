@@ -8,7 +8,7 @@ import { faces } from './faces/module.js';
 import { imports } from './imports/module.js';
 import { type GraphqlModule, mergeModules } from './graphql-module.js';
 import { registrationsAndTickets } from './registrations-and-tickets/module.js';
-import { reports } from '../reports/module.js';
+import { reports } from './reports/module.js';
 
 /** The root types every area extends, and the paging every area's lists share. */
 const shared: GraphqlModule = {

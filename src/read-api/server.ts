@@ -6,7 +6,7 @@ import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
 import { corsPlugin } from './cors-plugin.js';
 import { errorBody, restErrorOf, sendError } from './error-map.js';
-import { exportRoutes } from '../exports/routes.js';
+import { exportRoutes } from './exports/routes.js';
 import { faceRoutes } from './faces/face-routes.js';
 import { formatGraphqlErrors } from './graphql-errors.js';
 import { refuseNonDocumentQueries, refuseNonDocumentSubscriptions } from './graphql-request.js';

@@ -12,16 +12,19 @@ import type { EventFigures } from '../projections/reports/queries.js';
 
 const MINUTE = 60_000;
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Formats of calendar dates (YYYY-MM-DD, as en-CA writes them), by zone: making one takes longer than a report's arithmetic. */
+const dayFormats = new Map<string, { timeZone: string; format: Intl.DateTimeFormat }>();
 
-/** The calendar date of `time` in `timeZone`, as YYYY-MM-DD (en-CA writes dates that way). */
-const localDay = (time: Date, timeZone: string): string => {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
+/** The event's zone as the read model stored it (one it knew, or null), and UTC for none or one this runtime does not know. */
+const daysIn = (zone: string | null) => {
+  const key = zone ?? 'UTC';
+  let days = dayFormats.get(key);
+  if (!days) {
+    const timeZone = knownTimeZone(key) ?? 'UTC';
+    days = { timeZone, format: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }) };
+    dayFormats.set(key, days);
   }
-  return format.format(time);
+  return days;
 };
 
 /**
@@ -29,10 +32,10 @@ const localDay = (time: Date, timeZone: string): string => {
  * zone's offset is a whole number of quarter hours, so a quarter hour never straddles two
  * local days: the days stay exact when the event's zone changes.
  */
-const perDay = (times: EventFigures['registrationTimes'], timeZone: string) => {
+const perDay = (times: EventFigures['registrationTimes'], format: Intl.DateTimeFormat) => {
   const days = new Map<string, number>();
   for (const { quarterHour, registrations } of times) {
-    const day = localDay(quarterHour, timeZone);
+    const day = format.format(quarterHour);
     days.set(day, (days.get(day) ?? 0) + registrations);
   }
   return [...days].map(([day, registrations]) => ({ day, registrations }));
@@ -56,13 +59,13 @@ const absentees = (confirmations: EventFigures['confirmationTimes'], session: Ev
 };
 
 export const eventReport = (eventId: string, figures: EventFigures, now: Date) => {
-  const timeZone = knownTimeZone(figures.timeZone) ?? 'UTC';
+  const { timeZone, format } = daysIn(figures.timeZone);
   const { confirmed } = figures.counts;
   return {
     eventId,
     title: figures.title,
     timeZone,
-    registrationsPerDay: perDay(figures.registrationTimes, timeZone),
+    registrationsPerDay: perDay(figures.registrationTimes, format),
     approvalTurnaround: { approvals: figures.approvals.count, medianSeconds: figures.approvals.medianSeconds, p90Seconds: figures.approvals.p90Seconds },
     registrations: {
       pending: figures.counts.pending,

@@ -1,4 +1,5 @@
 import type { Role } from '../domain/actor.js';
+import { DAY, HOUR, MINUTE, onTheSecond } from './durations.js';
 import type { Person } from './people.js';
 import { Random } from './random.js';
 import type { World } from './world.js';
@@ -10,10 +11,6 @@ import type { World } from './world.js';
  * must be verified to log in and register.
  */
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
 export interface AccountPlan {
   person: Person;
   signUpAt: number;
@@ -22,14 +19,12 @@ export interface AccountPlan {
   roles: { role: Role; at: number }[];
 }
 
-const second = (time: number): number => Math.round(time / 1_000) * 1_000;
-
 const planned = (person: Person, signUpAt: number, random: Random, roles: { role: Role; at: number }[] = []): AccountPlan => {
-  const at = second(signUpAt);
-  return { person, signUpAt: at, verifyAt: second(at + random.between(1, 20) * MINUTE), roles };
+  const at = onTheSecond(signUpAt);
+  return { person, signUpAt: at, verifyAt: onTheSecond(at + random.between(1, 20) * MINUTE), roles };
 };
 
-/** `firstRegistration`: when each attendee (by key) first registers, for those who do. */
+/** In the order they sign up: the admin, organizers and staff, then attendees. `firstRegistration`: when each attendee (by key) first registers, for those who do. */
 export const accountPlans = (world: World, firstRegistration: ReadonlyMap<string, number>): AccountPlan[] => {
   const { seed, now } = world.options;
   const { beginsAt } = world;
@@ -38,13 +33,13 @@ export const accountPlans = (world: World, firstRegistration: ReadonlyMap<string
   for (const organizer of organizers)
     for (const [person, role] of [[organizer, 'organizer'], [organizer.staff, 'staff']] as const) {
       const random = Random.of(seed, 'sign-up', person.key);
-      plans.push(planned(person, beginsAt + random.between(HOUR, 12 * HOUR), random, [{ role, at: second(beginsAt + random.between(20, 23) * HOUR) }]));
+      plans.push(planned(person, beginsAt + random.between(HOUR, 12 * HOUR), random, [{ role, at: onTheSecond(beginsAt + random.between(20, 23) * HOUR) }]));
     }
-  for (const attendee of attendees) {
+  const attendeePlans = attendees.map((attendee) => {
     const random = Random.of(seed, 'sign-up', attendee.key);
     const first = firstRegistration.get(attendee.key);
     const signUpAt = first === undefined ? random.between(beginsAt + HOUR, now.getTime() - HOUR) : Math.max(beginsAt + HOUR, first - random.between(30 * MINUTE, 3 * DAY));
-    plans.push(planned(attendee, signUpAt, random));
-  }
-  return plans;
+    return planned(attendee, signUpAt, random);
+  });
+  return [...plans, ...attendeePlans.sort((a, b) => a.signUpAt - b.signUpAt)];
 };

@@ -1,29 +1,18 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { AccountCommands } from '../commands/accounts/account-commands.js';
+import { AccountCommands, type AccountCommandsDependencies } from '../commands/accounts/account-commands.js';
 import type { MailQueue, OutgoingMail, TokenMailSubject } from '../commands/accounts/outbox.js';
 import { type Actor, type Role, SYSTEM } from '../domain/actor.js';
 import type { AccountPlan } from './account-plan.js';
-import { eachAtMost } from './slots.js';
 
 /**
  * The seed's people sign up, verify their address and get their roles through the real
- * account commands. Those read the time from their clock rather than from the request, so
- * the seed gives them a clock that answers the simulated moment of the call in hand.
+ * account commands, while the events are replayed: a registration waits only for its own
+ * attendee's account. Account commands read the time from their clock rather than from the
+ * request, so each of the seed's sign-up lines has account commands of its own, whose clock
+ * says the simulated moment of the command that line is sending.
  */
 
-const moment = new AsyncLocalStorage<Date>();
-
-/** The account commands' clock while the seed runs them. */
-export const simulatedClock = (): Date => {
-  const at = moment.getStore();
-  if (!at) throw new Error('An account command of the seed ran outside its simulated moment');
-  return at;
-};
-
-const at = <T>(time: number, work: () => Promise<T>): Promise<T> => moment.run(new Date(time), work);
-
 /** Where the verification codes go: straight to the people the seed plays, who use them at once; nothing is mailed. */
-export class CapturedMail implements MailQueue {
+class CapturedMail implements MailQueue {
   private readonly tokens = new Map<string, string>();
 
   async enqueueTokenMail(message: OutgoingMail, subject: TokenMailSubject): Promise<void> {
@@ -42,41 +31,114 @@ export class CapturedMail implements MailQueue {
 }
 
 /** Enough to keep Argon2's four threads busy, which is what sign-ups wait on. */
-const SIGN_UPS_AT_ONCE = 16;
+const SIGN_UP_LINES = 8;
+
+/** One line of sign-ups, one command at a time, each at its simulated moment. */
+class SignUpLine {
+  private moment: Date | undefined;
+  private readonly accounts: AccountCommands;
+
+  constructor(dependencies: Omit<AccountCommandsDependencies, 'clock'>) {
+    this.accounts = new AccountCommands({
+      ...dependencies,
+      clock: () => {
+        if (!this.moment) throw new Error('An account command of the seed ran outside its simulated moment');
+        return this.moment;
+      },
+    });
+  }
+
+  async at<T>(time: number, command: (accounts: AccountCommands) => Promise<T>): Promise<T> {
+    this.moment = new Date(time);
+    try {
+      return await command(this.accounts);
+    } finally {
+      this.moment = undefined;
+    }
+  }
+}
 
 /**
- * Every planned account, the admin's first (it grants the others' roles), as the actor its
- * access token would name: its id and roles. `commandId` names each command after its parts.
+ * Every planned account, signed up in the order planned (the admin first, who grants the
+ * others' roles; then organizers and door staff; then attendees by when they sign up), each
+ * as the actor its access token would name: its id and roles.
  */
-export const seedAccounts = async (
-  accounts: AccountCommands,
-  mail: CapturedMail,
-  plans: readonly AccountPlan[],
-  password: string,
-  commandId: (...parts: string[]) => string,
-  signal: AbortSignal,
-): Promise<Map<string, Actor>> => {
-  const actors = new Map<string, Actor>();
-  const settle = async (plan: AccountPlan, admin: Actor) => {
-    if (signal.aborted) return;
+export class SeededAccounts {
+  private readonly actors = new Map<string, Promise<Actor>>();
+  private readonly settle = new Map<string, { resolve: (actor: Actor) => void; reject: (error: unknown) => void }>();
+  /** Resolves once every account is made; rejects with the first failure. */
+  readonly done: Promise<void>;
+
+  constructor(
+    dependencies: Omit<AccountCommandsDependencies, 'clock' | 'mail'>,
+    private readonly plans: readonly AccountPlan[],
+    private readonly password: string,
+    /** Names each command after its parts, so that a resent one lands once. */
+    private readonly commandId: (...parts: string[]) => string,
+    signal: AbortSignal,
+  ) {
+    for (const { person } of plans) {
+      const actor = new Promise<Actor>((resolve, reject) => this.settle.set(person.key, { resolve, reject }));
+      // Whoever waits for this account hears of its failure; nobody need be waiting.
+      actor.catch(() => undefined);
+      this.actors.set(person.key, actor);
+    }
+    this.done = this.signUpEveryone(new CapturedMail(), dependencies, signal);
+  }
+
+  /** Every account's id by the simulation's name, once all are made. */
+  async accountIds(): Promise<Map<string, string>> {
+    await this.done;
+    return new Map(await Promise.all([...this.actors].map(async ([key, actor]) => [key, (await actor).accountId] as const)));
+  }
+
+  actorOf(key: string): Promise<Actor> {
+    return this.actors.get(key) ?? Promise.reject(new Error(`The seed planned no account for ${key}`));
+  }
+
+  private async signUpEveryone(mail: CapturedMail, dependencies: Omit<AccountCommandsDependencies, 'clock' | 'mail'>, signal: AbortSignal): Promise<void> {
+    const lines = Array.from({ length: SIGN_UP_LINES }, () => new SignUpLine({ ...dependencies, mail }));
+    let failure: unknown;
+    try {
+      const [admin, ...rest] = this.plans;
+      const by = await this.signUp(lines[0]!, mail, admin!, SYSTEM);
+      let next = 0;
+      await Promise.all(
+        lines.map(async (line) => {
+          try {
+            while (next < rest.length && !signal.aborted && failure === undefined) await this.signUp(line, mail, rest[next++]!, by);
+          } catch (error) {
+            failure ??= error;
+          }
+        }),
+      );
+    } catch (error) {
+      failure ??= error;
+    }
+    failure ??= signal.aborted ? signal.reason : undefined;
+    if (failure === undefined) return;
+    // Nobody may wait for an account that will never come.
+    for (const { reject } of this.settle.values()) reject(failure);
+    throw failure;
+  }
+
+  private async signUp(line: SignUpLine, mail: CapturedMail, plan: AccountPlan, admin: Actor): Promise<Actor> {
     const { person } = plan;
-    const { accountId } = await at(plan.signUpAt, () =>
+    const { password, commandId } = this;
+    const { accountId } = await line.at(plan.signUpAt, (accounts) =>
       accounts.signUps.signUp({ email: person.email, password, name: person.name }, { commandId: commandId('sign-up', person.key), actor: undefined }),
     );
     const token = mail.tokenOf(accountId, person.email);
-    await at(plan.verifyAt, () => accounts.signUps.verifyEmail({ token }, { commandId: commandId('verify', person.key), actor: undefined }));
+    await line.at(plan.verifyAt, (accounts) => accounts.signUps.verifyEmail({ token }, { commandId: commandId('verify', person.key), actor: undefined }));
     const roles: Role[] = ['attendee'];
-    for (const { role, at: grantedAt } of plan.roles) {
+    for (const { role, at } of plan.roles) {
       // The admin's own role comes from the system, as `admin:create` gives it.
       const by = role === 'admin' ? SYSTEM : admin;
-      await at(grantedAt, () => accounts.administration.grantRole({ accountId, role }, { commandId: commandId('grant', role, person.key), actor: by }));
+      await line.at(at, (accounts) => accounts.administration.grantRole({ accountId, role }, { commandId: commandId('grant', role, person.key), actor: by }));
       roles.push(role);
     }
-    actors.set(person.key, { accountId, roles });
-  };
-  const [adminPlan, ...rest] = plans;
-  await settle(adminPlan!, SYSTEM);
-  const admin = actors.get(adminPlan!.person.key)!;
-  await eachAtMost(SIGN_UPS_AT_ONCE, rest, (plan) => settle(plan, admin));
-  return actors;
-};
+    const actor = { accountId, roles };
+    this.settle.get(person.key)!.resolve(actor);
+    return actor;
+  }
+}

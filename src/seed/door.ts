@@ -1,5 +1,6 @@
 import type { Session } from '../domain/event/event.js';
 import { isBadWeatherDay, showUpChance } from './behaviour.js';
+import { DAY, MINUTE, onTheSecond } from './durations.js';
 import type { Ledger, Registration } from './ledger.js';
 import { localDate, localWeekdayHour } from './local-clock.js';
 import type { Random } from './random.js';
@@ -12,9 +13,6 @@ import type { WorldEvent } from './world.js';
  * and undo it. A session counts as held, and its confirmed registrations as labelled, once
  * somebody was checked in there: the read model's rule (show-up-queries.ts).
  */
-
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 const MANUAL_SHARE = 0.08;
 const SCANNED_TWICE_SHARE = 0.03;
@@ -52,21 +50,20 @@ const confirmedFor = (registration: Registration, session: Session): boolean =>
 const stepsOf = (attended: boolean, registration: Registration, session: Session, random: Random): DoorStep[] => {
   const start = Date.parse(session.startsAt);
   const end = Date.parse(session.endsAt);
-  const second = (time: number) => Math.round(time / 1_000) * 1_000;
   if (!attended) {
     if (!random.chance(MISTAKE_SHARE)) return [];
-    const at = second(start + random.between(0, 25) * MINUTE);
+    const at = onTheSecond(start + random.between(0, 25) * MINUTE);
     return [
       { kind: 'manual', at, reason: MISTAKEN_REASON },
-      { kind: 'undo', at: second(at + random.between(2, 20) * MINUTE), reason: UNDO_REASON },
+      { kind: 'undo', at: onTheSecond(at + random.between(2, 20) * MINUTE), reason: UNDO_REASON },
     ];
   }
   // Doors open an hour before (the session plan's default); most arrive in the last quarter hour.
   const earliest = Math.max(start - 50 * MINUTE, registration.confirmedAt! + 2 * MINUTE);
-  const at = second(Math.min(Math.max(start + random.normal(-8, 12) * MINUTE, earliest), end - 5 * MINUTE));
+  const at = onTheSecond(Math.min(Math.max(start + random.normal(-8, 12) * MINUTE, earliest), end - 5 * MINUTE));
   if (random.chance(MANUAL_SHARE)) return [{ kind: 'manual', at, reason: random.pick(MANUAL_REASONS) }];
   if (!random.chance(SCANNED_TWICE_SHARE)) return [{ kind: 'scan', at }];
-  return [{ kind: 'scan', at }, { kind: 'scan', at: second(Math.min(at + random.between(1, 8) * MINUTE, end - MINUTE)) }];
+  return [{ kind: 'scan', at }, { kind: 'scan', at: onTheSecond(Math.min(at + random.between(1, 8) * MINUTE, end - MINUTE)) }];
 };
 
 /** Every session whose doors opened by `now`: its visits (those steps taken by `now`), and for those that ended, the outcome. */

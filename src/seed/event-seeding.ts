@@ -5,11 +5,10 @@ import type { Actor } from '../domain/actor.js';
 import type { ScanResult } from '../domain/check-in/check-in.js';
 import { registrationOf } from '../domain/event/event.js';
 import type { DoorVisit } from './door.js';
+import { MINUTE } from './durations.js';
 import type { LedgerStep } from './ledger.js';
 import type { SimulatedEvent } from './simulation.js';
 import type { Slots } from './slots.js';
-
-const MINUTE = 60_000;
 
 /** The command side refused or answered what the simulation did not expect: the two disagree on a rule. */
 export class SeedDiverged extends Error {}
@@ -24,8 +23,8 @@ export interface SeededEvent {
 export interface EventSeedingDependencies {
   events: EventCommands;
   checkIns: CheckInCommands;
-  /** Each simulated person's account, by the simulation's name. */
-  actors: ReadonlyMap<string, Actor>;
+  /** Each simulated person's account, by the simulation's name, once they have signed up. */
+  actorOf: (key: string) => Promise<Actor>;
   commandId: (...parts: string[]) => string;
   /** Shared by every event's doors, so that a busy evening does not flood the store. */
   doors: Slots;
@@ -45,9 +44,8 @@ export class EventSeeding {
 
   constructor(private readonly deps: EventSeedingDependencies) {}
 
-  private request(person: string, at: number, ...parts: string[]): CommandRequest {
-    const actor = this.deps.actors.get(person);
-    if (!actor) throw new SeedDiverged(`No account was made for ${person}`);
+  private async request(person: string, at: number, ...parts: string[]): Promise<CommandRequest> {
+    const actor = await this.deps.actorOf(person);
     const commandId = this.deps.commandId(...parts);
     return { actor, commandId, correlationId: commandId, now: new Date(at) };
   }
@@ -55,13 +53,13 @@ export class EventSeeding {
   async setUp({ event, ledger }: SimulatedEvent): Promise<SeededEvent> {
     const { events } = this.deps;
     const organizer = event.organizer.key;
-    const { eventId } = await events.createEvent(this.request(organizer, event.createdAt, 'create', event.key), { details: event.details, capacity: event.capacity });
-    const { sessions } = await events.scheduleSessions(this.request(organizer, event.createdAt + MINUTE, 'schedule', event.key), eventId, event.plan);
+    const { eventId } = await events.createEvent(await this.request(organizer, event.createdAt, 'create', event.key), { details: event.details, capacity: event.capacity });
+    const { sessions } = await events.scheduleSessions(await this.request(organizer, event.createdAt + MINUTE, 'schedule', event.key), eventId, event.plan);
     if (sessions.length !== ledger.sessions.length || sessions.some((s, i) => s.startsAt !== ledger.sessions[i]!.startsAt))
       throw new SeedDiverged(`The sessions of ${event.key} were not scheduled at the simulated times`);
-    const staffId = this.deps.actors.get(event.organizer.staff.key)!.accountId;
-    await events.assignStaff(this.request(organizer, event.createdAt + 2 * MINUTE, 'staff', event.key), eventId, staffId);
-    await events.publishEvent(this.request(organizer, event.publishedAt, 'publish', event.key), eventId);
+    const { accountId: staffId } = await this.deps.actorOf(event.organizer.staff.key);
+    await events.assignStaff(await this.request(organizer, event.createdAt + 2 * MINUTE, 'staff', event.key), eventId, staffId);
+    await events.publishEvent(await this.request(organizer, event.publishedAt, 'publish', event.key), eventId);
     return { eventId, sessions: new Map(ledger.sessions.map((s, i) => [s.sessionId, sessions[i]!.sessionId])), registrations: new Map() };
   }
 
@@ -116,20 +114,22 @@ export class EventSeeding {
     const { eventId } = seeded;
     const organizer = simulated.event.organizer.key;
     if (step.kind === 'register') {
-      const answered = events.register(this.request(step.attendee.key, step.at, 'register', step.registration), eventId).then(({ registrationId }) => {
+      const answered = events.register(await this.request(step.attendee.key, step.at, 'register', step.registration), eventId).then(({ registrationId, ticket }) => {
         seeded.registrations.set(step.registration, registrationId);
+        // A seat at once comes with its ticket, which the attendee then shows at every session.
+        if (ticket) this.tickets.set(registrationId, Promise.resolve(ticket.code));
         return registrationId;
       });
       registered.set(step.registration, answered);
       return { answered };
     }
-    if (step.kind === 'cancelEvent') return { answered: events.cancelEvent(this.request(organizer, step.at, 'cancel', simulated.event.key), eventId, step.reason) };
+    if (step.kind === 'cancelEvent') return { answered: events.cancelEvent(await this.request(organizer, step.at, 'cancel', simulated.event.key), eventId, step.reason) };
     const registrationId = await idOf(step.registration);
-    if (step.kind === 'approve') return { answered: events.approveRegistration(this.request(organizer, step.at, 'approve', step.registration), eventId, registrationId) };
+    if (step.kind === 'approve') return { answered: events.approveRegistration(await this.request(organizer, step.at, 'approve', step.registration), eventId, registrationId) };
     if (step.kind === 'reject')
-      return { answered: events.rejectRegistration(this.request(organizer, step.at, 'reject', step.registration), eventId, registrationId, step.reason) };
+      return { answered: events.rejectRegistration(await this.request(organizer, step.at, 'reject', step.registration), eventId, registrationId, step.reason) };
     const attendee = simulated.ledger.registrations.get(step.registration)!.attendee.key;
-    return { answered: events.cancelRegistration(this.request(attendee, step.at, 'cancel', step.registration), eventId, registrationId) };
+    return { answered: events.cancelRegistration(await this.request(attendee, step.at, 'cancel', step.registration), eventId, registrationId) };
   }
 
   /** One registration at one session's door: scans with the ticket its attendee holds, check-ins by hand, an undo. */
@@ -139,7 +139,7 @@ export class EventSeeding {
     const sessionId = seeded.sessions.get(visit.session)!;
     let scans = 0;
     for (const [i, step] of visit.steps.entries()) {
-      const request = this.request(staff, step.at, step.kind, visit.session, visit.registration, String(i));
+      const request = await this.request(staff, step.at, step.kind, visit.session, visit.registration, String(i));
       if (step.kind === 'undo') {
         await checkIns.undoCheckIn(request, eventId, sessionId, registrationId, step.reason);
         continue;

@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
 import { type EventEvent, type EventState, type ExistingEvent, type RegistrationConfirmedVia, type Session, registrationOf } from '../domain/event/event.js';
+import { DAY, HOUR, MINUTE, onTheSecond } from './durations.js';
 import type { Attendee } from './people.js';
 import type { Random } from './random.js';
 import type { WorldEvent } from './world.js';
@@ -17,10 +18,6 @@ import type { WorldEvent } from './world.js';
  * never depends on when in the series a seat was given, and the read model (which keeps a
  * registration's current state only) labels every session exactly as the simulation did.
  */
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 /** Registrants who book as soon as registration opens; the rest book closer to the start. */
 const EARLY_BIRD_SHARE = 0.35;
@@ -75,7 +72,7 @@ const registrationTime = (event: WorldEvent, random: Random): number => {
   const at = random.chance(EARLY_BIRD_SHARE)
     ? opens + random.between(0, 0.4) * (closes - opens)
     : closes - HOUR - random.exponential(LATE_LEAD_MEAN_DAYS) * DAY;
-  return Math.round(Math.min(Math.max(at, opens + MINUTE), closes - HOUR) / 1_000) * 1_000;
+  return onTheSecond(Math.min(Math.max(at, opens + MINUTE), closes - HOUR));
 };
 
 export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], random: Random, now: number): Ledger => {
@@ -102,7 +99,7 @@ export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], r
   let currentAt = 0;
   /** Only what happens by `now`: the rest of the world's future is not written yet. */
   const later = (at: number, run: () => void) => {
-    if (at <= now) intents.push({ at: Math.round(at / 1_000) * 1_000, order: order++, run });
+    if (at <= now) intents.push({ at: onTheSecond(at), order: order++, run });
   };
   const record = (step: LedgerStep, command: EventCommand): EventEvent[] => {
     const events = decide(command);
@@ -126,14 +123,15 @@ export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], r
       break;
     }
   };
-  const waitlisted = (key: string, at: number, actor: Actor) => {
+  const waitlisted = (key: string, at: number) => {
+    const actor = attendeeActor(ledger.registrations.get(key)!.attendee);
     if (random.chance(WAITLIST_GIVE_UP_SHARE)) beforeTheStart(at, () => statusOf(key) === 'waitlisted' && cancelRegistration(key, actor));
   };
   /** What a confirmation or a waiting-list place leads to, whichever the decider chose. */
-  const seated = (events: EventEvent[], at: number, actor: Actor) => {
+  const seated = (events: EventEvent[], at: number) => {
     for (const event of events) {
       if (event.type === 'RegistrationConfirmed') confirmed(event.data.registrationId, at, event.data.via);
-      if (event.type === 'RegistrationWaitlisted') waitlisted(event.data.registrationId, at, actor);
+      if (event.type === 'RegistrationWaitlisted') waitlisted(event.data.registrationId, at);
     }
   };
   const reject = (key: string, reason: string) =>
@@ -142,7 +140,7 @@ export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], r
     const at = currentAt;
     ledger.registrations.get(key)!.endedAt = at;
     const events = record({ kind: 'cancel', at, registration: key }, { type: 'CancelRegistration', data: { ...sent(actor, at), registrationId: key } });
-    seated(events.slice(1), at, actor);
+    seated(events.slice(1), at);
   };
   const answer = (key: string, registeredAt: number, actor: Actor) => {
     const delay = event.organizer.approvalHours * HOUR * Math.exp(random.normal(0, 0.8));
@@ -160,7 +158,7 @@ export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], r
       }
       registration.approvalDays = (currentAt - registeredAt) / DAY;
       const events = record({ kind: 'approve', at: currentAt, registration: key }, { type: 'ApproveRegistration', data: { ...sent(organizer, currentAt), registrationId: key } });
-      seated(events, currentAt, actor);
+      seated(events, currentAt);
     });
   };
 
@@ -172,7 +170,7 @@ export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], r
       ledger.registrations.set(key, { key, attendee, registeredAt: at, confirmedAt: undefined, via: undefined, endedAt: undefined, approvalDays: 0 });
       const events = record({ kind: 'register', at, registration: key, attendee }, { type: 'Register', data: { ...sent(actor, at), registrationId: key } });
       if (events[0]!.type === 'RegistrationSubmitted') answer(key, at, actor);
-      else seated(events, at, actor);
+      else seated(events, at);
     });
   });
   later(firstStart - 10 * MINUTE, () => {

@@ -1,9 +1,7 @@
 import { localWeekdayAndHour } from '../ml/forecast/local-time.js';
+import { HOUR, MINUTE } from './durations.js';
 
 /** Times as the people at an event live them, in its zone: what the weekday, hour and weather effects read. */
-
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { AccountCommands } from '../commands/accounts/account-commands.js';
 import { EmailClaims } from '../commands/accounts/email-claims.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
 import type { TokenService } from '../commands/accounts/token-service.js';
@@ -12,7 +11,7 @@ import type { EventStore } from '../eventstore/event-store.js';
 import { DoorPhotos } from '../personal-data/door-photos.js';
 import type { PersonalDataKeys } from '../personal-data/personal-data-keys.js';
 import type { MasterKey } from '../security/master-key.js';
-import { CapturedMail, seedAccounts, simulatedClock } from './account-seeding.js';
+import { SeededAccounts } from './account-seeding.js';
 import { EventSeeding, type SeededEvent } from './event-seeding.js';
 import { seedPassword } from './people.js';
 import type { SeedTotals, Simulation } from './simulation.js';
@@ -20,8 +19,10 @@ import { Slots, eachAtMost } from './slots.js';
 
 /**
  * Plants a simulated history in the configured store through the command side, with the
- * simulated times as each command's `now`: accounts first (sign-up, verification, roles),
- * then every event at once, each replaying its own script (event-seeding.ts).
+ * simulated times as each command's `now`: the sign-ups (account-seeding.ts) and every
+ * event's script (event-seeding.ts) at once, each command waiting only for the accounts it
+ * needs. Argon2 keeps the sign-ups busy on the thread pool while the events keep the main
+ * thread and PostgreSQL busy.
  *
  * Command ids derive from the seed and the simulation's names, so a command resent within a
  * run lands once. A second run of a seed is refused before it writes anything (its admin's
@@ -31,7 +32,7 @@ import { Slots, eachAtMost } from './slots.js';
  */
 
 /** Door visits in flight across all events: enough to keep the pool's connections busy. */
-const DOORS_AT_ONCE = Number(process.env.DOORS ?? 64);
+const DOORS_AT_ONCE = 64;
 /** Events replaying at once; each keeps at most one command on its own stream in flight. */
 const EVENTS_AT_ONCE = 256;
 
@@ -91,16 +92,15 @@ export const plantSeed = async (
   });
   const commandId = (...parts: string[]) => deterministicId('rollcall-seed', String(seed), ...parts);
   const password = seedPassword(seed);
-  const mail = new CapturedMail();
-  const accounts = new AccountCommands({ commands, store: deps.store, tokens: deps.tokens, outbox: deps.outbox, mail, personalData: deps.personalData, claims, clock: simulatedClock });
-  const actors = await seedAccounts(accounts, mail, simulation.accounts, password, commandId, stop.signal);
+  const accountDependencies = { commands, store: deps.store, tokens: deps.tokens, outbox: deps.outbox, personalData: deps.personalData, claims };
+  const accounts = new SeededAccounts(accountDependencies, simulation.accounts, password, commandId, stop.signal);
 
   const codes = new TicketCodes(() => deps.tokens.ticketKeys());
   const events = new EventCommands(commands, codes);
   const checkIns = new CheckInCommands(commands, events, codes, new DoorPhotos(deps.pool, deps.personalData));
-  const seeding = new EventSeeding({ events, checkIns, actors, commandId, doors: new Slots(DOORS_AT_ONCE), signal: stop.signal });
+  const seeding = new EventSeeding({ events, checkIns, actorOf: (key) => accounts.actorOf(key), commandId, doors: new Slots(DOORS_AT_ONCE), signal: stop.signal });
   const seeded = new Map<string, SeededEvent>();
-  await eachAtMost(EVENTS_AT_ONCE, simulation.events, async (simulated) => {
+  const replayed = eachAtMost(EVENTS_AT_ONCE, simulation.events, async (simulated) => {
     if (stop.signal.aborted) return;
     try {
       const event = await seeding.setUp(simulated);
@@ -112,13 +112,20 @@ export const plantSeed = async (
       throw error;
     }
   });
+  // Both settle before either failure is thrown: nothing of the seed is left running.
+  const signedUpEveryone = accounts.done.catch((error: unknown) => {
+    stop.abort(error);
+    throw error;
+  });
+  const [signedUp, played] = await Promise.allSettled([signedUpEveryone, replayed]);
+  for (const outcome of [signedUp, played]) if (outcome.status === 'rejected') throw outcome.reason;
   if (stop.signal.aborted) throw stop.signal.reason;
 
   return {
     totals: simulation.totals,
     eventsAppended,
     seconds: (performance.now() - started) / 1_000,
-    accounts: new Map([...actors].map(([key, actor]) => [key, actor.accountId])),
+    accounts: await accounts.accountIds(),
     events: seeded,
     password,
   };

@@ -44,9 +44,9 @@ export interface Simulation {
 /** Out-of-town events draw a few people too; most register where they live. */
 const ELSEWHERE_WEIGHT = 0.04;
 /** Events appended by creating, scheduling, staffing and publishing an event (event-seeding.ts). */
-export const SET_UP_APPENDS = 4;
+const SET_UP_APPENDS = 4;
 /** A sign-up (the account, its verification request, the address claim) and a verification (claim confirmed, address verified). */
-export const ACCOUNT_APPENDS = 5;
+const ACCOUNT_APPENDS = 5;
 
 const registrantsOf = (world: World, event: WorldEvent, index: number): Attendee[] => {
   const random = Random.of(world.options.seed, 'registrants', index);

@@ -1,5 +1,6 @@
 import type { EventDetails } from '../domain/event/event.js';
 import type { SessionPlan } from '../domain/event/sessions.js';
+import { DAY, HOUR, MINUTE, WEEK, onTheMinute } from './durations.js';
 import { atLocalTime } from './local-clock.js';
 import { type Organizer, type People, peopleOf } from './people.js';
 import { FORMATS, TOPICS, VENUES } from './places.js';
@@ -11,11 +12,6 @@ import { FUTURE_WEEKS, type SeedOptions } from './seed-options.js';
  * details, sessions (one-off or weekly across the weeks simulated), capacity and the demand
  * it will meet. Registrations and attendance follow from it (ledger.ts, door.ts).
  */
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-export const WEEK = 7 * DAY;
 
 /** Registrants an event draws at the median; a few draw three times as many, some a handful. */
 const DEMAND_MEDIAN = 70;
@@ -57,8 +53,6 @@ export interface World {
   staffedAt: number;
 }
 
-const minutes = (time: number): number => Math.round(time / MINUTE) * MINUTE;
-
 const startHour = (random: Random): number => random.sample(START_HOURS, 1, ([, weight]) => weight)[0]![0];
 
 const eventOf = (options: SeedOptions, index: number, organizers: readonly Organizer[], staffedAt: number): WorldEvent => {
@@ -72,8 +66,8 @@ const eventOf = (options: SeedOptions, index: number, organizers: readonly Organ
   let firstStart = atLocalTime(random.between(earliest, now + FUTURE_WEEKS * WEEK - DAY), startHour(random), random.pick([0, 0, 0, 15, 30]), timeZone);
   while (firstStart < earliest) firstStart += WEEK;
   const duration = weekly ? random.pick([60, 90, 90, 120]) : random.pick([60, 120, 180, 240]);
-  const opensAt = minutes(Math.min(Math.max(firstStart - random.between(5, 28) * DAY, staffedAt + 2 * HOUR), now - HOUR, firstStart - 2 * HOUR));
-  const createdAt = minutes(Math.max(staffedAt, Math.min(opensAt - random.between(10 * MINUTE, 2 * DAY), opensAt - 5 * MINUTE)));
+  const opensAt = onTheMinute(Math.min(Math.max(firstStart - random.between(5, 28) * DAY, staffedAt + 2 * HOUR), now - HOUR, firstStart - 2 * HOUR));
+  const createdAt = onTheMinute(Math.max(staffedAt, Math.min(opensAt - random.between(10 * MINUTE, 2 * DAY), opensAt - 5 * MINUTE)));
   const demand = Math.max(3, Math.round(random.skewed(DEMAND_MEDIAN, 0.55)));
   const capacity = random.chance(WAITLISTED_SHARE)
     ? Math.max(2, Math.round(demand * random.between(0.55, 0.85)))
@@ -105,13 +99,13 @@ const eventOf = (options: SeedOptions, index: number, organizers: readonly Organ
     },
     createdAt,
     publishedAt: opensAt,
-    cancelledAt: random.chance(CANCELLED_SHARE) && cancelledFrom < cancelledUntil ? minutes(random.between(cancelledFrom, cancelledUntil)) : undefined,
+    cancelledAt: random.chance(CANCELLED_SHARE) && cancelledFrom < cancelledUntil ? onTheMinute(random.between(cancelledFrom, cancelledUntil)) : undefined,
   };
 };
 
 export const worldOf = (options: SeedOptions): World => {
   const people = peopleOf(options);
-  const beginsAt = minutes(options.now.getTime() - options.weeks * WEEK);
+  const beginsAt = onTheMinute(options.now.getTime() - options.weeks * WEEK);
   // Accounts are made in the first hours (accounts.ts); events only after that.
   const staffedAt = beginsAt + DAY;
   const events = Array.from({ length: options.events }, (_, i) => eventOf(options, i, people.organizers, staffedAt));

@@ -74,22 +74,21 @@ export class Invitations {
   }
 
   /**
-   * The account the address leads to once invited: its holder's, when it has one by now, else
-   * the invited account, its invitation mailed around the append that records its token.
+   * The account the address leads to once invited: its holder's, when it has one, else the
+   * invited account, its invitation mailed around the append that records its token. `owner`
+   * is what `ownerOf` said a moment ago (an import looks every address up first), or looked up now.
    */
-  async invite(invitee: Invitee, by: Actor, trace: { correlationId: string }): Promise<string> {
+  async invite(invitee: Invitee, by: Actor, trace: { correlationId: string }, owner?: AddressOwner): Promise<string> {
     const now = this.streams.clock();
-    const owner = await this.ownerOf(invitee.email, now);
-    if (owner.kind === 'holder') return owner.accountId;
-    const { accountId, commandId, holder } = owner;
+    const found = owner ?? (await this.ownerOf(invitee.email, now));
+    if (found.kind === 'holder') return found.accountId;
+    const { accountId, commandId, holder } = found;
     const context: CommandContext = { commandId, actorId: by.accountId, correlationId: trace.correlationId, causationId: commandId, now };
-    // An invitation cut short after its account was stored mails nothing more: the first mail goes out once the claim lands.
-    if ((await storedAccount(this.streams.store, accountId)).status === 'none') {
-      const token = accountToken(accountId);
-      const invitation = { tokenHash: sha256(token), expiresAt: after(now, INVITATION_TTL_MS) };
-      const command = { type: 'InviteAccount', data: { accountId, email: invitee.email, name: invitee.name, invitation, by, now } } as const;
-      await this.streams.mailToken(accountId, invitationMail(invitee, token), () => this.streams.handle(accountId, context, command), context);
-    }
+    const token = accountToken(accountId);
+    const invitation = { tokenHash: sha256(token), expiresAt: after(now, INVITATION_TTL_MS) };
+    const command = { type: 'InviteAccount', data: { accountId, email: invitee.email, name: invitee.name, invitation, by, now } } as const;
+    // Sent again after a crash, the command is answered from idempotency and its new token never recorded, so only the first mail goes out.
+    await this.streams.mailToken(accountId, invitationMail(invitee, token), () => this.streams.handle(accountId, context, command), context);
     try {
       await this.streams.commands.handle(emailClaimDecider, this.streams.claims.streamOf(invitee.email), { type: 'ClaimEmail', data: { accountId, holder, now } }, context);
     } catch (error) {

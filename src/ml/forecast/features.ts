@@ -8,7 +8,10 @@ import { localWeekdayAndHour } from './local-time.js';
  * Each earned its place in `npm run eval:forecast` (see the README's forecast figures).
  */
 export const FEATURE_NAMES = [
-  /** The attendee's past show-up rate, smoothed towards 1/2 by one show and one no-show. */
+  /**
+   * The attendee's past show-up rate, smoothed towards 1/2 by one show and one no-show, as log
+   * odds, like every rate here: a regression on log odds adds habits up the way chances combine.
+   */
   'pastShowUpRate',
   /** log(1 + sessions the attendee was confirmed for that ended before this one started). */
   'pastSessions',
@@ -26,12 +29,21 @@ export const FEATURE_NAMES = [
   'sessionIndex',
   /** log(1 + confirmed registrations at the session): a seat at a big free event is cheap to skip. */
   'sessionSize',
-  /** 1 on a Saturday or Sunday where the event takes place. */
-  'weekend',
-  /** 1 for a session starting before noon, local time. */
-  'morning',
-  /** 1 for a session starting at 18:00 or later, local time. */
-  'evening',
+  /** 1 on that day where the event takes place; Sunday is the day the others are measured against. */
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  /** 1 for a session starting before 10:00, local time; afternoons (12:00–17:00) are the others' measure. */
+  'earlyMorning',
+  /** From 10:00 to noon. */
+  'lateMorning',
+  /** From 17:00 to 20:00. */
+  'earlyEvening',
+  /** From 20:00. */
+  'lateEvening',
   /** 1 when an organizer had to approve the registration. */
   'requiresApproval',
   /** log(1 + days from registering to being confirmed): a late yes finds plans made. */
@@ -154,8 +166,8 @@ export class AttendeeHistory {
   }
 }
 
-/** Shows out of sessions, pulled towards 1/2 by one of each so that a first no-show is not a verdict. */
-const smoothedRate = (attended: number, sessions: number): number => (attended + 1) / (sessions + 2);
+/** The log odds of shows out of sessions, pulled towards even by one of each so that a first no-show is not a verdict. */
+const smoothedRate = (attended: number, sessions: number): number => Math.log((attended + 1) / (sessions - attended + 1));
 
 const days = (ms: number): number => Math.max(0, ms) / DAY_MS;
 
@@ -180,9 +192,16 @@ export const featuresOf = (occasion: Occasion, history: AttendeeHistory): number
     leadTimeDays: Math.log1p(days(start - occasion.registeredAt.getTime())),
     sessionIndex: Math.log1p(occasion.sessionIndex),
     sessionSize: Math.log1p(occasion.confirmed),
-    weekend: weekday === 0 || weekday === 6 ? 1 : 0,
-    morning: hour < 12 ? 1 : 0,
-    evening: hour >= 18 ? 1 : 0,
+    monday: weekday === 1 ? 1 : 0,
+    tuesday: weekday === 2 ? 1 : 0,
+    wednesday: weekday === 3 ? 1 : 0,
+    thursday: weekday === 4 ? 1 : 0,
+    friday: weekday === 5 ? 1 : 0,
+    saturday: weekday === 6 ? 1 : 0,
+    earlyMorning: hour < 10 ? 1 : 0,
+    lateMorning: hour >= 10 && hour < 12 ? 1 : 0,
+    earlyEvening: hour >= 17 && hour < 20 ? 1 : 0,
+    lateEvening: hour >= 20 ? 1 : 0,
     requiresApproval: flag(occasion.requiresApproval),
     confirmationDelayDays: Math.log1p(days(confirmedAt.getTime() - occasion.registeredAt.getTime())),
     promotedFromWaitlist: flag(occasion.promotedFromWaitlist),

@@ -18,15 +18,18 @@ const named = (o: Occasion, outcomes: Outcome[] = []) => {
   return Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, features[i]!]));
 };
 
+/** The log odds of `shows` out of `sessions`, smoothed by one of each, as the rate features hold them. */
+const odds = (shows: number, sessions: number) => Math.log((shows + 1) / (sessions - shows + 1));
+
 const outcome = (attendeeId: string, eventId: string, day: number, attended: boolean): Outcome => ({ attendeeId, eventId, endsAt: at(day), attended });
 
 describe('features of one registration at one session', () => {
   it('start from an even guess for someone with no past, who has never come', () => {
     const features = named(occasion());
-    expect(features.pastShowUpRate).toBe(0.5);
-    expect(features.recentShowUpRate).toBe(0.5);
-    expect(features.seriesShowUpRate).toBe(0.5);
-    expect(features.eventShowUpRate).toBe(0.5);
+    expect(features.pastShowUpRate).toBe(0);
+    expect(features.recentShowUpRate).toBe(0);
+    expect(features.seriesShowUpRate).toBe(0);
+    expect(features.eventShowUpRate).toBe(0);
     expect(features.pastSessions).toBe(0);
     expect(features.daysSinceLastShow).toBeCloseTo(Math.log1p(365), 12);
   });
@@ -41,7 +44,7 @@ describe('features of one registration at one session', () => {
       outcome('ann', 'chess', 12, false),
       outcome('bob', 'chess', 4, false),
     ]);
-    expect(features.pastShowUpRate).toBe((2 + 1) / (3 + 2));
+    expect(features.pastShowUpRate).toBeCloseTo(odds(2, 3), 12);
     expect(features.pastSessions).toBeCloseTo(Math.log1p(3), 12);
     expect(features.daysSinceLastShow).toBeCloseTo(Math.log1p(8), 12);
   });
@@ -50,8 +53,8 @@ describe('features of one registration at one session', () => {
     const outcomes = [1, 2, 3, 4].map((day) => outcome('ann', 'chess', day, true));
     outcomes.push(...[5, 6, 7, 8].map((day) => outcome('ann', 'chess', day, false)));
     const features = named(occasion(), outcomes);
-    expect(features.pastShowUpRate).toBe(5 / 10);
-    expect(features.recentShowUpRate).toBe(1 / 6);
+    expect(features.pastShowUpRate).toBeCloseTo(odds(4, 8), 12);
+    expect(features.recentShowUpRate).toBeCloseTo(odds(0, 4), 12);
   });
 
   it('tell the attendee’s habit at this event from everyone’s at it', () => {
@@ -61,8 +64,8 @@ describe('features of one registration at one session', () => {
       outcome('bob', 'yoga', 1, true),
       outcome('cat', 'yoga', 1, true),
     ]);
-    expect(features.seriesShowUpRate).toBe(1 / 3);
-    expect(features.eventShowUpRate).toBe((2 + 1) / (3 + 2));
+    expect(features.seriesShowUpRate).toBeCloseTo(odds(0, 1), 12);
+    expect(features.eventShowUpRate).toBeCloseTo(odds(2, 3), 12);
   });
 
   it('measure lead time in days, and none for a registration made after the start', () => {
@@ -78,13 +81,17 @@ describe('features of one registration at one session', () => {
 
   it('read the weekday and the hour where the event takes place', () => {
     // Saturday 19:30 UTC is Sunday 08:30 in Auckland (UTC+13 in January); 23:30 UTC is Saturday 18:30 in New York.
-    expect(named(occasion({ startsAt: new Date('2026-01-10T19:30:00Z'), timeZone: 'Pacific/Auckland' }))).toMatchObject({ weekend: 1, morning: 1, evening: 0 });
-    expect(named(occasion({ startsAt: new Date('2026-01-10T23:30:00Z'), timeZone: 'America/New_York' }))).toMatchObject({ weekend: 1, morning: 0, evening: 1 });
-    expect(named(occasion({ startsAt: new Date('2026-01-12T13:00:00Z'), timeZone: 'Europe/Warsaw' }))).toMatchObject({ weekend: 0, morning: 0, evening: 0 });
+    const none = { monday: 0, tuesday: 0, wednesday: 0, thursday: 0, friday: 0, saturday: 0, earlyMorning: 0, lateMorning: 0, earlyEvening: 0, lateEvening: 0 };
+    expect(named(occasion({ startsAt: new Date('2026-01-10T19:30:00Z'), timeZone: 'Pacific/Auckland' }))).toMatchObject({ ...none, earlyMorning: 1 });
+    expect(named(occasion({ startsAt: new Date('2026-01-10T23:30:00Z'), timeZone: 'America/New_York' }))).toMatchObject({ ...none, saturday: 1, earlyEvening: 1 });
+    // Monday 14:00 in Warsaw: the afternoon of the day after Sunday, every flag down but Monday's.
+    expect(named(occasion({ startsAt: new Date('2026-01-12T13:00:00Z'), timeZone: 'Europe/Warsaw' }))).toMatchObject({ ...none, monday: 1 });
+    expect(named(occasion({ startsAt: new Date('2026-01-16T10:30:00Z'), timeZone: 'Europe/Warsaw' }))).toMatchObject({ ...none, friday: 1, lateMorning: 1 });
+    expect(named(occasion({ startsAt: new Date('2026-01-15T20:15:00Z'), timeZone: 'UTC' }))).toMatchObject({ ...none, thursday: 1, lateEvening: 1 });
   });
 
   it('read a zone it does not know as UTC rather than fail', () => {
-    expect(named(occasion({ startsAt: new Date('2026-01-12T07:00:00Z'), timeZone: 'Mars/Olympus' }))).toMatchObject({ weekend: 0, morning: 1 });
+    expect(named(occasion({ startsAt: new Date('2026-01-12T07:00:00Z'), timeZone: 'Mars/Olympus' }))).toMatchObject({ monday: 1, earlyMorning: 1 });
   });
 
   it('say how the seat was confirmed: approval, its delay, and the waiting list', () => {

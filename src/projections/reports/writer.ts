@@ -64,7 +64,13 @@ const addToCounts = async (client: pg.PoolClient, table: string, keys: readonly 
   const rows = tally.rows([counter]).map((row) => [...row.key, ...row.counts]);
   const names = keys.map(([name]) => name);
   await insertRows(client, table, [...names, counter], [...keys.map(([, type]) => type), 'int'], rows, `ON CONFLICT (${names.join(', ')}) DO UPDATE SET ${counter} = ${table}.${counter} + excluded.${counter}`);
-  if (rows.length > 0) await client.query(`DELETE FROM ${table} WHERE ${counter} = 0 AND (${names.join(', ')}) IN (SELECT * FROM unnest(${keys.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}))`, names.map((_, i) => rows.map((row) => row[i])));
+  // Only what a batch takes away can come to zero.
+  const lowered = rows.filter((row) => (row.at(-1) as number) < 0);
+  if (lowered.length > 0)
+    await client.query(
+      `DELETE FROM ${table} WHERE ${counter} = 0 AND (${names.join(', ')}) IN (SELECT * FROM unnest(${keys.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}))`,
+      names.map((_, i) => lowered.map((row) => row[i])),
+    );
 };
 
 const EVENT_COLUMNS = ['event_id', 'organizer_id', 'title', 'time_zone', 'status'] as const;

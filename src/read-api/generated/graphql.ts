@@ -916,7 +916,7 @@ export type Query = {
   forecastHistory: RecordedForecastConnection;
   /** Whether the API can reach its database, and which event store it writes to. */
   health: Health;
-  /** An import committed with importAttendees or the admin CLI: its progress while it runs, then its report. For whoever started it, the event's organizer and staff, and admins. */
+  /** An import committed with importAttendees or the admin CLI: its progress while it runs, then its report. For whoever started it, the event's organizer, and admins. */
   importJob?: Maybe<ImportJob>;
   /** Admins only: every background job queue (pg-boss) and its counts. */
   jobQueues: Array<JobQueue>;

@@ -1,14 +1,14 @@
-import { DomainError } from '../domain/domain-error.js';
-import { ATTENDANCE } from '../projections/attendance/tables.js';
-import { REPORTS } from '../projections/reports/tables.js';
-import { eventFigures, organizerFigures } from '../projections/reports/queries.js';
-import type { QueryResolvers } from '../read-api/generated/graphql.js';
-import type { GraphqlModule } from '../read-api/graphql-module.js';
-import { requireActor } from '../read-api/read-models.js';
-import { waitForPosition } from '../read-api/read-your-writes.js';
-import { eventReport } from './event-report.js';
+import { DomainError } from '../../domain/domain-error.js';
+import { ATTENDANCE } from '../../projections/attendance/tables.js';
+import { REPORTS } from '../../projections/reports/tables.js';
+import { eventFigures, organizerFigures } from '../../projections/reports/queries.js';
+import type { QueryResolvers } from '../generated/graphql.js';
+import type { GraphqlModule } from '../graphql-module.js';
+import { requireActor } from '../read-models.js';
+import { waitForPosition } from '../read-your-writes.js';
+import { eventReport } from '../../reports/event-report.js';
 import { requireEventTeam } from './event-team.js';
-import { organizerReport, organizerReportRequest } from './organizer-report.js';
+import { organizerReport, organizerReportRequest } from '../../reports/organizer-report.js';
 
 const typeDefs = /* GraphQL */ `
   type RegistrationsOnDay {

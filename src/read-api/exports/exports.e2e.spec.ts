@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlClient } from '../../test/graphql.js';
-import { type TestApp, startTestApp } from '../../test/test-app.js';
-import type { Actor } from '../domain/actor.js';
-import { ReportHistory, startReportRunners } from '../reports/report-history.fixture.js';
+import { graphqlClient } from '../../../test/graphql.js';
+import { type TestApp, startTestApp } from '../../../test/test-app.js';
+import type { Actor } from '../../domain/actor.js';
+import { ReportHistory, startReportRunners } from '../../reports/report-history.fixture.js';
 
 const organizer: Actor = { accountId: randomUUID(), roles: ['organizer'] };
 const staff: Actor = { accountId: randomUUID(), roles: ['staff'] };

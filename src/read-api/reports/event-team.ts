@@ -1,9 +1,9 @@
-import { type Actor, hasRole } from '../domain/actor.js';
-import { DomainError } from '../domain/domain-error.js';
+import { type Actor, hasRole } from '../../domain/actor.js';
+import { DomainError } from '../../domain/domain-error.js';
 import type pg from 'pg';
-import { isOnEventTeam } from '../projections/attendance/event-queries.js';
-import { requireActor } from '../read-api/read-models.js';
-import { isUuid } from '../uuid.js';
+import { isOnEventTeam } from '../../projections/attendance/event-queries.js';
+import { requireActor } from '../read-models.js';
+import { isUuid } from '../../uuid.js';
 
 /**
  * Who may read an event's reports and exports: its organizer, its staff and admins, as the

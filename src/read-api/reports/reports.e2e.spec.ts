@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlClient } from '../../test/graphql.js';
-import { type TestApp, startTestApp } from '../../test/test-app.js';
-import type { Actor } from '../domain/actor.js';
-import { ERASED } from '../domain/personal-data.js';
-import { ReportHistory, startReportRunners } from './report-history.fixture.js';
+import { graphqlClient } from '../../../test/graphql.js';
+import { type TestApp, startTestApp } from '../../../test/test-app.js';
+import type { Actor } from '../../domain/actor.js';
+import { ERASED } from '../../domain/personal-data.js';
+import { formatPosition } from '../../eventstore/position.js';
+import { ReportHistory, startReportRunners } from '../../reports/report-history.fixture.js';
 
 /*
  * A small history whose every figure is worked out by hand below. Event 1 is in Warsaw
@@ -34,6 +35,7 @@ let rollcall: TestApp;
 let runners: Awaited<ReturnType<typeof startReportRunners>>;
 const gql = graphqlClient(() => rollcall.app);
 const people: Record<string, string> = {};
+let history: ReportHistory;
 let event1: { eventId: string; sessionIds: string[] };
 let event2: { eventId: string; sessionIds: string[] };
 
@@ -100,7 +102,8 @@ const seed = async (history: ReportHistory) => {
 beforeAll(async () => {
   rollcall = await startTestApp();
   runners = await startReportRunners(rollcall.store, rollcall.db.pool);
-  await seed(new ReportHistory(rollcall.store));
+  history = new ReportHistory(rollcall.store);
+  await seed(history);
   await runners.caughtUp();
 }, 120_000);
 afterAll(async () => {
@@ -185,6 +188,15 @@ describe('eventReport', () => {
         },
       ],
     });
+  });
+
+  it('waits with atPosition until the read models have a write the caller made', async () => {
+    const event = await history.event(organizer.accountId, { sessions: [['2025-09-01T18:00:00Z', '2025-09-01T20:00:00Z']] }, '2025-08-01T00:00:00Z');
+    await history.register(event.eventId, people.ann!, '2025-08-02T00:00:00Z');
+    const at = formatPosition((await rollcall.store.headPosition())!);
+    const result = await gql(organizer, `query ($e: ID!, $at: String) { eventReport(eventId: $e, atPosition: $at) { registrations { confirmed } } }`, { e: event.eventId, at });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.eventReport.registrations.confirmed).toBe(1);
   });
 
   it('shows the same report to the event’s staff and to admins', async () => {

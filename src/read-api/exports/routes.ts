@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { requireEventTeam } from '../reports/event-team.js';
-import { checkInsExport } from './check-ins-export.js';
-import { streamCsv } from './csv-export.js';
-import { registrationsExport } from './registrations-export.js';
+import { checkInsExport } from '../../exports/check-ins-export.js';
+import { streamCsv } from '../../exports/csv-export.js';
+import { registrationsExport } from '../../exports/registrations-export.js';
 
 const EVENT_PARAMS = { type: 'object', properties: { eventId: { type: 'string', format: 'uuid' } }, required: ['eventId'] } as const;
 

@@ -1,0 +1,10 @@
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from './src/postgres/embedded.js';
+const dir = await mkdtemp(path.join(tmpdir(), 'reports-pg-'));
+await chmod(dir, 0o755);
+const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data') });
+console.log(server.url);
+console.log(dir);
+await new Promise(() => {});
