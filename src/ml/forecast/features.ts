@@ -25,6 +25,8 @@ export const FEATURE_NAMES = [
   'eventShowUpRate',
   /** log(1 + days from registering to the session's start): people who book early drift away. */
   'leadTimeDays',
+  /** log(1 + days from registering to the first session of the series): a commitment made long before it began wears thin. */
+  'seriesLeadDays',
   /** log(1 + the session's place in its series): later sessions of a series lose people. */
   'sessionIndex',
   /** log(1 + confirmed registrations at the session): a seat at a big free event is cheap to skip. */
@@ -62,6 +64,8 @@ export interface Occasion {
   registeredAt: Date;
   /** 0 for an event's first session by start time. */
   sessionIndex: number;
+  /** When the event's first session starts; this session's start when unknown. */
+  seriesStartsAt?: Date | null;
   /** Confirmed registrations at the session, this one included. */
   confirmed: number;
   /** The event's IANA time zone; UTC when unknown. */
@@ -190,6 +194,7 @@ export const featuresOf = (occasion: Occasion, history: AttendeeHistory): number
     seriesShowUpRate: smoothedRate(series.attended, series.sessions),
     eventShowUpRate: smoothedRate(event.attended, event.sessions),
     leadTimeDays: Math.log1p(days(start - occasion.registeredAt.getTime())),
+    seriesLeadDays: Math.log1p(days((occasion.seriesStartsAt ?? occasion.startsAt).getTime() - occasion.registeredAt.getTime())),
     sessionIndex: Math.log1p(occasion.sessionIndex),
     sessionSize: Math.log1p(occasion.confirmed),
     monday: weekday === 1 ? 1 : 0,

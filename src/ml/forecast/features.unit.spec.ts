@@ -73,6 +73,11 @@ describe('features of one registration at one session', () => {
     expect(named(occasion({ registeredAt: at(11) })).leadTimeDays).toBe(0);
   });
 
+  it('measure the lead to the series’ first session too, or to this one when it is unknown', () => {
+    expect(named(occasion({ sessionIndex: 2, seriesStartsAt: at(5) })).seriesLeadDays).toBeCloseTo(Math.log1p(2), 12);
+    expect(named(occasion()).seriesLeadDays).toBeCloseTo(Math.log1p(7), 12);
+  });
+
   it('place the session in its series and size it by its confirmed registrations', () => {
     const features = named(occasion({ sessionIndex: 3, confirmed: 99 }));
     expect(features.sessionIndex).toBeCloseTo(Math.log(4), 12);

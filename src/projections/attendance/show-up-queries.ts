@@ -14,7 +14,8 @@ type Queryable = pg.Pool | pg.PoolClient;
  */
 const series = (where = 'true') => `
   SELECT s.session_id, s.event_id, s.starts_at, s.ends_at, e.time_zone, e.requires_approval,
-         (row_number() OVER (PARTITION BY s.event_id ORDER BY s.starts_at, s.session_id) - 1)::int AS session_index
+         (row_number() OVER (PARTITION BY s.event_id ORDER BY s.starts_at, s.session_id) - 1)::int AS session_index,
+         min(s.starts_at) OVER (PARTITION BY s.event_id) AS series_starts_at
     FROM ${LIVE}.sessions s JOIN ${LIVE}.events e ON e.event_id = s.event_id AND e.status = 'published'
    WHERE s.starts_at IS NOT NULL AND s.ends_at IS NOT NULL AND ${where}`;
 
@@ -42,7 +43,7 @@ const LABELLED = `
      WHERE c.registration_id IS NOT NULL
      GROUP BY c.event_id, c.session_id, c.registration_id
   )
-  SELECT t.event_id, t.session_id, t.starts_at, t.ends_at, t.session_index, t.time_zone, t.requires_approval,
+  SELECT t.event_id, t.session_id, t.starts_at, t.ends_at, t.session_index, t.series_starts_at, t.time_zone, t.requires_approval,
          r.attendee_id, r.registered_at, ${CONFIRMATION}, coalesce(d.attended, false) AS attended
     FROM tracked t
     JOIN ${LIVE}.registrations r ON r.event_id = t.event_id AND r.registered_at < t.starts_at AND r.ticket_version > 0
@@ -60,6 +61,8 @@ export interface Attendance {
   sessionIndex: number;
   /** The session's confirmed registrations. */
   confirmed: number;
+  /** When the event's first session starts. */
+  seriesStartsAt: Date;
   timeZone: string | null;
   requiresApproval: boolean | null;
   confirmedAt: Date | null;
@@ -75,6 +78,7 @@ const attendanceOf = (row: Record<string, any>): Attendance => ({
   registeredAt: row.registered_at,
   sessionIndex: row.session_index,
   confirmed: row.confirmed,
+  seriesStartsAt: row.series_starts_at,
   timeZone: row.time_zone,
   requiresApproval: row.requires_approval,
   confirmedAt: row.confirmed_at,
@@ -145,7 +149,7 @@ export const showUpCounts = async (db: Queryable, now: Date): Promise<{ attended
 /** Each confirmed registration at each of an event's sessions that has not ended. */
 export const upcomingAttendances = async (db: Queryable, eventId: string, now: Date): Promise<(Attendance & { registrationId: string })[]> => {
   const { rows } = await db.query(
-    `SELECT x.event_id, x.session_id, x.starts_at, x.session_index, x.time_zone, x.requires_approval,
+    `SELECT x.event_id, x.session_id, x.starts_at, x.session_index, x.series_starts_at, x.time_zone, x.requires_approval,
             r.registration_id, r.attendee_id, r.registered_at, ${CONFIRMATION},
             count(*) OVER (PARTITION BY x.session_id)::int AS confirmed
        FROM (${series('s.event_id = $1')}) x

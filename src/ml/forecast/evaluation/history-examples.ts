@@ -15,6 +15,7 @@ export const examplesOf = (records: readonly HistoryRecord[]): LabelledExample[]
     confirmed.set(record.sessionId, (confirmed.get(record.sessionId) ?? 0) + 1);
   }
   const indexOf = new Map<string, number>();
+  const firstStart = new Map([...sessionsByEvent].map(([eventId, sessions]) => [eventId, Math.min(...sessions.values())]));
   for (const sessions of sessionsByEvent.values())
     [...sessions.entries()]
       .sort(([a, startA], [b, startB]) => startA - startB || (a < b ? -1 : a > b ? 1 : 0))
@@ -27,6 +28,7 @@ export const examplesOf = (records: readonly HistoryRecord[]): LabelledExample[]
     endsAt: new Date(record.sessionEndsAt),
     registeredAt: new Date(record.registeredAt),
     sessionIndex: indexOf.get(record.sessionId)!,
+    seriesStartsAt: new Date(firstStart.get(record.eventId)!),
     confirmed: confirmed.get(record.sessionId)!,
     attended: record.attended,
     timeZone: record.timeZone ?? null,
