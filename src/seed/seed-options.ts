@@ -13,11 +13,12 @@ export interface SeedOptions {
 export type SeedSize = Omit<SeedOptions, 'now'>;
 
 /**
- * Sized for the 2-core development machine: about 2,200 accounts (whose Argon2id hashes take
- * some 25 s of the run) and a few hundred thousand events through the command side in under
- * two minutes (README, `rollcall admin seed`).
+ * Sized for the 2-core development machine: some 1,260 accounts (an Argon2id hash each, which
+ * the sign-ups wait on while the events replay) and about 106,000 events through the command
+ * side in some 70 s, which leaves room for a machine other work shares (README,
+ * `rollcall admin seed`).
  */
-export const DEFAULT_SEED_SIZE: SeedSize = { organizers: 24, events: 160, attendees: 2_000, weeks: 12, seed: 1 };
+export const DEFAULT_SEED_SIZE: SeedSize = { organizers: 30, events: 400, attendees: 1_200, weeks: 12, seed: 1 };
 
 /** Beyond these a seed stops being a development aid and becomes a load test that takes hours. */
 export const SEED_LIMITS: Record<keyof SeedSize, number> = {

@@ -14,9 +14,10 @@ export const REPORTS = 'reports';
 /** Where the live tables are; only this folder's queries read them. */
 export const LIVE = liveSchema(REPORTS);
 
-export const TABLES = ['events', 'sessions', 'registrations', 'attendances', 'registration_times', 'confirmation_times', 'approvals', 'arrivals', 'refusals', 'event_attendees'] as const;
+export const TABLES = ['events', 'sessions', 'registrations', 'attendances', 'registration_times', 'confirmation_times', 'approvals', 'arrivals', 'refusals', 'event_attendees', 'organizer_attendees'] as const;
 
-export const VERSION = 1;
+/** 2: who came to each organizer's events, counted (version 1 was a work in progress that never left this branch). */
+export const VERSION = 2;
 
 export const createTables = (s: string): string => `
   CREATE TABLE IF NOT EXISTS ${s}.events (
@@ -108,4 +109,14 @@ export const createTables = (s: string): string => `
     -- The attendee's registrations of the event checked in somewhere; a row only while above 0.
     present_registrations int NOT NULL,
     PRIMARY KEY (event_id, attendee_id)
-  );`;
+  );
+  CREATE INDEX IF NOT EXISTS event_attendees_by_attendee ON ${s}.event_attendees (attendee_id);
+  -- Of each organizer's events, how many each attendee came to: a report over all of an
+  -- organizer's events reads its top and its repeat count here instead of counting them up.
+  CREATE TABLE IF NOT EXISTS ${s}.organizer_attendees (
+    organizer_id text NOT NULL,
+    attendee_id text NOT NULL,
+    events int NOT NULL,
+    PRIMARY KEY (organizer_id, attendee_id)
+  );
+  CREATE INDEX IF NOT EXISTS organizer_attendees_by_events ON ${s}.organizer_attendees (organizer_id, events DESC, attendee_id COLLATE "C");`;

@@ -134,4 +134,30 @@ export const writeChanges = async (client: pg.PoolClient, s: string, batch: Repo
   await addToCounts(client, `${s}.registration_times`, byQuarterHour, 'registrations', batch.registrationTimes);
   await addToCounts(client, `${s}.confirmation_times`, byQuarterHour, 'confirmed', counters.confirmations);
   await addToCounts(client, `${s}.event_attendees`, [['event_id', 'uuid'], ['attendee_id', 'text']], 'present_registrations', counters.attendees);
+  await recountOrganizerAttendees(client, s, counters.attendees.rows(['present_registrations']).map((row) => row.key));
+};
+
+/**
+ * Counts again, from event_attendees, the events of their organizer each touched attendee came
+ * to. Counted rather than moved: whether an attendee came to an event changes only when their
+ * count of registrations checked in there crosses zero, which a change alone does not tell.
+ */
+const recountOrganizerAttendees = async (client: pg.PoolClient, s: string, touched: readonly string[][]) => {
+  if (touched.length === 0) return;
+  await client.query(
+    `WITH touched AS (
+       SELECT DISTINCT e.organizer_id, t.attendee_id FROM unnest($1::uuid[], $2::text[]) AS t(event_id, attendee_id)
+         JOIN ${s}.events e ON e.event_id = t.event_id WHERE e.organizer_id IS NOT NULL
+     ), counted AS (
+       SELECT t.organizer_id, t.attendee_id,
+              (SELECT count(*) FROM ${s}.event_attendees a JOIN ${s}.events e ON e.event_id = a.event_id
+                WHERE a.attendee_id = t.attendee_id AND e.organizer_id = t.organizer_id)::int AS events
+         FROM touched t
+     ), kept AS (
+       INSERT INTO ${s}.organizer_attendees (organizer_id, attendee_id, events) SELECT * FROM counted WHERE events > 0
+       ON CONFLICT (organizer_id, attendee_id) DO UPDATE SET events = excluded.events
+     )
+     DELETE FROM ${s}.organizer_attendees o USING counted c WHERE o.organizer_id = c.organizer_id AND o.attendee_id = c.attendee_id AND c.events = 0`,
+    [touched.map(([eventId]) => eventId), touched.map(([, attendeeId]) => attendeeId)],
+  );
 };
