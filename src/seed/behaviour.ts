@@ -7,13 +7,13 @@ import { Random } from './random.js';
  *
  * - the person's habit (people.ts): habitual attendees around +2.3, habitual no-shows around
  *   -2.3, most people in between around +0.3; the strongest effect, so past show-ups predict;
- * - early registrants drift away: -0.4 per unit of log(1 + days from registering to the
- *   event's first session), so booking four weeks ahead costs about 1.1 against a day ahead;
- * - weekday and hour where the event takes place: Friday -0.5, Saturday -0.3, Sunday -0.35,
- *   Tuesday +0.2 best; before 10:00 -0.4, from 20:00 -0.45, early evening +0.15;
- * - series fatigue: -0.07 per session already held in the series (the tenth session -0.63);
- * - a seat from the waiting list: -0.8, since plans were made while waiting;
- * - a slow approval: -0.35 per unit of log(1 + days until the organizer approved);
+ * - early registrants drift away: -0.6 per unit of log(1 + days from registering to the
+ *   event's first session), so booking four weeks ahead costs about 1.6 against a day ahead;
+ * - weekday and hour where the event takes place: Friday -0.7, Saturday and Sunday -0.5,
+ *   Tuesday +0.3 best; before 10:00 -0.6, from 20:00 -0.6, early evening +0.2;
+ * - series fatigue: -0.1 per session already held in the series (the tenth session -0.9);
+ * - a seat from the waiting list: -1.1, since plans were made while waiting;
+ * - a slow approval: -0.5 per unit of log(1 + days until the organizer approved);
  * - a bad weather day: -1.4 for every session that day in that city (BAD_WEATHER_SHARE of
  *   days), which no attendee's history explains: outcomes on one day are correlated;
  * - a big session is cheap to skip: -0.25 per unit of log(1 + confirmed / 40);
@@ -40,16 +40,16 @@ export interface Occasion {
 }
 
 export const EFFECTS = {
-  intercept: 1.6,
-  leadDrift: -0.4,
-  weekday: [-0.35, 0.1, 0.2, 0.15, 0, -0.5, -0.3] as readonly number[],
-  morning: -0.4,
-  earlyEvening: 0.15,
-  lateEvening: -0.45,
+  intercept: 2.0,
+  leadDrift: -0.6,
+  weekday: [-0.5, 0.1, 0.3, 0.2, 0, -0.7, -0.5] as readonly number[],
+  morning: -0.6,
+  earlyEvening: 0.2,
+  lateEvening: -0.6,
   daytime: 0.1,
-  fatiguePerSession: -0.07,
-  promotedFromWaitlist: -0.8,
-  approvalDelay: -0.35,
+  fatiguePerSession: -0.1,
+  promotedFromWaitlist: -1.1,
+  approvalDelay: -0.5,
   badWeather: -1.4,
   size: -0.25,
 } as const;

@@ -18,7 +18,7 @@ export type SeedSize = Omit<SeedOptions, 'now'>;
  * side in some 70 s, which leaves room for a machine other work shares (README,
  * `rollcall admin seed`).
  */
-export const DEFAULT_SEED_SIZE: SeedSize = { organizers: 30, events: 400, attendees: 1_200, weeks: 12, seed: 1 };
+export const DEFAULT_SEED_SIZE: SeedSize = { organizers: 30, events: 400, attendees: 1_200, weeks: 20, seed: 1 };
 
 /** Beyond these a seed stops being a development aid and becomes a load test that takes hours. */
 export const SEED_LIMITS: Record<keyof SeedSize, number> = {

@@ -1,10 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { requireEventTeam } from '../reports/event-team.js';
 import { checkInsExport } from '../../exports/check-ins-export.js';
 import { streamCsv } from '../../exports/csv-export.js';
+import { ExportSlots, RETRY_AFTER_SECONDS } from '../../exports/export-slots.js';
 import { registrationsExport } from '../../exports/registrations-export.js';
+import { requireEventTeamOrAdmin } from '../reports/event-team.js';
 
 const EVENT_PARAMS = { type: 'object', properties: { eventId: { type: 'string', format: 'uuid' } }, required: ['eventId'] } as const;
+
+/** Exports streamed at once by this process, leaving most of the pool to everything else. */
+const EXPORTS_AT_ONCE = 3;
 
 /**
  * GET /events/:eventId/exports/registrations.csv and /checkins.csv: an event's registrations
@@ -13,11 +17,23 @@ const EVENT_PARAMS = { type: 'object', properties: { eventId: { type: 'string', 
  * the first byte of the file.
  */
 export const exportRoutes = async (app: FastifyInstance): Promise<void> => {
+  const slots = new ExportSlots(EXPORTS_AT_ONCE);
   for (const spec of [registrationsExport, checkInsExport])
     app.get<{ Params: { eventId: string } }>(`/events/:eventId/exports/${spec.file}`, { schema: { params: EVENT_PARAMS } }, async (request, reply) => {
       const eventId = request.params.eventId.toLowerCase();
-      await requireEventTeam(app.pool, request.actor, eventId);
-      const csv = await streamCsv(app.pool, spec, eventId, request.log);
+      await requireEventTeamOrAdmin(app.pool, request.actor, eventId);
+      let release: () => void;
+      try {
+        release = slots.take();
+      } catch (refusal) {
+        reply.header('retry-after', RETRY_AFTER_SECONDS);
+        throw refusal;
+      }
+      const csv = await streamCsv(app.pool, spec, eventId, request.log).catch((error: unknown) => {
+        release();
+        throw error;
+      });
+      csv.once('close', release);
       // Names and addresses: no cache may keep them.
       return reply
         .type('text/csv; charset=utf-8')

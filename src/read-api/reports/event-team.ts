@@ -1,9 +1,9 @@
+import type pg from 'pg';
 import { type Actor, hasRole } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
-import type pg from 'pg';
 import { isOnEventTeam } from '../../projections/attendance/event-queries.js';
-import { requireActor } from '../read-models.js';
 import { isUuid } from '../../uuid.js';
+import { requireActor } from '../read-models.js';
 
 /**
  * Who may read an event's reports and exports: its organizer, its staff and admins, as the
@@ -11,7 +11,7 @@ import { isUuid } from '../../uuid.js';
  * the read model does not have is NOT_FOUND for everyone, admins included: an export of
  * nothing would read as an event without registrations.
  */
-export const requireEventTeam = async (pool: pg.Pool, actor: Actor | undefined, eventId: string): Promise<Actor> => {
+export const requireEventTeamOrAdmin = async (pool: pg.Pool, actor: Actor | undefined, eventId: string): Promise<Actor> => {
   const caller = requireActor(actor);
   const onTeam = isUuid(eventId) ? await isOnEventTeam(pool, eventId.toLowerCase(), caller.accountId) : undefined;
   if (onTeam === undefined) throw new DomainError('NOT_FOUND', 'No such event');

@@ -7,7 +7,7 @@ import type { GraphqlModule } from '../graphql-module.js';
 import { requireActor } from '../read-models.js';
 import { waitForPosition } from '../read-your-writes.js';
 import { eventReport } from '../../reports/event-report.js';
-import { requireEventTeam } from './event-team.js';
+import { requireEventTeamOrAdmin } from './event-team.js';
 import { organizerReport, organizerReportRequest } from '../../reports/organizer-report.js';
 
 const typeDefs = /* GraphQL */ `
@@ -139,7 +139,7 @@ const EVENT_REPORT_READS = [ATTENDANCE, REPORTS];
 
 const Query: QueryResolvers = {
   eventReport: async (_root, args, ctx) => {
-    const team = () => requireEventTeam(ctx.app.pool, ctx.actor, args.eventId);
+    const team = () => requireEventTeamOrAdmin(ctx.app.pool, ctx.actor, args.eventId);
     // Before the wait, an event the read model lacks may be the caller's new one: only a known event's refusal is final.
     const refuseEarly = () => team().catch((error: unknown) => (error instanceof DomainError && error.code === 'NOT_FOUND' ? undefined : Promise.reject(error)));
     await waitForPosition(ctx, EVENT_REPORT_READS, args.atPosition, refuseEarly);
