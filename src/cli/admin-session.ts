@@ -53,8 +53,16 @@ export class AdminSession {
     const masterKey = await loadMasterKey(config);
     const database: OpenDatabase = await openDatabase(config, this.say, 'tool');
     this.onClose(() => database.stop());
-    const pool = createPool(database.url, this.poolSize(config), (error) => this.say(`PostgreSQL connection dropped: ${error.message}`));
-    this.onClose(() => pool.end());
+    // pool.end() resolves before its clients have gone, and the database stops right after:
+    // what those clients then hear is the stop the command asked for, not news.
+    let ending = false;
+    const pool = createPool(database.url, this.poolSize(config), (error) => {
+      if (!ending) this.say(`PostgreSQL connection dropped: ${error.message}`);
+    });
+    this.onClose(() => {
+      ending = true;
+      return pool.end();
+    });
     await migrateAsOwner(pool, database.ownerUrl);
     const { store, personalData } = personalDataStore(openEventStore(config, pool, database.url), pool, masterKey);
     this.onClose(() => store.close());
