@@ -16,7 +16,7 @@ export const LIVE = liveSchema(REPORTS);
 
 export const TABLES = ['events', 'sessions', 'registrations', 'attendances', 'registration_times', 'confirmation_times', 'approvals', 'arrivals', 'refusals', 'event_attendees', 'organizer_attendees'] as const;
 
-/** 2: who came to each organizer's events, counted (version 1 was a work in progress that never left this branch). */
+/** 2: who came to each organizer's events, counted (tables of version 1, a work in progress, lack them). */
 export const VERSION = 2;
 
 export const createTables = (s: string): string => `
