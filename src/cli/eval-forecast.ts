@@ -7,13 +7,13 @@
  * object (report.ts `summaryOf`). Exit 2 for a mistake in the arguments or the file.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SEED_SIZE, SeedOptionError, type SeedSize, seedOption } from '../../../seed/seed-options.js';
-import { simulatedHistory } from '../../../seed/simulation.js';
-import type { HistoryRecord } from '../history-record.js';
-import { evaluateForecasts } from './evaluate.js';
-import { HistoryFileError, readHistoryFile } from './history-file.js';
-import { examplesOf } from './history-examples.js';
-import { reportLines, summaryOf } from './report.js';
+import { DEFAULT_SEED_SIZE, SeedOptionError, type SeedSize, seedOption } from '../seed/seed-options.js';
+import { simulatedHistory } from '../seed/simulation.js';
+import type { HistoryRecord } from '../ml/forecast/history-record.js';
+import { evaluateForecasts } from '../ml/forecast/evaluation/evaluate.js';
+import { HistoryFileError, readHistoryFile } from '../ml/forecast/evaluation/history-file.js';
+import { examplesOf } from '../ml/forecast/evaluation/history-examples.js';
+import { reportLines, summaryOf } from '../ml/forecast/evaluation/report.js';
 
 /** The simulated history's present: fixed, so that the weekdays, and so the figures, never move. */
 const SIMULATED_NOW = new Date('2026-12-01T12:00:00Z');
