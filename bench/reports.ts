@@ -5,7 +5,8 @@
  * tenth), their approvals, cancellations and door scans, folded into the attendance, accounts
  * and reports read models by the projections' own `apply` (the log itself is not needed to
  * time reads). Then a fresh API process downloads the big event's registrations.csv over HTTP
- * (rows/s, its peak RSS) and times eventReport and organizerReport through GraphQL. Last line
+ * (rows/s, its peak RSS) and times eventReport and organizerReport through GraphQL; last, 10,000
+ * new people are imported from CSV through the real commands (rows/s). Last line
  * of output: one JSON object with every figure.
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +20,7 @@ import { accountStream, checkInStream, eventStream } from '../src/domain/streams
 import type { RecordedEvent } from '../src/eventstore/event-store.js';
 import { positionAt } from '../src/eventstore/position.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
+import { importBenchmark } from '../src/imports/import-benchmark.js';
 import { personalDataStore } from '../src/personal-data/personal-data-store.js';
 import { migrate } from '../src/postgres/migrate.js';
 import { createPool } from '../src/postgres/pool.js';
@@ -318,10 +320,21 @@ const measureInItsOwnProcess = (url: string, dir: string): Promise<Measured> =>
 // ---- Import -------------------------------------------------------------------------------
 
 /**
- * The CSV import's figure (issue 16's other half): its engineer provides `importBenchmark()`,
- * importing 10,000 rows through the real commands, to be called here. Until then: null.
+ * 10,000 new people imported from CSV through the real commands (src/imports/): each an
+ * invitation, an address claim, a mail and a registration, the job's report kept. Its
+ * invitations go to the run's outbox folder.
  */
-const importRowsPerSecond = async (): Promise<number | null> => null;
+const importRowsPerSecond = async (pool: pg.Pool, url: string, dir: string): Promise<number> => {
+  const masterKey = MasterKey.generate();
+  const { store } = personalDataStore(new PostgresEventStore({ pool, connectionString: url }), pool, masterKey);
+  try {
+    const result = await importBenchmark({ pool, store, masterKey, outboxDir: path.join(dir, 'outbox'), rows: 10_000 });
+    console.log(`import: ${result.rows} rows planned in ${round(result.planSeconds)} s and committed in ${round(result.commitSeconds)} s (${JSON.stringify(result.counts)})`);
+    return round(result.rowsPerSecond);
+  } finally {
+    await store.close();
+  }
+};
 
 const main = async () => {
   const database = await openBenchDatabase('reports');
@@ -340,8 +353,7 @@ const main = async () => {
     const ms = (median: number, p99: number) => `median ${median} ms, p99 ${p99} ms`;
     console.log(`organizerReport, ${ORGANIZERS} organizers of ${seeded.events / ORGANIZERS} events each, over the year: ${ms(measured.organizer_report_median_ms, measured.organizer_report_p99_ms)}; over its first half: ${ms(measured.organizer_report_half_year_median_ms, measured.organizer_report_half_year_p99_ms)}`);
     console.log(`organizerReport, one organizer of all ${seeded.events} events, over the year: ${ms(measured.organizer_report_all_events_median_ms, measured.organizer_report_all_events_p99_ms)}; its first half: ${ms(measured.organizer_report_all_events_half_median_ms, measured.organizer_report_all_events_half_p99_ms)}; a quarter: ${ms(measured.organizer_report_all_events_quarter_median_ms, measured.organizer_report_all_events_quarter_p99_ms)}`);
-    const imported = await importRowsPerSecond();
-    if (imported === null) console.log('import: not measured here yet (import_rows_per_s is null until importBenchmark() lands)');
+    const imported = await importRowsPerSecond(pool, database.url, database.dir);
     const { export_rows_per_s, export_peak_rss_mb, ...more } = measured;
     const figures = { import_rows_per_s: imported, export_rows_per_s, export_peak_rss_mb, report_p99_ms: measured.event_report_p99_ms };
     console.log(JSON.stringify({ benchmark: 'reports', ...figures, events: seeded.events, registrations: seeded.registrations, seed_seconds: round(seedSeconds), ...more }));
