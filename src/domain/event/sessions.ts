@@ -16,10 +16,13 @@ export interface SessionPlan {
 const MAX_OCCURRENCES = 366;
 const MINUTE = 60_000;
 
-/** Offset of `timeZone` from UTC at `time`, in milliseconds. */
-const zoneOffset = (time: number, timeZone: string): number => {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+/** One formatter per zone: making one costs far more than using it, and deciding a command may use it often. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+const formatterOf = (timeZone: string): Intl.DateTimeFormat => {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -28,7 +31,16 @@ const zoneOffset = (time: number, timeZone: string): number => {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
-    })
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+};
+
+/** Offset of `timeZone` from UTC at `time`, in milliseconds. */
+const zoneOffset = (time: number, timeZone: string): number => {
+  const parts = Object.fromEntries(
+    formatterOf(timeZone)
       .formatToParts(time)
       .map((p) => [p.type, Number(p.value)]),
   );
