@@ -63,7 +63,7 @@ describe('--help', () => {
 describe('a mistake in the arguments', () => {
   it.each([
     [[], 'Which command: admin or face? (--help shows the usage)'],
-    [['admin'], 'Which command: projections, replay, dead-letters or keys? (--help shows the usage)'],
+    [['admin'], 'Which command: projections, replay, import, forecast, seed, dead-letters or keys? (--help shows the usage)'],
     [['admin', 'frobnicate'], 'Unknown command "frobnicate" (--help shows the usage)'],
     [['admin', 'keys', 'list', 'extra'], "Too many arguments for 'list'. Expected 0 arguments but got 1. (--help shows the usage)"],
     [['admin', 'keys', 'list', '--jsn'], "Unknown option '--jsn' (Did you mean --json?) (--help shows the usage)"],
