@@ -118,19 +118,24 @@ export const organizerFigures = async (pool: pg.Pool, args: { organizerId: strin
     await client.query('BEGIN READ ONLY');
     await client.query(`SET LOCAL work_mem = '${RANKING_MEMORY}'`);
     const { rows } = await client.query(
-      `WITH ${CAME}, ranked AS (
-         SELECT c.attendee_id, c.events, count(*) OVER () AS attendees, count(*) FILTER (WHERE c.events >= 2) OVER () AS repeaters
-           FROM came c ORDER BY c.events DESC, c.attendee_id COLLATE "C" LIMIT $4
+      // The totals apart from the ranking: a window over every attendee would make PostgreSQL sort
+      // them all, where LIMIT alone keeps the top few in a heap (`came`, read twice, is computed once).
+      `WITH ${CAME}, totals AS (
+         SELECT count(*)::int AS attendees, (count(*) FILTER (WHERE c.events >= 2))::int AS repeaters FROM came c
+       ), ranked AS (
+         SELECT c.attendee_id, c.events FROM came c ORDER BY c.events DESC, c.attendee_id COLLATE "C" LIMIT $4
        )
        SELECT (SELECT coalesce(json_agg(json_build_array(m.event_id, m.title, m.status, m.starts_at, m.confirmed, m.attended) ORDER BY m.starts_at, m.event_id), '[]')
                  FROM mine m WHERE m.inside) AS events,
-              (SELECT coalesce(json_agg(json_build_array(t.attendee_id, t.events, t.name, t.email, t.attendees, t.repeaters) ORDER BY t.events DESC, t.attendee_id COLLATE "C"), '[]')
-                 FROM (SELECT r.*, ${PERSON_COLUMNS} FROM ranked r ${personJoin('r.attendee_id')}) t) AS top`,
+              (SELECT coalesce(json_agg(json_build_array(t.attendee_id, t.events, t.name, t.email) ORDER BY t.events DESC, t.attendee_id COLLATE "C"), '[]')
+                 FROM (SELECT r.*, ${PERSON_COLUMNS} FROM ranked r ${personJoin('r.attendee_id')}) t) AS top,
+              totals.attendees, totals.repeaters
+         FROM totals`,
       [args.organizerId, args.from, args.to, args.top],
     );
     await client.query('COMMIT');
     const row = rows[0]!;
-    const top = row.top as [string, number, string | null, string | null, number, number][];
+    const top = row.top as [string, number, string | null, string | null][];
     return {
       events: (row.events as [string, string | null, string, string, number, number][]).map(([eventId, title, status, startsAt, confirmed, attended]) => ({
         eventId,
@@ -140,9 +145,8 @@ export const organizerFigures = async (pool: pg.Pool, args: { organizerId: strin
         confirmed,
         attended,
       })),
-      // Every ranked row carries the totals; no row, nobody came.
-      attendees: top[0]?.[4] ?? 0,
-      repeatAttendees: top[0]?.[5] ?? 0,
+      attendees: row.attendees,
+      repeatAttendees: row.repeaters,
       top: top.map(([attendeeId, events, name, email]) => ({ attendeeId, events, name, email })),
     };
   } catch (error) {
