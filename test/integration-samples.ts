@@ -39,6 +39,7 @@ export const samples: { [T in DomainEventType]: Extract<AnyDomainEvent, { type: 
   RegistrationRejected: { registrationId: 'r-1', reason: 'Members only' },
   RegistrationCancelled: { registrationId: 'r-1', cancelledBy: 'a-1' },
   TicketReissued: { registrationId: 'r-1', version: 2 },
+  RegistrationNoteAdded: { registrationId: 'r-1', attendeeId: 'a-1', note: 'Needs wheelchair access' },
   CheckedIn: { ...door, registrationId: 'r-1', attendeeId: 'a-1', method: 'scan', reason: null },
   CheckInAwaitingFace: faceCheck,
   FaceMatched: { ...faceCheck, ...faceScores },

@@ -9,6 +9,8 @@ import type { DomainEventType } from './domain-events.js';
 export const PERSONAL_FIELDS = {
   AccountSignedUp: { subject: 'accountId', fields: ['email', 'name'] },
   AccountInvited: { subject: 'accountId', fields: ['email', 'name'] },
+  // On the event's stream, yet the attendee's: erasing them shreds the note with their name.
+  RegistrationNoteAdded: { subject: 'attendeeId', fields: ['note'] },
 } as const satisfies Partial<Record<DomainEventType, { subject: string; fields: readonly string[] }>>;
 
 /** What a personal field reads as once its person is erased. */

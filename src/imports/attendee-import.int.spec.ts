@@ -19,6 +19,8 @@ import type { EventStore } from '../eventstore/event-store.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import type { PersonalDataKeys } from '../personal-data/personal-data-keys.js';
 import { personalDataStore } from '../personal-data/personal-data-store.js';
+import { LIVE } from '../projections/attendance/tables.js';
+import { startReportRunners } from '../reports/report-history.fixture.js';
 import { startImportJob } from './import-job.js';
 import { csvFile, givenPublishedEvent, peopleFile, registrationsIn } from './imports.fixture.js';
 import { standaloneImport } from './standalone-import.js';
@@ -130,6 +132,24 @@ describe('Importing attendees into an event', () => {
 
     await personalData.erase(accountId, new Date());
     expect((await store.readStream(accountStream(accountId)))[0]!.data).toMatchObject({ email: '[erased]', name: '[erased]' });
+  });
+
+  it('keeps each row’s note with its registration in the attendance read model, sealed under its attendee’s key in the log', async () => {
+    const actor = organizer();
+    const eventId = await givenPublishedEvent(store, actor.accountId, 5);
+    const file = csvFile('email,name,note', 'speaker@example.org,Speaker,  Speaker ', 'access@example.org,Access,Needs wheelchair access', 'plain@example.org,Plain,');
+    const rows = (await commit(eventId, file, actor)).rows;
+    const runners = await startReportRunners(store, db.pool);
+    try {
+      await runners.caughtUp();
+      const { rows: kept } = await db.pool.query<{ attendee_id: string; note: string | null }>(`SELECT attendee_id, note FROM ${LIVE}.registrations WHERE event_id = $1`, [eventId]);
+      const noteOf = new Map(kept.map((row) => [row.attendee_id, row.note]));
+      expect(rows.map((row) => noteOf.get(row.accountId!))).toEqual(['Speaker', 'Needs wheelchair access', null]);
+    } finally {
+      await runners.stop();
+    }
+    const noted = (await raw.readStream(eventStream(eventId))).filter((event) => event.type === 'RegistrationNoteAdded');
+    expect(noted.map((event) => event.data)).toEqual(rows.slice(0, 2).map((row) => ({ registrationId: row.registrationId, attendeeId: row.accountId, note: { sealed: expect.any(String) } })));
   });
 
   it('registers only what is new when the same file, or one with rows added, is imported again: no second registration, account or mail', async () => {

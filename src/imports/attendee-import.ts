@@ -8,7 +8,7 @@ import { eventStream } from '../domain/streams.js';
 import { readAttendeeFile } from './attendee-file.js';
 import { checkRows } from './attendee-rows.js';
 import { inParallel } from './in-parallel.js';
-import { type PlannedRow, importedStatus, planImport } from './import-plan.js';
+import { type PlannedRow, importedStatus, planImport, registrationCommand } from './import-plan.js';
 import type { ImportedStatus, ReportRow } from './import-report.js';
 
 export interface AttendeeImportDependencies {
@@ -112,14 +112,14 @@ export class AttendeeImport {
   }
 
   private async register({ eventId, actor }: PreparedImport, { report, commands }: Required<PlannedRow>, attendeeId: string, correlationId: string): Promise<ReportRow> {
-    const { commandId, registrationId, status } = commands;
+    const { commandId } = commands;
     const now = this.clock();
     const stream = eventStream(eventId);
     try {
       const result = await this.deps.commands.handle(
         eventDecider,
         stream,
-        { type: 'RegisterAttendee', data: { actor, now: now.toISOString(), registrationId, attendeeId, ...(status ? { status } : {}) } },
+        registrationCommand(actor, now, attendeeId, commands),
         { commandId, actorId: actor.accountId, correlationId, causationId: commandId, now },
       );
       const registered = importedStatus(result.events) ?? null;

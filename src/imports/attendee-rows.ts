@@ -1,6 +1,6 @@
 import { emailAddress, personName } from '../domain/account/credentials.js';
 import { DomainError } from '../domain/domain-error.js';
-import { type OrganizerStatus, organizerStatus } from '../domain/event/business-logic.js';
+import { NOTE, type OrganizerStatus, organizerStatus } from '../domain/event/business-logic.js';
 import { text, textProblem } from '../domain/values.js';
 import type { FileRow } from './attendee-file.js';
 import { type ReportRow, leftOut } from './import-report.js';
@@ -13,7 +13,7 @@ export interface Candidate {
   name: string;
   /** Absent when the row leaves it to the event's approval rule. */
   status?: OrganizerStatus;
-  /** Checked as any text from outside is, and not stored yet: no event of a registration has a place for it. */
+  /** Kept with the registration (RegistrationNoteAdded); absent when the row's is blank. */
   note?: string;
 }
 
@@ -24,9 +24,6 @@ const SHOWN_EMAIL = 254;
 
 /** Nothing a terminal would run as a control sequence (the CLI prints the report). */
 const shown = (raw: string): string | null => (textProblem(raw) ? null : raw.slice(0, SHOWN_EMAIL) || null);
-
-/** A note an organizer keeps with a row: several lines at most as long as a reason. */
-const NOTE = { min: 0, max: 500, multiline: true };
 
 const refusal = (error: unknown): string => {
   if (error instanceof DomainError) return error.message;

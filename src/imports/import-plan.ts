@@ -1,7 +1,7 @@
 import type { AddressOwner } from '../commands/accounts/invitations.js';
 import { deterministicId } from '../commands/deterministic-id.js';
 import type { Actor } from '../domain/actor.js';
-import { type OrganizerStatus, eventDecider, registeringAttendees } from '../domain/event/business-logic.js';
+import { type EventCommand, type OrganizerStatus, eventDecider, registeringAttendees } from '../domain/event/business-logic.js';
 import { type EventEvent, type EventState, liveRegistrationOf, registrationOf } from '../domain/event/event.js';
 import type { CheckedRow } from './attendee-rows.js';
 import type { ImportedStatus, ReportRow } from './import-report.js';
@@ -18,6 +18,7 @@ export interface RowCommands {
   commandId: string;
   registrationId: string;
   status?: OrganizerStatus;
+  note?: string;
 }
 
 export interface PlannedRow {
@@ -46,6 +47,17 @@ export const registrationCommandId = (eventId: string, addressKey: string): stri
 /** The registration a command id makes, as EventCommands derives it for a registration of one's own. */
 export const registrationIdOf = (commandId: string, eventId: string): string => deterministicId(commandId, 'registration', eventId);
 
+/** The registration a row asks for, one builder for the plan and the commit, so that the plan decides exactly what the commit will send. */
+export const registrationCommand = (
+  actor: Actor,
+  now: Date,
+  attendeeId: string,
+  { registrationId, status, note }: Pick<RowCommands, 'registrationId' | 'status' | 'note'>,
+): Extract<EventCommand, { type: 'RegisterAttendee' }> => ({
+  type: 'RegisterAttendee',
+  data: { actor, now: now.toISOString(), registrationId, attendeeId, ...(status ? { status } : {}), ...(note ? { note } : {}) },
+});
+
 const STATUS_OF: Partial<Record<EventEvent['type'], ImportedStatus>> = {
   RegistrationConfirmed: 'confirmed',
   RegistrationSubmitted: 'pending',
@@ -66,7 +78,7 @@ export const planImport = ({ eventId, event, actor, now, rows, owners }: PlanInp
   let state = registeringAttendees(event, actor);
   return rows.map((checked): PlannedRow => {
     if (checked.kind === 'left_out') return { report: checked.report };
-    const { row, email, name, status } = checked.candidate;
+    const { row, email, name, status, note } = checked.candidate;
     const owner = owners.get(email);
     if (!owner) throw new Error(`Row ${row} was planned without looking its address up`);
     const commandId = registrationCommandId(eventId, owner.addressKey);
@@ -76,16 +88,14 @@ export const planImport = ({ eventId, event, actor, now, rows, owners }: PlanInp
     if (live) return { report: { ...report, outcome: 'already_registered', status: live.status as ImportedStatus, registrationId: live.registrationId } };
     if (registrationOf(state, registrationId))
       return { report: { ...report, outcome: 'previously_cancelled', registrationId, message: 'An earlier import registered this address, and the registration was cancelled or rejected since: it is not made again' } };
-    const events = eventDecider.decide(
-      { type: 'RegisterAttendee', data: { actor, now: now.toISOString(), registrationId, attendeeId: owner.accountId, ...(status ? { status } : {}) } },
-      state,
-    );
+    const asked = { registrationId, ...(status ? { status } : {}), ...(note ? { note } : {}) };
+    const events = eventDecider.decide(registrationCommand(actor, now, owner.accountId, asked), state);
     const next = events.reduce<EventState>(eventDecider.evolve, state);
     if (next.status !== 'none') state = next;
     const planned = importedStatus(events) ?? null;
     return {
       report: { ...report, outcome: planned === 'waitlisted' ? 'over_capacity' : 'will_register', status: planned, registrationId },
-      commands: { email, name, accountId: owner.accountId, owner, commandId, registrationId, ...(status ? { status } : {}) },
+      commands: { email, name, accountId: owner.accountId, owner, commandId, ...asked },
     };
   });
 };

@@ -105,13 +105,21 @@ describe('Planning an import', () => {
     ['no name', 'ann@example.org,', 'invalid_row', /name must be 1 to 100 characters/],
     ['a control character in the name', 'ann@example.org,Ann\u0007', 'invalid_row', /name must not hold control characters/],
     ['a status other than confirmed or pending', 'ann@example.org,Ann,waitlisted', 'invalid_row', /status must be confirmed or pending/],
-    ['a note too long', `ann@example.org,Ann,,${'n'.repeat(501)}`, 'invalid_row', /note must be at most 500 characters/],
+    ['a note too long', `ann@example.org,Ann,,${'n'.repeat(501)}`, 'invalid_row', /note must be 1 to 500 characters/],
+    ['a note holding a control character', 'ann@example.org,Ann,,"Row 1\u0007"', 'invalid_row', /note must not hold control characters other than tabs and line breaks/],
     ['more fields than the header', 'ann@example.org,Ann,,,x', 'invalid_row', /5 fields where the header has 4/],
   ])('leaves out a row with %s, saying why', (_case, line, outcome, message) => {
     const [row] = plan(`email,name,status,note\n${line}\n`, eventWith(5));
     expect(row!.report).toMatchObject({ outcome, message: expect.stringMatching(message) });
     expect(row!.report.email ?? '').not.toMatch(/\u001b/);
     expect(row!.commands).toBeUndefined();
+  });
+
+  it('sends each row’s note, trimmed, with its registration, and no note for a blank one', () => {
+    const [noted, blank] = plan('email,name,status,note\nann@example.org,Ann,, Needs wheelchair access \nbob@example.org,Bob,pending,  \n', eventWith(5));
+    expect(noted!.commands).toMatchObject({ note: 'Needs wheelchair access' });
+    expect(blank!.commands).toMatchObject({ status: 'pending' });
+    expect(blank!.commands).not.toHaveProperty('note');
   });
 
   it('refuses the whole import for an event the actor may not register people for', () => {

@@ -29,6 +29,8 @@ export const ENVELOPE_VERSION = 1;
 export const PRIVATE_FIELDS: Partial<Record<PublishedType, readonly string[]>> = {
   AccountSignedUp: ['email', 'name', 'passwordHash'],
   AccountInvited: ['email', 'name', 'tokenHash', 'expiresAt'],
+  // Personal data (access needs, health) sealed under the attendee's key: erasable only while it stays inside.
+  RegistrationNoteAdded: ['note'],
   // Each registration's chance of showing up: RegistrationConfirmed publishes whose registration
   // it is, so a consumer could score people; the session's figures are what planning needs.
   AttendanceForecasted: ['registrations'],

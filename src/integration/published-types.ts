@@ -18,6 +18,8 @@ export const PUBLISHED_VERSIONS = {
   RegistrationRejected: 1,
   RegistrationCancelled: 1,
   TicketReissued: 1,
+  // Without its note (PRIVATE_FIELDS), as AccountSignedUp without its address and name.
+  RegistrationNoteAdded: 1,
   CheckedIn: 1,
   // 2: the scan id of the held scan, which the face verdict names.
   CheckInAwaitingFace: 2,

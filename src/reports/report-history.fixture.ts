@@ -96,6 +96,11 @@ export class ReportHistory {
     await this.record(eventStream(eventId), [{ type: 'RegistrationConfirmed', data: { registrationId, attendeeId, via } }], at);
   }
 
+  /** The organizer's note on a registration, sealed under its attendee's key as the store seals it. */
+  async note(eventId: string, registrationId: string, attendeeId: string, note: string, at: string): Promise<void> {
+    await this.record(eventStream(eventId), [{ type: 'RegistrationNoteAdded', data: { registrationId, attendeeId, note } }], at);
+  }
+
   async waitlist(eventId: string, attendeeId: string, at: string): Promise<string> {
     const registrationId = randomUUID();
     await this.record(eventStream(eventId), [{ type: 'RegistrationWaitlisted', data: { registrationId, attendeeId } }], at);

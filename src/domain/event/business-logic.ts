@@ -34,8 +34,8 @@ export type EventCommand =
   | { type: 'AssignStaff'; data: Sent & { staffId: string; staff: StaffCandidate | undefined } }
   | { type: 'CancelEvent'; data: Sent & { reason: string } }
   | { type: 'Register'; data: Sent & { registrationId: string } }
-  /** The organizer registers someone (an import of attendees): `attendeeId` is their account; `status` as the event would have it when absent. */
-  | { type: 'RegisterAttendee'; data: Sent & { registrationId: string; attendeeId: string; status?: OrganizerStatus } }
+  /** The organizer registers someone (an import of attendees): `attendeeId` is their account; `status` as the event would have it when absent; `note` kept with the registration. */
+  | { type: 'RegisterAttendee'; data: Sent & { registrationId: string; attendeeId: string; status?: OrganizerStatus; note?: string } }
   | { type: 'ApproveRegistration'; data: Sent & { registrationId: string } }
   | { type: 'RejectRegistration'; data: Sent & { registrationId: string; reason: string } }
   | { type: 'CancelRegistration'; data: Sent & { registrationId: string } }
@@ -50,6 +50,8 @@ export const MAX_CAPACITY = 100_000;
 export const MAX_SESSIONS = 1_000;
 /** A reason an organizer or staff member gives; it may run over several lines. */
 export const REASON = { min: 1, max: 500, multiline: true };
+/** An organizer's note on someone they register ("speaker", "needs wheelchair access"); a spreadsheet cell may hold several lines, and the export quotes them. */
+export const NOTE = { min: 1, max: 500, multiline: true };
 const FACE_MODES: readonly FaceVerification[] = ['off', 'optional', 'required'];
 
 /** How an organizer registers someone: with a seat (or the waiting list, when the event is full), or pending their own approval. */
@@ -245,8 +247,12 @@ export const registerAttendee = (command: Extract<EventCommand, { type: 'Registe
   const event = registeringAttendees(state, command.actor);
   if (typeof command.attendeeId !== 'string' || !isUuid(command.attendeeId)) throw new DomainError('VALIDATION', 'attendeeId must be an account id (a UUID)');
   const status = command.status === undefined ? undefined : organizerStatus(command.status);
+  // Checked before admitting, so that a bad note refuses the whole registration rather than dropping the note.
+  const note = command.note === undefined ? undefined : text(typeof command.note === 'string' ? command.note.trim() : command.note, 'note', NOTE);
   const awaitsApproval = status === undefined ? event.details.requiresApproval : status === 'pending';
-  return admit(event, command.registrationId, command.attendeeId, awaitsApproval, 'This person is registered for this event already');
+  const admitted = admit(event, command.registrationId, command.attendeeId, awaitsApproval, 'This person is registered for this event already');
+  if (note === undefined) return admitted;
+  return [...admitted, { type: 'RegistrationNoteAdded', data: { registrationId: command.registrationId, attendeeId: command.attendeeId, note } }];
 };
 
 export const approveRegistration = (

@@ -75,7 +75,9 @@ export type EventEvent =
   | { type: 'RegistrationWaitlisted'; data: { registrationId: string; attendeeId: string } }
   | { type: 'RegistrationRejected'; data: { registrationId: string; reason: string } }
   | { type: 'RegistrationCancelled'; data: { registrationId: string; cancelledBy: string } }
-  | { type: 'TicketReissued'; data: { registrationId: string; version: number } };
+  | { type: 'TicketReissued'; data: { registrationId: string; version: number } }
+  /** The organizer's note on someone they registered; `attendeeId` names whose key seals it (PERSONAL_FIELDS). */
+  | { type: 'RegistrationNoteAdded'; data: { registrationId: string; attendeeId: string; note: string } };
 
 /** How a seat was confirmed: at once, by an organizer's approval, or promoted from the waiting list. */
 export type RegistrationConfirmedVia = 'registration' | 'approval' | 'promotion';
@@ -166,6 +168,9 @@ export const evolve = (state: EventState, event: EventEvent): EventState => {
       const registration = registrationOf(state, event.data.registrationId)!;
       return withRegistration(state, { ...registration, ticketVersion: event.data.version });
     }
+    case 'RegistrationNoteAdded':
+      // No decision reads a note: it is kept for the organizer's read models only.
+      return state;
     default: {
       // A type this code does not know (written by a newer version) changes nothing here.
       const _unknown: never = event;

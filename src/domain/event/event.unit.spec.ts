@@ -283,6 +283,40 @@ describe('Registering someone as their organizer', () => {
     spec(open()).when(registerAttendee(organizer, 'r1', annId, 'waitlisted' as 'pending')).thenRefuses('VALIDATION', /status must be confirmed or pending/);
     spec(open()).when(registerAttendee(organizer, 'r1', 'ann')).thenRefuses('VALIDATION', /attendeeId/);
   });
+
+  describe('with a note', () => {
+    const withNote = (note: unknown, status?: 'confirmed' | 'pending'): EventCommand => {
+      const command = registerAttendee(organizer, 'r1', annId, status);
+      return { ...command, data: { ...command.data, note } } as EventCommand;
+    };
+    const noted = (note: string): EventEvent => ({ type: 'RegistrationNoteAdded', data: { registrationId: 'r1', attendeeId: annId, note } });
+
+    it('keeps the note after the registration, trimmed, naming whose it is', () =>
+      spec(open()).when(withNote('  Needs wheelchair access ')).then([confirmed('r1', annId), noted('Needs wheelchair access')]));
+    it('keeps it on a pending registration and on a waitlisted one alike', () => {
+      spec(open()).when(withNote('Speaker', 'pending')).then([submitted('r1', annId), noted('Speaker')]);
+      spec([...open(1), confirmed('r0', bobId)]).when(withNote('VIP')).then([waitlisted('r1', annId), noted('VIP')]);
+    });
+    it('takes 500 characters, and refuses 501', () => {
+      spec(open()).when(withNote('n'.repeat(500))).then([confirmed('r1', annId), noted('n'.repeat(500))]);
+      spec(open()).when(withNote('n'.repeat(501))).thenRefuses('VALIDATION', /note must be 1 to 500 characters/);
+    });
+    it('refuses a blank note rather than keeping an empty one', () =>
+      spec(open()).when(withNote('   ')).thenRefuses('VALIDATION', /note must be 1 to 500 characters/));
+    it('keeps a note over several lines, as a spreadsheet cell may hold, but refuses other control characters', () => {
+      spec(open()).when(withNote('first\nsecond')).then([confirmed('r1', annId), noted('first\nsecond')]);
+      spec(open()).when(withNote('bell\u0007')).thenRefuses('VALIDATION', /note must not hold control characters other than tabs and line breaks/);
+    });
+    it('refuses a note that is not well-formed Unicode, or not text at all', () => {
+      spec(open()).when(withNote('half \ud800 a pair')).thenRefuses('VALIDATION', /note must be well-formed Unicode/);
+      spec(open()).when(withNote(42)).thenRefuses('VALIDATION', /note must be text/);
+    });
+    it('keeps no state of its own: the registration is as it would be without one', () => {
+      const state = [...open(), confirmed('r1', annId), noted('VIP')].reduce(eventDecider.evolve, eventDecider.initialState());
+      const without = [...open(), confirmed('r1', annId)].reduce(eventDecider.evolve, eventDecider.initialState());
+      expect(state).toEqual(without);
+    });
+  });
 });
 
 describe('Approving and rejecting', () => {

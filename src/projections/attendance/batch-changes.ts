@@ -26,6 +26,8 @@ export interface RegistrationRow {
   /** When it was last confirmed, and how: 'registration', 'approval' or 'promotion' (from the waiting list). */
   confirmedAt: Date | null;
   confirmedVia: string | null;
+  /** The organizer's note (RegistrationNoteAdded), ERASED once its attendee is. */
+  note: string | null;
 }
 
 export interface SessionRow {
@@ -58,6 +60,8 @@ export class AttendanceChanges {
   readonly checkIns: unknown[][] = [];
   /** By key, as the tables have them and as the batch moves them; `dirty` ones are written. */
   readonly registrations = new Map<string, RegistrationRow & { dirty: boolean }>();
+  /** Attendees erased in this batch, whose notes are erased after the registrations are written. */
+  readonly erasedAttendees: string[] = [];
 
   constructor(known: Known) {
     this.existingEvents = new Set(known.events);
@@ -99,6 +103,7 @@ export class AttendanceChanges {
       updatedAt: at,
       confirmedAt: null,
       confirmedVia: null,
+      note: null,
       dirty: true,
     };
     row.status = status;

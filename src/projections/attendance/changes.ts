@@ -6,6 +6,7 @@ import { type OnUnstorable, asUuid, fieldsOf, storedValues } from '../stored-val
 import { AttendanceChanges, type Known } from './batch-changes.js';
 import { gatherCheckIn } from './door-changes.js';
 import { gatherEvent } from './event-changes.js';
+import { ERASURE_TYPE } from './event-types.js';
 
 /**
  * The attendance read model's pure step: from a batch of events, and what the tables hold of
@@ -21,6 +22,7 @@ const REGISTRATION_EVENTS: ReadonlySet<string> = new Set([
   'RegistrationRejected',
   'RegistrationCancelled',
   'TicketReissued',
+  'RegistrationNoteAdded',
 ] satisfies EventEvent['type'][]);
 
 /** The rows a batch touches, by key: the registrations it moves and the events it creates. Keys that are no UUIDs are left out: the batch skips their events, reporting them. */
@@ -46,6 +48,7 @@ export const attendanceChanges = (events: readonly RecordedEvent[], known: Known
     const stream = parseStream(recorded.streamId);
     if (stream.kind === 'event') gatherEvent(changes, decode(recorded), stream.eventId, storedValues(recorded, onUnstorable));
     else if (stream.kind === 'checkin') gatherCheckIn(changes, decode(recorded), storedValues(recorded, onUnstorable));
+    else if (stream.kind === 'account' && recorded.type === ERASURE_TYPE) changes.erasedAttendees.push(stream.accountId);
   }
   return changes;
 };

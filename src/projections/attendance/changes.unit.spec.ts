@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkInStream, eventStream } from '../../domain/streams.js';
+import { accountStream, checkInStream, eventStream } from '../../domain/streams.js';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import { positionAt } from '../../eventstore/position.js';
 import { recordedEvent } from '../recorded-event.fixture.js';
@@ -48,6 +48,7 @@ const knownRegistration = (status: string, ticketVersion: number): RegistrationR
   updatedAt: new Date(0),
   confirmedAt: null,
   confirmedVia: null,
+  note: null,
 });
 
 describe('an event stream', () => {
@@ -121,6 +122,23 @@ describe('an event stream', () => {
     expect(changes.staff).toEqual([[eventId, 'staff-1']]);
   });
 
+  it('keeps the organizer’s note on a registration the tables hold', () => {
+    const { changes } = changesOf([onEvent('RegistrationNoteAdded', { registrationId, attendeeId: 'ann', note: 'Needs wheelchair access' })], {
+      registrations: [knownRegistration('confirmed', 1)],
+      events: [],
+    });
+    expect(changes.registrations.get(`${eventId}/${registrationId}`)).toMatchObject({ note: 'Needs wheelchair access', status: 'confirmed', dirty: true });
+  });
+
+  it('keeps no note PostgreSQL cannot store, and reports it', () => {
+    const { changes, warnings } = changesOf([
+      onEvent('RegistrationSubmitted', { registrationId, attendeeId: 'ann' }),
+      onEvent('RegistrationNoteAdded', { registrationId, attendeeId: 'ann', note: 'speaker\u0000' }),
+    ]);
+    expect(changes.registrations.get(`${eventId}/${registrationId}`)).toMatchObject({ note: null, status: 'pending' });
+    expect(warnings).toEqual(['RegistrationNoteAdded.note']);
+  });
+
   it('skips, and reports, a change to a registration no earlier event made', () => {
     const { changes, warnings } = changesOf([onEvent('TicketReissued', { registrationId, version: 2 })]);
     expect(changes.registrations.size).toBe(0);
@@ -190,20 +208,28 @@ describe('a check-in stream', () => {
 describe('other streams', () => {
   it('change nothing', () => {
     const { changes, warnings } = changesOf([recorded(`account-${randomUUID()}`, 'AccountDisabled', { disabledBy: 'a', disabledAt: 'now' })]);
-    expect([changes.newEvents.size, changes.registrations.size, changes.checkIns.length, warnings]).toEqual([0, 0, 0, []]);
+    expect([changes.newEvents.size, changes.registrations.size, changes.checkIns.length, changes.erasedAttendees, warnings]).toEqual([0, 0, 0, [], []]);
+  });
+
+  it('name an erased account as an attendee whose notes are erased', () => {
+    const accountId = randomUUID();
+    const { changes } = changesOf([recorded(accountStream(accountId), 'PersonalDataErased', { erasedBy: accountId, erasedAt: '2026-06-01T00:00:00Z' })]);
+    expect(changes.erasedAttendees).toEqual([accountId]);
   });
 });
 
 describe('what a batch touches', () => {
   it('names the registrations it moves and the events it creates, by keys the tables can hold', () => {
+    const noted = randomUUID();
     const touched = touchedBy([
       onEvent('EventCreated', { eventId, organizerId: 'org', details, capacity: 1 }),
       onEvent('RegistrationSubmitted', { registrationId, attendeeId: 'ann' }),
       onEvent('RegistrationSubmitted', { registrationId: 'r-1', attendeeId: 'bob' }),
       onEvent('StaffAssigned', { staffId: 'staff-1' }),
+      onEvent('RegistrationNoteAdded', { registrationId: noted, attendeeId: 'dan', note: 'VIP' }),
       recorded('event-not-a-uuid', 'RegistrationSubmitted', { registrationId, attendeeId: 'cat' }),
       atTheDoor('CheckedIn', { eventId, sessionId, registrationId, staffId: 's', attendeeId: 'ann', method: 'scan', reason: null }),
     ]);
-    expect(touched).toEqual({ registrations: [[eventId, registrationId]], createdEvents: [eventId] });
+    expect(touched).toEqual({ registrations: [[eventId, registrationId], [eventId, noted]], createdEvents: [eventId] });
   });
 });

@@ -125,6 +125,11 @@ export const gatherEvent = (changes: AttendanceChanges, recorded: RecordedEvent,
       if (row && version !== null) Object.assign(row, { ticketVersion: version, updatedAt: at, dirty: true });
       return;
     }
+    case 'RegistrationNoteAdded': {
+      const row = existing(event.data.registrationId);
+      if (row) Object.assign(row, { note: v.text(event.data.note, 'note'), updatedAt: at, dirty: true });
+      return;
+    }
     case 'CheckedIn':
     case 'CheckInAwaitingFace':
     case 'FaceMatched':

@@ -1,3 +1,4 @@
+import type { AccountEvent } from '../../domain/account/account.js';
 import type { CheckInEvent } from '../../domain/check-in/check-in.js';
 import type { EventEvent } from '../../domain/event/event.js';
 import type { Fields } from '../stored-values.js';
@@ -21,6 +22,7 @@ export const EVENT_TYPES: Record<EventEvent['type'], true> = {
   RegistrationRejected: true,
   RegistrationCancelled: true,
   TicketReissued: true,
+  RegistrationNoteAdded: true,
 };
 
 export const CHECK_IN_TYPES: Record<CheckInEvent['type'], true> = {
@@ -33,6 +35,12 @@ export const CHECK_IN_TYPES: Record<CheckInEvent['type'], true> = {
   CheckInUndone: true,
   UnreadableTicketScanned: true,
 };
+
+/**
+ * An account's erasure, read so that the notes kept on its registrations are erased here too:
+ * a read model must not keep what the log can no longer open.
+ */
+export const ERASURE_TYPE = 'PersonalDataErased' satisfies AccountEvent['type'];
 
 type Handled = EventEvent | CheckInEvent;
 

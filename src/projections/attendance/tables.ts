@@ -24,7 +24,8 @@ export const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_in
  * share their commit position.
  * 4: times are when events occurred (their commands' `occurredAt`), not when they were
  * recorded; registrations keep when and how they were last confirmed (the forecasts' features);
- * the check-in log is indexed by registration (a forecast reads its people's past).
+ * the check-in log is indexed by registration (a forecast reads its people's past);
+ * registrations keep the organizer's note (erased with its attendee).
  */
 export const VERSION = 4;
 
@@ -82,6 +83,7 @@ export const createTables = (s: string): string => `
     updated_at timestamptz NOT NULL,
     confirmed_at timestamptz,
     confirmed_via text,
+    note text,
     PRIMARY KEY (event_id, registration_id)
   );
   CREATE INDEX IF NOT EXISTS registrations_by_event ON ${s}.registrations (event_id, status, registered_position);

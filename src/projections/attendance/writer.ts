@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ERASED } from '../../domain/personal-data.js';
 import type { AttendanceChanges, Known } from './batch-changes.js';
 
 /** The attendance read model's SQL: reads what a batch touches, then writes its changes with one statement per table. */
@@ -27,6 +28,7 @@ export const readKnown = async (
         updatedAt: row.updated_at,
         confirmedAt: row.confirmed_at,
         confirmedVia: row.confirmed_via,
+        note: row.note,
       });
   }
   if (touched.createdEvents.length > 0) {
@@ -123,11 +125,15 @@ export const writeChanges = async (client: pg.PoolClient, s: string, changes: At
       ['updated_at', 'timestamptz'],
       ['confirmed_at', 'timestamptz'],
       ['confirmed_via', 'text'],
+      ['note', 'text'],
     ],
-    dirty.map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.ticketVersion, r.registeredPosition, r.registeredAt, r.updatedAt, r.confirmedAt, r.confirmedVia]),
+    dirty.map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.ticketVersion, r.registeredPosition, r.registeredAt, r.updatedAt, r.confirmedAt, r.confirmedVia, r.note]),
     `ON CONFLICT (event_id, registration_id) DO UPDATE SET status = excluded.status, ticket_version = excluded.ticket_version, updated_at = excluded.updated_at,
-       confirmed_at = excluded.confirmed_at, confirmed_via = excluded.confirmed_via`,
+       confirmed_at = excluded.confirmed_at, confirmed_via = excluded.confirmed_via, note = excluded.note`,
   );
+  // After the upsert, so that a note written earlier in the same batch is erased too.
+  if (changes.erasedAttendees.length > 0)
+    await client.query(`UPDATE ${s}.registrations SET note = $2 WHERE attendee_id = ANY ($1::text[]) AND note IS NOT NULL`, [changes.erasedAttendees, ERASED]);
   await insertRows(
     client,
     `${s}.check_ins`,

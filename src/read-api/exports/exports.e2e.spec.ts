@@ -22,6 +22,13 @@ const NAMES = {
   erased: 'Forget Me',
 } as const;
 
+/** Organizers' notes by registration (the order of NAMES): a formula, a separator, and the erased person's access needs. */
+const NOTES: [number, string][] = [
+  [0, '=1+1'],
+  [1, 'Speaker, keynote'],
+  [7, 'Needs wheelchair access'],
+];
+
 let rollcall: TestApp;
 let runners: Awaited<ReturnType<typeof startReportRunners>>;
 const people = {} as Record<keyof typeof NAMES, string>;
@@ -40,6 +47,7 @@ beforeAll(async () => {
   for (const [i, key] of (Object.keys(NAMES) as (keyof typeof NAMES)[]).entries())
     registrations.push(await history.register(event.eventId, people[key], `2025-05-01T10:0${i}:00Z`));
   registrations.push(await history.submit(event.eventId, nobody, '2025-05-01T10:09:00Z'));
+  for (const [i, note] of NOTES) await history.note(event.eventId, registrations[i]!, Object.values(people)[i]!, note, '2025-05-02T00:00:00Z');
   const [session] = event.sessionIds as [string];
   const door = { eventId: event.eventId, sessionId: session, staffId: staff.accountId };
   await history.door({ type: 'CheckedIn', data: { ...door, registrationId: registrations[0]!, attendeeId: people.formula, method: 'scan', reason: null } }, '2025-05-10T17:55:00Z');
@@ -76,20 +84,21 @@ const linesOf = (response: Awaited<ReturnType<typeof download>>) => {
 describe('GET /events/:eventId/exports/registrations.csv', () => {
   it('lists every registration in the order made, names and addresses quoted, neutralised and erased as they must be', async () => {
     const lines = linesOf(await download(organizer, event.eventId, 'registrations.csv'));
-    const row = (i: number, name: string, email: string) =>
-      `${registrations[i]},${Object.values(people)[i]},${name},${email},confirmed,2025-05-01T10:0${i}:00.000Z,2025-05-01T10:0${i}:00.000Z,registration,1`;
+    const row = (i: number, name: string, email: string, note = '') =>
+      `${registrations[i]},${Object.values(people)[i]},${name},${email},confirmed,2025-05-01T10:0${i}:00.000Z,2025-05-01T10:0${i}:00.000Z,registration,1,${note}`;
     expect(lines).toEqual([
-      'registration_id,attendee_id,name,email,status,registered_at,confirmed_at,confirmed_via,ticket_version',
-      row(0, `"'=HYPERLINK(""http://evil.example"",""click"")"`, 'formula@example.org'),
-      row(1, '"Kowalski, Jan"', 'comma@example.org'),
+      'registration_id,attendee_id,name,email,status,registered_at,confirmed_at,confirmed_via,ticket_version,note',
+      row(0, `"'=HYPERLINK(""http://evil.example"",""click"")"`, 'formula@example.org', "'=1+1"),
+      row(1, '"Kowalski, Jan"', 'comma@example.org', '"Speaker, keynote"'),
       row(2, '"Ann ""The Hammer"" Lee"', 'quotes@example.org'),
       // The record's CRLF splits the lines; a name's own line break is a bare LF inside quotes.
       row(3, '"line one\nline two"', 'lines@example.org'),
       row(4, 'Zażółć gęślą jaźń 🎉 東京', 'unicode@example.org'),
       row(5, "'+48 600 700 800", 'plus@example.org'),
       row(6, "'@everyone", 'at@example.org'),
-      row(7, '[erased]', '[erased]'),
-      `${registrations[8]},${nobody},,,pending,2025-05-01T10:09:00.000Z,,,0`,
+      // Erased after the note was projected: the read model lets go of it with the name.
+      row(7, '[erased]', '[erased]', '[erased]'),
+      `${registrations[8]},${nobody},,,pending,2025-05-01T10:09:00.000Z,,,0,`,
     ]);
   });
 
@@ -106,7 +115,7 @@ describe('GET /events/:eventId/exports/registrations.csv', () => {
 
   it('is the header alone for an event without registrations', async () => {
     expect(linesOf(await download(organizer, empty.eventId, 'registrations.csv'))).toEqual([
-      'registration_id,attendee_id,name,email,status,registered_at,confirmed_at,confirmed_via,ticket_version',
+      'registration_id,attendee_id,name,email,status,registered_at,confirmed_at,confirmed_via,ticket_version,note',
     ]);
   });
 });
