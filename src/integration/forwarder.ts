@@ -43,7 +43,7 @@ export const DEFAULT_TOPIC_PREFIX = 'rollcall.';
 export const DEFAULT_PARTITIONS = 6;
 const DEFAULT_BACKOFF = { initialMs: 250, maxMs: 5_000 };
 /** The categories Rollcall writes today, whose topics exist before the first event of them. */
-const KNOWN_CATEGORIES = ['event', 'checkin', 'account'];
+const KNOWN_CATEGORIES = ['event', 'checkin', 'account', 'forecast'];
 /**
  * Kafka refuses a record batch above message.max.bytes (1 MiB by default, compressed); one
  * produce call per this many bytes of JSON keeps every batch well below it.
