@@ -42,6 +42,7 @@ const registrationOfA = (w: World) => ({ eventId: w.eventA.eventId, registration
 const bystander = (w: World) => ({ accountId: w.toLockOut.accountId });
 const attendeeStream = (w: World) => ({ streamId: `account-${w.attendee.accountId}` });
 const none = () => ({});
+const period = () => ({ from: '2020-01-01T00:00:00Z', to: '2040-01-01T00:00:00Z' });
 const draft = (w: World) => ({ eventId: w.draft.eventId });
 const atTheDoorOfA = (w: World) => ({ ...sessionOfA(w), registrationId: w.ticket.registrationId });
 
@@ -68,6 +69,10 @@ export const POLICY: Rule[] = [
   rule([U, F, F, A, F, A, F, A], 'sessionAttendance', "A's session", sessionOfA, 'query ($eventId: ID!, $sessionId: ID!) { sessionAttendance(eventId: $eventId, sessionId: $sessionId) { checkedIn } }'),
   rule([U, F, F, A, F, A, F, A], 'checkIns', "A's door log", sessionOfA, 'query ($eventId: ID!, $sessionId: ID!) { checkIns(eventId: $eventId, sessionId: $sessionId) { nodes { attendeeId } } }'),
   rule([U, F, F, A, F, F, F, A], 'attendanceForecast', "A's, per attendee", eventA, 'query ($eventId: ID!) { attendanceForecast(eventId: $eventId) { eventId } }'),
+  rule([U, F, F, A, F, F, F, A], 'forecastHistory', "A's, what was predicted when", eventA, 'query ($eventId: ID!) { forecastHistory(eventId: $eventId) { nodes { sessionId } } }'),
+  rule([U, F, F, A, F, A, F, A], 'eventReport', "A's", eventA, 'query ($eventId: ID!) { eventReport(eventId: $eventId) { eventId } }'),
+  rule([U, F, F, A, A, F, F, A], 'organizerReport', "the caller's own, with people's names", period, 'query ($from: DateTime!, $to: DateTime!) { organizerReport(from: $from, to: $to) { attendees } }'),
+  rule([U, F, F, A, F, F, F, A], 'organizerReport', "organizer A's", (w) => ({ ...period(), organizerId: w.organizerA.accountId }), 'query ($from: DateTime!, $to: DateTime!, $organizerId: ID) { organizerReport(from: $from, to: $to, organizerId: $organizerId) { attendees } }'),
   rule([U, F, F, F, F, F, F, A], 'auditLog', 'who did what', none, '{ auditLog(first: 1) { nodes { eventId } } }'),
   rule([U, F, F, F, F, F, F, A], 'streamHistory', "the attendee's account stream", attendeeStream, 'query ($streamId: String!) { streamHistory(streamId: $streamId) { type } }'),
   rule([U, F, F, F, F, F, F, A], 'aggregateAt', "the attendee's account", attendeeStream, 'query ($streamId: String!) { aggregateAt(streamId: $streamId) { streamId } }'),
