@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { type Page, type PageArgs, decodeCursor, pageSize, paged } from '../projections/pages.js';
 import type { ImportProgress } from './attendee-import.js';
 import type { ImportOutcome, OutcomeCounts, ReportRow } from './import-report.js';
+import { inTransaction } from '../postgres/transaction.js';
 
 /** `interrupted`: it was running in a process that stopped (a crash, a deploy); importing the file again finishes it. */
 export type ImportJobState = 'running' | 'done' | 'failed' | 'interrupted';
@@ -74,9 +75,7 @@ export class ImportJobs {
 
   /** Its report, in one statement however long, and the job done, in one transaction: a reader sees both or neither. */
   async finish(id: string, rows: readonly ReportRow[], counts: OutcomeCounts): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO rollcall.attendee_import_rows (import_id, row_number, outcome, status, account_id, registration_id, message)
          SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
@@ -94,13 +93,7 @@ export class ImportJobs {
         `UPDATE rollcall.attendee_imports SET state = 'done', steps_done = steps_total, counts = $2, finished_at = now(), heartbeat_at = now() WHERE import_id = $1`,
         [id, JSON.stringify(counts)],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async fail(id: string, error: string): Promise<void> {

@@ -3,6 +3,7 @@ import { deterministicId } from '../commands/deterministic-id.js';
 import { dueReminders, isReminderDue } from '../projections/attendance/reminder-queries.js';
 import { localTime } from './local-time.js';
 import type { MailJobs, ReminderSubject } from './mailer.js';
+import { inTransaction } from '../postgres/transaction.js';
 
 /** Every five minutes: reminders for sessions that start within the next day. */
 export const SESSION_REMINDER_CRON = '*/5 * * * *';
@@ -22,9 +23,7 @@ export const reminderStillDue =
  * model lacks wait for a later sweep; disabled accounts get none.
  */
 export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJobs }, now = new Date()): Promise<{ queued: number }> => {
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(deps.pool, async (client) => {
     const due = await dueReminders(client, now, REMINDER_WINDOW_HOURS);
     const { rows: claimed } = await client.query<{ event_id: string; session_id: string; registration_id: string }>(
       `INSERT INTO rollcall.session_reminders (event_id, session_id, registration_id)
@@ -56,12 +55,6 @@ export const sweepSessionReminders = async (deps: { pool: pg.Pool; mail: MailJob
         },
       );
     }
-    await client.query('COMMIT');
     return { queued: reminders.length };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 };

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { openWith, sealWith } from '../security/master-key.js';
 import type { PersonalDataKeys } from './personal-data-keys.js';
+import { inTransaction } from '../postgres/transaction.js';
 
 /** One enrollment photo's embedding, under the reference its FaceEnrolled event names. */
 export interface FaceTemplate {
@@ -36,21 +37,13 @@ export class FaceEmbeddings {
   async replace(accountId: string, templates: readonly FaceTemplate[]): Promise<void> {
     const key = await this.keys.keyFor(accountId);
     const sealed = templates.map(({ reference, embedding }) => sealWith(key, toBytes(embedding), boundTo(accountId, reference)));
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query('DELETE FROM rollcall.face_embeddings WHERE account_id = $1', [accountId]);
       await client.query(
         `INSERT INTO rollcall.face_embeddings (reference, account_id, sealed) SELECT unnest($1::uuid[]), $2, unnest($3::bytea[])`,
         [templates.map((t) => t.reference), accountId, sealed],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** The person's embeddings: none when they never enrolled, erased their face data, or were erased (their key is gone). */

@@ -5,6 +5,7 @@ import type { MasterKey } from '../../security/master-key.js';
 import { DEFAULT_KEY_SCHEDULE, type KeySchedule } from '../../config.js';
 import { type KeyTimes, type KeyWork, dueWork, nothingDue, succession } from './key-schedule.js';
 import { KEY_PURPOSES, type KeyPurpose, type SigningKeySource, type StoredSigningKey, newKeyPair } from './signing-keys.js';
+import { inTransaction } from '../../postgres/transaction.js';
 
 interface KeyRow {
   kid: string;
@@ -131,21 +132,11 @@ const readKeys = async (db: pg.Pool | pg.PoolClient): Promise<KeyRow[]> =>
     )
   ).rows;
 
-const inKeyLock = async (pool: pg.Pool, work: (client: pg.PoolClient) => Promise<KeyRow[]>): Promise<KeyRow[]> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+const inKeyLock = (pool: pg.Pool, work: (client: pg.PoolClient) => Promise<KeyRow[]>): Promise<KeyRow[]> =>
+  inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.signingKeys]);
-    const rows = await work(client);
-    await client.query('COMMIT');
-    return rows;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-};
+    return work(client);
+  });
 
 /** What is due now, looked at again under the lock: another process may have done it while we waited. */
 const maintain = async (

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Scores } from './metrics.js';
 import type { Promotion, PromotionStatus } from './promotion.js';
 import type { ForecastMetrics } from './training.js';
+import { inTransaction } from '../../postgres/transaction.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -106,20 +107,12 @@ export const registerModel = async (
   pool: pg.Pool,
   decide: (inUse: StoredModel | null) => Promise<ModelToSave>,
 ): Promise<{ version: number; model: ModelToSave }> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('LOCK TABLE rollcall.forecast_models IN SHARE ROW EXCLUSIVE MODE');
     const model = await decide(await currentModel(client));
     const version = await saveModel(client, model);
-    await client.query('COMMIT');
     return { version, model };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 };
 
 /** Every version, newest first, without parameters or ONNX bytes. */

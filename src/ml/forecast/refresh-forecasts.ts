@@ -16,6 +16,7 @@ import { isUuid } from '../../uuid.js';
 import { expectedAttendance } from './expected-attendance.js';
 import { AttendeeHistory, featuresOf } from './features.js';
 import { type Forecaster, currentForecaster } from './forecaster.js';
+import { inTransaction } from '../../postgres/transaction.js';
 
 /** A `forecast-refresh` job: one event (a reactor saw it change), or every upcoming one (the hourly cron). */
 export interface ForecastRefreshData {
@@ -62,9 +63,7 @@ const parseData = (data: unknown): ForecastRefreshData => {
  * ended and its event is published.
  */
 const readInputs = async (pool: pg.Pool, eventId: string, now: Date) => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return inTransaction(pool, async (client) => {
     const checkpoint = await readCheckpoint(client, ATTENDANCE);
     // Anonymous viewers see published events only.
     const published = (await visibleEvent(client, eventId, undefined)) !== null;
@@ -72,14 +71,8 @@ const readInputs = async (pool: pg.Pool, eventId: string, now: Date) => {
     const sessionIds = sessions.filter((s) => s.startsAt !== null && s.endsAt !== null && Date.parse(s.endsAt) > now.getTime()).map((s) => s.sessionId);
     const occasions = sessionIds.length > 0 ? await upcomingAttendances(client, eventId, now) : [];
     const showUps = await showUpsOf(client, { attendeeIds: [...new Set(occasions.map((o) => o.attendeeId))], eventIds: [eventId] }, now);
-    await client.query('COMMIT');
     return { inputsPosition: checkpoint?.position ? formatPosition(checkpoint.position) : null, sessionIds, occasions, history: new AttendeeHistory(showUps) };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
 };
 
 /** The system records forecasts, within the request of the change that made them stale; the hourly sweep's are the job's own. */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { PERSON_COLUMNS, personJoin } from './people.js';
 import { LIVE } from './tables.js';
+import { inTransaction } from '../../postgres/transaction.js';
 
 /**
  * The reports' named queries. Each is one statement, so a report reads one snapshot of the
@@ -113,9 +114,7 @@ const RANKING_MEMORY = '32MB';
 
 /** An organizer's events starting from `from` (inclusive) to `to` (exclusive), and who came to them. */
 export const organizerFigures = async (pool: pg.Pool, args: { organizerId: string; from: string; to: string; top: number }): Promise<OrganizerFigures> => {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
+  return inTransaction(pool, async (client) => {
     await client.query(`SET LOCAL work_mem = '${RANKING_MEMORY}'`);
     const { rows } = await client.query(
       // The totals apart from the ranking: a window over every attendee would make PostgreSQL sort
@@ -133,7 +132,6 @@ export const organizerFigures = async (pool: pg.Pool, args: { organizerId: strin
          FROM totals`,
       [args.organizerId, args.from, args.to, args.top],
     );
-    await client.query('COMMIT');
     const row = rows[0]!;
     const top = row.top as [string, number, string | null, string | null][];
     return {
@@ -149,10 +147,5 @@ export const organizerFigures = async (pool: pg.Pool, args: { organizerId: strin
       repeatAttendees: row.repeaters,
       top: top.map(([attendeeId, events, name, email]) => ({ attendeeId, events, name, email })),
     };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  }, 'BEGIN READ ONLY');
 };
