@@ -16,9 +16,10 @@ import { createPool } from '../src/postgres/pool.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const POOL_SIZE = 32;
-const WRITERS = [1, 8, 32];
+const WRITERS = [1, 8, 32, 128];
 const BATCHES = [1, 10];
-const SYSTEMS = ['rollcall', 'emmett', 'raw'] as const;
+/** `rollcall_alone`: Rollcall with group commit off, every append its own transaction (the figure before group commit). */
+const SYSTEMS = ['rollcall', 'rollcall_alone', 'emmett', 'raw'] as const;
 type System = (typeof SYSTEMS)[number];
 
 /** One append by one writer; each writer owns its stream and tracks its revision. */
@@ -113,6 +114,7 @@ const main = async () => {
   await migrate(pool);
   await pool.query(RAW_TABLE);
   const rollcall = new PostgresEventStore({ pool, connectionString: url });
+  const rollcallAlone = new PostgresEventStore({ pool, connectionString: url, groupCommit: false });
   const emmett = getPostgreSQLEventStore(url, { connectionOptions: { pool } });
   await emmett.schema.migrate();
 
@@ -128,13 +130,14 @@ const main = async () => {
 
   const factories: Record<System, WriterFactory> = {
     rollcall: rollcallWriter(rollcall),
+    rollcall_alone: rollcallWriter(rollcallAlone),
     emmett: emmettWriter(emmett),
     raw: rawWriter(pool),
   };
   for (const system of SYSTEMS) await measure(factories[system], `warmup-${system}`, 8, 1, 1);
 
   const cases: Record<string, Record<string, number>> = {};
-  console.log('\nwriters batch | rollcall ev/s | emmett ev/s |    raw ev/s | rollcall/emmett | rollcall/raw');
+  console.log('\nwriters batch | rollcall ev/s | alone ev/s | emmett ev/s |    raw ev/s | rollcall/emmett | rollcall/raw');
   for (const writers of WRITERS) {
     for (const batch of BATCHES) {
       const perSecond = {} as Record<System, number>;
@@ -149,7 +152,7 @@ const main = async () => {
       figures['rollcall/raw'] = round(perSecond.rollcall / perSecond.raw, 2);
       cases[`writers_${writers}_batch_${batch}`] = figures;
       console.log(
-        `${String(writers).padStart(7)} ${String(batch).padStart(5)} | ${pad(figures.rollcall_events_per_s!)} | ` +
+        `${String(writers).padStart(7)} ${String(batch).padStart(5)} | ${pad(figures.rollcall_events_per_s!)} | ${pad(figures.rollcall_alone_events_per_s!, 10)} | ` +
           `${pad(figures.emmett_events_per_s!, 11)} | ${pad(figures.raw_events_per_s!, 11)} | ` +
           `${pad(figures['rollcall/emmett']!, 15)} | ${pad(figures['rollcall/raw']!, 12)}`,
       );
@@ -157,6 +160,7 @@ const main = async () => {
   }
 
   await rollcall.close();
+  await rollcallAlone.close();
   await emmett.close();
   // Emmett's schema migration opens a pool of its own, which close() leaves open.
   await endAllPools();

@@ -94,7 +94,11 @@ describe('PostgreSQL event store ordering', () => {
     expect((await store.readAll({ after: start })).map((e) => e.streamId)).toEqual([kept]);
   });
 
-  it('delivers every committed event exactly once, in position order, to a live subscriber under many concurrent writers', async () => {
+  it.each([
+    ['on', true],
+    ['off', false],
+  ])('delivers every committed event exactly once, in position order, to a live subscriber under many concurrent writers (group commit %s)', async (_, groupCommit) => {
+    const writes = new PostgresEventStore({ pool: db.pool, connectionString: db.url, groupCommit });
     const start = await marker();
     const subscriber = follow(store.subscribeToAll({ after: start }));
     const committed = new Set<string>();
@@ -117,7 +121,7 @@ describe('PostgreSQL event store ordering', () => {
           if (highestCommitted > held.position) overtaken++;
           await held.commit();
         } else {
-          const { position } = await store.append(stream, batch, 'any');
+          const { position } = await writes.append(stream, batch, 'any');
           if (position.commit > highestCommitted) highestCommitted = position.commit;
         }
         for (const e of batch) committed.add(e.id);
@@ -129,6 +133,7 @@ describe('PostgreSQL event store ordering', () => {
     await waitUntil(() => subscriber.seen.length >= committed.size, 'every event').catch(() => undefined);
     await sleep(200); // room for a duplicate to show up
     await subscriber.stop();
+    await writes.close();
 
     expect(overtaken).toBeGreaterThan(0);
     const seenIds = subscriber.seen.map((e) => e.id);

@@ -19,35 +19,15 @@ import type {
 import { type Position, positionAt } from '../position.js';
 import { type ValidatedEvent, assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
 import { AppendListener, AppendSignal } from './append-signal.js';
+import type { Gathered } from './gathered.js';
+import { type AppendOutcome, type PendingAppend, groupCommit } from './group-commit.js';
+import { EVENT_COLUMNS, type EventRow, toRecorded } from './event-rows.js';
 import { GAP_RETRY_MS, type PendingGap, safePrefix } from './safe-prefix.js';
+import { type StreamRead, gatheredStreamReads } from './stream-reads.js';
 import { createSubscription } from './subscription.js';
 
 const MAX_READ = 10_000;
 const DEFAULT_READ_ALL = 1_000;
-
-interface EventRow {
-  position: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  type: string;
-  data: JsonObject;
-  metadata: EventMetadata;
-  recorded_at: Date;
-}
-
-const COLUMNS = 'e.position, e.stream_id, e.revision, e.event_id, e.type, e.data, e.metadata, e.recorded_at';
-
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  id: row.event_id,
-  type: row.type,
-  data: row.data,
-  metadata: row.metadata,
-  streamId: row.stream_id,
-  revision: BigInt(row.revision),
-  position: positionAt(BigInt(row.position)),
-  recordedAt: row.recorded_at,
-});
 
 export interface AppendRow {
   next_revision: string;
@@ -67,6 +47,8 @@ export const appendQuery = (streamId: string, events: readonly ValidatedEvent[],
   ],
 });
 
+const DEADLOCK_DETECTED = '40P01';
+
 /** How often an append with no exact expectation ('any', 'stream_exists') retries after losing a race. */
 const RACE_RETRIES = 20;
 
@@ -74,6 +56,8 @@ export interface PostgresEventStoreOptions {
   pool: pg.Pool;
   /** For the two extra connections that carry LISTEN/NOTIFY outside the pool. */
   connectionString: string;
+  /** Appends to different streams share a transaction when they arrive together (group-commit.ts); on unless false. */
+  groupCommit?: boolean;
 }
 
 export interface SafeBatch {
@@ -87,9 +71,13 @@ export class PostgresEventStore implements EventStore {
   private readonly pool: pg.Pool;
   private readonly signal: AppendSignal;
   readonly listener: AppendListener;
+  private readonly groups: Gathered<PendingAppend, AppendOutcome> | undefined;
+  private readonly streamReads: Gathered<StreamRead, EventRow[]>;
 
   constructor(options: PostgresEventStoreOptions) {
     this.pool = options.pool;
+    this.groups = options.groupCommit === false ? undefined : groupCommit(this.pool, (append) => this.appendAlone(append));
+    this.streamReads = gatheredStreamReads(this.pool, (read) => this.selectStream(read.streamId, read.fromRevision, false, null));
     this.signal = new AppendSignal(options.connectionString);
     this.listener = new AppendListener(options.connectionString);
   }
@@ -97,23 +85,38 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     const valid = validateAppend(streamId, events, expected);
     for (let attempt = 1; ; attempt++) {
-      try {
-        const { rows } = await this.pool.query<AppendRow>(appendQuery(streamId, valid, expected));
+      const append = { streamId, events: valid, expected };
+      const outcome = await (this.groups ? this.groups.call(append) : this.appendAlone(append));
+      if ('row' in outcome) {
         this.signal.poke();
-        return toAppendResult(rows[0]);
-      } catch (error) {
-        const { code, detail, constraint } = error as pg.DatabaseError;
-        if (code !== 'RC001' && code !== '23505') throw error;
-        // A retry of an append that is already stored, or ids reused: only the ids can tell.
-        const before = await this.appendedBefore(streamId, valid);
-        if (before) return before;
-        if (code === 'RC001')
-          throw new WrongExpectedRevisionError(streamId, describeExpected(expected), toActual(BigInt(detail ?? '-1')));
-        if (constraint !== 'events_stream_id_revision_key') throw error;
-        // Lost a race for the next revision: fine to try again unless a revision was promised.
-        if (typeof expected === 'bigint' || expected === 'no_stream' || attempt >= RACE_RETRIES)
-          throw new WrongExpectedRevisionError(streamId, describeExpected(expected), await this.currentRevision(streamId));
+        return toAppendResult(outcome.row);
       }
+      const { code, detail, constraint } = outcome.refused;
+      // Chosen to break a deadlock between groups: nothing of it was stored, so it goes again.
+      if (code === DEADLOCK_DETECTED && attempt < RACE_RETRIES) continue;
+      // A retry of an append that is already stored, or ids reused: only the ids can tell.
+      const before = await this.appendedBefore(streamId, valid);
+      if (before) return before;
+      if (code === 'RC001')
+        throw new WrongExpectedRevisionError(streamId, describeExpected(expected), toActual(BigInt(detail ?? '-1')));
+      if (code === DEADLOCK_DETECTED || constraint !== 'events_stream_id_revision_key')
+        throw new Error(`append to ${streamId} refused: ${code} ${constraint ?? ''}`.trim());
+      // Lost a race for the next revision: fine to try again unless a revision was promised.
+      if (typeof expected === 'bigint' || expected === 'no_stream' || attempt >= RACE_RETRIES)
+        throw new WrongExpectedRevisionError(streamId, describeExpected(expected), await this.currentRevision(streamId));
+    }
+  }
+
+  /** One append in a transaction of its own; a refusal the caller can act on comes back as such. */
+  private async appendAlone({ streamId, events, expected }: PendingAppend): Promise<AppendOutcome> {
+    try {
+      const { rows } = await this.pool.query<AppendRow>(appendQuery(streamId, events, expected));
+      if (!rows[0]) throw new Error('append_events returned no row');
+      return { row: rows[0] };
+    } catch (error) {
+      const { code, detail, constraint } = error as pg.DatabaseError;
+      if (code === 'RC001' || code === '23505') return { refused: { code, detail, constraint } };
+      throw error;
     }
   }
 
@@ -141,14 +144,22 @@ export class PostgresEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
     if (typeof from !== 'bigint' || from < 0n) throw new InvalidInputError('fromRevision must be a bigint >= 0');
+    const rows =
+      backwards || options.maxCount !== undefined
+        ? await this.selectStream(streamId, from, backwards, readLimit(options.maxCount ?? MAX_READ))
+        : await this.streamReads.call({ streamId, fromRevision: from });
+    return rows.map(toRecorded);
+  }
+
+  /** `limit` null reads to the stream's end. */
+  private async selectStream(streamId: string, from: bigint, backwards: boolean, limit: number | null): Promise<EventRow[]> {
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM rollcall.events e
+      `SELECT ${EVENT_COLUMNS} FROM rollcall.events e
         WHERE e.stream_id = $1 AND e.revision ${backwards ? '<=' : '>='} $2
         ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
-      // LIMIT NULL reads the whole stream.
-      [streamId, from.toString(), options.maxCount === undefined ? null : readLimit(options.maxCount)],
+      [streamId, from.toString(), limit],
     );
-    return rows.map(toRecorded);
+    return rows;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -172,7 +183,7 @@ export class PostgresEventStore implements EventStore {
     const pendingEnded = pending ? await this.allEnded(pending.running) : false;
     const { rows } = await this.pool.query<EventRow>({
       name: 'rollcall_read_all',
-      text: `SELECT ${COLUMNS} FROM rollcall.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
+      text: `SELECT ${EVENT_COLUMNS} FROM rollcall.events e WHERE e.position > $1 ORDER BY e.position LIMIT $2`,
       values: [after.toString(), limit],
     });
     const withPositions = rows.map((row) => ({ row, position: BigInt(row.position) }));
@@ -242,10 +253,10 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-const toAppendResult = (row: AppendRow | undefined): AppendResult => {
-  if (!row) throw new Error('append_events returned no row');
-  return { nextExpectedRevision: BigInt(row.next_revision), position: positionAt(BigInt(row.last_position)) };
-};
+const toAppendResult = (row: AppendRow): AppendResult => ({
+  nextExpectedRevision: BigInt(row.next_revision),
+  position: positionAt(BigInt(row.last_position)),
+});
 
 const toActual = (revision: bigint): bigint | 'no_stream' => (revision === -1n ? 'no_stream' : revision);
 
