@@ -16,6 +16,8 @@ export interface RunningRollcall {
  * Lines are pino's JSON, whose `msg` holds these words. Roles without an API serve their probes
  * on a free port unless `env` names one (the default 9464 would clash between spec files).
  * `spawned` is handed the process at once, so that a caller can kill one that never gets ready.
+ * With BENCH_CPU_PROF_DIR set, the process writes a V8 CPU profile there when it exits, which
+ * is how a benchmark's server is profiled (node refuses --cpu-prof in NODE_OPTIONS).
  */
 export const spawnRollcall = (
   role: string,
@@ -23,7 +25,8 @@ export const spawnRollcall = (
   ready: RegExp = /listening on (http:\/\/127\.0\.0\.1:\d+)/,
   spawned?: (child: ChildProcess) => void,
 ): Promise<RunningRollcall> => {
-  const child = spawn(process.execPath, ['--import', 'tsx/esm', 'src/main.ts', role], { env: { METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx/esm', 'src/main.ts', role], { env: { METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   spawned?.(child);
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

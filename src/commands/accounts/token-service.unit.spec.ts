@@ -22,6 +22,26 @@ describe('TokenService', () => {
     expect(await refusalOf(service.verifyAccessToken(token))).toBe('UNAUTHENTICATED: The access token has expired');
   });
 
+  it('refuses a token it verified before once that token expires, or once its key stops verifying', async () => {
+    const start = new Date('2030-01-01T00:00:00Z');
+    let now = start;
+    const keys: StoredSigningKey[] = [];
+    const source = { load: async () => [...keys] } satisfies SigningKeySource;
+    keys.push({ ...(await newKeyPair('access')), purpose: 'access', signsFrom: start, signsUntil: undefined, verifyUntil: new Date(start.getTime() + 10 * 60_000) });
+    const service = new TokenService(source, { clock: () => now });
+    const retiring = await service.issueAccessToken({ accountId: 'acc-1', roles: [] });
+    await service.verifyAccess(retiring.token);
+    now = new Date(start.getTime() + 10 * 60_000);
+    expect(await refusalOf(service.verifyAccessToken(retiring.token))).toMatch(/^UNAUTHENTICATED/);
+
+    now = new Date();
+    const lasting = new TokenService(memorySigningKeys(), { clock: () => now });
+    const { token, expiresAt } = await lasting.issueAccessToken({ accountId: 'acc-1', roles: [] });
+    expect((await lasting.verifyAccess(token)).expiresAt).toEqual(expiresAt);
+    now = expiresAt;
+    expect(await refusalOf(lasting.verifyAccessToken(token))).toBe('UNAUTHENTICATED: The access token has expired');
+  });
+
   it('names the session (the log-in\'s refresh family) a token belongs to, if it was given one', async () => {
     const service = new TokenService(memorySigningKeys());
     const actor = { accountId: 'acc-1', roles: ['staff' as const] };
