@@ -6,22 +6,12 @@
  * object with every figure.
  */
 import { randomUUID } from 'node:crypto';
-import { givenAccount } from '../test/accounts.js';
-import { spawnRollcall } from '../test/spawn-rollcall.js';
-import { PostgresEventStore } from '../src/eventstore/postgres/postgres-event-store.js';
-import { postgresSigningKeys } from '../src/commands/accounts/postgres-signing-keys.js';
-import { TokenService } from '../src/commands/accounts/token-service.js';
 import type { Actor } from '../src/domain/actor.js';
-import { migrate } from '../src/postgres/migrate.js';
-import { openBenchDatabase } from './bench-database.js';
-import { createPool } from '../src/postgres/pool.js';
-import { MasterKey } from '../src/security/master-key.js';
+import { openBenchEvent, startBenchApi } from './bench-api.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = [1, 16, 64];
-const POOL_SIZE = 4;
 const SERVER_POOL_SIZE = 20;
-const HOUR = 3_600_000;
 
 const organizer: Actor = { accountId: 'bench-organizer', roles: ['organizer'] };
 const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-00000000be4c', roles: ['staff'] };
@@ -30,69 +20,10 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 const main = async () => {
-  const database = await openBenchDatabase('commands');
-  const { url } = database;
-  const pool = createPool(url, POOL_SIZE, (error) => console.error(`idle connection lost: ${error.message}`));
-  await migrate(pool);
-  // The server and this process share the signing keys, so they share the key they are sealed under.
-  const masterKey = MasterKey.generate();
-  const server = await spawnRollcall('api', {
-    ...process.env,
-    ROLLCALL_MASTER_KEY: masterKey.toText(),
-    DATABASE_URL: url,
-    EVENTSTORE_URL: '',
-    PORT: '0',
-    DATA_DIR: database.dir,
-    PG_POOL_SIZE: String(SERVER_POOL_SIZE),
-    LOG_LEVEL: 'warn',
-    // One client machine sending thousands of commands a minute: the limits a real door would never reach.
-    RATE_LIMITS: 'off',
-  });
-  const { address } = server;
-  // Signing keys live in the database, so tokens minted here are the server's own.
-  const tokens = new TokenService(postgresSigningKeys(pool, { masterKey }));
-  // Staff must be a real account; written straight to the store, as sign-up would mail a code.
-  const store = new PostgresEventStore({ pool, connectionString: url });
-  await givenAccount(store, staff);
-  const token = async (actor: Actor) => (await tokens.issueAccessToken(actor)).token;
-
-  const gql = async (bearer: string, query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(`${address}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
-
+  const api = await startBenchApi('commands', { serverPoolSize: SERVER_POOL_SIZE, staff });
+  const { address, gql, token } = api;
   const organizerToken = await token(organizer);
-  const openEvent = async (capacity: number) => {
-    const { createEvent } = await gql(
-      organizerToken,
-      `mutation ($d: EventDetailsInput!, $c: Int!) { createEvent(details: $d, capacity: $c) { eventId } }`,
-      {
-        c: capacity,
-        d: {
-          title: 'Benchmark',
-          venue: 'Hall',
-          timeZone: 'UTC',
-          registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
-          registrationClosesAt: new Date(Date.now() + 24 * HOUR).toISOString(),
-        },
-      },
-    );
-    const eventId = createEvent.eventId as string;
-    const { scheduleSessions } = await gql(
-      organizerToken,
-      `mutation ($e: ID!, $p: SessionPlanInput!) { scheduleSessions(eventId: $e, plan: $p) { sessions { sessionId } } }`,
-      { e: eventId, p: { startsAt: new Date(Date.now() + HOUR / 2).toISOString(), endsAt: new Date(Date.now() + 4 * HOUR).toISOString() } },
-    );
-    await gql(organizerToken, `mutation ($e: ID!) { assignStaff(eventId: $e, staffId: "${staff.accountId}") { eventId } }`, { e: eventId });
-    await gql(organizerToken, `mutation ($e: ID!) { publishEvent(eventId: $e) { status } }`, { e: eventId });
-    return { eventId, sessionId: scheduleSessions.sessions[0].sessionId as string };
-  };
+  const openEvent = (capacity: number) => openBenchEvent(gql, organizerToken, capacity, staff.accountId);
 
   /** `clients` loops for SECONDS, each taking the next job; returns throughput and latency. */
   const drive = async (clients: number, job: (n: number) => Promise<void>) => {
@@ -160,11 +91,7 @@ const main = async () => {
     );
   }
 
-  const exitCode = await server.stop();
-  if (exitCode !== 0) console.error(`the server exited with ${exitCode}:\n${server.output()}`);
-  await store.close();
-  await pool.end();
-  await database.close();
+  await api.close();
   console.log(JSON.stringify({ benchmark: 'commands', seconds_per_case: SECONDS, ...figures }));
 };
 
