@@ -13,12 +13,11 @@ export interface SeedOptions {
 export type SeedSize = Omit<SeedOptions, 'now'>;
 
 /**
- * Sized for the 2-core development machine: some 1,260 accounts (an Argon2id hash each, which
- * the sign-ups wait on while the events replay) and about 106,000 events through the command
- * side in some 70 s, which leaves room for a machine other work shares (README,
- * `rollcall admin seed`).
+ * Sized for the 2-core development machine: some 1,580 accounts (an Argon2id hash each, which
+ * the sign-ups wait on while the events replay) and about 270,000 events through the command
+ * side in under two minutes with nothing else running (README, `rollcall admin seed`).
  */
-export const DEFAULT_SEED_SIZE: SeedSize = { organizers: 30, events: 400, attendees: 1_200, weeks: 20, seed: 1 };
+export const DEFAULT_SEED_SIZE: SeedSize = { organizers: 40, events: 800, attendees: 1_500, weeks: 20, seed: 1 };
 
 /** Beyond these a seed stops being a development aid and becomes a load test that takes hours. */
 export const SEED_LIMITS: Record<keyof SeedSize, number> = {
