@@ -9,6 +9,10 @@ import type { EventStore, JsonObject } from '../eventstore/event-store.js';
 import { projections } from '../projections/projections.js';
 import { type ProjectionFailure, ProjectionRunner } from '../projections/runner.js';
 
+/** A session per [start, end], its check-in open while it runs. */
+const sessionsOf = (periods: readonly [string, string][]) =>
+  periods.map(([startsAt, endsAt]) => ({ sessionId: randomUUID(), startsAt, endsAt, checkInOpensAt: startsAt, checkInClosesAt: endsAt }));
+
 /**
  * A past written to a real event store as the deciders would have written it, each fact at
  * the time it happened (`metadata.occurredAt`): the command side cannot write a past (it
@@ -54,7 +58,7 @@ export class ReportHistory {
     at: string,
   ): Promise<{ eventId: string; sessionIds: string[] }> {
     const eventId = randomUUID();
-    const sessions = options.sessions.map(([startsAt, endsAt]) => ({ sessionId: randomUUID(), startsAt, endsAt, checkInOpensAt: startsAt, checkInClosesAt: endsAt }));
+    const sessions = sessionsOf(options.sessions);
     const details = {
       title: options.title ?? 'Reported event',
       description: '',
@@ -76,6 +80,13 @@ export class ReportHistory {
       at,
     );
     return { eventId, sessionIds: sessions.map((s) => s.sessionId) };
+  }
+
+  /** More sessions of an event, one per [start, end], scheduled at `at`; returns their ids. */
+  async schedule(eventId: string, periods: readonly [string, string][], at: string): Promise<string[]> {
+    const sessions = sessionsOf(periods);
+    await this.record(eventStream(eventId), [{ type: 'SessionsScheduled', data: { sessions } }], at);
+    return sessions.map((s) => s.sessionId);
   }
 
   /** A registration asking for approval (pending); returns its id. */

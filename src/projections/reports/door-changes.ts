@@ -22,6 +22,8 @@ const DOOR: Record<CheckInEvent['type'], DoorFacts> = {
   FaceMismatched: { present: false, sighting: false, refusal: 'result' },
   FaceUnverifiable: { present: false, sighting: false, refusal: 'result' },
   ScanRefused: { present: undefined, sighting: true, refusal: 'result' },
+  // The CheckedIn of the earlier scan that supersedes it follows in the same append.
+  CheckInSuperseded: { present: undefined, sighting: false, refusal: undefined },
   UnreadableTicketScanned: { present: undefined, sighting: false, refusal: 'invalid' },
   CheckInUndone: { present: false, sighting: false, refusal: undefined },
 };

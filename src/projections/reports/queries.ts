@@ -88,25 +88,27 @@ export interface OrganizerFigures {
 }
 
 /**
- * Who came to how many of an organizer's events in a period: counted over the period's
- * events, or, when the events outside the period hold fewer attendances, as the organizer's
- * running totals less those: whichever reads fewer rows, so a period holding most or all of
- * a long history costs no more than one holding half of it.
+ * Who came to how many of an organizer's events in a period, from whichever reads fewer rows:
+ * the period's attendances (an event's are about its `attended`), counted up by attendee, or
+ * the organizer's attendees (as many as `organizers` says), one row each listing when the
+ * events they came to start, of which two binary searches (width_bucket) count those in the
+ * period. So however much of a long history a period holds, it costs no more than one row per
+ * attendee, and a short one no more than its own attendances.
  */
 const CAME = `
   mine AS (
-    SELECT event_id, title, status, starts_at, confirmed, attended, (starts_at >= $2 AND starts_at < $3) IS TRUE AS inside
-      FROM ${LIVE}.events WHERE organizer_id = $1
+    SELECT event_id, title, status, starts_at, confirmed, attended FROM ${LIVE}.events WHERE organizer_id = $1 AND starts_at >= $2::timestamptz AND starts_at < $3::timestamptz
   ), counting AS (
-    SELECT coalesce(sum(attended) FILTER (WHERE inside), 0) <= coalesce(sum(attended) FILTER (WHERE NOT inside), 0) AS inside FROM mine
+    SELECT coalesce(sum(attended), 0) <= coalesce((SELECT attendees FROM ${LIVE}.organizers WHERE organizer_id = $1), 0) AS from_attendances FROM mine
   ), came AS (
     SELECT a.attendee_id, count(*)::int AS events FROM ${LIVE}.event_attendees a JOIN mine m ON m.event_id = a.event_id
-     WHERE m.inside AND (SELECT inside FROM counting) GROUP BY a.attendee_id
+     WHERE (SELECT from_attendances FROM counting) GROUP BY a.attendee_id
     UNION ALL
-    SELECT o.attendee_id, o.events - coalesce(x.events, 0) FROM ${LIVE}.organizer_attendees o
-      LEFT JOIN (SELECT a.attendee_id, count(*)::int AS events FROM ${LIVE}.event_attendees a JOIN mine m ON m.event_id = a.event_id
-                  WHERE NOT m.inside GROUP BY a.attendee_id) x ON x.attendee_id = o.attendee_id
-     WHERE o.organizer_id = $1 AND NOT (SELECT inside FROM counting) AND o.events > coalesce(x.events, 0)
+    SELECT * FROM (
+      -- width_bucket counts the starts up to a time, and a timestamptz counts whole microseconds: those before $3 less those before $2.
+      SELECT o.attendee_id, width_bucket($3::timestamptz - interval '1 microsecond', o.starts) - width_bucket($2::timestamptz - interval '1 microsecond', o.starts) AS events
+        FROM ${LIVE}.organizer_attendees o WHERE o.organizer_id = $1 AND NOT (SELECT from_attendances FROM counting)
+    ) listed WHERE listed.events > 0
   )`;
 
 /** Enough for an organizer's attendees to be counted and ranked in memory rather than on disk (the default is 4 MB). */
@@ -125,7 +127,7 @@ export const organizerFigures = async (pool: pg.Pool, args: { organizerId: strin
          SELECT c.attendee_id, c.events FROM came c ORDER BY c.events DESC, c.attendee_id COLLATE "C" LIMIT $4
        )
        SELECT (SELECT coalesce(json_agg(json_build_array(m.event_id, m.title, m.status, m.starts_at, m.confirmed, m.attended) ORDER BY m.starts_at, m.event_id), '[]')
-                 FROM mine m WHERE m.inside) AS events,
+                 FROM mine m) AS events,
               (SELECT coalesce(json_agg(json_build_array(t.attendee_id, t.events, t.name, t.email) ORDER BY t.events DESC, t.attendee_id COLLATE "C"), '[]')
                  FROM (SELECT r.*, ${PERSON_COLUMNS} FROM ranked r ${personJoin('r.attendee_id')}) t) AS top,
               totals.attendees, totals.repeaters

@@ -18,13 +18,16 @@ const random = (seed: number) => () => (seed = (seed * 1_103_515_245 + 12_345) %
 /**
  * Registrations that go every way (approved, rejected, waitlisted then promoted, cancelled
  * after their check-in) and doors that check in, refuse, undo, hold for a face and re-admit,
- * so that counters move up and down across batch boundaries.
+ * so that counters move up and down across batch boundaries; one organizer's events, the
+ * second moved earlier by a session added after its doors closed, so that its attendees'
+ * lists of when their events start change with no door event of theirs.
  */
 const seedTangledHistory = async (history: ReportHistory) => {
   const next = random(7);
   const minute = (n: number) => new Date(Date.UTC(2025, 2, 1) + n * 60_000).toISOString();
+  const organizerId = randomUUID();
   for (let e = 0; e < 3; e++) {
-    const { eventId, sessionIds } = await history.event(randomUUID(), { requiresApproval: e !== 1, timeZone: 'Europe/Warsaw', sessions: [[minute(20_000), minute(20_120)], [minute(21_440), minute(21_560)]] }, minute(0));
+    const { eventId, sessionIds } = await history.event(organizerId, { requiresApproval: e !== 1, timeZone: 'Europe/Warsaw', sessions: [[minute(20_000), minute(20_120)], [minute(21_440), minute(21_560)]] }, minute(0));
     for (let r = 0; r < 25; r++) {
       const who = randomUUID();
       const t = 10 * r + e;
@@ -44,6 +47,7 @@ const seedTangledHistory = async (history: ReportHistory) => {
       }
       if (next() < 0.1) await history.cancel(eventId, id, minute(22_000));
     }
+    if (e === 1) await history.schedule(eventId, [[minute(18_000), minute(18_120)]], minute(22_100));
   }
 };
 

@@ -3,10 +3,11 @@ import { liveSchema } from '../runner.js';
 /**
  * The reports read model: what organizers' reports show, kept pre-aggregated so that a report
  * is a few index lookups however long the history. Counters are kept per event, per session,
- * per quarter hour of registrations, per five minutes of arrivals and per event attendee; the
- * per-registration and per-ticket-at-a-session rows hold just the state a counter needs to
- * move right when a later event changes it. No names or addresses: reports join the accounts
- * read model for those, so an erasure there is an erasure here.
+ * per quarter hour of registrations, per five minutes of arrivals and per event attendee, and
+ * per organizer, when the events each attendee came to start; the per-registration and
+ * per-ticket-at-a-session rows hold just the state a counter needs to move right when a later
+ * event changes it. No names or addresses: reports join the accounts read model for those, so
+ * an erasure there is an erasure here.
  */
 
 export const REPORTS = 'reports';
@@ -14,10 +15,14 @@ export const REPORTS = 'reports';
 /** Where the live tables are; only this folder's queries read them. */
 export const LIVE = liveSchema(REPORTS);
 
-export const TABLES = ['events', 'sessions', 'registrations', 'attendances', 'registration_times', 'confirmation_times', 'approvals', 'arrivals', 'refusals', 'event_attendees', 'organizer_attendees'] as const;
+export const TABLES = ['events', 'sessions', 'registrations', 'attendances', 'registration_times', 'confirmation_times', 'approvals', 'arrivals', 'refusals', 'event_attendees', 'organizer_attendees', 'organizers'] as const;
 
-/** 2: who came to each organizer's events, counted (tables of version 1, a work in progress, lack them). */
-export const VERSION = 2;
+/**
+ * 2: who came to each organizer's events, counted (tables of version 1, a work in progress, lack them).
+ * 3: who came to each organizer's events, with when each of those events started, and how many
+ * came per organizer: a report over any period counts its attendees from these, not their totals.
+ */
+export const VERSION = 3;
 
 export const createTables = (s: string): string => `
   CREATE TABLE IF NOT EXISTS ${s}.events (
@@ -111,12 +116,19 @@ export const createTables = (s: string): string => `
     PRIMARY KEY (event_id, attendee_id)
   );
   CREATE INDEX IF NOT EXISTS event_attendees_by_attendee ON ${s}.event_attendees (attendee_id);
-  -- Of each organizer's events, how many each attendee came to: a report over all of an
-  -- organizer's events reads its top and its repeat count here instead of counting them up.
+  -- Of each organizer's events, when each one an attendee came to starts (sorted, those without
+  -- a start left out; a row only while one is left): how many of them fall in a report's period
+  -- is two binary searches of the row, so a period holding most of a long history reads one row
+  -- per attendee instead of one per attendance.
   CREATE TABLE IF NOT EXISTS ${s}.organizer_attendees (
     organizer_id text NOT NULL,
     attendee_id text NOT NULL,
-    events int NOT NULL,
+    starts timestamptz[] NOT NULL,
     PRIMARY KEY (organizer_id, attendee_id)
   );
-  CREATE INDEX IF NOT EXISTS organizer_attendees_by_events ON ${s}.organizer_attendees (organizer_id, events DESC, attendee_id COLLATE "C");`;
+  -- Each organizer's rows of organizer_attendees, counted: a report reads whichever is fewer,
+  -- those rows or its period's attendances. A row only while above 0.
+  CREATE TABLE IF NOT EXISTS ${s}.organizers (
+    organizer_id text PRIMARY KEY,
+    attendees int NOT NULL
+  );`;

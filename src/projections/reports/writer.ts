@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENT_COUNTERS, type Known, type ReportBatch, SESSION_COUNTERS } from './batch.js';
-import type { Tally } from './tally.js';
+import { Tally } from './tally.js';
 
 /** The reports read model's SQL: reads what a batch touches, then writes its rows and counter changes, one statement per table. */
 
@@ -75,6 +75,19 @@ const addToCounts = async (client: pg.PoolClient, table: string, keys: readonly 
 
 const EVENT_COLUMNS = ['event_id', 'organizer_id', 'title', 'time_zone', 'status'] as const;
 
+/** Sets each event's start to its first session's; returns those whose start moved, as their attendees' lists must. */
+const moveStarts = async (client: pg.PoolClient, s: string, eventIds: readonly string[]): Promise<string[]> => {
+  if (eventIds.length === 0) return [];
+  const { rows } = await client.query<{ event_id: string }>(
+    `UPDATE ${s}.events e SET starts_at = k.starts_at
+       FROM (SELECT t.event_id, (SELECT min(x.starts_at) FROM ${s}.sessions x WHERE x.event_id = t.event_id) AS starts_at FROM unnest($1::uuid[]) AS t(event_id)) k
+      WHERE e.event_id = k.event_id AND e.starts_at IS DISTINCT FROM k.starts_at
+     RETURNING e.event_id`,
+    [eventIds],
+  );
+  return rows.map((row) => row.event_id);
+};
+
 export const writeChanges = async (client: pg.PoolClient, s: string, batch: ReportBatch): Promise<void> => {
   // Patches first: those of events this batch creates are in their new rows already.
   for (const [eventId, patch] of batch.eventPatches) {
@@ -92,12 +105,7 @@ export const writeChanges = async (client: pg.PoolClient, s: string, batch: Repo
     // A session scheduled again in a later batch: the first schedule stands.
     'ON CONFLICT DO NOTHING',
   );
-  const scheduled = [...new Set([...sessions.map((x) => x.eventId), ...batch.newEvents.keys()])];
-  if (scheduled.length > 0)
-    await client.query(
-      `UPDATE ${s}.events e SET starts_at = (SELECT min(x.starts_at) FROM ${s}.sessions x WHERE x.event_id = e.event_id) WHERE e.event_id = ANY ($1::uuid[])`,
-      [scheduled],
-    );
+  const rescheduled = await moveStarts(client, s, [...new Set([...sessions.map((x) => x.eventId), ...batch.newEvents.keys()])]);
   await insertRows(
     client,
     `${s}.registrations`,
@@ -134,30 +142,41 @@ export const writeChanges = async (client: pg.PoolClient, s: string, batch: Repo
   await addToCounts(client, `${s}.registration_times`, byQuarterHour, 'registrations', batch.registrationTimes);
   await addToCounts(client, `${s}.confirmation_times`, byQuarterHour, 'confirmed', counters.confirmations);
   await addToCounts(client, `${s}.event_attendees`, [['event_id', 'uuid'], ['attendee_id', 'text']], 'present_registrations', counters.attendees);
-  await recountOrganizerAttendees(client, s, counters.attendees.rows(['present_registrations']).map((row) => row.key));
+  await recountOrganizerAttendees(client, s, counters.attendees.rows(['present_registrations']).map((row) => row.key), rescheduled);
 };
 
 /**
- * Counts again, from event_attendees, the events of their organizer each touched attendee came
- * to. Counted rather than moved: whether an attendee came to an event changes only when their
- * count of registrations checked in there crosses zero, which a change alone does not tell.
+ * Lists again, from event_attendees, when each event of their organizer that a touched attendee
+ * came to starts, and moves the organizers' counts of attendees by the rows this makes or
+ * removes. Touched: the attendees of `attendances` (event and attendee ids) and every attendee
+ * of `events`, whose start moved. Listed rather than moved: whether an attendee came to an
+ * event changes only when their count of registrations checked in there crosses zero, which a
+ * change alone does not tell.
  */
-const recountOrganizerAttendees = async (client: pg.PoolClient, s: string, touched: readonly string[][]) => {
-  if (touched.length === 0) return;
-  await client.query(
+export const recountOrganizerAttendees = async (client: pg.PoolClient, s: string, attendances: readonly string[][], events: readonly string[]): Promise<void> => {
+  if (attendances.length === 0 && events.length === 0) return;
+  // Every part reads the tables as they were before the statement: `counted` knows which rows it makes and which it removes.
+  const { rows } = await client.query<{ organizer_id: string; attendees: number }>(
     `WITH touched AS (
-       SELECT DISTINCT e.organizer_id, t.attendee_id FROM unnest($1::uuid[], $2::text[]) AS t(event_id, attendee_id)
+       SELECT DISTINCT e.organizer_id, t.attendee_id
+         FROM (SELECT * FROM unnest($1::uuid[], $2::text[]) UNION ALL SELECT event_id, attendee_id FROM ${s}.event_attendees WHERE event_id = ANY ($3::uuid[])) AS t(event_id, attendee_id)
          JOIN ${s}.events e ON e.event_id = t.event_id WHERE e.organizer_id IS NOT NULL
      ), counted AS (
        SELECT t.organizer_id, t.attendee_id,
-              (SELECT count(*) FROM ${s}.event_attendees a JOIN ${s}.events e ON e.event_id = a.event_id
-                WHERE a.attendee_id = t.attendee_id AND e.organizer_id = t.organizer_id)::int AS events
+              (SELECT array_agg(e.starts_at ORDER BY e.starts_at) FROM ${s}.event_attendees a JOIN ${s}.events e ON e.event_id = a.event_id
+                WHERE a.attendee_id = t.attendee_id AND e.organizer_id = t.organizer_id AND e.starts_at IS NOT NULL) AS starts,
+              EXISTS (SELECT FROM ${s}.organizer_attendees o WHERE o.organizer_id = t.organizer_id AND o.attendee_id = t.attendee_id) AS listed
          FROM touched t
      ), kept AS (
-       INSERT INTO ${s}.organizer_attendees (organizer_id, attendee_id, events) SELECT * FROM counted WHERE events > 0
-       ON CONFLICT (organizer_id, attendee_id) DO UPDATE SET events = excluded.events
+       INSERT INTO ${s}.organizer_attendees (organizer_id, attendee_id, starts) SELECT organizer_id, attendee_id, starts FROM counted WHERE starts IS NOT NULL
+       ON CONFLICT (organizer_id, attendee_id) DO UPDATE SET starts = excluded.starts WHERE ${s}.organizer_attendees.starts <> excluded.starts
+     ), dropped AS (
+       DELETE FROM ${s}.organizer_attendees o USING counted c WHERE o.organizer_id = c.organizer_id AND o.attendee_id = c.attendee_id AND c.starts IS NULL
      )
-     DELETE FROM ${s}.organizer_attendees o USING counted c WHERE o.organizer_id = c.organizer_id AND o.attendee_id = c.attendee_id AND c.events = 0`,
-    [touched.map(([eventId]) => eventId), touched.map(([, attendeeId]) => attendeeId)],
+     SELECT organizer_id, sum((starts IS NOT NULL)::int - listed::int)::int AS attendees FROM counted GROUP BY organizer_id`,
+    [attendances.map(([eventId]) => eventId), attendances.map(([, attendeeId]) => attendeeId), events],
   );
+  const attendees = new Tally<'attendees'>();
+  for (const row of rows) attendees.add([row.organizer_id], 'attendees', row.attendees);
+  await addToCounts(client, `${s}.organizers`, [['organizer_id', 'text']], 'attendees', attendees);
 };
