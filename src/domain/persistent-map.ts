@@ -2,8 +2,12 @@
  * An immutable string-keyed map whose updates copy one bucket and the bucket index, not
  * the whole map: an event with 50,000 registrations folds each new one in a few hundred
  * steps instead of 50,000. Evolve stays pure; earlier states stay valid.
+ *
+ * 1,024 buckets keep each under about 100 keys up to 100,000 entries: past that V8 copies an
+ * object far more slowly, and with 256 buckets (400 keys each) the 100,000 registrations of
+ * an on-sale took 10 s of an API process's CPU to fold into one map, 2.3 s with 1,024.
  */
-const BUCKETS = 256;
+const BUCKETS = 1_024;
 
 export interface PersistentMap<V> {
   readonly buckets: readonly (Readonly<Record<string, V>> | undefined)[];

@@ -12,6 +12,13 @@ export interface Reactor {
   /** The consumer's name: its checkpoint, and with the topic prefix its Kafka group (kafka-consumer.ts, reactorGroupId). */
   readonly name: string;
   handle(event: IntegrationEvent): Promise<void>;
+  /**
+   * Does what `handle` would do for each of `events` (in log order, none handled before), at
+   * once, for a reactor that can spare round trips that way. If it throws, the events are
+   * handed to `handle` one by one, with their retries and dead letters: it must be idempotent
+   * as `handle` is, since part of it may have happened.
+   */
+  handleBatch?(events: readonly IntegrationEvent[]): Promise<void>;
 }
 
 export interface RetryPolicy {
@@ -71,11 +78,23 @@ const recordDeadLetter = async (pool: pg.Pool, reactor: Reactor, event: Integrat
   );
 };
 
+/** Whether a reactor that handles batches handled these: a failed batch goes through `handle` one by one. */
+const handledAsBatch = async (reactor: Reactor, events: readonly IntegrationEvent[]): Promise<boolean> => {
+  if (!reactor.handleBatch) return false;
+  try {
+    await reactor.handleBatch(events);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Hands events to the reactor in order: those it handled before (or twice in the list) are
  * skipped, each other one is retried with backoff and set aside as a dead letter if it keeps
- * failing. One query looks the batch up, rather than one per event. Returns what happened to
- * each and the ids it handled, which the caller marks ({@link markProcessed}).
+ * failing (a reactor that handles batches gets them all at once first). One query looks the
+ * batch up, rather than one per event. Returns what happened to each and the ids it handled,
+ * which the caller marks ({@link markProcessed}).
  */
 export const handleAll = async (
   pool: pg.Pool,
@@ -91,15 +110,23 @@ export const handleAll = async (
     [reactor.name, events.map((event) => event.id)],
   );
   const seen = new Set(rows.map((row) => row.event_id));
+  const fresh = events.map((event) => {
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  const toHandle = events.filter((_, i) => fresh[i]);
+  if (toHandle.length > 1 && (await handledAsBatch(reactor, toHandle)))
+    return { outcomes: fresh.map((f) => (f ? 'handled' : 'duplicate')), handled: toHandle.map((event) => event.id.toLowerCase()) };
   const handled: string[] = [];
   const outcomes: Delivery[] = [];
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     const id = event.id.toLowerCase();
-    if (seen.has(id)) {
+    if (!fresh[i]) {
       outcomes.push('duplicate');
       continue;
     }
-    seen.add(id);
     const failure = await handleWithRetries(reactor, event, policy);
     if (failure) {
       await recordDeadLetter(pool, reactor, event, failure.error, policy.attempts);

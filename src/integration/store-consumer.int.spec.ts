@@ -4,7 +4,7 @@ import { anEvent } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import type { IntegrationEvent } from './contract.js';
-import { type Reactor, listDeadLetters, replayDeadLetters } from './delivery.js';
+import { type Reactor, deliverAll, listDeadLetters, replayDeadLetters } from './delivery.js';
 import { StoreConsumer } from './store-consumer.js';
 
 let db: TestDatabase;
@@ -112,5 +112,54 @@ describe('a reactor on the embedded default', () => {
     // The standby starts at the first one's checkpoint: it gets the new event only.
     expect(two.handled).toHaveLength(1);
     expect([...one.calls.values(), ...two.calls.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('a reactor that handles batches', () => {
+  const published = (capacity: number): IntegrationEvent => ({
+    id: randomUUID(),
+    type: 'CapacityChanged',
+    version: 1,
+    streamId: `event-${randomUUID()}`,
+    revision: '0',
+    position: '1',
+    occurredAt: new Date().toISOString(),
+    correlationId: 'c',
+    causationId: 'c',
+    data: { capacity },
+  });
+  /** {@link reactor}, whose batches fail whole when one of their events would fail. */
+  const batching = (failures: (event: IntegrationEvent) => number) => {
+    const single = reactor(`reactor-${randomUUID().slice(0, 8)}`, failures);
+    const batches: string[][] = [];
+    const worker: Reactor = {
+      name: single.name,
+      handle: (event) => single.handle(event),
+      async handleBatch(events) {
+        batches.push(events.map((event) => event.id));
+        if (events.some((event) => failures(event) > 0)) throw new Error('one of the batch cannot be handled yet');
+        single.handled.push(...events.map((event) => event.id));
+      },
+    };
+    return { worker, batches, single };
+  };
+
+  it('gets the events of a delivery it has not handled before, at once', async () => {
+    const { worker, batches, single } = batching(() => 0);
+    const [a, b, c] = [published(1), published(2), published(3)];
+    expect(await deliverAll(db.pool, worker, [a, b], fast)).toEqual(['handled', 'handled']);
+    expect(await deliverAll(db.pool, worker, [a, c, b, c, published(4)], fast)).toEqual(['duplicate', 'handled', 'duplicate', 'duplicate', 'handled']);
+    expect(batches).toEqual([[a.id, b.id], [c.id, expect.any(String)]]);
+    expect(single.calls.size).toBe(0);
+  });
+
+  it('gets the events of a failed batch one by one: only the one that keeps failing is a dead letter', async () => {
+    const poison = 13;
+    const { worker, batches, single } = batching((event) => (event.data.capacity === poison ? 99 : 0));
+    const events = [published(5), published(poison), published(7)];
+    expect(await deliverAll(db.pool, worker, events, fast)).toEqual(['handled', 'dead_letter', 'handled']);
+    expect(batches).toHaveLength(1);
+    expect(single.handled).toEqual([events[0]!.id, events[2]!.id]);
+    expect(await listDeadLetters(db.pool, worker.name)).toEqual([expect.objectContaining({ eventId: events[1]!.id, attempts: fast.attempts })]);
   });
 });

@@ -27,6 +27,15 @@ export const TICKET_MAIL_HORIZON_MS = 24 * 60 * 60_000;
 export const ticketDeliveryJobId = (eventId: string, registrationId: string, version: number): string =>
   deterministicId('ticket-delivery', eventId, registrationId, String(version));
 
+/**
+ * How the projector works the queue: batches of 20 tickets, 4 of them side by side, two batches
+ * in flight; each ticket still its own job, settled and retried alone (eachJobOnItsOwn). An
+ * on-sale confirms thousands within a minute. One job per fetch, each waiting for its own
+ * fetch and completion (two queries on pg-boss's three connections) besides its read, its
+ * signing and its write, mailed a few dozen tickets a second: 10,000 took minutes.
+ */
+export const TICKET_DELIVERY_WORK = { batchSize: 20, concurrency: 2, atOnce: 4 } as const;
+
 export interface TicketDeliveryDependencies {
   pool: pg.Pool;
   codes: TicketCodes;

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import type PgBoss from 'pg-boss';
 import { parseStream } from '../domain/streams.js';
 import { type Position, comparePositions, formatPosition, parsePosition } from '../eventstore/position.js';
 import type { IntegrationEvent } from '../integration/contract.js';
@@ -11,6 +12,7 @@ import { ATTENDANCE, LIVE, VERSION } from '../projections/attendance/tables.js';
 import type { Jobs } from './jobs.js';
 import { readCheckpoint } from '../projections/runner.js';
 import { readSchemaVersion } from '../projections/schema-version.js';
+import { inParallel } from '../imports/in-parallel.js';
 import { isUuid } from '../uuid.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
 import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketDeliveryJobId } from './ticket-delivery.js';
@@ -22,6 +24,8 @@ import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketDeliveryJobId } 
  */
 const DEFAULT_WAIT_MS = 20_000;
 const POLL_MS = 100;
+/** Registrations read at once for a batch: a share of the worker's pool, which its other reactors use too. */
+const READS_AT_ONCE = 4;
 
 /** The registration whose ticket an event issues, when it issues one recent enough to mail. */
 export const ticketIssuedBy = (event: IntegrationEvent, now: Date): { eventId: string; registrationId: string } | undefined => {
@@ -55,24 +59,52 @@ export interface TicketMailDependencies {
 export class TicketMail implements Reactor {
   readonly name = 'ticket-mail';
   readonly categories = ['event'];
+  /**
+   * A position the live tables of this code's version are known to have applied. Live tables
+   * only move on (a rebuild swaps in tables caught up further, of a version no older), so the
+   * events up to it need no look (a connection and two queries): during an on-sale the
+   * projector is mostly ahead.
+   */
+  private applied: Position | undefined;
 
   constructor(private readonly deps: TicketMailDependencies) {}
 
-  async handle(event: IntegrationEvent): Promise<void> {
-    const issued = ticketIssuedBy(event, this.deps.now?.() ?? new Date());
-    if (!issued) return;
-    await this.projected(parsePosition(event.position));
-    const ticket = await ticketRegistration(this.deps.pool, issued.eventId, issued.registrationId);
-    // Cancelled since, or held by an attendee id the read model could not store: no ticket to mail.
-    if (!ticket || ticket.status !== 'confirmed' || ticket.attendeeId === null) return;
-    const { eventId, registrationId, attendeeId, ticketVersion: version } = ticket;
-    const trace = causedBy(event);
-    const id = ticketDeliveryJobId(eventId, registrationId, version);
-    await (await this.deps.jobs.boss()).send(TICKET_DELIVERY_QUEUE, { eventId, registrationId, attendeeId, version, trace } satisfies TicketDeliveryData, {
-      id,
-      singletonKey: `${eventId}:${registrationId}:${version}`,
+  handle(event: IntegrationEvent): Promise<void> {
+    return this.handleBatch([event]);
+  }
+
+  /**
+   * The tickets a batch of events issues, as one: one wait for the projection, the
+   * registrations read side by side, one insert for all their jobs. A sell-out confirms
+   * thousands at once; one at a time, each waiting for its own look, read and insert, they
+   * queued at 70 a second under bench:onsale's load: over two minutes for 10,000 tickets.
+   */
+  async handleBatch(events: readonly IntegrationEvent[]): Promise<void> {
+    const now = this.deps.now?.() ?? new Date();
+    const issued = events.flatMap((event) => {
+      const ticket = ticketIssuedBy(event, now);
+      return ticket ? [{ event, ...ticket }] : [];
     });
-    this.deps.log?.info({ reactor: this.name, ...trace, jobId: id }, `reactor ${this.name}: ticket ${version > 1 ? 'reissue ' : ''}mail queued for ${event.type}`);
+    if (issued.length === 0) return;
+    await this.projected(issued.map(({ event }) => parsePosition(event.position)).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b)));
+    const tickets = await inParallel(issued, READS_AT_ONCE, ({ eventId, registrationId }) => ticketRegistration(this.deps.pool, eventId, registrationId));
+    const queued = new Map<string, { job: PgBoss.JobInsert<TicketDeliveryData>; event: IntegrationEvent }>();
+    issued.forEach(({ event }, i) => {
+      const ticket = tickets[i];
+      // Cancelled since, or held by an attendee id the read model could not store: no ticket to mail.
+      if (!ticket || ticket.status !== 'confirmed' || ticket.attendeeId === null) return;
+      const { eventId, registrationId, attendeeId, ticketVersion: version } = ticket;
+      const id = ticketDeliveryJobId(eventId, registrationId, version);
+      // A reissue later in the batch has already made this version the current one: one job, as the reissue's.
+      if (queued.has(id)) queued.delete(id);
+      const data = { eventId, registrationId, attendeeId, version, trace: causedBy(event) } satisfies TicketDeliveryData;
+      queued.set(id, { job: { name: TICKET_DELIVERY_QUEUE, id, data, singletonKey: `${eventId}:${registrationId}:${version}` }, event });
+    });
+    if (queued.size === 0) return;
+    // A job id already taken (a redelivered or replayed event) inserts nothing: pg-boss skips conflicts.
+    await (await this.deps.jobs.boss()).insert([...queued.values()].map(({ job }) => job));
+    for (const { job, event } of queued.values())
+      this.deps.log?.info({ reactor: this.name, ...job.data!.trace, jobId: job.id }, `reactor ${this.name}: ticket ${job.data!.version > 1 ? 'reissue ' : ''}mail queued for ${event.type}`);
   }
 
   /**
@@ -81,6 +113,7 @@ export class TicketMail implements Reactor {
    * (their checkpoint stands still meanwhile), and this code's queries may not fit them.
    */
   private async projected(position: Position): Promise<void> {
+    if (this.applied && comparePositions(this.applied, position) >= 0) return;
     const waitMs = this.deps.waitMs ?? DEFAULT_WAIT_MS;
     const deadline = Date.now() + waitMs;
     while (!(await this.hasApplied(position))) {
@@ -93,7 +126,9 @@ export class TicketMail implements Reactor {
     const client = await this.deps.pool.connect();
     try {
       const applied = (await readCheckpoint(client, ATTENDANCE))?.position;
-      return applied !== undefined && comparePositions(applied, position) >= 0 && (await readSchemaVersion(client, LIVE)) === VERSION;
+      if (applied === undefined || comparePositions(applied, position) < 0 || (await readSchemaVersion(client, LIVE)) !== VERSION) return false;
+      this.applied = applied;
+      return true;
     } finally {
       client.release();
     }

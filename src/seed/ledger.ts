@@ -1,6 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { type EventCommand, eventDecider } from '../domain/event/business-logic.js';
 import { type EventEvent, type EventState, type ExistingEvent, type RegistrationConfirmedVia, type Session, registrationOf } from '../domain/event/event.js';
+import { waitlistIds } from '../domain/event/waitlist.js';
 import { DAY, HOUR, MINUTE, onTheSecond } from './durations.js';
 import type { Attendee } from './people.js';
 import type { Random } from './random.js';
@@ -174,7 +175,7 @@ export const runLedger = (event: WorldEvent, registrants: readonly Attendee[], r
     });
   });
   later(firstStart - 10 * MINUTE, () => {
-    for (const key of [...live().waitlist]) {
+    for (const key of waitlistIds(live().waitlist)) {
       ledger.registrations.get(key)!.endedAt = currentAt;
       reject(key, WAITLIST_CLOSED);
     }

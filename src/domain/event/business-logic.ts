@@ -15,6 +15,7 @@ import {
   registrationOf,
 } from './event.js';
 import { type SessionPlan, expandSessions, knownTimeZone } from './sessions.js';
+import { firstWaitlisted, leftWaitlist } from './waitlist.js';
 import { instant, text } from '../values.js';
 import { isUuid } from '../../uuid.js';
 
@@ -123,7 +124,7 @@ const ownRegistration = (event: ExistingEvent, registrationId: string, actor: Ac
 
 /** Seats freed (by a cancellation or more capacity) go to the waiting list, in order. */
 const promote = (event: ExistingEvent, freeSeats: number): EventEvent[] =>
-  event.waitlist.slice(0, Math.max(0, freeSeats)).map((registrationId) => ({
+  firstWaitlisted(event.waitlist, freeSeats).map((registrationId) => ({
     type: 'RegistrationConfirmed',
     data: { registrationId, attendeeId: registrationOf(event, registrationId)!.attendeeId, via: 'promotion' },
   }));
@@ -290,7 +291,7 @@ export const cancelRegistration = (
     data: { registrationId: registration.registrationId, cancelledBy: command.actor.accountId },
   };
   if (registration.status !== 'confirmed') return [cancelled];
-  const rest = { ...event, waitlist: event.waitlist.filter((id) => id !== registration.registrationId) };
+  const rest = { ...event, waitlist: leftWaitlist(event.waitlist, registration.registrationId) };
   return [cancelled, ...promote(rest, event.capacity - (event.confirmed - 1))];
 };
 

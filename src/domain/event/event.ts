@@ -1,4 +1,5 @@
 import { type PersistentMap, emptyMap, get, remove, set } from '../persistent-map.js';
+import { type Waitlist, emptyWaitlist, leftWaitlist, waitlisted } from './waitlist.js';
 
 /**
  * An event people attend: its details, sessions, staff, and the seat ledger of its
@@ -53,7 +54,7 @@ export type EventState =
       /** Attendee id → their pending, confirmed or waitlisted registration. */
       liveByAttendee: PersistentMap<string>;
       /** Waitlisted registration ids, first come first served. */
-      waitlist: string[];
+      waitlist: Waitlist;
       confirmed: number;
     };
 
@@ -106,9 +107,9 @@ const withRegistration = (state: ExistingEvent, registration: Registration): Exi
       : remove(state.liveByAttendee, registration.attendeeId),
     waitlist:
       registration.status === 'waitlisted' && previous?.status !== 'waitlisted'
-        ? [...state.waitlist, registration.registrationId]
+        ? waitlisted(state.waitlist, registration.registrationId)
         : previous?.status === 'waitlisted' && registration.status !== 'waitlisted'
-          ? state.waitlist.filter((id) => id !== registration.registrationId)
+          ? leftWaitlist(state.waitlist, registration.registrationId)
           : state.waitlist,
   };
 };
@@ -126,7 +127,7 @@ export const evolve = (state: EventState, event: EventEvent): EventState => {
       staff: [],
       registrations: emptyMap(),
       liveByAttendee: emptyMap(),
-      waitlist: [],
+      waitlist: emptyWaitlist,
       confirmed: 0,
     };
   }
