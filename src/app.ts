@@ -26,6 +26,7 @@ import { ProjectionPositions } from './read-api/projection-positions.js';
 import { ReadModels } from './read-api/read-models.js';
 import { LiveFeed } from './read-api/live-feed.js';
 import { buildServer } from './read-api/server.js';
+import { webhooksPlugin } from './read-api/webhooks/webhooks-plugin.js';
 import { RATE_LIMITS, type RateLimits } from './rate-limits/limits.js';
 import { PostgresCounters } from './rate-limits/postgres-counters.js';
 import type { Counters } from './rate-limits/throttle.js';
@@ -68,6 +69,8 @@ export interface AppDependencies {
   readiness?: readonly ReadinessCheck[];
   /** The face models enrollment runs (enrollmentModels(engine), src/ml/face-models.ts); without them enrollFace is refused. */
   faceModels?: EnrollmentModels;
+  /** WEBHOOK_ALLOW_HOSTS: hosts a webhook may point to over http and at any address; none by default. */
+  webhookAllowHosts?: readonly string[];
 }
 
 /** Everything /metrics has always served, and more: the API is where operators look first. */
@@ -91,6 +94,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
   const live = new LiveFeed({ pool: deps.pool, connection: deps.pool.options });
   const photos = new DoorPhotos(deps.pool, deps.personalData);
   const faces = new FaceEnrollments(commands, deps.faceModels, new FaceEmbeddings(deps.pool, deps.personalData), photos);
+  const checkIns = new CheckInCommands(commands, events, codes, photos);
   const app = await buildServer(
     {
       store,
@@ -111,8 +115,9 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         logInGuard: new LogInGuard(deps.pool, deps.masterKey, { clock: deps.logInClock }),
         // An erased person's face goes with them: their key is gone, and the rows are deleted too.
         forgetFace: (accountId, by) => faces.forget(accountId, by),
+        scanners: checkIns.scanners,
       },
-      attendance: { events, checkIns: new CheckInCommands(commands, events, codes, photos), codes, faces },
+      attendance: { events, checkIns, codes, faces },
       reads: {
         models: new ReadModels(deps.pool),
         positions: new ProjectionPositions(deps.pool, live),
@@ -126,6 +131,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
     },
     options,
   );
+  await app.register(webhooksPlugin, { masterKey: deps.masterKey, allowHosts: deps.webhookAllowHosts ?? [] });
   if (!deps.jobs) app.addHook('onClose', () => jobs.stop());
   return app;
 };

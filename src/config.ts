@@ -54,6 +54,8 @@ export interface Config {
   publicBaseUrl: string | undefined;
   /** Origins whose browsers may call the API from another origin (CORS); none by default: same-origin only. */
   corsOrigins: string[];
+  /** Hosts webhooks may reach over plain http and at any address (a receiver on the operator's network); none by default. */
+  webhookAllowHosts: string[];
 }
 
 export const DEFAULT_MAIL_FROM = 'Rollcall <no-reply@rollcall.invalid>';
@@ -172,6 +174,21 @@ const corsOrigins = (raw: string | undefined): string[] => {
   });
 };
 
+/**
+ * WEBHOOK_ALLOW_HOSTS: host names or IP addresses, comma-separated, spelt as a URL's host is
+ * compared (lower case, IPv6 without brackets and compressed). Exact hosts only: a wildcard
+ * or a network would open every address webhooks are otherwise kept out of.
+ */
+const webhookAllowHosts = (raw: string | undefined): string[] => {
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((part) => {
+    const host = part.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    if (isIP(host) === 6) return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+    if (isIP(host) === 4 || /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(host)) return host;
+    throw new ConfigError(`WEBHOOK_ALLOW_HOSTS must be host names or IP addresses (no scheme, port, path or wildcard), comma-separated; "${part.trim()}" is not one`);
+  });
+};
+
 const brokers = (raw: string | undefined): string[] | undefined => {
   if (raw === undefined || raw === '') return undefined;
   const list = raw.split(',').map((b) => b.trim());
@@ -248,5 +265,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     mailFrom: mailFrom(env.MAIL_FROM),
     publicBaseUrl: publicBaseUrl(env.PUBLIC_BASE_URL),
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
+    webhookAllowHosts: webhookAllowHosts(env.WEBHOOK_ALLOW_HOSTS),
   };
 };

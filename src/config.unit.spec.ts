@@ -27,7 +27,14 @@ describe('loadConfig', () => {
       mailFrom: 'Rollcall <no-reply@rollcall.invalid>',
       publicBaseUrl: undefined,
       corsOrigins: [],
+      webhookAllowHosts: [],
     });
+  });
+
+  it('lets webhooks reach the exact hosts of WEBHOOK_ALLOW_HOSTS over http and at any address, spelt as URLs spell them', () => {
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: '127.0.0.1, Hooks.Internal.example, [0:0::1]' }).webhookAllowHosts).toEqual(['127.0.0.1', 'hooks.internal.example', '::1']);
+    for (const value of ['*', '*.example.org', 'http://127.0.0.1', '127.0.0.1:8080', '10.0.0.0/8', 'hooks.example.org/path', 'a,,b'])
+      expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: value }), value).toThrow(/WEBHOOK_ALLOW_HOSTS must be host names or IP addresses/);
   });
 
   it('serves the probes of roles without an API on METRICS_PORT, and bounds their lag by READY_MAX_LAG_EVENTS', () => {

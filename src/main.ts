@@ -4,7 +4,7 @@
  * standbys), `forwarder` (publishes the log to Kafka; needs KAFKA_BROKERS, which makes `all`
  * forward too; standbys wait), `ml-worker` (runs the reactors, forecast trigger, ticket
  * mail and face verification: a Kafka consumer group each with KAFKA_BROKERS, else the store's
- * subscription from their own checkpoints), `all` (everything in one process, on the embedded default for
+ * subscription from their own checkpoints; and the webhook dispatcher, on the store always), `all` (everything in one process, on the embedded default for
  * `npm start`), and `migrate` (applies the migrations as DATABASE_OWNER_URL and exits, so that
  * the long-running roles can be started with the app role's login alone). Every long-running
  * role serves /metrics, /healthz and /readyz (src/observability/): the api and `all` on PORT,
@@ -19,7 +19,7 @@ import { openEventStore } from './eventstore/open-event-store.js';
 import { DoorPhotos } from './personal-data/door-photos.js';
 import { FaceEmbeddings } from './personal-data/face-embeddings.js';
 import { personalDataStore } from './personal-data/personal-data-store.js';
-import { mailWorkersOn, startJobWorkers } from './jobs/job-runner.js';
+import { mailJobs, mailWorkersOn, startJobWorkers } from './jobs/job-runner.js';
 import { Forwarder } from './integration/forwarder.js';
 import { CommandHandler } from './commands/command-handler.js';
 import { enrollmentModels } from './ml/enrollment-models.js';
@@ -44,6 +44,10 @@ import { loadMasterKey } from './security/load-master-key.js';
 import { NO_LIMITS } from './rate-limits/limits.js';
 import { oneLine } from './cli/one-line.js';
 import { type Started, shutdown } from './shutdown.js';
+import { webhookDeliveryWorker } from './webhooks/delivery-worker.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WebhookSecrets } from './webhooks/webhook-secrets.js';
+import { WebhookSender } from './webhooks/webhook-sender.js';
 
 const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker', 'migrate'] as const;
 type Role = (typeof ROLES)[number];
@@ -135,7 +139,10 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
     const jobLog = log.child({ part: 'jobs' });
     const forecasts = forecastWorkers({ pool, commands, log: (text) => jobLog.info(text), timeInference: (model) => metrics.timeInference(model) });
     const mailWorkers = mailWorkersOn({ jobs, pool, store, keys: personalData, claims: new EmailClaims(store, masterKey) }, mail, signing);
-    await startJobWorkers(jobs, [...mailWorkers, ...forecasts, ...faceWorkers(doorPhotos)], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
+    const sender = new WebhookSender({ allowHosts: config.webhookAllowHosts });
+    started.push(async () => sender.close());
+    const webhooks = webhookDeliveryWorker({ pool, jobs, secrets: new WebhookSecrets(masterKey), sender, mail: mailJobs(jobs, personalData) });
+    await startJobWorkers(jobs, [...mailWorkers, ...forecasts, ...faceWorkers(doorPhotos), webhooks], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
     line(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {
@@ -153,6 +160,11 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
     started.push(() => mlWorker.stop());
     checks.push(...reactorsReady(mlWorker, config.readyMaxLagEvents));
     line(`Running reactors on ${mlWorker.mode === 'kafka' ? 'Kafka' : 'the event store'}: ${mlWorker.reactors.join(', ')}`);
+    // On the store whatever the reactors run on: see WebhookDispatcher.
+    const dispatcher = new WebhookDispatcher({ store, pool, jobs, log: reactorLog });
+    started.push(() => dispatcher.stop());
+    await dispatcher.start();
+    line('Dispatching webhooks from the event store');
   }
   line(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);
   // Last, so that "listening" means every part of this role is running.
@@ -176,6 +188,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
         // Besides the API's own, this process's other parts (`all`).
         readiness: checks,
         faceModels: enrollmentModels(faceEngine),
+        webhookAllowHosts: config.webhookAllowHosts,
       },
       { loggerInstance: log, trustProxy: config.trustProxy },
     );

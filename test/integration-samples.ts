@@ -18,6 +18,7 @@ const session = {
   checkInClosesAt: '2026-07-02T18:00:00.000Z',
 };
 const door = { eventId: 'e-1', sessionId: 's-1', staffId: 'staff-1' };
+const origin = { deviceId: '0e5b7a52-55a4-4b0c-9a52-7b0c9a5255a4', scannedAt: '2026-07-02T15:31:00.000Z', offline: true };
 const faceCheck = { ...door, registrationId: 'r-1', attendeeId: 'a-1', scanId: '9f8e7d6c-5b4a-5392-8170-6f5e4d3c2b1a' };
 const faceScores = { similarity: 0.71, threshold: 0.5, liveness: 0.93, livenessThreshold: 0.6, modelVersions: { recognition: 'r-1', liveness: 'l-1' } };
 
@@ -40,14 +41,17 @@ export const samples: { [T in DomainEventType]: Extract<AnyDomainEvent, { type: 
   RegistrationCancelled: { registrationId: 'r-1', cancelledBy: 'a-1' },
   TicketReissued: { registrationId: 'r-1', version: 2 },
   RegistrationNoteAdded: { registrationId: 'r-1', attendeeId: 'a-1', note: 'Needs wheelchair access' },
-  CheckedIn: { ...door, registrationId: 'r-1', attendeeId: 'a-1', method: 'scan', reason: null },
-  CheckInAwaitingFace: faceCheck,
+  CheckedIn: { ...door, registrationId: 'r-1', attendeeId: 'a-1', method: 'scan', reason: null, ...origin },
+  CheckInAwaitingFace: { ...faceCheck, deviceId: null },
   FaceMatched: { ...faceCheck, ...faceScores },
   FaceMismatched: { ...faceCheck, ...faceScores, similarity: 0.2, result: 'face_mismatch' },
   FaceUnverifiable: { ...faceCheck, result: 'face_not_enrolled' },
-  ScanRefused: { ...door, registrationId: 'r-1', result: 'already_redeemed' },
+  ScanRefused: { ...door, registrationId: 'r-1', result: 'already_redeemed', ...origin, offlineConflict: true },
+  CheckInSuperseded: { ...door, registrationId: 'r-1', attendeeId: 'a-1', ...origin, offlineConflict: true },
   CheckInUndone: { ...door, registrationId: 'r-1', reason: 'Wrong person' },
-  UnreadableTicketScanned: door,
+  UnreadableTicketScanned: { ...door, ...origin },
+  ScannerDeviceRegistered: { deviceId: origin.deviceId, eventId: 'e-1', name: 'North door tablet', tokenHash: 'sha256…', registeredBy: 'org-1' },
+  ScannerDeviceRevoked: { deviceId: origin.deviceId, eventId: 'e-1', revokedBy: 'org-1' },
   AccountSignedUp: {
     accountId: 'a-1',
     email: 'ann@example.org',

@@ -1,6 +1,7 @@
 import { accountDecider } from './account/business-logic.js';
 import { emailClaimDecider } from './account/email-claim.js';
 import { checkInDecider } from './check-in/business-logic.js';
+import { scannerDeviceDecider } from './check-in/scanner-device/business-logic.js';
 import type { DomainEvent, Fold } from './decider.js';
 import { eventDecider } from './event/business-logic.js';
 import { faceDecider } from './face/business-logic.js';
@@ -20,6 +21,9 @@ export const checkInStream = (sessionId: string, registrationId: string | undefi
   `checkin-${sessionId}-${registrationId ?? 'unreadable'}`;
 
 export const accountStream = (accountId: string): string => `account-${accountId}`;
+
+/** A scanner device registered for an event's doors (named `scanner-<device id>`). */
+export const scannerDeviceStream = (deviceId: string): string => `scanner-${deviceId}`;
 
 /**
  * An attendee's face enrollment, apart from their account stream: enrolling and erasing do
@@ -50,6 +54,7 @@ export type ParsedStream =
   | { kind: 'event'; eventId: string }
   | { kind: 'checkin'; sessionId: string; registrationId: string | undefined }
   | { kind: 'account'; accountId: string }
+  | { kind: 'scanner'; deviceId: string }
   | { kind: 'face'; accountId: string }
   | { kind: 'forecast'; eventId: string }
   | { kind: 'email-claim' }
@@ -70,6 +75,7 @@ export const parseStream = (streamId: string): ParsedStream => {
   if (checkIn) return { kind: 'checkin', sessionId: checkIn[1]!, registrationId: checkIn[2] === 'unreadable' ? undefined : checkIn[2]! };
   if (streamId.startsWith('account-email-')) return { kind: 'email-claim' };
   if (streamId.startsWith('account-')) return { kind: 'account', accountId: streamId.slice('account-'.length) };
+  if (streamId.startsWith('scanner-')) return { kind: 'scanner', deviceId: streamId.slice('scanner-'.length) };
   if (streamId.startsWith('face-')) return { kind: 'face', accountId: streamId.slice('face-'.length) };
   if (streamId.startsWith('forecast-')) return { kind: 'forecast', eventId: streamId.slice('forecast-'.length) };
   if (streamId.startsWith('commandkey-')) return { kind: 'command-key' };
@@ -79,7 +85,7 @@ export const parseStream = (streamId: string): ParsedStream => {
 
 /**
  * A stream's category: its name up to the first '-', as EventStoreDB's `$by_category`
- * projection reads it (`event`, `checkin`, `account` for both account kinds, `face`,
+ * projection reads it (`event`, `checkin`, `account` for both account kinds, `scanner`, `face`,
  * `forecast`).
  */
 export const categoryOf = (streamId: string): string => {
@@ -92,6 +98,7 @@ const OWNERS: { readonly [Kind in ParsedStream['kind']]?: Fold<any, any> } = {
   event: eventDecider,
   checkin: checkInDecider,
   account: accountDecider,
+  scanner: scannerDeviceDecider,
   face: faceDecider,
   forecast: forecastDecider,
   'email-claim': emailClaimDecider,

@@ -108,7 +108,7 @@ describe('the integration event contract', () => {
 
   it('refuses to publish an event that breaks its schema', () => {
     expect(() => toIntegrationEvent(recorded('CapacityChanged', { capacity: 'lots' }))).toThrow(ContractViolation);
-    expect(() => toIntegrationEvent(recorded('ScanRefused', { ...samples.ScanRefused, result: 'maybe' }))).toThrow(/does not fit ScanRefused.v1.json/);
+    expect(() => toIntegrationEvent(recorded('ScanRefused', { ...samples.ScanRefused, result: 'maybe' }))).toThrow(/does not fit ScanRefused.v2.json/);
   });
 
   it('refuses to publish an event whose envelope breaks its schema, though the store took it', () => {

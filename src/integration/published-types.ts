@@ -20,15 +20,18 @@ export const PUBLISHED_VERSIONS = {
   TicketReissued: 1,
   // Without its note (PRIVATE_FIELDS), as AccountSignedUp without its address and name.
   RegistrationNoteAdded: 1,
-  CheckedIn: 1,
-  // 2: the scan id of the held scan, which the face verdict names.
-  CheckInAwaitingFace: 2,
+  // 2: where and when the scan was made (deviceId, scannedAt, offline), for scanner devices and offline scans.
+  CheckedIn: 2,
+  // 2: the scan id of the held scan, which the face verdict names. 3: the scanner device.
+  CheckInAwaitingFace: 3,
   FaceMatched: 1,
   FaceMismatched: 1,
   FaceUnverifiable: 1,
-  ScanRefused: 1,
+  // 2: where and when, as CheckedIn's, and whether two offline doors let the ticket in.
+  ScanRefused: 2,
+  CheckInSuperseded: 1,
   CheckInUndone: 1,
-  UnreadableTicketScanned: 1,
+  UnreadableTicketScanned: 2,
   AccountSignedUp: 1,
   // Without its address, name and token (PRIVATE_FIELDS), as AccountSignedUp.
   AccountInvited: 1,
@@ -61,6 +64,9 @@ export const INTERNAL_TYPES = [
   'FaceEnrolled',
   'FaceEnrollmentRejected',
   'FaceDataErased',
+  // A door tablet's token hash, and its revocation, which only its own token checks need.
+  'ScannerDeviceRegistered',
+  'ScannerDeviceRevoked',
 ] as const satisfies readonly DomainEventType[];
 
 export type PublishedType = keyof typeof PUBLISHED_VERSIONS;

@@ -12,7 +12,8 @@ import type { Jobs } from './jobs.js';
 import { MailJobs, type MailStillDue, type Mailer, deliverMail, openMailer } from './mailer.js';
 import { MAIL_QUEUE, SESSION_REMINDER_QUEUE, TICKET_DELIVERY_QUEUE } from './queues.js';
 import { SESSION_REMINDER_CRON, reminderStillDue, sweepSessionReminders } from './session-reminders.js';
-import { type TicketDeliveryData, deliverTicket } from './ticket-delivery.js';
+import { TICKET_DELIVERY_WORK, type TicketDeliveryData, deliverTicket } from './ticket-delivery.js';
+import { eachJobOnItsOwn } from './job-batches.js';
 import { tokenMailDue } from './token-mail.js';
 
 /** A queue's handler, and its schedule when pg-boss is to queue its jobs by itself. */
@@ -22,6 +23,12 @@ export interface JobWorker {
   work(jobs: PgBoss.JobWithMetadata<unknown>[]): Promise<unknown>;
   /** A cron expression in UTC. Schedules live in pg-boss's tables; one instance a minute turns them into jobs. */
   readonly cron?: string;
+  /** Jobs per fetch (default 1), for a queue whose jobs are many and short; `work` then takes them all, and a throw fails them all. */
+  readonly batchSize?: number;
+  /** Fetches in flight at once in this process (default 1). */
+  readonly concurrency?: number;
+  /** How long a worker that found nothing waits before it asks again (pg-boss's default 2 s; 0.5 at least). */
+  readonly pollingIntervalSeconds?: number;
 }
 
 /** Where job workers tell what they did: a line per job with its trace, and each job's outcome and seconds (the job metrics). */
@@ -56,7 +63,8 @@ const observed =
 
 /**
  * Works the given queues in this process (the projector's) and keeps their schedules. One job
- * at a time per queue, so a failure fails only its own job. Which handler works which queue is
+ * at a time per queue, so a failure fails only its own job, unless a worker asks for batches
+ * (`batchSize`, and `concurrency` fetches side by side). Which handler works which queue is
  * wired where the process is put together (src/main.ts).
  */
 export const startJobWorkers = async (jobs: Jobs, workers: readonly JobWorker[], observers: JobObservers = {}): Promise<void> => {
@@ -67,14 +75,17 @@ export const startJobWorkers = async (jobs: Jobs, workers: readonly JobWorker[],
     // a queue drained at one job per 2 s per process, and 200 sign-ups waited minutes for their
     // verification mail. Woken after each job, the worker asks for the next at once; only a poll
     // that finds nothing waits. A failed job is not fetched again before its retry delay.
-    let workerId: string | undefined;
-    workerId = await boss.work(worker.queue, { batchSize: 1, includeMetadata: true }, async (batch) => {
-      try {
-        return await work(batch);
-      } finally {
-        if (workerId) boss.notifyWorker(workerId);
-      }
-    });
+    const options = { batchSize: worker.batchSize ?? 1, includeMetadata: true as const, ...(worker.pollingIntervalSeconds ? { pollingIntervalSeconds: worker.pollingIntervalSeconds } : {}) };
+    for (let i = 0; i < (worker.concurrency ?? 1); i++) {
+      let workerId: string | undefined;
+      workerId = await boss.work(worker.queue, options, async (batch) => {
+        try {
+          return await work(batch);
+        } finally {
+          if (workerId) boss.notifyWorker(workerId);
+        }
+      });
+    }
     if (worker.cron) await boss.schedule(worker.queue, worker.cron, {}, { tz: 'UTC' });
   }
 };
@@ -95,7 +106,12 @@ export interface MailWorkerDependencies {
 /** The mail this folder sends: account mail, tickets, and the session reminder sweep. */
 export const mailWorkers = (deps: MailWorkerDependencies): JobWorker[] => [
   { queue: MAIL_QUEUE, work: deliverMail(deps.mailer, deps.keys, mailStillDue(deps)) },
-  { queue: TICKET_DELIVERY_QUEUE, work: ([job]: PgBoss.JobWithMetadata<TicketDeliveryData>[]) => deliverTicket(deps, job!.data) },
+  {
+    queue: TICKET_DELIVERY_QUEUE,
+    batchSize: TICKET_DELIVERY_WORK.batchSize,
+    concurrency: TICKET_DELIVERY_WORK.concurrency,
+    work: eachJobOnItsOwn(deps.jobs, TICKET_DELIVERY_QUEUE, TICKET_DELIVERY_WORK.atOnce, (job: PgBoss.JobWithMetadata<TicketDeliveryData>) => deliverTicket(deps, job.data)),
+  },
   { queue: SESSION_REMINDER_QUEUE, cron: SESSION_REMINDER_CRON, work: () => sweepSessionReminders({ pool: deps.pool, mail: mailJobs(deps.jobs, deps.keys) }) },
 ];
 

@@ -14,6 +14,8 @@ export const FORECAST_REFRESH_QUEUE = 'forecast-refresh';
 export const MODEL_RETRAINING_QUEUE = 'model-retraining';
 /** The sweep that deletes door photos never judged (the face verification reactor was down), every minute. */
 export const DOOR_PHOTO_SWEEP_QUEUE = 'door-photo-sweep';
+/** One attempt to deliver a webhook delivery: src/webhooks/ schedules its own retries, as new jobs. */
+export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 
 export type QueueSettings = Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>> &
   Pick<PgBoss.Queue, 'policy'>;
@@ -33,6 +35,9 @@ export const QUEUES: Readonly<Record<string, QueueSettings>> = {
   [MODEL_RETRAINING_QUEUE]: { retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 3_600 },
   // The next minute's sweep does the same work: a failed one needs no more than one retry.
   [DOOR_PHOTO_SWEEP_QUEUE]: { retryLimit: 1, retryDelay: 10, retryBackoff: false, expireInSeconds: 50 },
+  // pg-boss retries only a worker that failed (its database down): a receiver's failures are
+  // the delivery's own retries (src/webhooks/retry-policy.ts). An attempt takes at most 10 s.
+  [WEBHOOK_DELIVERY_QUEUE]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
   // A rebuild is resumable, so an expired attempt carries on where the last one stopped.
   // 'short' makes a job's singletonKey unique among queued jobs (on a standard queue it does
   // nothing without singletonSeconds): one waiting rebuild per projection.

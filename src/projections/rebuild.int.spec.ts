@@ -116,6 +116,12 @@ const seedEvent = async (attendees: number, checkIns: number): Promise<void> => 
     ),
   );
   await store.append(`forecast-${eventId}`, forecasts, 'no_stream');
+  const deviceId = randomUUID();
+  await store.append(
+    `scanner-${deviceId}`,
+    [anEvent('ScannerDeviceRegistered', { deviceId, eventId, name: 'Door tablet', tokenHash: 'a'.repeat(64), registeredBy: staffId })],
+    'no_stream',
+  );
   for (const r of registrations.slice(0, checkIns)) {
     const session = sessions[0]!.sessionId;
     await store.append(
@@ -369,7 +375,7 @@ describe('rollcall admin projections verify', () => {
 
     for (const name of ['attendance', 'audit']) {
       const verified = await verifyProjection({ store, pool: db.pool, projection: projection(name) });
-      expect(verified.tables.length).toBe(name === 'audit' ? 1 : 5);
+      expect(verified.tables.length).toBe(name === 'audit' ? 1 : 6);
       expect(verified.tables.every((t) => t.equal && t.live!.rows > 0)).toBe(true);
     }
   });

@@ -29,8 +29,12 @@ const UUID_ARGUMENTS = new Set(['eventId', 'sessionId', 'registrationId', 'staff
 const ACTOR_ARGUMENTS = new Set(['actorId']);
 /** Plain-string arguments that are instants. */
 const INSTANT_ARGUMENTS = new Set(['from', 'to']);
-/** Compared with a stored hash as it is: a password chosen before these rules must still log in. */
-const VERBATIM_ARGUMENTS = new Set(['password']);
+/**
+ * Taken as they are: a password is compared with a stored hash (one chosen before these rules
+ * must still log in); a ticket code is only ever verified, never stored, and a mangled one is
+ * an unreadable scan to record, one per scan in an offline upload, not a refused request.
+ */
+const VERBATIM_ARGUMENTS = new Set(['password', 'code']);
 /** Text that may run over several lines; every other string is a single line. */
 const MULTILINE_ARGUMENTS = new Set(['description', 'reason']);
 

@@ -5,6 +5,7 @@ import { mailJobs } from '../jobs/job-runner.js';
 import type { EmailClaims } from '../commands/accounts/email-claims.js';
 import { type LogInGuard, forgetFailedLogins } from '../commands/accounts/login-guard.js';
 import type { Outbox } from '../commands/accounts/outbox.js';
+import { type ScannerDevices, type ScannerSession, isScannerToken } from '../commands/scanners/scanner-devices.js';
 import type { TokenService } from '../commands/accounts/token-service.js';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/domain-error.js';
@@ -20,6 +21,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The log-in (refresh family) the access token belongs to: one device. Undefined for anonymous requests and tokens minted without one. */
     logInSession: string | undefined;
+    /**
+     * The scanner device whose token the request carried, instead of an access token. Such a
+     * request has no `actor`: everything but the door operations of the device's own event
+     * (which read this) sees it as anonymous.
+     */
+    scannerDevice: ScannerSession | undefined;
   }
 }
 
@@ -36,23 +43,27 @@ export interface AuthPluginOptions {
   sessionCheckCacheMs?: number;
   /** Erases the face data of an account being erased (FaceEnrollments.forget). */
   forgetFace?: (accountId: string, by: Actor) => Promise<void>;
+  /** Checks scanner device tokens (`Bearer rcsd_…`). */
+  scanners: ScannerDevices;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
 
 /**
- * Authentication: reads `Authorization: Bearer <access token>` into `request.actor`, serves
- * the public keys at `/.well-known/jwks.json`, and shares the token service and the account
- * commands with the GraphQL resolvers. A request without the header is anonymous; one whose
+ * Authentication: reads `Authorization: Bearer <access token>` into `request.actor`, or a
+ * scanner device's token into `request.scannerDevice`, serves the public keys at
+ * `/.well-known/jwks.json`, and shares the token service and the account commands with the
+ * GraphQL resolvers. A request without the header is anonymous; one whose
  * token is malformed, expired, not ours or of a session that has ended is refused before any
  * resolver runs, so a client never mistakes a broken token for being logged out.
  */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs, forgetFace }) => {
+  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs, forgetFace, scanners }) => {
     app.decorate('tokens', tokens);
     const accessTokens = new AccessTokenCheck(tokens, app.commands, { cacheMs: sessionCheckCacheMs });
     app.decorate('accessTokens', accessTokens);
     app.decorateRequest('logInSession', undefined);
+    app.decorateRequest('scannerDevice', undefined);
     // Mail leaves through the `mail` job queue (retried, dead-lettered), sent by the job workers.
     app.decorate(
       'accounts',
@@ -70,6 +81,10 @@ export const authPlugin = fp<AuthPluginOptions>(
       const token = BEARER.exec(header)?.[1];
       if (!token) return refuse('The Authorization header must be "Bearer <access token>"');
       try {
+        if (isScannerToken(token)) {
+          request.scannerDevice = await scanners.verify(token);
+          return;
+        }
         const access = await accessTokens.verify(token);
         request.actor = access.actor;
         request.logInSession = access.sessionId;

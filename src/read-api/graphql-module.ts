@@ -1,4 +1,5 @@
 import type { MercuriusLoaders } from 'mercurius';
+import type { ScannerSession } from '../commands/scanners/scanner-devices.js';
 import type { Actor } from '../domain/actor.js';
 import type { Resolvers } from './generated/graphql.js';
 
@@ -12,6 +13,8 @@ declare module 'mercurius' {
     logInSession: string | undefined;
     /** The HTTP request's id (`x-request-id`, or one made for it): the correlation id of the events a mutation appends. None on websockets. */
     requestId: string | undefined;
+    /** The scanner device whose token the request carried (no `actor` then): the door operations of its event accept it. */
+    scannerDevice: ScannerSession | undefined;
   }
 }
 

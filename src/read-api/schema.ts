@@ -9,6 +9,7 @@ import { imports } from './imports/module.js';
 import { type GraphqlModule, mergeModules } from './graphql-module.js';
 import { registrationsAndTickets } from './registrations-and-tickets/module.js';
 import { reports } from './reports/module.js';
+import { webhooks } from './webhooks/module.js';
 
 /** The root types every area extends, and the paging every area's lists share. */
 const shared: GraphqlModule = {
@@ -32,7 +33,7 @@ const shared: GraphqlModule = {
 };
 
 /** The API, one module per area. */
-const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, faces, imports, accounts, admin, reports]);
+const api = mergeModules([shared, eventsAndSessions, registrationsAndTickets, checkIn, faces, imports, accounts, admin, reports, webhooks]);
 
 export const typeDefs: string = api.typeDefs;
 export const resolvers: IResolvers = api.resolvers;

@@ -4,6 +4,7 @@ import { admitArguments } from './admission.js';
 import { type ProbeRoutesOptions, probeRoutes } from '../observability/probe-routes.js';
 import { type Attendance, attendancePlugin } from './attendance-plugin.js';
 import { type AuthPluginOptions, authPlugin } from './auth-plugin.js';
+import { checkInListRoutes } from './check-in/check-in-list-route.js';
 import { corsPlugin } from './cors-plugin.js';
 import { errorBody, restErrorOf, sendError } from './error-map.js';
 import { exportRoutes } from './exports/routes.js';
@@ -78,13 +79,14 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
   await app.register(exportRoutes);
   await app.register(publicUrlPlugin, { publicBaseUrl: deps.publicBaseUrl });
   await app.register(readSidePlugin, deps.reads);
+  await app.register(checkInListRoutes);
   // Before mercurius: its multipart parser and hooks are in place for the GraphQL route.
   await app.register(photoUploads);
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers,
     loaders,
-    context: (request) => ({ actor: request.actor, ip: request.ip, logInSession: request.logInSession, requestId: request.id }),
+    context: (request) => ({ actor: request.actor, ip: request.ip, logInSession: request.logInSession, requestId: request.id, scannerDevice: request.scannerDevice }),
     path: '/graphql',
     graphiql: deps.graphiql ?? false,
     queryDepth: 10,

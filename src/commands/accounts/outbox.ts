@@ -5,7 +5,7 @@ import nodemailer from 'nodemailer';
 import { DEFAULT_MAIL_FROM } from '../../config.js';
 import type { Trace } from '../../eventstore/trace.js';
 
-export type MailKind = 'email-verification' | 'password-reset' | 'sign-up-attempt' | 'ticket' | 'session-reminder';
+export type MailKind = 'email-verification' | 'password-reset' | 'sign-up-attempt' | 'ticket' | 'session-reminder' | 'webhook-disabled';
 
 export interface MailAttachment {
   filename: string;

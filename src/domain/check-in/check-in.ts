@@ -32,6 +32,28 @@ type Attendance = {
 };
 
 /**
+ * Where and when a scan was made: the registered scanner device it was made on (null when a
+ * staff member scanned with their own log-in), when the door saw the ticket, and whether it was
+ * decided offline on the device and uploaded later. For an offline scan `scannedAt` is the
+ * device's clock; otherwise the server's (for a manual check-in, when it was made). Null
+ * `scannedAt`: a door event stored before scans kept their time, which only its metadata has.
+ */
+export type ScanOrigin = { deviceId: string | null; scannedAt: string | null; offline: boolean };
+
+/**
+ * The origin as door events hold it: door events stored before scanner devices lack it, and
+ * absent means online, on a staff log-in, at the time the event occurred. Adding optional
+ * fields keeps those events in the current shape, so no upcast is needed.
+ */
+type StoredOrigin = Partial<ScanOrigin>;
+
+/** What the organizer is shown beside a door action: `offline_conflict`, two offline doors let one ticket in. */
+export type CheckInFlag = 'offline_conflict';
+
+/** Whether a refusal comes from a door that could not know what another did: the organizer is shown it. */
+type Conflict = { offlineConflict?: boolean };
+
+/**
  * The face check a held ticket waits for: `scanId` names the scan (its command id), under
  * which its photo is kept outside the log. Scans stored before photos were kept have ''.
  */
@@ -47,36 +69,55 @@ export type FaceScores = {
 };
 
 export type CheckInEvent =
-  | { type: 'CheckedIn'; data: Attendance & { method: 'scan' | 'manual'; reason: string | null } }
-  | { type: 'CheckInAwaitingFace'; data: FaceCheck }
+  | { type: 'CheckedIn'; data: Attendance & StoredOrigin & { method: 'scan' | 'manual'; reason: string | null } }
+  | { type: 'CheckInAwaitingFace'; data: FaceCheck & { deviceId?: string | null } }
   /** The face matched: this is the check-in, by the scan that was held. */
   | { type: 'FaceMatched'; data: FaceCheck & FaceScores }
   | { type: 'FaceMismatched'; data: FaceCheck & FaceScores & { result: FaceMismatch } }
   | { type: 'FaceUnverifiable'; data: FaceCheck & { result: FaceUnverified } }
-  | { type: 'ScanRefused'; data: { eventId: string; sessionId: string; registrationId: string; staffId: string; result: RefusedScan } }
+  | { type: 'ScanRefused'; data: { eventId: string; sessionId: string; registrationId: string; staffId: string; result: RefusedScan } & StoredOrigin & Conflict }
+  /**
+   * An offline scan made before the scan that checked the ticket in reached the server after
+   * it: that earlier scan is the check-in (a `CheckedIn` follows in the same append), and the
+   * scan this names, by its origin, counts as `already_redeemed` from now on.
+   */
+  | { type: 'CheckInSuperseded'; data: Attendance & StoredOrigin & Conflict }
   | { type: 'CheckInUndone'; data: { eventId: string; sessionId: string; registrationId: string; staffId: string; reason: string } }
-  | { type: 'UnreadableTicketScanned'; data: { eventId: string; sessionId: string; staffId: string } };
+  | { type: 'UnreadableTicketScanned'; data: { eventId: string; sessionId: string; staffId: string } & StoredOrigin };
+
+/** The check-in that let the ticket in: who, where and when, as its scan's origin says (null where it does not). */
+export type CheckInHolder = { method: 'scan' | 'manual'; staffId: string; attendeeId: string } & ScanOrigin;
 
 export type CheckInState =
   | { status: 'not_checked_in' }
-  | { status: 'awaiting_face'; check: FaceCheck }
-  | { status: 'checked_in'; method: 'scan' | 'manual'; staffId: string };
+  | { status: 'awaiting_face'; check: FaceCheck; deviceId: string | null }
+  | ({ status: 'checked_in' } & CheckInHolder);
 
 export const initialState = (): CheckInState => ({ status: 'not_checked_in' });
 
 export const evolve = (state: CheckInState, event: CheckInEvent): CheckInState => {
   switch (event.type) {
-    case 'CheckedIn':
-      return { status: 'checked_in', method: event.data.method, staffId: event.data.staffId };
-    case 'CheckInAwaitingFace':
-      return { status: 'awaiting_face', check: event.data };
-    case 'FaceMatched':
-      return { status: 'checked_in', method: 'scan', staffId: event.data.staffId };
+    case 'CheckedIn': {
+      const { method, staffId, attendeeId, deviceId = null, scannedAt = null, offline = false } = event.data;
+      return { status: 'checked_in', method, staffId, attendeeId, deviceId, scannedAt, offline };
+    }
+    case 'CheckInAwaitingFace': {
+      // The verdict events copy the held check, which names no device: the state keeps it beside.
+      const { deviceId = null, ...check } = event.data;
+      return { status: 'awaiting_face', check, deviceId };
+    }
+    // When the held scan was made is not kept: a face-matched check-in is never superseded.
+    case 'FaceMatched': {
+      const deviceId = state.status === 'awaiting_face' ? state.deviceId : null;
+      return { status: 'checked_in', method: 'scan', staffId: event.data.staffId, attendeeId: event.data.attendeeId, deviceId, scannedAt: null, offline: false };
+    }
     case 'FaceMismatched':
     case 'FaceUnverifiable':
       return { status: 'not_checked_in' };
     case 'ScanRefused':
     case 'UnreadableTicketScanned':
+    // The CheckedIn of the earlier scan follows it.
+    case 'CheckInSuperseded':
       return state;
     case 'CheckInUndone':
       return { status: 'not_checked_in' };

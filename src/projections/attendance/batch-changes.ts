@@ -28,6 +28,8 @@ export interface RegistrationRow {
   confirmedVia: string | null;
   /** The organizer's note (RegistrationNoteAdded), ERASED once its attendee is. */
   note: string | null;
+  /** The commit position of its last change: what a scanner's check-in list is fetched after. */
+  updatedPosition: string;
 }
 
 export interface SessionRow {
@@ -58,6 +60,9 @@ export class AttendanceChanges {
   readonly staff: [string, string][] = [];
   /** Door log rows, in the writer's column order. */
   readonly checkIns: unknown[][] = [];
+  /** Scanner devices registered, in the writer's column order; and those revoked: event, device, when. */
+  readonly devicesRegistered: unknown[][] = [];
+  readonly devicesRevoked: [string, string, Date][] = [];
   /** By key, as the tables have them and as the batch moves them; `dirty` ones are written. */
   readonly registrations = new Map<string, RegistrationRow & { dirty: boolean }>();
   /** Attendees erased in this batch, whose notes are erased after the registrations are written. */
@@ -104,9 +109,11 @@ export class AttendanceChanges {
       confirmedAt: null,
       confirmedVia: null,
       note: null,
+      updatedPosition: recorded.position.commit.toString(),
       dirty: true,
     };
     row.status = status;
+    row.updatedPosition = recorded.position.commit.toString();
     if (confirmation) Object.assign(row, { ticketVersion: confirmation.version, confirmedAt: at, confirmedVia: confirmation.via });
     row.updatedAt = at;
     row.dirty = true;

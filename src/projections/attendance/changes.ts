@@ -6,6 +6,7 @@ import { type OnUnstorable, asUuid, fieldsOf, storedValues } from '../stored-val
 import { AttendanceChanges, type Known } from './batch-changes.js';
 import { gatherCheckIn } from './door-changes.js';
 import { gatherEvent } from './event-changes.js';
+import { gatherScannerDevice } from './scanner-device-changes.js';
 import { ERASURE_TYPE } from './event-types.js';
 
 /**
@@ -48,6 +49,7 @@ export const attendanceChanges = (events: readonly RecordedEvent[], known: Known
     const stream = parseStream(recorded.streamId);
     if (stream.kind === 'event') gatherEvent(changes, decode(recorded), stream.eventId, storedValues(recorded, onUnstorable));
     else if (stream.kind === 'checkin') gatherCheckIn(changes, decode(recorded), storedValues(recorded, onUnstorable));
+    else if (stream.kind === 'scanner') gatherScannerDevice(changes, decode(recorded), storedValues(recorded, onUnstorable));
     else if (stream.kind === 'account' && recorded.type === ERASURE_TYPE) changes.erasedAttendees.push(stream.accountId);
   }
   return changes;

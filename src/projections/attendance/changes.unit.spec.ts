@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { accountStream, checkInStream, eventStream } from '../../domain/streams.js';
+import { accountStream, checkInStream, eventStream, scannerDeviceStream } from '../../domain/streams.js';
 import type { RecordedEvent } from '../../eventstore/event-store.js';
 import { positionAt } from '../../eventstore/position.js';
 import { recordedEvent } from '../recorded-event.fixture.js';
@@ -49,6 +49,7 @@ const knownRegistration = (status: string, ticketVersion: number): RegistrationR
   confirmedAt: null,
   confirmedVia: null,
   note: null,
+  updatedPosition: '7',
 });
 
 describe('an event stream', () => {
@@ -200,8 +201,42 @@ describe('a check-in stream', () => {
 
   it('logs an unreadable code as an invalid scan of no registration', () => {
     const { changes } = changesOf([recorded(checkInStream(sessionId, undefined), 'UnreadableTicketScanned', { eventId, sessionId, staffId: 'staff-1' })]);
-    expect(changes.checkIns).toEqual([[expect.any(String), expect.any(String), eventId, sessionId, null, null, 'staff-1', 'scan', 'invalid', null, expect.any(Date)]]);
+    // Stored before scans kept their origin: online, on a staff log-in.
+    expect(changes.checkIns).toEqual([[expect.any(String), expect.any(String), eventId, sessionId, null, null, 'staff-1', 'scan', 'invalid', null, expect.any(Date), null, null, false, false]]);
     expect(changes.sessionCounts.size).toBe(0);
+  });
+
+  it('logs where and when an offline scan was made, and flags an offline conflict', () => {
+    const origin = { deviceId: 'dev-1', scannedAt: '2026-07-02T15:10:00.000Z', offline: true };
+    const { changes } = changesOf([
+      recorded(checkInStream(sessionId, registrationId), 'ScanRefused', { eventId, sessionId, registrationId, staffId: 'scanner-dev-1', result: 'already_redeemed', ...origin, offlineConflict: true }),
+    ]);
+    expect(changes.checkIns[0]!.slice(7)).toEqual(['scan', 'already_redeemed', null, expect.any(Date), 'dev-1', '2026-07-02T15:10:00.000Z', true, true]);
+  });
+
+  it('counts a superseded check-in out, and the earlier scan that supersedes it in', () => {
+    const attendance = { eventId, sessionId, registrationId, attendeeId: 'ann' };
+    const { changes } = changesOf([
+      recorded(checkInStream(sessionId, registrationId), 'CheckInSuperseded', { ...attendance, staffId: 'scanner-b', deviceId: 'b', scannedAt: '2026-07-02T15:20:00.000Z', offline: true, offlineConflict: true }),
+      recorded(checkInStream(sessionId, registrationId), 'CheckedIn', { ...attendance, staffId: 'scanner-a', method: 'scan', reason: null, deviceId: 'a', scannedAt: '2026-07-02T15:10:00.000Z', offline: true }),
+    ]);
+    expect(changes.checkIns.map((row) => [row[7], row[8], row[11], row[14]])).toEqual([
+      ['scan', 'already_redeemed', 'b', true],
+      ['scan', 'ok', 'a', false],
+    ]);
+    expect([...changes.sessionCounts.values()][0]?.delta).toBe(0);
+  });
+});
+
+describe('a scanner device stream', () => {
+  it('lists the device for its event, keeping no token hash, and marks it revoked', () => {
+    const deviceId = randomUUID();
+    const { changes } = changesOf([
+      recorded(scannerDeviceStream(deviceId), 'ScannerDeviceRegistered', { deviceId, eventId, name: 'North door', tokenHash: 'ab12', registeredBy: 'org-1' }),
+      recorded(scannerDeviceStream(deviceId), 'ScannerDeviceRevoked', { deviceId, eventId, revokedBy: 'org-1' }),
+    ]);
+    expect(changes.devicesRegistered).toEqual([[eventId, deviceId, 'North door', 'org-1', expect.any(Date)]]);
+    expect(changes.devicesRevoked).toEqual([[eventId, deviceId, expect.any(Date)]]);
   });
 });
 

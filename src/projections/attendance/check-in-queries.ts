@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import type { CheckInFlag } from '../../domain/check-in/check-in.js';
 import { type Position, formatPosition } from '../../eventstore/position.js';
+import { LIVE_ACCOUNTS } from '../accounts/tables.js';
 import { type Page, type PageArgs, decodeCursor, pageSize, paged } from '../pages.js';
 import { LIVE } from './tables.js';
 
@@ -18,7 +20,12 @@ interface CheckInRow {
   result: string | null;
   reason: string | null;
   at: Date;
+  device_id: string | null;
+  scanned_at: Date | null;
+  offline: boolean;
+  offline_conflict: boolean;
 }
+
 
 /** The whole position: the events of one EventStoreDB append share their commit position. */
 const checkInPosition = (row: CheckInRow): string => formatPosition({ commit: BigInt(row.position), prepare: BigInt(row.prepare_position) });
@@ -35,6 +42,10 @@ const checkInEntry = (row: CheckInRow) => ({
   result: row.result,
   reason: row.reason,
   at: row.at.toISOString(),
+  deviceId: row.device_id,
+  scannedAt: row.scanned_at?.toISOString() ?? null,
+  offline: row.offline,
+  flags: row.offline_conflict ? (['offline_conflict'] as CheckInFlag[]) : [],
 });
 
 export type CheckInEntry = ReturnType<typeof checkInEntry>;
@@ -95,4 +106,16 @@ export const faceDecisionAfter = async (
     [args.eventId, args.sessionId, args.registrationId, args.after.commit.toString(), args.after.prepare.toString()],
   );
   return rows[0] && checkInEntry(rows[0]);
+};
+
+/**
+ * The names of attendees at the door, by account id (null for an account the read model lacks,
+ * or an erased one): what a scan's answer shows the door, so it can act without another query.
+ */
+export const attendeeNames = async (db: pg.Pool | pg.PoolClient, attendeeIds: readonly string[]): Promise<(string | null)[]> => {
+  const { rows } = await db.query<{ account_id: string; name: string | null }>(`SELECT account_id, name FROM ${LIVE_ACCOUNTS} WHERE account_id = ANY ($1::text[])`, [
+    [...new Set(attendeeIds)],
+  ]);
+  const names = new Map(rows.map((row) => [row.account_id, row.name]));
+  return attendeeIds.map((id) => names.get(id) ?? null);
 };

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/event-store.js';
+import type { ScanOrigin } from '../../domain/check-in/check-in.js';
 import { type Fields, type StoredValues, fieldsOf, occurredAt } from '../stored-values.js';
 import type { AttendanceChanges } from './batch-changes.js';
 import type { StoredEvent } from './event-types.js';
@@ -21,6 +22,9 @@ const doorEntry = (event: StoredEvent, v: StoredValues): { kind: string | null; 
       return { kind: 'face', result: v.text(event.data.result, 'result') };
     case 'ScanRefused':
       return { kind: 'scan', result: v.text(event.data.result, 'result') };
+    // A scan that checked the ticket in, judged again once an earlier offline scan arrived.
+    case 'CheckInSuperseded':
+      return { kind: 'scan', result: 'already_redeemed' };
     case 'UnreadableTicketScanned':
       return { kind: 'scan', result: 'invalid' };
     case 'CheckInUndone':
@@ -30,7 +34,18 @@ const doorEntry = (event: StoredEvent, v: StoredValues): { kind: string | null; 
   }
 };
 
-/** Every door action, in order; CheckedIn, FaceMatched and CheckInUndone also move the session's count. */
+/** Where and when a scan was made (check-in.ts' ScanOrigin); absent fields are an online scan on a staff log-in. */
+const originColumns = (data: Fields<ScanOrigin & { offlineConflict: boolean }>, v: StoredValues): [string | null, string | null, boolean, boolean] => [
+  data.deviceId == null ? null : v.text(data.deviceId, 'deviceId'),
+  data.scannedAt == null ? null : v.instant(data.scannedAt, 'scannedAt'),
+  data.offline === undefined ? false : (v.boolean(data.offline, 'offline') ?? false),
+  data.offlineConflict === undefined ? false : (v.boolean(data.offlineConflict, 'offlineConflict') ?? false),
+];
+
+/** A door event's move of the session's count of who is in. */
+const COUNT_DELTA: Partial<Record<StoredEvent['type'], number>> = { CheckedIn: 1, FaceMatched: 1, CheckInUndone: -1, CheckInSuperseded: -1 };
+
+/** Every door action, in order; CheckedIn, FaceMatched, CheckInUndone and CheckInSuperseded also move the session's count. */
 export const gatherCheckIn = (changes: AttendanceChanges, recorded: RecordedEvent, v: StoredValues): void => {
   const event = { type: recorded.type, data: fieldsOf(recorded.data) } as StoredEvent;
   const door = doorEntry(event, v);
@@ -50,8 +65,9 @@ export const gatherCheckIn = (changes: AttendanceChanges, recorded: RecordedEven
     door.result,
     'reason' in data && data.reason !== null ? v.text(data.reason, 'reason') : null,
     occurredAt(recorded),
+    ...originColumns(event.data as Fields<ScanOrigin & { offlineConflict: boolean }>, v),
   ]);
-  const delta = event.type === 'CheckedIn' || event.type === 'FaceMatched' ? 1 : event.type === 'CheckInUndone' ? -1 : 0;
+  const delta = COUNT_DELTA[event.type] ?? 0;
   if (delta === 0 || eventId === null || sessionId === null) return;
   const key = keyOf(eventId, sessionId);
   const count = changes.sessionCounts.get(key) ?? { eventId, sessionId, delta: 0, position: '0' };

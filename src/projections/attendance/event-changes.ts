@@ -122,7 +122,7 @@ export const gatherEvent = (changes: AttendanceChanges, recorded: RecordedEvent,
     case 'TicketReissued': {
       const row = existing(event.data.registrationId);
       const version = row ? v.integer(event.data.version, 'version') : null;
-      if (row && version !== null) Object.assign(row, { ticketVersion: version, updatedAt: at, dirty: true });
+      if (row && version !== null) Object.assign(row, { ticketVersion: version, updatedAt: at, updatedPosition: recorded.position.commit.toString(), dirty: true });
       return;
     }
     case 'RegistrationNoteAdded': {
@@ -136,9 +136,12 @@ export const gatherEvent = (changes: AttendanceChanges, recorded: RecordedEvent,
     case 'FaceMismatched':
     case 'FaceUnverifiable':
     case 'ScanRefused':
+    case 'CheckInSuperseded':
     case 'CheckInUndone':
     case 'UnreadableTicketScanned':
-      // Door events live in check-in streams; one in an event stream is not the event's.
+    case 'ScannerDeviceRegistered':
+    case 'ScannerDeviceRevoked':
+      // Door events live in check-in streams, devices in their own; one in an event stream is not the event's.
       return;
     default: {
       const unknown: never = event;

@@ -1,5 +1,6 @@
 import type { AccountEvent } from '../../domain/account/account.js';
 import type { CheckInEvent } from '../../domain/check-in/check-in.js';
+import type { ScannerDeviceEvent } from '../../domain/check-in/scanner-device/scanner-device.js';
 import type { EventEvent } from '../../domain/event/event.js';
 import type { Fields } from '../stored-values.js';
 
@@ -32,8 +33,15 @@ export const CHECK_IN_TYPES: Record<CheckInEvent['type'], true> = {
   FaceMismatched: true,
   FaceUnverifiable: true,
   ScanRefused: true,
+  CheckInSuperseded: true,
   CheckInUndone: true,
   UnreadableTicketScanned: true,
+};
+
+/** The scanner devices registered for an event's doors, listed for its team. */
+export const SCANNER_DEVICE_TYPES: Record<ScannerDeviceEvent['type'], true> = {
+  ScannerDeviceRegistered: true,
+  ScannerDeviceRevoked: true,
 };
 
 /**
@@ -42,7 +50,7 @@ export const CHECK_IN_TYPES: Record<CheckInEvent['type'], true> = {
  */
 export const ERASURE_TYPE = 'PersonalDataErased' satisfies AccountEvent['type'];
 
-type Handled = EventEvent | CheckInEvent;
+type Handled = EventEvent | CheckInEvent | ScannerDeviceEvent;
 
 /** Each type the read model reads, with its data as the log may hold it. */
 export type StoredEvent = { [T in Handled['type']]: { type: T; data: Fields<Extract<Handled, { type: T }>['data']> } }[Handled['type']];

@@ -1,7 +1,7 @@
 import type { Projection } from '../projection.js';
 import { attendanceChanges, touchedBy } from './changes.js';
 import { compareAttendanceWithDomain } from './domain-check.js';
-import { CHECK_IN_TYPES, ERASURE_TYPE, EVENT_TYPES } from './event-types.js';
+import { CHECK_IN_TYPES, ERASURE_TYPE, EVENT_TYPES, SCANNER_DEVICE_TYPES } from './event-types.js';
 import { ATTENDANCE, TABLES, VERSION, createTables } from './tables.js';
 import { readKnown, writeChanges } from './writer.js';
 
@@ -9,7 +9,7 @@ import { readKnown, writeChanges } from './writer.js';
 export const attendanceProjection: Projection = {
   name: ATTENDANCE,
   version: VERSION,
-  eventTypes: [...Object.keys(EVENT_TYPES), ...Object.keys(CHECK_IN_TYPES), ERASURE_TYPE],
+  eventTypes: [...Object.keys(EVENT_TYPES), ...Object.keys(CHECK_IN_TYPES), ...Object.keys(SCANNER_DEVICE_TYPES), ERASURE_TYPE],
   tables: TABLES,
   async setUp(client, schema) {
     await client.query(createTables(schema));

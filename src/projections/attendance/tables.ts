@@ -16,7 +16,7 @@ export const ATTENDANCE = 'attendance';
 /** Where the live tables are; only this folder's queries read them. */
 export const LIVE = liveSchema(ATTENDANCE);
 
-export const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_ins'] as const;
+export const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_ins', 'scanner_devices'] as const;
 
 /**
  * 2: registrations and sessions keyed within their event; columns an event fills nullable.
@@ -26,8 +26,12 @@ export const TABLES = ['events', 'sessions', 'staff', 'registrations', 'check_in
  * recorded; registrations keep when and how they were last confirmed (the forecasts' features);
  * the check-in log is indexed by registration (a forecast reads its people's past);
  * registrations keep the organizer's note (erased with its attendee).
+ * 5: registrations keep the position of their last change (a scanner's check-in list is
+ * fetched after a position); the check-in log keeps where and when each scan was made (its
+ * device, its scan time, offline or not) and flags offline conflicts; the scanner devices
+ * registered for each event.
  */
-export const VERSION = 4;
+export const VERSION = 5;
 
 export const createTables = (s: string): string => `
   CREATE TABLE IF NOT EXISTS ${s}.events (
@@ -84,8 +88,10 @@ export const createTables = (s: string): string => `
     confirmed_at timestamptz,
     confirmed_via text,
     note text,
+    updated_position bigint,
     PRIMARY KEY (event_id, registration_id)
   );
+  CREATE INDEX IF NOT EXISTS registrations_by_update ON ${s}.registrations (event_id, updated_position);
   CREATE INDEX IF NOT EXISTS registrations_by_event ON ${s}.registrations (event_id, status, registered_position);
   CREATE INDEX IF NOT EXISTS registrations_by_attendee ON ${s}.registrations (attendee_id, registered_position);
   CREATE TABLE IF NOT EXISTS ${s}.check_ins (
@@ -100,8 +106,21 @@ export const createTables = (s: string): string => `
     result text,
     reason text,
     at timestamptz NOT NULL,
+    device_id text,
+    scanned_at timestamptz,
+    offline boolean NOT NULL DEFAULT false,
+    offline_conflict boolean NOT NULL DEFAULT false,
     PRIMARY KEY (position, prepare_position)
   );
   CREATE INDEX IF NOT EXISTS check_ins_by_session ON ${s}.check_ins (event_id, session_id, position, prepare_position);
   CREATE INDEX IF NOT EXISTS check_ins_by_registration ON ${s}.check_ins (event_id, registration_id);
+  CREATE TABLE IF NOT EXISTS ${s}.scanner_devices (
+    event_id uuid NOT NULL,
+    device_id uuid NOT NULL,
+    name text,
+    registered_by text,
+    registered_at timestamptz NOT NULL,
+    revoked_at timestamptz,
+    PRIMARY KEY (event_id, device_id)
+  );
 `;

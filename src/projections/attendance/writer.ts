@@ -29,6 +29,7 @@ export const readKnown = async (
         confirmedAt: row.confirmed_at,
         confirmedVia: row.confirmed_via,
         note: row.note,
+        updatedPosition: row.updated_position,
       });
   }
   if (touched.createdEvents.length > 0) {
@@ -126,10 +127,11 @@ export const writeChanges = async (client: pg.PoolClient, s: string, changes: At
       ['confirmed_at', 'timestamptz'],
       ['confirmed_via', 'text'],
       ['note', 'text'],
+      ['updated_position', 'bigint'],
     ],
-    dirty.map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.ticketVersion, r.registeredPosition, r.registeredAt, r.updatedAt, r.confirmedAt, r.confirmedVia, r.note]),
+    dirty.map((r) => [r.eventId, r.registrationId, r.attendeeId, r.status, r.ticketVersion, r.registeredPosition, r.registeredAt, r.updatedAt, r.confirmedAt, r.confirmedVia, r.note, r.updatedPosition]),
     `ON CONFLICT (event_id, registration_id) DO UPDATE SET status = excluded.status, ticket_version = excluded.ticket_version, updated_at = excluded.updated_at,
-       confirmed_at = excluded.confirmed_at, confirmed_via = excluded.confirmed_via, note = excluded.note`,
+       confirmed_at = excluded.confirmed_at, confirmed_via = excluded.confirmed_via, note = excluded.note, updated_position = excluded.updated_position`,
   );
   // After the upsert, so that a note written earlier in the same batch is erased too.
   if (changes.erasedAttendees.length > 0)
@@ -149,9 +151,32 @@ export const writeChanges = async (client: pg.PoolClient, s: string, changes: At
       ['result', 'text'],
       ['reason', 'text'],
       ['at', 'timestamptz'],
+      ['device_id', 'text'],
+      ['scanned_at', 'timestamptz'],
+      ['offline', 'boolean'],
+      ['offline_conflict', 'boolean'],
     ],
     changes.checkIns,
   );
+  await insertRows(
+    client,
+    `${s}.scanner_devices`,
+    [
+      ['event_id', 'uuid'],
+      ['device_id', 'uuid'],
+      ['name', 'text'],
+      ['registered_by', 'text'],
+      ['registered_at', 'timestamptz'],
+    ],
+    changes.devicesRegistered,
+    'ON CONFLICT DO NOTHING',
+  );
+  if (changes.devicesRevoked.length > 0)
+    await client.query(
+      `UPDATE ${s}.scanner_devices x SET revoked_at = d.at FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS d(event_id, device_id, at)
+        WHERE x.event_id = d.event_id AND x.device_id = d.device_id`,
+      [changes.devicesRevoked.map(([eventId]) => eventId), changes.devicesRevoked.map(([, deviceId]) => deviceId), changes.devicesRevoked.map(([, , at]) => at)],
+    );
   if (changes.sessionCounts.size > 0) {
     const counts = [...changes.sessionCounts.values()];
     await client.query(

@@ -11,7 +11,7 @@ const doorLog = (decided: () => object[]) => {
 };
 
 const noNotices = { nextNotice: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
-const held: CheckInView = { result: 'face_pending', registrationId: 'r-1', attendeeId: 'ann', position: '41' };
+const held: CheckInView = { result: 'face_pending', registrationId: 'r-1', attendeeId: 'ann', position: '41', holder: { attendeeId: 'ann', registrationStatus: 'confirmed' }, firstUse: null, flags: [] };
 const verdictRow = { position: '42', prepare_position: '42', event_id: 'e', session_id: 's', registration_id: 'r-1', attendee_id: 'ann', staff_id: 'st', kind: 'face', result: 'face_mismatch', reason: null, at: new Date() };
 
 describe('Waiting at the door for the face verdict', () => {

@@ -149,23 +149,39 @@ export type CheckInConnection = {
 /** A door action; what its event names is null where the log holds a value the read model cannot store. */
 export type CheckInEntry = {
   __typename?: 'CheckInEntry';
+  /** When it was recorded. */
   at: Scalars['String']['output'];
   attendeeId?: Maybe<Scalars['ID']['output']>;
+  /** The scanner device it was made on; null for a staff member's own log-in. */
+  deviceId?: Maybe<Scalars['ID']['output']>;
   eventId: Scalars['ID']['output'];
+  flags: Array<CheckInFlag>;
   /** scan, manual, undo, or face (the face verdict on a held scan: result ok or why not) */
   kind?: Maybe<Scalars['String']['output']>;
+  /** Decided on the device, offline, and uploaded later. */
+  offline: Scalars['Boolean']['output'];
   /** Position in the check-in log: increasing, so a dashboard can order and de-duplicate. */
   position: Scalars['String']['output'];
   reason?: Maybe<Scalars['String']['output']>;
   registrationId?: Maybe<Scalars['ID']['output']>;
   result?: Maybe<Scalars['String']['output']>;
+  /** When the door saw the ticket (the device's clock for an offline scan); null before scan times were kept. */
+  scannedAt?: Maybe<Scalars['String']['output']>;
   sessionId?: Maybe<Scalars['ID']['output']>;
   staffId?: Maybe<Scalars['ID']['output']>;
 };
 
+export type CheckInFlag =
+  /** Two doors let one ticket in while offline: this scan was refused (or its check-in superseded) as already_redeemed on another device than the check-in's, which could not know. */
+  | 'offline_conflict';
+
 export type CheckInResult = {
   __typename?: 'CheckInResult';
   attendeeId?: Maybe<Scalars['ID']['output']>;
+  firstUse?: Maybe<FirstUse>;
+  flags: Array<CheckInFlag>;
+  /** Null for a code that is no ticket of this event. */
+  holder?: Maybe<TicketHolder>;
   position?: Maybe<Scalars['String']['output']>;
   registrationId?: Maybe<Scalars['ID']['output']>;
   result: ScanResult;
@@ -404,6 +420,17 @@ export type FailedLoginReason =
   | 'unknown_account'
   | 'wrong_password';
 
+/** The check-in that used a ticket first, told with already_redeemed. */
+export type FirstUse = {
+  __typename?: 'FirstUse';
+  /** When the door saw the ticket (the device's clock for an offline scan); null for check-ins recorded before scan times were kept. */
+  at?: Maybe<Scalars['String']['output']>;
+  /** The scanner device it was made on; null for a staff member's own log-in. */
+  deviceId?: Maybe<Scalars['ID']['output']>;
+  offline: Scalars['Boolean']['output'];
+  staffId: Scalars['ID']['output'];
+};
+
 export type Health = {
   __typename?: 'Health';
   database: ServiceState;
@@ -499,6 +526,40 @@ export type ImportRowConnection = {
   pageInfo: PageInfo;
 };
 
+/** The integration event types a webhook can hear: those Rollcall publishes. */
+export type IntegrationEventType =
+  | 'AccountDisabled'
+  | 'AccountInvited'
+  | 'AccountSignedUp'
+  | 'AttendanceForecasted'
+  | 'CapacityChanged'
+  | 'CheckInAwaitingFace'
+  | 'CheckInSuperseded'
+  | 'CheckInUndone'
+  | 'CheckedIn'
+  | 'EmailVerified'
+  | 'EventCancelled'
+  | 'EventCreated'
+  | 'EventDetailsUpdated'
+  | 'EventPublished'
+  | 'FaceMatched'
+  | 'FaceMismatched'
+  | 'FaceUnverifiable'
+  | 'PersonalDataErased'
+  | 'RegistrationCancelled'
+  | 'RegistrationConfirmed'
+  | 'RegistrationNoteAdded'
+  | 'RegistrationRejected'
+  | 'RegistrationSubmitted'
+  | 'RegistrationWaitlisted'
+  | 'RoleGranted'
+  | 'RoleRevoked'
+  | 'ScanRefused'
+  | 'SessionsScheduled'
+  | 'StaffAssigned'
+  | 'TicketReissued'
+  | 'UnreadableTicketScanned';
+
 export type JobQueue = {
   __typename?: 'JobQueue';
   active: Scalars['Int']['output'];
@@ -538,6 +599,17 @@ export type Mutation = {
   checkIn: CheckInResult;
   /** commandId makes a command safe to resend: the same id takes effect once and answers the same. */
   createEvent: EventResult;
+  /**
+   * Have the integration events of these types POSTed to url as they happen, as published on
+   * Kafka (the same JSON envelope and schemas), signed as Standard Webhooks sign
+   * (webhook-id, webhook-timestamp and webhook-signature headers). With eventId, only that
+   * event's (its organizer or an admin); without, every event's (admins only). url must be
+   * https:// and must not resolve to a private, loopback or link-local address (VALIDATION).
+   * The answer is the only time the secret is shown: keep it.
+   */
+  createWebhook: WebhookWithSecret;
+  /** Delete a webhook, with its deliveries and their log. */
+  deleteWebhook: Scalars['Boolean']['output'];
   /** Admins only, and not their own: ends every session of the account within seconds, and it can no longer log in. */
   disableAccount: AccountResult;
   /**
@@ -581,9 +653,13 @@ export type Mutation = {
   publishEvent: EventResult;
   /** Admins only: rebuild a projection from the first event, in the background (pg-boss); the live tables keep serving until the swap. */
   rebuildProjection: RebuildJob;
+  /** Admins: one more attempt at a delivery that is over (delivered or failed), with its id and body as before. Not retried; its webhook must be enabled. */
+  redeliverWebhookDelivery: WebhookDelivery;
   /** Exchanges a refresh token for a new pair; the old refresh token stops working. */
   refreshToken: AuthSession;
   register: RegistrationResult;
+  /** A door tablet for the event (its organizer or an admin): its token checks tickets at the event's doors and nothing else, until revoked. */
+  registerScannerDevice: RegisteredScannerDevice;
   reissueTicket: RegistrationResult;
   rejectRegistration: RegistrationResult;
   /** Admins only: hands a reactor's dead letters (or the one of eventId) to it again; VALIDATION for a consumer no reactor has. */
@@ -598,6 +674,9 @@ export type Mutation = {
   retryJob: FailedJob;
   /** Admins only. */
   revokeRole: AccountResult;
+  revokeScannerDevice: RevokedScannerDevice;
+  /** A new secret, shown this once; deliveries from now on are signed with it only. */
+  rotateWebhookSecret: WebhookWithSecret;
   scheduleSessions: EventResult;
   /** Creates an attendee account and mails a verification token. Passwords are 10-200 characters, and neither the email address (nor its part before the @), the name, nor one of the 10,000 most common passwords. An address that has an account already is answered the same way, and its owner is mailed instead, so the answer tells nobody which addresses have accounts. Limited per network: RATE_LIMITED, with extensions.retryAfterSeconds. */
   signUp: SignUpResult;
@@ -605,6 +684,18 @@ export type Mutation = {
   /** Admins only: lets log-ins with the account's address be checked again at once, lifting the lockout failed log-ins put on it (see loginLockout). */
   unlockLogIn: AccountResult;
   updateEvent: EventResult;
+  /** Change what a webhook hears or where it sends it; enabled: false stops it (cancelling what it had still to deliver), enabled: true starts it afresh. */
+  updateWebhook: Webhook;
+  /**
+   * Scans a device made offline (at most 1000), each decided as it would have been at its
+   * scannedAt: the check-in window is widened by 2 minutes either way for the device's clock, and
+   * a scannedAt more than 2 minutes ahead of the server's is refused. Each is answered on its own,
+   * in order. Sent again, an upload records nothing twice (scans are named by device and nonce).
+   * When two devices let one ticket in, the earlier scannedAt is the check-in whichever arrives
+   * first, and the other is already_redeemed, flagged offline_conflict. With the device's own
+   * token, or as a member of the event's team for a device registered for the event.
+   */
+  uploadScans: Array<OfflineScanResult>;
   /** Confirms the email address with the token from the verification mail. */
   verifyEmail: AccountResult;
 };
@@ -659,6 +750,18 @@ export type MutationCreateEventArgs = {
   capacity: Scalars['Int']['input'];
   commandId?: InputMaybe<Scalars['ID']['input']>;
   details: EventDetailsInput;
+};
+
+
+export type MutationCreateWebhookArgs = {
+  eventId?: InputMaybe<Scalars['ID']['input']>;
+  eventTypes: Array<IntegrationEventType>;
+  url: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteWebhookArgs = {
+  webhookId: Scalars['ID']['input'];
 };
 
 
@@ -738,6 +841,11 @@ export type MutationRebuildProjectionArgs = {
 };
 
 
+export type MutationRedeliverWebhookDeliveryArgs = {
+  deliveryId: Scalars['ID']['input'];
+};
+
+
 export type MutationRefreshTokenArgs = {
   commandId?: InputMaybe<Scalars['ID']['input']>;
   refreshToken: Scalars['String']['input'];
@@ -747,6 +855,13 @@ export type MutationRefreshTokenArgs = {
 export type MutationRegisterArgs = {
   commandId?: InputMaybe<Scalars['ID']['input']>;
   eventId: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterScannerDeviceArgs = {
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  eventId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
 };
 
 
@@ -803,6 +918,18 @@ export type MutationRevokeRoleArgs = {
 };
 
 
+export type MutationRevokeScannerDeviceArgs = {
+  commandId?: InputMaybe<Scalars['ID']['input']>;
+  deviceId: Scalars['ID']['input'];
+  eventId: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  webhookId: Scalars['ID']['input'];
+};
+
+
 export type MutationScheduleSessionsArgs = {
   commandId?: InputMaybe<Scalars['ID']['input']>;
   eventId: Scalars['ID']['input'];
@@ -840,9 +967,43 @@ export type MutationUpdateEventArgs = {
 };
 
 
+export type MutationUpdateWebhookArgs = {
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  eventTypes?: InputMaybe<Array<IntegrationEventType>>;
+  url?: InputMaybe<Scalars['String']['input']>;
+  webhookId: Scalars['ID']['input'];
+};
+
+
+export type MutationUploadScansArgs = {
+  deviceId: Scalars['ID']['input'];
+  eventId: Scalars['ID']['input'];
+  scans: Array<OfflineScanInput>;
+  sessionId: Scalars['ID']['input'];
+};
+
+
 export type MutationVerifyEmailArgs = {
   commandId?: InputMaybe<Scalars['ID']['input']>;
   token: Scalars['String']['input'];
+};
+
+/** A scan a device decided alone, offline, uploaded later. */
+export type OfflineScanInput = {
+  /** The QR code's text, as scanned. */
+  code: Scalars['String']['input'];
+  /** The device's own id for this scan (1-100 of letters, digits, _ . : -): an upload sent again records it once. */
+  nonce: Scalars['String']['input'];
+  /** When the device scanned it, by its clock: an RFC 3339 date-time. Checked per scan, so that one bad time does not refuse the upload. */
+  scannedAt: Scalars['String']['input'];
+};
+
+/** One uploaded scan's outcome: the door's answer as it would have been, or why it could not be recorded. */
+export type OfflineScanResult = {
+  __typename?: 'OfflineScanResult';
+  error?: Maybe<ScanError>;
+  nonce: Scalars['String']['output'];
+  scan?: Maybe<CheckInResult>;
 };
 
 export type OrganizerReport = {
@@ -931,11 +1092,17 @@ export type Query = {
   /** Admins only: a rebuild job and how it went. */
   rebuildJob?: Maybe<RebuildJob>;
   registrations: RegistrationConnection;
+  /** The scanner devices registered for the event's doors, revoked ones included: for its organizer, staff and admins. */
+  scannerDevices: Array<ScannerDevice>;
   sessionAttendance: SessionAttendance;
   /** Admins only: the events of a stream with their metadata, replayed from the event store, in pages: after is the revision of the last event you have (none: from the first); a page shorter than first is the last. */
   streamHistory: Array<StreamEvent>;
   /** A ticket, for its holder (with its code) and the event's organizer, staff and admins (without). */
   ticket?: Maybe<TicketView>;
+  /** A webhook's deliveries, newest first, each with every attempt. For its owner and admins. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Your webhooks; an admin's are everyone's. For organizers and admins. */
+  webhooks: Array<Webhook>;
 };
 
 
@@ -1064,6 +1231,12 @@ export type QueryRegistrationsArgs = {
 };
 
 
+export type QueryScannerDevicesArgs = {
+  atPosition?: InputMaybe<Scalars['String']['input']>;
+  eventId: Scalars['ID']['input'];
+};
+
+
 export type QuerySessionAttendanceArgs = {
   atPosition?: InputMaybe<Scalars['String']['input']>;
   eventId: Scalars['ID']['input'];
@@ -1081,6 +1254,13 @@ export type QueryStreamHistoryArgs = {
 export type QueryTicketArgs = {
   atPosition?: InputMaybe<Scalars['String']['input']>;
   ticketId: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  webhookId: Scalars['ID']['input'];
 };
 
 export type RebuildJob = {
@@ -1125,6 +1305,16 @@ export type RefusedScans = {
   /** As the door answered: already_redeemed, revoked, invalid, wrong_event, outside_window, not_confirmed, face_mismatch, liveness_failed, face_not_enrolled, face_unreadable, photo_expired. */
   reason: Scalars['String']['output'];
   scans: Scalars['Int']['output'];
+};
+
+export type RegisteredScannerDevice = {
+  __typename?: 'RegisteredScannerDevice';
+  deviceId: Scalars['ID']['output'];
+  eventId: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  position?: Maybe<Scalars['String']['output']>;
+  /** Send as Authorization: Bearer <token>. Shown this once: only its hash is kept. */
+  token: Scalars['String']['output'];
 };
 
 export type RegistrationConnection = {
@@ -1200,6 +1390,18 @@ export type RepeatInput = {
   every: RepeatEvery;
 };
 
+export type RevokedScannerDevice = {
+  __typename?: 'RevokedScannerDevice';
+  deviceId: Scalars['ID']['output'];
+  position?: Maybe<Scalars['String']['output']>;
+};
+
+export type ScanError = {
+  __typename?: 'ScanError';
+  code: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+};
+
 export type ScanResult =
   | 'already_redeemed'
   /** The face did not match the attendee's enrolled face: the ticket stays redeemable. */
@@ -1220,6 +1422,18 @@ export type ScanResult =
   | 'photo_expired'
   | 'revoked'
   | 'wrong_event';
+
+/** A door tablet registered for an event (its token is never shown again). */
+export type ScannerDevice = {
+  __typename?: 'ScannerDevice';
+  deviceId: Scalars['ID']['output'];
+  /** Null where the log holds a name the read model cannot store. */
+  name?: Maybe<Scalars['String']['output']>;
+  registeredAt: Scalars['String']['output'];
+  registeredBy?: Maybe<Scalars['ID']['output']>;
+  /** Null while its token works. */
+  revokedAt?: Maybe<Scalars['String']['output']>;
+};
 
 export type ServiceState =
   | 'down'
@@ -1338,6 +1552,16 @@ export type Ticket = {
   version: Scalars['Int']['output'];
 };
 
+/** Whose ticket was scanned, for the door to act on without another query. */
+export type TicketHolder = {
+  __typename?: 'TicketHolder';
+  attendeeId: Scalars['ID']['output'];
+  /** Null for an attendee who erased their data, or one the read side does not have yet. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The registration's status as the event stands now: confirmed, pending, waitlisted, rejected or cancelled. */
+  registrationStatus: Scalars['String']['output'];
+};
+
 export type TicketView = {
   __typename?: 'TicketView';
   /** Null where the log holds an attendee id the read model cannot store. */
@@ -1362,6 +1586,81 @@ export type TopAttendee = {
   eventsAttended: Scalars['Int']['output'];
   /** The attendee's name: for the organizer alone (null for anyone else), [erased] for a person whose data is erased. */
   name?: Maybe<Scalars['String']['output']>;
+};
+
+export type Webhook = {
+  __typename?: 'Webhook';
+  createdAt: Scalars['DateTime']['output'];
+  disabledReason?: Maybe<WebhookDisabledReason>;
+  /** The event it hears; null for every event. */
+  eventId?: Maybe<Scalars['ID']['output']>;
+  eventTypes: Array<IntegrationEventType>;
+  /** When its deliveries started failing, none delivered since; it is disabled 3 days after. */
+  failingSince?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  ownerId: Scalars['ID']['output'];
+  status: WebhookStatus;
+  url: Scalars['String']['output'];
+};
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  attempt: Scalars['Int']['output'];
+  attemptedAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  latencyMs: Scalars['Int']['output'];
+  /** The start of the response body. */
+  responseExcerpt?: Maybe<Scalars['String']['output']>;
+  /** The receiver's status; null when none came (refused address, connection error, timeout). */
+  statusCode?: Maybe<Scalars['Int']['output']>;
+};
+
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attempts: Array<WebhookAttempt>;
+  createdAt: Scalars['DateTime']['output'];
+  /** The integration event's id. */
+  eventId: Scalars['ID']['output'];
+  eventType: IntegrationEventType;
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Its webhook-id header, the same on every attempt. */
+  id: Scalars['ID']['output'];
+  status: WebhookDeliveryStatus;
+  streamId: Scalars['String']['output'];
+  webhookId: Scalars['ID']['output'];
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  nodes: Array<WebhookDelivery>;
+  pageInfo: PageInfo;
+};
+
+/** waiting: behind an earlier delivery of its stream; queued: being attempted; given up deliveries are failed. */
+export type WebhookDeliveryStatus =
+  | 'cancelled'
+  | 'delivered'
+  | 'failed'
+  | 'queued'
+  | 'waiting';
+
+export type WebhookDisabledReason =
+  /** Every delivery to it failed for 3 days. */
+  | 'failing'
+  /** Its receiver answered 410 Gone. */
+  | 'gone'
+  /** Its owner or an admin stopped it. */
+  | 'owner';
+
+export type WebhookStatus =
+  | 'disabled'
+  | 'enabled';
+
+export type WebhookWithSecret = {
+  __typename?: 'WebhookWithSecret';
+  /** whsec_ and the key in base64, as Standard Webhooks libraries take it. */
+  secret: Scalars['String']['output'];
+  webhook: Webhook;
 };
 
 
@@ -1452,6 +1751,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
   CheckInConnection: ResolverTypeWrapper<Partial<Omit<CheckInConnection, 'nodes'> & { nodes: Array<ResolversTypes['CheckInEntry']> }>>;
   CheckInEntry: ResolverTypeWrapper<CheckInEntryModel>;
+  CheckInFlag: ResolverTypeWrapper<Partial<CheckInFlag>>;
   CheckInResult: ResolverTypeWrapper<Partial<CheckInResult>>;
   CommandReceipt: ResolverTypeWrapper<Partial<CommandReceipt>>;
   ConsumerLag: ResolverTypeWrapper<ConsumerLagModel>;
@@ -1478,6 +1778,7 @@ export type ResolversTypes = {
   FailedLogin: ResolverTypeWrapper<Partial<FailedLogin>>;
   FailedLoginConnection: ResolverTypeWrapper<Partial<FailedLoginConnection>>;
   FailedLoginReason: ResolverTypeWrapper<Partial<FailedLoginReason>>;
+  FirstUse: ResolverTypeWrapper<Partial<FirstUse>>;
   Float: ResolverTypeWrapper<Partial<Scalars['Float']['output']>>;
   Health: ResolverTypeWrapper<Partial<Health>>;
   HealthStatus: ResolverTypeWrapper<Partial<HealthStatus>>;
@@ -1490,10 +1791,13 @@ export type ResolversTypes = {
   ImportRow: ResolverTypeWrapper<Partial<ImportRow>>;
   ImportRowConnection: ResolverTypeWrapper<Partial<ImportRowConnection>>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
+  IntegrationEventType: ResolverTypeWrapper<Partial<IntegrationEventType>>;
   JSON: ResolverTypeWrapper<Partial<Scalars['JSON']['output']>>;
   JobQueue: ResolverTypeWrapper<Partial<JobQueue>>;
   LoginLockout: ResolverTypeWrapper<Partial<LoginLockout>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OfflineScanInput: ResolverTypeWrapper<Partial<OfflineScanInput>>;
+  OfflineScanResult: ResolverTypeWrapper<Partial<OfflineScanResult>>;
   OrganizerReport: ResolverTypeWrapper<Partial<OrganizerReport>>;
   PageInfo: ResolverTypeWrapper<Partial<PageInfo>>;
   ProjectionStatus: ResolverTypeWrapper<Partial<ProjectionStatus>>;
@@ -1503,6 +1807,7 @@ export type ResolversTypes = {
   RecordedForecast: ResolverTypeWrapper<Partial<RecordedForecast>>;
   RecordedForecastConnection: ResolverTypeWrapper<Partial<RecordedForecastConnection>>;
   RefusedScans: ResolverTypeWrapper<Partial<RefusedScans>>;
+  RegisteredScannerDevice: ResolverTypeWrapper<Partial<RegisteredScannerDevice>>;
   RegistrationConnection: ResolverTypeWrapper<Partial<Omit<RegistrationConnection, 'nodes'> & { nodes: Array<ResolversTypes['RegistrationEntry']> }>>;
   RegistrationEntry: ResolverTypeWrapper<RegistrationViewModel>;
   RegistrationForecast: ResolverTypeWrapper<Partial<RegistrationForecast>>;
@@ -1512,7 +1817,10 @@ export type ResolversTypes = {
   RegistrationsOnDay: ResolverTypeWrapper<Partial<RegistrationsOnDay>>;
   RepeatEvery: ResolverTypeWrapper<Partial<RepeatEvery>>;
   RepeatInput: ResolverTypeWrapper<Partial<RepeatInput>>;
+  RevokedScannerDevice: ResolverTypeWrapper<Partial<RevokedScannerDevice>>;
+  ScanError: ResolverTypeWrapper<Partial<ScanError>>;
   ScanResult: ResolverTypeWrapper<Partial<ScanResult>>;
+  ScannerDevice: ResolverTypeWrapper<Partial<ScannerDevice>>;
   ServiceState: ResolverTypeWrapper<Partial<ServiceState>>;
   Session: ResolverTypeWrapper<Partial<Session>>;
   SessionAttendance: ResolverTypeWrapper<Partial<SessionAttendance>>;
@@ -1525,9 +1833,18 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Ticket: ResolverTypeWrapper<Partial<Ticket>>;
+  TicketHolder: ResolverTypeWrapper<Partial<TicketHolder>>;
   TicketView: ResolverTypeWrapper<TicketViewModel>;
   TopAttendee: ResolverTypeWrapper<Partial<TopAttendee>>;
   Upload: ResolverTypeWrapper<Partial<Scalars['Upload']['output']>>;
+  Webhook: ResolverTypeWrapper<Partial<Webhook>>;
+  WebhookAttempt: ResolverTypeWrapper<Partial<WebhookAttempt>>;
+  WebhookDelivery: ResolverTypeWrapper<Partial<WebhookDelivery>>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<Partial<WebhookDeliveryConnection>>;
+  WebhookDeliveryStatus: ResolverTypeWrapper<Partial<WebhookDeliveryStatus>>;
+  WebhookDisabledReason: ResolverTypeWrapper<Partial<WebhookDisabledReason>>;
+  WebhookStatus: ResolverTypeWrapper<Partial<WebhookStatus>>;
+  WebhookWithSecret: ResolverTypeWrapper<Partial<WebhookWithSecret>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1568,6 +1885,7 @@ export type ResolversParentTypes = {
   FailedJob: Partial<FailedJob>;
   FailedLogin: Partial<FailedLogin>;
   FailedLoginConnection: Partial<FailedLoginConnection>;
+  FirstUse: Partial<FirstUse>;
   Float: Partial<Scalars['Float']['output']>;
   Health: Partial<Health>;
   ID: Partial<Scalars['ID']['output']>;
@@ -1581,6 +1899,8 @@ export type ResolversParentTypes = {
   JobQueue: Partial<JobQueue>;
   LoginLockout: Partial<LoginLockout>;
   Mutation: Record<PropertyKey, never>;
+  OfflineScanInput: Partial<OfflineScanInput>;
+  OfflineScanResult: Partial<OfflineScanResult>;
   OrganizerReport: Partial<OrganizerReport>;
   PageInfo: Partial<PageInfo>;
   ProjectionStatus: Partial<ProjectionStatus>;
@@ -1590,6 +1910,7 @@ export type ResolversParentTypes = {
   RecordedForecast: Partial<RecordedForecast>;
   RecordedForecastConnection: Partial<RecordedForecastConnection>;
   RefusedScans: Partial<RefusedScans>;
+  RegisteredScannerDevice: Partial<RegisteredScannerDevice>;
   RegistrationConnection: Partial<Omit<RegistrationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['RegistrationEntry']> }>;
   RegistrationEntry: RegistrationViewModel;
   RegistrationForecast: Partial<RegistrationForecast>;
@@ -1597,6 +1918,9 @@ export type ResolversParentTypes = {
   RegistrationStatusCounts: Partial<RegistrationStatusCounts>;
   RegistrationsOnDay: Partial<RegistrationsOnDay>;
   RepeatInput: Partial<RepeatInput>;
+  RevokedScannerDevice: Partial<RevokedScannerDevice>;
+  ScanError: Partial<ScanError>;
+  ScannerDevice: Partial<ScannerDevice>;
   Session: Partial<Session>;
   SessionAttendance: Partial<SessionAttendance>;
   SessionCheckedIn: Partial<SessionCheckedIn>;
@@ -1608,9 +1932,15 @@ export type ResolversParentTypes = {
   String: Partial<Scalars['String']['output']>;
   Subscription: Record<PropertyKey, never>;
   Ticket: Partial<Ticket>;
+  TicketHolder: Partial<TicketHolder>;
   TicketView: TicketViewModel;
   TopAttendee: Partial<TopAttendee>;
   Upload: Partial<Scalars['Upload']['output']>;
+  Webhook: Partial<Webhook>;
+  WebhookAttempt: Partial<WebhookAttempt>;
+  WebhookDelivery: Partial<WebhookDelivery>;
+  WebhookDeliveryConnection: Partial<WebhookDeliveryConnection>;
+  WebhookWithSecret: Partial<WebhookWithSecret>;
 };
 
 export type AccountResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -1702,18 +2032,25 @@ export type CheckInConnectionResolvers<ContextType = MercuriusContext, ParentTyp
 export type CheckInEntryResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CheckInEntry'] = ResolversParentTypes['CheckInEntry']> = {
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   attendeeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  deviceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  flags?: Resolver<Array<ResolversTypes['CheckInFlag']>, ParentType, ContextType>;
   kind?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  offline?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   registrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scannedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sessionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   staffId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type CheckInResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['CheckInResult'] = ResolversParentTypes['CheckInResult']> = {
   attendeeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  firstUse?: Resolver<Maybe<ResolversTypes['FirstUse']>, ParentType, ContextType>;
+  flags?: Resolver<Array<ResolversTypes['CheckInFlag']>, ParentType, ContextType>;
+  holder?: Resolver<Maybe<ResolversTypes['TicketHolder']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   registrationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   result?: Resolver<ResolversTypes['ScanResult'], ParentType, ContextType>;
@@ -1865,6 +2202,13 @@ export type FailedLoginConnectionResolvers<ContextType = MercuriusContext, Paren
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type FirstUseResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['FirstUse'] = ResolversParentTypes['FirstUse']> = {
+  at?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  deviceId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  offline?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  staffId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type HealthResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = {
   database?: Resolver<ResolversTypes['ServiceState'], ParentType, ContextType>;
   eventStore?: Resolver<ResolversTypes['EventStoreKind'], ParentType, ContextType>;
@@ -1934,6 +2278,8 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   changeCapacity?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationChangeCapacityArgs, 'capacity' | 'eventId'>>;
   checkIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationCheckInArgs, 'code' | 'eventId' | 'sessionId' | 'waitForFace'>>;
   createEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationCreateEventArgs, 'capacity' | 'details'>>;
+  createWebhook?: Resolver<ResolversTypes['WebhookWithSecret'], ParentType, ContextType, RequireFields<MutationCreateWebhookArgs, 'eventTypes' | 'url'>>;
+  deleteWebhook?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookArgs, 'webhookId'>>;
   disableAccount?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationDisableAccountArgs, 'accountId'>>;
   enrollFace?: Resolver<ResolversTypes['FaceEnrollment'], ParentType, ContextType, RequireFields<MutationEnrollFaceArgs, 'photos'>>;
   eraseAccount?: Resolver<ResolversTypes['ErasureResult'], ParentType, ContextType, RequireFields<MutationEraseAccountArgs, 'accountId'>>;
@@ -1946,8 +2292,10 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   manualCheckIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationManualCheckInArgs, 'eventId' | 'reason' | 'registrationId' | 'sessionId'>>;
   publishEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationPublishEventArgs, 'eventId'>>;
   rebuildProjection?: Resolver<ResolversTypes['RebuildJob'], ParentType, ContextType, RequireFields<MutationRebuildProjectionArgs, 'name'>>;
+  redeliverWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationRedeliverWebhookDeliveryArgs, 'deliveryId'>>;
   refreshToken?: Resolver<ResolversTypes['AuthSession'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
   register?: Resolver<ResolversTypes['RegistrationResult'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'eventId'>>;
+  registerScannerDevice?: Resolver<ResolversTypes['RegisteredScannerDevice'], ParentType, ContextType, RequireFields<MutationRegisterScannerDeviceArgs, 'eventId' | 'name'>>;
   reissueTicket?: Resolver<ResolversTypes['RegistrationResult'], ParentType, ContextType, RequireFields<MutationReissueTicketArgs, 'eventId' | 'registrationId'>>;
   rejectRegistration?: Resolver<ResolversTypes['RegistrationResult'], ParentType, ContextType, RequireFields<MutationRejectRegistrationArgs, 'eventId' | 'reason' | 'registrationId'>>;
   replayDeadLetters?: Resolver<ResolversTypes['DeadLetterReplay'], ParentType, ContextType, RequireFields<MutationReplayDeadLettersArgs, 'consumer'>>;
@@ -1956,12 +2304,22 @@ export type MutationResolvers<ContextType = MercuriusContext, ParentType extends
   resetPassword?: Resolver<ResolversTypes['CommandReceipt'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
   retryJob?: Resolver<ResolversTypes['FailedJob'], ParentType, ContextType, RequireFields<MutationRetryJobArgs, 'id' | 'queue'>>;
   revokeRole?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'accountId' | 'role'>>;
+  revokeScannerDevice?: Resolver<ResolversTypes['RevokedScannerDevice'], ParentType, ContextType, RequireFields<MutationRevokeScannerDeviceArgs, 'deviceId' | 'eventId'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'webhookId'>>;
   scheduleSessions?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationScheduleSessionsArgs, 'eventId' | 'plan'>>;
   signUp?: Resolver<ResolversTypes['SignUpResult'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'email' | 'name' | 'password'>>;
   undoCheckIn?: Resolver<ResolversTypes['CheckInResult'], ParentType, ContextType, RequireFields<MutationUndoCheckInArgs, 'eventId' | 'reason' | 'registrationId' | 'sessionId'>>;
   unlockLogIn?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationUnlockLogInArgs, 'accountId'>>;
   updateEvent?: Resolver<ResolversTypes['EventResult'], ParentType, ContextType, RequireFields<MutationUpdateEventArgs, 'changes' | 'eventId'>>;
+  updateWebhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType, RequireFields<MutationUpdateWebhookArgs, 'webhookId'>>;
+  uploadScans?: Resolver<Array<ResolversTypes['OfflineScanResult']>, ParentType, ContextType, RequireFields<MutationUploadScansArgs, 'deviceId' | 'eventId' | 'scans' | 'sessionId'>>;
   verifyEmail?: Resolver<ResolversTypes['AccountResult'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
+};
+
+export type OfflineScanResultResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['OfflineScanResult'] = ResolversParentTypes['OfflineScanResult']> = {
+  error?: Resolver<Maybe<ResolversTypes['ScanError']>, ParentType, ContextType>;
+  nonce?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scan?: Resolver<Maybe<ResolversTypes['CheckInResult']>, ParentType, ContextType>;
 };
 
 export type OrganizerReportResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['OrganizerReport'] = ResolversParentTypes['OrganizerReport']> = {
@@ -2019,9 +2377,12 @@ export type QueryResolvers<ContextType = MercuriusContext, ParentType extends Re
   projections?: Resolver<Array<ResolversTypes['ProjectionStatus']>, ParentType, ContextType>;
   rebuildJob?: Resolver<Maybe<ResolversTypes['RebuildJob']>, ParentType, ContextType, RequireFields<QueryRebuildJobArgs, 'id'>>;
   registrations?: Resolver<ResolversTypes['RegistrationConnection'], ParentType, ContextType, RequireFields<QueryRegistrationsArgs, 'eventId' | 'first'>>;
+  scannerDevices?: Resolver<Array<ResolversTypes['ScannerDevice']>, ParentType, ContextType, RequireFields<QueryScannerDevicesArgs, 'eventId'>>;
   sessionAttendance?: Resolver<ResolversTypes['SessionAttendance'], ParentType, ContextType, RequireFields<QuerySessionAttendanceArgs, 'eventId' | 'sessionId'>>;
   streamHistory?: Resolver<Array<ResolversTypes['StreamEvent']>, ParentType, ContextType, RequireFields<QueryStreamHistoryArgs, 'first' | 'streamId'>>;
   ticket?: Resolver<Maybe<ResolversTypes['TicketView']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'ticketId'>>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'first' | 'webhookId'>>;
+  webhooks?: Resolver<Array<ResolversTypes['Webhook']>, ParentType, ContextType>;
 };
 
 export type RebuildJobResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RebuildJob'] = ResolversParentTypes['RebuildJob']> = {
@@ -2053,6 +2414,14 @@ export type RecordedForecastConnectionResolvers<ContextType = MercuriusContext, 
 export type RefusedScansResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RefusedScans'] = ResolversParentTypes['RefusedScans']> = {
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scans?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RegisteredScannerDeviceResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RegisteredScannerDevice'] = ResolversParentTypes['RegisteredScannerDevice']> = {
+  deviceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RegistrationConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RegistrationConnection'] = ResolversParentTypes['RegistrationConnection']> = {
@@ -2097,6 +2466,24 @@ export type RegistrationStatusCountsResolvers<ContextType = MercuriusContext, Pa
 export type RegistrationsOnDayResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RegistrationsOnDay'] = ResolversParentTypes['RegistrationsOnDay']> = {
   day?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registrations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RevokedScannerDeviceResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['RevokedScannerDevice'] = ResolversParentTypes['RevokedScannerDevice']> = {
+  deviceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  position?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ScanErrorResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ScanError'] = ResolversParentTypes['ScanError']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ScannerDeviceResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['ScannerDevice'] = ResolversParentTypes['ScannerDevice']> = {
+  deviceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registeredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredBy?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SessionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session']> = {
@@ -2167,6 +2554,12 @@ export type TicketResolvers<ContextType = MercuriusContext, ParentType extends R
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type TicketHolderResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['TicketHolder'] = ResolversParentTypes['TicketHolder']> = {
+  attendeeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  registrationStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type TicketViewResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['TicketView'] = ResolversParentTypes['TicketView']> = {
   attendeeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2189,6 +2582,49 @@ export type TopAttendeeResolvers<ContextType = MercuriusContext, ParentType exte
 export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
   name: 'Upload';
 }
+
+export type WebhookResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['Webhook'] = ResolversParentTypes['Webhook']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['WebhookDisabledReason']>, ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['IntegrationEventType']>, ParentType, ContextType>;
+  failingSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ownerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookStatus'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WebhookAttemptResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = {
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attemptedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  latencyMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  responseExcerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['IntegrationEventType'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+  streamId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhookId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryConnectionResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type WebhookWithSecretResolvers<ContextType = MercuriusContext, ParentType extends ResolversParentTypes['WebhookWithSecret'] = ResolversParentTypes['WebhookWithSecret']> = {
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhook?: Resolver<ResolversTypes['Webhook'], ParentType, ContextType>;
+};
 
 export type Resolvers<ContextType = MercuriusContext> = {
   Account?: AccountResolvers<ContextType>;
@@ -2224,6 +2660,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   FailedJob?: FailedJobResolvers<ContextType>;
   FailedLogin?: FailedLoginResolvers<ContextType>;
   FailedLoginConnection?: FailedLoginConnectionResolvers<ContextType>;
+  FirstUse?: FirstUseResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
   ImportJob?: ImportJobResolvers<ContextType>;
   ImportOutcomeCount?: ImportOutcomeCountResolvers<ContextType>;
@@ -2234,6 +2671,7 @@ export type Resolvers<ContextType = MercuriusContext> = {
   JobQueue?: JobQueueResolvers<ContextType>;
   LoginLockout?: LoginLockoutResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OfflineScanResult?: OfflineScanResultResolvers<ContextType>;
   OrganizerReport?: OrganizerReportResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ProjectionStatus?: ProjectionStatusResolvers<ContextType>;
@@ -2243,12 +2681,16 @@ export type Resolvers<ContextType = MercuriusContext> = {
   RecordedForecast?: RecordedForecastResolvers<ContextType>;
   RecordedForecastConnection?: RecordedForecastConnectionResolvers<ContextType>;
   RefusedScans?: RefusedScansResolvers<ContextType>;
+  RegisteredScannerDevice?: RegisteredScannerDeviceResolvers<ContextType>;
   RegistrationConnection?: RegistrationConnectionResolvers<ContextType>;
   RegistrationEntry?: RegistrationEntryResolvers<ContextType>;
   RegistrationForecast?: RegistrationForecastResolvers<ContextType>;
   RegistrationResult?: RegistrationResultResolvers<ContextType>;
   RegistrationStatusCounts?: RegistrationStatusCountsResolvers<ContextType>;
   RegistrationsOnDay?: RegistrationsOnDayResolvers<ContextType>;
+  RevokedScannerDevice?: RevokedScannerDeviceResolvers<ContextType>;
+  ScanError?: ScanErrorResolvers<ContextType>;
+  ScannerDevice?: ScannerDeviceResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
   SessionAttendance?: SessionAttendanceResolvers<ContextType>;
   SessionCheckedIn?: SessionCheckedInResolvers<ContextType>;
@@ -2258,8 +2700,14 @@ export type Resolvers<ContextType = MercuriusContext> = {
   StreamEvent?: StreamEventResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
+  TicketHolder?: TicketHolderResolvers<ContextType>;
   TicketView?: TicketViewResolvers<ContextType>;
   TopAttendee?: TopAttendeeResolvers<ContextType>;
   Upload?: GraphQLScalarType;
+  Webhook?: WebhookResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookWithSecret?: WebhookWithSecretResolvers<ContextType>;
 };
 

@@ -1,4 +1,4 @@
-import { eventDetails, type World } from './world.js';
+import { AUDIT_WEBHOOK_URL, CREATE_WEBHOOK, eventDetails, type World } from './world.js';
 
 /**
  * Who may do what: every query that shows personal data or operations, and every mutation
@@ -44,7 +44,10 @@ const attendeeStream = (w: World) => ({ streamId: `account-${w.attendee.accountI
 const none = () => ({});
 const period = () => ({ from: '2020-01-01T00:00:00Z', to: '2040-01-01T00:00:00Z' });
 const draft = (w: World) => ({ eventId: w.draft.eventId });
+/** No scanner has this id: asked about, it tells the allowed callers NOT_FOUND, after who asks is checked. */
+const NO_SCANNER = '00000000-0000-4000-8000-00000000d00e';
 const atTheDoorOfA = (w: World) => ({ ...sessionOfA(w), registrationId: w.ticket.registrationId });
+const webhookOfA = (w: World) => ({ webhookId: w.webhookOfA.webhookId });
 
 const rule = (outcomes: Rule['outcomes'], field: string, about: string, variables: Rule['variables'], document: string, allowedNotSent?: string): Rule => ({
   outcomes,
@@ -68,6 +71,7 @@ export const POLICY: Rule[] = [
   rule([U, A, F, A, F, A, F, A], 'ticket', "the attendee's ticket for A", attendeeTicket, 'query ($ticketId: ID!) { ticket(ticketId: $ticketId) { ticketId } }'),
   rule([U, F, F, A, F, A, F, A], 'sessionAttendance', "A's session", sessionOfA, 'query ($eventId: ID!, $sessionId: ID!) { sessionAttendance(eventId: $eventId, sessionId: $sessionId) { checkedIn } }'),
   rule([U, F, F, A, F, A, F, A], 'checkIns', "A's door log", sessionOfA, 'query ($eventId: ID!, $sessionId: ID!) { checkIns(eventId: $eventId, sessionId: $sessionId) { nodes { attendeeId } } }'),
+  rule([U, F, F, A, F, A, F, A], 'scannerDevices', "A's door tablets", eventA, 'query ($eventId: ID!) { scannerDevices(eventId: $eventId) { deviceId } }'),
   rule([U, F, F, A, F, F, F, A], 'attendanceForecast', "A's, per attendee", eventA, 'query ($eventId: ID!) { attendanceForecast(eventId: $eventId) { eventId } }'),
   rule([U, F, F, A, F, F, F, A], 'forecastHistory', "A's, what was predicted when", eventA, 'query ($eventId: ID!) { forecastHistory(eventId: $eventId) { nodes { sessionId } } }'),
   rule([U, F, F, A, F, A, F, A], 'eventReport', "A's", eventA, 'query ($eventId: ID!) { eventReport(eventId: $eventId) { eventId } }'),
@@ -83,6 +87,8 @@ export const POLICY: Rule[] = [
   rule([U, F, F, F, F, F, F, A], 'jobQueues', 'background jobs', none, '{ jobQueues { name } }'),
   rule([U, F, F, F, F, F, F, A], 'failedJobs', 'the mail queue', none, '{ failedJobs(queue: "mail", first: 1) { id } }'),
   rule([U, F, F, F, F, F, F, A], 'projections', 'read model status', none, '{ projections { name } }'),
+  rule([U, F, F, A, A, F, F, A], 'webhooks', "the caller's own (an admin's: everyone's)", none, '{ webhooks { id } }'),
+  rule([U, F, F, A, F, F, F, A], 'webhookDeliveries', "organizer A's webhook", webhookOfA, 'query ($webhookId: ID!) { webhookDeliveries(webhookId: $webhookId) { nodes { id } } }'),
 
   // Mutations, sent with arguments that change nothing other probes rely on; where any would, the allowed callers are not sent.
   rule([U, F, F, F, F, F, F, A], 'grantRole', 'attendee to a bystander, who has it: CONFLICT', bystander, 'mutation ($accountId: ID!) { grantRole(accountId: $accountId, role: attendee) { position } }'),
@@ -111,8 +117,20 @@ export const POLICY: Rule[] = [
     'it would change who is checked in, which the ticket probes rely on'),
   rule([U, F, F, A, F, A, F, A], 'undoCheckIn', "the attendee, at A's door", atTheDoorOfA, 'mutation ($eventId: ID!, $sessionId: ID!, $registrationId: ID!) { undoCheckIn(eventId: $eventId, sessionId: $sessionId, registrationId: $registrationId, reason: "audit") { result } }',
     'it would change who is checked in, which the ticket probes rely on'),
+  rule([U, F, F, A, F, A, F, A], 'uploadScans', "A's door, for a scanner A does not have", (w) => ({ ...sessionOfA(w), deviceId: NO_SCANNER }), 'mutation ($eventId: ID!, $sessionId: ID!, $deviceId: ID!) { uploadScans(eventId: $eventId, sessionId: $sessionId, deviceId: $deviceId, scans: []) { nonce } }',
+    'it needs a registered scanner; the offline scan specs upload for one'),
+  rule([U, F, F, A, F, F, F, A], 'registerScannerDevice', 'a door tablet for A', (w) => ({ ...eventA(w), name: 'Audit tablet' }), 'mutation ($eventId: ID!, $name: String!) { registerScannerDevice(eventId: $eventId, name: $name) { deviceId } }'),
+  rule([U, F, F, A, F, F, F, A], 'revokeScannerDevice', "a scanner A does not have", (w) => ({ ...eventA(w), deviceId: NO_SCANNER }), 'mutation ($eventId: ID!, $deviceId: ID!) { revokeScannerDevice(eventId: $eventId, deviceId: $deviceId) { deviceId } }',
+    'it needs a registered scanner; the scanner device specs revoke one'),
   // Only ever the caller's own face: nobody's argument names anyone else's. (enrollFace takes a multipart request and the face models; its specs cover it.)
   rule([U, A, A, A, A, A, A, A], 'eraseFaceData', "the caller's own, none enrolled: nothing erased", none, 'mutation { eraseFaceData { erased } }'),
+  rule([U, F, F, A, F, F, F, A], 'createWebhook', "event A's cancellation, at a documentation address", (w) => ({ ...eventA(w), url: AUDIT_WEBHOOK_URL }), CREATE_WEBHOOK),
+  rule([U, F, F, A, F, F, F, A], 'updateWebhook', "organizer A's, to what it is", webhookOfA, 'mutation ($webhookId: ID!) { updateWebhook(webhookId: $webhookId, eventTypes: [EventCancelled]) { id } }'),
+  rule([U, F, F, A, F, F, F, A], 'rotateWebhookSecret', "organizer A's", webhookOfA, 'mutation ($webhookId: ID!) { rotateWebhookSecret(webhookId: $webhookId) { secret } }'),
+  rule([U, F, F, A, F, F, F, A], 'deleteWebhook', "organizer A's", webhookOfA, 'mutation ($webhookId: ID!) { deleteWebhook(webhookId: $webhookId) }',
+    'it would delete the webhook the other webhook probes ask about'),
+  rule([U, F, F, F, F, F, F, A], 'redeliverWebhookDelivery', 'one more attempt', () => ({ deliveryId: '00000000-0000-4000-8000-000000000000' }), 'mutation ($deliveryId: ID!) { redeliverWebhookDelivery(deliveryId: $deliveryId) { id } }',
+    'the audit world has no delivery: its only webhook hears nothing that happens'),
   rule([U, F, F, F, F, F, F, A], 'rebuildProjection', 'attendance', none, 'mutation { rebuildProjection(name: "attendance") { id } }',
     'a rebuild would run under every other probe'),
   rule([U, F, F, F, F, F, F, A], 'replayDeadLetters', 'ticket mail', none, 'mutation { replayDeadLetters(consumer: "ticket-mail") { replayed } }',

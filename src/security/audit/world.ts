@@ -70,7 +70,15 @@ export interface World {
   toCancel: { eventId: string };
   /** The attendee's registration for event A, approved. */
   ticket: { registrationId: string; ticketId: string };
+  /** Organizer A's webhook on event A, hearing only its cancellation (which never comes), at a documentation address. */
+  webhookOfA: { webhookId: string };
 }
+
+/** TEST-NET-1 (RFC 5737): a public address, so webhooks may point to it, that routes nowhere. */
+export const AUDIT_WEBHOOK_URL = 'https://192.0.2.10/audit';
+
+/** A webhook on the event's cancellation alone: nothing the probes do is delivered to it. */
+export const CREATE_WEBHOOK = 'mutation ($url: String!, $eventId: ID) { createWebhook(url: $url, eventTypes: [EventCancelled], eventId: $eventId) { webhook { id } } }';
 
 export const newPassword = (): string => `pw-${randomBytes(12).toString('base64url')}`;
 
@@ -166,6 +174,10 @@ export const buildWorld = async (target: AuditTarget): Promise<World> => {
   ]);
 
   const { registrationId } = await call<{ registrationId: string; position: string }>('register', REGISTER, { eventId: eventA.eventId }, person('attendee'));
+  const webhookOfA = expectField<{ webhook: { id: string } }>(
+    await client.graphql(CREATE_WEBHOOK, { url: AUDIT_WEBHOOK_URL, eventId: eventA.eventId }, person('organizer-a').accessToken),
+    'createWebhook',
+  ).webhook.id;
   await call('approveRegistration', APPROVE_REGISTRATION, { eventId: eventA.eventId, registrationId }, person('organizer-a'));
 
   // The read side must hold all of it before probes ask who is on which event's team.
@@ -195,6 +207,7 @@ export const buildWorld = async (target: AuditTarget): Promise<World> => {
     draft: { eventId: draft },
     toCancel: { eventId: toCancel },
     ticket: { registrationId, ticketId: `${eventA.eventId}_${registrationId}` },
+    webhookOfA: { webhookId: webhookOfA },
   };
 };
 
