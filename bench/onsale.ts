@@ -12,7 +12,7 @@
  * the confirmed count (exactly the seats), whether the waiting list is in the order the store
  * took the registrations, the dashboard's updates, whether the read models equal a rebuild,
  * and the time from the first registration until every confirmed attendee's ticket mail is in
- * the outbox (ONSALE_MAIL_TIMEOUT_S, default 600, bounds the wait). ONSALE_PROFILE names a
+ * the outbox (ONSALE_MAIL_TIMEOUT_S, default 600, bounds the wait). BENCH_CPU_PROF_DIR names a
  * folder where the server processes write V8 CPU profiles as they exit. Last line of output:
  * one JSON object with every figure.
  */
@@ -42,7 +42,6 @@ const ATTENDEES = Number(process.env.ONSALE_ATTENDEES ?? 100_000);
 const SEATS = Number(process.env.ONSALE_SEATS ?? 10_000);
 const CONNECTIONS = Number(process.env.ONSALE_CONNECTIONS ?? 1_000);
 const MAIL_TIMEOUT_MS = Number(process.env.ONSALE_MAIL_TIMEOUT_S ?? 600) * 1_000;
-const PROFILE_DIR = process.env.ONSALE_PROFILE ? path.resolve(process.env.ONSALE_PROFILE) : undefined;
 const SERVER_POOL_SIZE = 20;
 /** This process's connections: set-up appends 64 accounts at once, each a few round trips. */
 const BENCH_POOL_SIZE = 24;
@@ -81,7 +80,7 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
   // Mail into the outbox, reactors on the store's subscription.
   delete env.SMTP_URL;
   delete env.KAFKA_BROKERS;
-  const { api } = await startOnSaleServers(env, (stop) => stops.push(stop), PROFILE_DIR);
+  const { api } = await startOnSaleServers(env, (stop) => stops.push(stop));
   const outboxDir = path.join(database.dir, 'outbox');
 
   const tokens = new TokenService(postgresSigningKeys(pool, { masterKey }));

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { type RunningRollcall, spawnRollcall } from '../../test/spawn-rollcall.js';
 
 /** The roles an on-sale needs, each a process of its own: the API, the read models and jobs, and the reactors that queue ticket mail. */
@@ -12,13 +11,11 @@ export interface OnSaleServers {
 /**
  * Starts the three roles on `env` and hands `onStop` what stops them, also a process that
  * never got ready (killed), so that a failed start leaves nothing running. With
- * `profileDir`, each writes a V8 CPU profile there when it exits.
+ * BENCH_CPU_PROF_DIR set, each writes a V8 CPU profile there when it exits (spawn-rollcall.ts).
  */
-export const startOnSaleServers = async (env: NodeJS.ProcessEnv, onStop: (stop: () => Promise<unknown>) => void, profileDir?: string): Promise<OnSaleServers> => {
-  const preload = fileURLToPath(new URL('./cpu-profile.ts', import.meta.url));
-  const profiled = profileDir ? { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import tsx/esm --import ${preload}`.trim(), ONSALE_PROFILE_DIR: profileDir } : {};
+export const startOnSaleServers = async (env: NodeJS.ProcessEnv, onStop: (stop: () => Promise<unknown>) => void): Promise<OnSaleServers> => {
   const start = (role: string, ready?: RegExp) =>
-    spawnRollcall(role, { ...env, ...profiled }, ready, (child: ChildProcess) =>
+    spawnRollcall(role, env, ready, (child: ChildProcess) =>
       onStop(async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((resolve) => child.once('exit', resolve));
