@@ -15,6 +15,20 @@ const POOL_SIZE = 4;
 
 export type Gql = (bearer: string, query: string, variables: Record<string, unknown>) => Promise<Record<string, any>>;
 
+/** Requests to the GraphQL endpoint at `address`; GraphQL errors throw. */
+export const graphqlClient =
+  (address: string): Gql =>
+  async (bearer, query, variables) => {
+    const response = await fetch(`${address}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data!;
+  };
+
 /** Rollcall's `api` role as a process of its own on a fresh bench database, and what a load generator needs to talk to it. */
 export interface BenchApi {
   database: BenchDatabase;
@@ -68,16 +82,7 @@ export const startBenchApi = async (benchmark: string, options: { serverPoolSize
   }
   const tokens = new TokenService(postgresSigningKeys(pool, { masterKey }));
   const { address } = server;
-  const gql: Gql = async (bearer, query, variables) => {
-    const response = await fetch(`${address}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
+  const gql = graphqlClient(address);
   return {
     database,
     server,
@@ -93,8 +98,17 @@ export const startBenchApi = async (benchmark: string, options: { serverPoolSize
   };
 };
 
-/** A published event open for registration, with one session whose doors are open now (`staffId` assigned if given): setup, not measured. */
-export const openBenchEvent = async (gql: Gql, organizerToken: string, capacity: number, staffId?: string): Promise<{ eventId: string; sessionId: string }> => {
+/**
+ * A published event open for registration, with one session of three and a half hours
+ * starting `startsInMs` from now (by default half an hour, so its doors are open), and
+ * `staffId` assigned if given: setup, not measured.
+ */
+export const openBenchEvent = async (
+  gql: Gql,
+  organizerToken: string,
+  capacity: number,
+  { staffId, startsInMs = HOUR / 2 }: { staffId?: string; startsInMs?: number } = {},
+): Promise<{ eventId: string; sessionId: string }> => {
   const { createEvent } = await gql(organizerToken, `mutation ($d: EventDetailsInput!, $c: Int!) { createEvent(details: $d, capacity: $c) { eventId } }`, {
     c: capacity,
     d: {
@@ -108,7 +122,7 @@ export const openBenchEvent = async (gql: Gql, organizerToken: string, capacity:
   const eventId = createEvent.eventId as string;
   const { scheduleSessions } = await gql(organizerToken, `mutation ($e: ID!, $p: SessionPlanInput!) { scheduleSessions(eventId: $e, plan: $p) { sessions { sessionId } } }`, {
     e: eventId,
-    p: { startsAt: new Date(Date.now() + HOUR / 2).toISOString(), endsAt: new Date(Date.now() + 4 * HOUR).toISOString() },
+    p: { startsAt: new Date(Date.now() + startsInMs).toISOString(), endsAt: new Date(Date.now() + startsInMs + 3.5 * HOUR).toISOString() },
   });
   if (staffId) await gql(organizerToken, `mutation ($e: ID!) { assignStaff(eventId: $e, staffId: "${staffId}") { eventId } }`, { e: eventId });
   await gql(organizerToken, `mutation ($e: ID!) { publishEvent(eventId: $e) { status } }`, { e: eventId });

@@ -23,7 +23,7 @@ const main = async () => {
   const api = await startBenchApi('commands', { serverPoolSize: SERVER_POOL_SIZE, staff });
   const { address, gql, token } = api;
   const organizerToken = await token(organizer);
-  const openEvent = (capacity: number) => openBenchEvent(gql, organizerToken, capacity, staff.accountId);
+  const openEvent = (capacity: number) => openBenchEvent(gql, organizerToken, capacity, { staffId: staff.accountId });
 
   /** `clients` loops for SECONDS, each taking the next job; returns throughput and latency. */
   const drive = async (clients: number, job: (n: number) => Promise<void>) => {

@@ -19,6 +19,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Dashboard } from '../test/door-dashboard.js';
+import { graphqlClient, openBenchEvent } from './bench-api.js';
 import { givenAccount } from '../test/accounts.js';
 import { postgresSigningKeys } from '../src/commands/accounts/postgres-signing-keys.js';
 import { TokenService } from '../src/commands/accounts/token-service.js';
@@ -86,36 +87,12 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
   const tokens = new TokenService(postgresSigningKeys(pool, { masterKey }));
   const organizer = await givenAccount(store, { accountId: randomUUID(), roles: ['organizer'] });
   const organizerToken = (await tokens.issueAccessToken(organizer)).token;
-  const gql = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(`${api.address}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${organizerToken}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
+  const gql = graphqlClient(api.address);
 
   say(`On sale: ${SEATS.toLocaleString('en')} seats, ${ATTENDEES.toLocaleString('en')} attendees from ${CONNECTIONS.toLocaleString('en')} connections; api, projector and ml-worker processes at ${api.address}`);
   const setUp = performance.now();
-  const { createEvent } = await gql(`mutation ($d: EventDetailsInput!, $c: Int!) { createEvent(details: $d, capacity: $c) { eventId } }`, {
-    c: SEATS,
-    d: {
-      title: 'The on-sale',
-      venue: 'Arena',
-      timeZone: 'UTC',
-      registrationOpensAt: new Date(Date.now() - HOUR).toISOString(),
-      registrationClosesAt: new Date(Date.now() + 24 * HOUR).toISOString(),
-    },
-  });
-  const eventId = createEvent.eventId as string;
   // Two days ahead: past the session reminders' window of a day, so the outbox holds the tickets only.
-  await gql(`mutation ($e: ID!, $p: SessionPlanInput!) { scheduleSessions(eventId: $e, plan: $p) { sessions { sessionId } } }`, {
-    e: eventId,
-    p: { startsAt: new Date(Date.now() + 48 * HOUR).toISOString(), endsAt: new Date(Date.now() + 51 * HOUR).toISOString() },
-  });
-  await gql(`mutation ($e: ID!) { publishEvent(eventId: $e) { status } }`, { e: eventId });
+  const { eventId } = await openBenchEvent(gql, organizerToken, SEATS, { startsInMs: 48 * HOUR });
   const accountIds = await givenAttendeeAccounts(store, ATTENDEES, (done) => say(`  ${done.toLocaleString('en')} accounts`));
   // The dashboard's subscription checks the organizer on the read side, and ticket mail reads the accounts read model.
   await projectionsCaughtUp(store, pool, [attendanceProjection, accountsProjection], CATCH_UP_MS);
