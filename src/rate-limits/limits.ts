@@ -52,4 +52,4 @@ export type LimitName = keyof typeof RATE_LIMITS;
 export type RateLimits = Record<LimitName, Limit>;
 
 /** Limits nothing reaches (`RATE_LIMITS=off`): for load tests on a closed network, and specs about something else. */
-export const NO_LIMITS = Object.fromEntries(Object.entries(RATE_LIMITS).map(([name, limit]) => [name, { ...limit, max: Number.MAX_SAFE_INTEGER }])) as RateLimits;
+export const NO_LIMITS = Object.fromEntries(Object.entries(RATE_LIMITS).map(([name, limit]) => [name, { ...limit, max: Number.POSITIVE_INFINITY }])) as RateLimits;

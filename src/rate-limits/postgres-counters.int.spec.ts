@@ -34,6 +34,14 @@ describe('Rate limit counters in PostgreSQL', () => {
     }
   });
 
+  it('number the hits of one key gathered into one statement in the order they came, beside other keys', async () => {
+    const counters = new PostgresCounters(db.pool);
+    const counted = await Promise.all(Array.from({ length: 60 }, (_, i) => counters.hit(i % 3 === 0 ? 'gathered-a' : 'gathered-b', MINUTE, t0)));
+    expect(counted.filter((_, i) => i % 3 === 0).map((c) => c.hits)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(counted.filter((_, i) => i % 3 !== 0).map((c) => c.hits)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(Object.fromEntries((await rows()).filter((row) => row.key.startsWith('gathered')).map((row) => [row.key, row.hits]))).toEqual({ 'gathered-a': 20, 'gathered-b': 40 });
+  });
+
   it('start a new window once the last has ended', async () => {
     const counters = new PostgresCounters(db.pool);
     await counters.hit('windowed', MINUTE, t0);

@@ -55,9 +55,10 @@ export class Throttle {
 
   async attempt(attempt: Attempt): Promise<void> {
     const now = this.clock();
-    const counts = await Promise.all(
-      Object.entries(attempt).flatMap(([name, subject]) => (subject === undefined ? [] : [this.count(name as LimitName, subject, now)])),
-    );
+    // A limit that is off (an infinite max) is not counted: nothing could be refused by it.
+    const counted = Object.entries(attempt).filter(([name, subject]) => subject !== undefined && Number.isFinite(this.limits[name as LimitName].max));
+    if (counted.length === 0) return;
+    const counts = await Promise.all(counted.map(([name, subject]) => this.count(name as LimitName, subject!, now)));
     const over = counts.filter(({ hits, limit }) => hits > limit.max);
     if (over.length === 0) return;
     const longest = over.reduce((a, b) => (b.windowEnds > a.windowEnds ? b : a));

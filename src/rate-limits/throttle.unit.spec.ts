@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { memoryCounters } from '../../test/memory-counters.js';
-import { RATE_LIMITS, type RateLimits } from './limits.js';
+import { NO_LIMITS, RATE_LIMITS, type RateLimits } from './limits.js';
 import { type Counters, Throttle } from './throttle.js';
 
 const MINUTE = 60_000;
@@ -76,6 +76,13 @@ describe('A throttle', () => {
     expect(await refusalOf(throttle.attempt({ signUpsPerNetwork: '2001:db8:1:2:aaaa::3' }))).toMatchObject({ code: 'RATE_LIMITED' });
     await throttle.attempt({ passwordResetsPerAddress: 'Ada@Example.org' });
     expect(await refusalOf(throttle.attempt({ passwordResetsPerAddress: ' ada@example.org' }))).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('counts nothing against a limit that is off, and refuses nothing', async () => {
+    const { keys } = given();
+    const off = new Throttle({ counters: { hit: (key) => (keys.push(key), Promise.resolve({ hits: 1, windowEnds: t0 })) }, hash: (s) => s, limits: NO_LIMITS });
+    for (let i = 0; i < 500; i++) await off.attempt({ scansPerSession: 'door-1', scansPerAccount: 'staff-1' });
+    expect(keys).toEqual([]);
   });
 
   it('counts nothing for a subject that is absent', async () => {

@@ -1,4 +1,5 @@
 import { foldStored } from '../domain/decode.js';
+import { entries, isPersistentMap } from '../domain/persistent-map.js';
 import { DomainError } from '../domain/domain-error.js';
 import { deciderOf } from '../domain/streams.js';
 import { parseInstant } from '../domain/values.js';
@@ -18,8 +19,7 @@ const redacted = (value: unknown): JsonValue => {
   if (typeof value === 'bigint') return value.toString();
   if (value && typeof value === 'object') {
     // A persistent map (the event's registrations) shows as a plain object.
-    if ('buckets' in value && 'size' in value && Array.isArray((value as { buckets: unknown }).buckets))
-      return redacted(Object.assign({}, ...(value as { buckets: (object | undefined)[] }).buckets.filter(Boolean)));
+    if (isPersistentMap(value)) return redacted(Object.fromEntries(entries(value)));
     return Object.fromEntries(
       Object.entries(value)
         .filter(([, v]) => v !== undefined)

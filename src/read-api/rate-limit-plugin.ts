@@ -31,6 +31,7 @@ export const rateLimitPlugin = fp<RateLimitPluginOptions>(
   async (app, { graphqlPath = '/graphql', ...options }) => {
     app.decorate('throttle', new Throttle(options));
     const ceiling = (options.limits ?? RATE_LIMITS).requestsPerNetwork;
+    if (!Number.isFinite(ceiling.max)) return;
     // Not global: the hook below runs the limiter itself, to answer in the shape each route's clients read.
     await app.register(rateLimit, { global: false });
     const count = app.createRateLimit({ max: ceiling.max, timeWindow: ceiling.windowMs });

@@ -37,8 +37,13 @@ export class MasterKey {
 
   /** A keyed hash for one purpose: equal inputs match, and nobody without the master key can test a guess. */
   hmac(purpose: string, text: string): string {
-    return createHmac('sha256', this.derive(`hmac:${purpose}`)).update(text).digest('hex');
+    let key = this.hmacKeys.get(purpose);
+    if (!key) this.hmacKeys.set(purpose, (key = this.derive(`hmac:${purpose}`)));
+    return createHmac('sha256', key).update(text).digest('hex');
   }
+
+  /** Derived once per purpose (a handful, named in code): the rate limits hash a subject on every scan. */
+  private readonly hmacKeys = new Map<string, Buffer>();
 
   /** AES-256-GCM under the purpose's key: `iv (12) ‖ tag (16) ‖ ciphertext`. */
   seal(plaintext: Buffer, purpose: string): Buffer {

@@ -28,14 +28,13 @@ import {
   type JWK,
   type JWSHeaderParameters,
   type JWTPayload,
-  type JWTVerifyGetKey,
   SignJWT,
   errors,
   importJWK,
-  jwtVerify,
 } from 'jose';
 import { type Actor, ROLES, type Role } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
+import { type EdDsaKeyLookup, verifyEdDsaJwt } from '../../security/eddsa-jwt.js';
 import type { KeyPurpose, SigningKeySource, StoredSigningKey } from './signing-keys.js';
 
 export const ISSUER = 'rollcall';
@@ -67,7 +66,7 @@ export interface TicketKeys {
   kid: string;
   signingKey: CryptoKey;
   /** Resolves a token's `kid` to one of the ticket public keys still in force. */
-  verificationKeys: JWTVerifyGetKey;
+  verificationKeys: EdDsaKeyLookup;
   publicKeys: JWK[];
 }
 
@@ -180,8 +179,7 @@ export class TokenService {
     await this.ring();
     let key: RingKey | undefined;
     try {
-      const { payload } = await jwtVerify(token, async (header) => (key = await this.verificationKey(purpose, header)).publicKey, {
-        algorithms: [ALGORITHM],
+      const { payload } = await verifyEdDsaJwt(token, async (header) => (key = await this.verificationKey(purpose, header)).publicKey, {
         issuer: ISSUER,
         audience: purpose === 'access' ? ACCESS_AUDIENCE : TICKET_AUDIENCE,
         ...(purpose === 'access' ? { typ: ACCESS_TOKEN_TYPE, requiredClaims: ['exp', 'sub'] } : {}),

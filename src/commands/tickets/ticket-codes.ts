@@ -1,4 +1,5 @@
-import { type CryptoKey, type JWTVerifyGetKey, type KeyObject, SignJWT, jwtVerify } from 'jose';
+import { type CryptoKey, type KeyObject, SignJWT } from 'jose';
+import { type EdDsaKeyLookup, verifyEdDsaJwt } from '../../security/eddsa-jwt.js';
 import type { TicketClaims } from '../../domain/check-in/business-logic.js';
 
 const ISSUER = 'rollcall';
@@ -22,7 +23,7 @@ export interface TicketKeys {
   signingKey: CryptoKey | KeyObject;
   kid: string;
   /** Resolves a ticket's `kid` to a public key; tickets signed with any other key are invalid. */
-  verificationKeys: JWTVerifyGetKey;
+  verificationKeys: EdDsaKeyLookup;
 }
 
 /**
@@ -53,8 +54,8 @@ export class TicketCodes {
   async read(code: unknown): Promise<TicketClaims | undefined> {
     if (typeof code !== 'string' || code.length > MAX_CODE_LENGTH) return undefined;
     try {
-      // Pinning EdDSA refuses `alg: none` and HMAC tokens keyed with a public key.
-      const { payload } = await jwtVerify(code, (await this.keys()).verificationKeys, { algorithms: ['EdDSA'], issuer: ISSUER, audience: AUDIENCE });
+      // Only EdDSA is accepted: `alg: none` and HMAC tokens keyed with a public key are refused.
+      const { payload } = await verifyEdDsaJwt(code, (await this.keys()).verificationKeys, { issuer: ISSUER, audience: AUDIENCE });
       const ids = typeof payload.tid === 'string' ? parseTicketId(payload.tid) : undefined;
       if (!ids || ids.eventId !== payload.eid || typeof payload.aid !== 'string') return undefined;
       if (typeof payload.ver !== 'number' || !Number.isInteger(payload.ver) || payload.ver < 1) return undefined;
