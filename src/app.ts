@@ -16,6 +16,7 @@ import type { EventStore } from './eventstore/event-store.js';
 import { DoorPhotos } from './personal-data/door-photos.js';
 import { FaceEmbeddings } from './personal-data/face-embeddings.js';
 import type { PersonalDataKeys } from './personal-data/personal-data-keys.js';
+import { withoutPersonalData } from './personal-data/personal-data-store.js';
 import { Jobs } from './jobs/jobs.js';
 import { Metrics } from './observability/metrics.js';
 import type { ReadinessCheck } from './observability/readiness.js';
@@ -116,6 +117,8 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         // An erased person's face goes with them: their key is gone, and the rows are deleted too.
         forgetFace: (accountId, by) => faces.forget(accountId, by),
         scanners: checkIns.scanners,
+        // Each request's first use of a token folds its account: without opening the person's key, which it does not need.
+        sessionAccounts: new CommandHandler(withoutPersonalData(store)),
       },
       attendance: { events, checkIns, codes, faces },
       reads: {

@@ -20,6 +20,8 @@ import type { PersonalDataKeys, SubjectKey } from './personal-data-keys.js';
 
 /** What a personal field reads as when its ciphertext does not open under its person's key: altered bytes. */
 export const UNREADABLE = '[unreadable]';
+/** What a personal field reads as through `withheld()`. */
+export const WITHHELD = '[withheld]';
 
 type PersonalType = keyof typeof PERSONAL_FIELDS;
 
@@ -55,7 +57,18 @@ export class PersonalDataEventStore implements EventStore {
   constructor(
     private readonly inner: EventStore,
     private readonly keys: PersonalDataKeys,
+    /** Reads show every personal field as WITHHELD, opening nothing (see `withheld`). */
+    private readonly withholding = false,
   ) {}
+
+  /**
+   * The same store for readers that need no personal data (the access-token check folds an
+   * account for its status, roles and sessions): its personal fields read as WITHHELD, so no
+   * key is looked up or derived and nothing is decrypted. Appends are sealed as ever.
+   */
+  withheld(): PersonalDataEventStore {
+    return new PersonalDataEventStore(this.inner, this.keys, true);
+  }
 
   get kind(): EventStore['kind'] {
     return this.inner.kind;
@@ -121,6 +134,7 @@ export class PersonalDataEventStore implements EventStore {
   private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     const subjects = events.flatMap((event) => subjectOf(event) ?? []);
     if (subjects.length === 0) return events;
+    if (this.withholding) return events.map((event) => (subjectOf(event) === undefined ? event : { ...event, data: withheldFields(event) }));
     const keys = await this.keys.lookup(subjects);
     return events.map((event) => {
       const subject = subjectOf(event);
@@ -128,6 +142,12 @@ export class PersonalDataEventStore implements EventStore {
     });
   }
 }
+
+const withheldFields = (event: RecordedEvent): JsonObject => {
+  const data: JsonObject = { ...event.data };
+  for (const field of personalFields(event.type)!.fields) if (data[field] !== undefined) data[field] = WITHHELD;
+  return data;
+};
 
 const openFields = (event: RecordedEvent, key: SubjectKey | undefined): JsonObject => {
   const data: JsonObject = { ...event.data };

@@ -5,7 +5,8 @@ import { eventStoreContract } from '../eventstore/event-store.contract.js';
 import type { EventData, JsonObject } from '../eventstore/event-store.js';
 import { MemoryEventStore } from '../eventstore/memory/memory-event-store.js';
 import { MemoryPersonalDataKeys } from './memory-personal-data-keys.js';
-import { PersonalDataEventStore, UNREADABLE } from './personal-data-event-store.js';
+import type { PersonalDataKeys } from './personal-data-keys.js';
+import { PersonalDataEventStore, UNREADABLE, WITHHELD } from './personal-data-event-store.js';
 
 eventStoreContract('Personal-data sealing over the in-memory', async () => {
   const store = new PersonalDataEventStore(new MemoryEventStore(), new MemoryPersonalDataKeys());
@@ -35,6 +36,20 @@ describe('Personal data in the log', () => {
     expect(stored).not.toContain('ann@example.org');
     expect(stored).not.toContain('Ann Lee');
     expect(stored).toContain(accountId);
+  });
+
+  it('reads as withheld through withheld(), which looks up no key, and leaves the rest of the event as it is', async () => {
+    const { raw, keys, accountId } = given();
+    const asked: string[] = [];
+    const counted: PersonalDataKeys = { keyFor: keys.keyFor.bind(keys), erase: keys.erase.bind(keys), lookup: (ids) => (asked.push(...ids), keys.lookup(ids)) };
+    const store = new PersonalDataEventStore(raw, counted);
+    const event = signedUp(accountId);
+    await store.append(`account-${accountId}`, [event], 'no_stream');
+    const [withheld] = await store.withheld().readStream(`account-${accountId}`);
+    expect(withheld!.data).toEqual({ ...event.data, email: WITHHELD, name: WITHHELD });
+    expect(asked).toEqual([]);
+    expect((await store.readStream(`account-${accountId}`))[0]!.data).toEqual(event.data);
+    expect(asked).toEqual([accountId]);
   });
 
   it('reads back as written, by stream, from all and by subscription', async () => {

@@ -14,3 +14,6 @@ export const personalDataStore = (inner: EventStore, pool: pg.Pool, masterKey: M
   const personalData = new PostgresPersonalDataKeys(pool, masterKey);
   return { store: new PersonalDataEventStore(inner, personalData), personalData };
 };
+
+/** `store` as seen by readers that need no personal data: withheld when it seals any, as it is otherwise. */
+export const withoutPersonalData = (store: EventStore): EventStore => (store instanceof PersonalDataEventStore ? store.withheld() : store);

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { AccessTokenCheck } from '../commands/accounts/access-token-check.js';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
+import type { CommandHandler } from '../commands/command-handler.js';
 import { mailJobs } from '../jobs/job-runner.js';
 import type { EmailClaims } from '../commands/accounts/email-claims.js';
 import { type LogInGuard, forgetFailedLogins } from '../commands/accounts/login-guard.js';
@@ -45,6 +46,8 @@ export interface AuthPluginOptions {
   forgetFace?: (accountId: string, by: Actor) => Promise<void>;
   /** Checks scanner device tokens (`Bearer rcsd_…`). */
   scanners: ScannerDevices;
+  /** Folds accounts for the session check; app.commands unless one reading no personal data is given. */
+  sessionAccounts?: CommandHandler;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;
@@ -58,9 +61,9 @@ const BEARER = /^Bearer +(\S+)$/i;
  * resolver runs, so a client never mistakes a broken token for being logged out.
  */
 export const authPlugin = fp<AuthPluginOptions>(
-  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs, forgetFace, scanners }) => {
+  async (app, { tokens, outbox, claims, logInGuard, graphqlPath = '/graphql', sessionCheckCacheMs, forgetFace, scanners, sessionAccounts }) => {
     app.decorate('tokens', tokens);
-    const accessTokens = new AccessTokenCheck(tokens, app.commands, { cacheMs: sessionCheckCacheMs });
+    const accessTokens = new AccessTokenCheck(tokens, sessionAccounts ?? app.commands, { cacheMs: sessionCheckCacheMs });
     app.decorate('accessTokens', accessTokens);
     app.decorateRequest('logInSession', undefined);
     app.decorateRequest('scannerDevice', undefined);

@@ -15,7 +15,7 @@ const nodePrivate = generateKeyPairSync('ed25519');
 /** A token signed over whatever header and payload text it is given, as an attacker would make one. */
 const forged = async (header: unknown, payload: unknown): Promise<string> => {
   const input = `${b64(header)}.${b64(payload)}`;
-  const key = (await importJWK(await exportJWK(privateKey), 'EdDSA')) as CryptoKey;
+  const key = (await importJWK(await exportJWK(privateKey), 'EdDSA')) as Parameters<typeof crypto.subtle.sign>[1];
   const signature = Buffer.from(await crypto.subtle.sign('Ed25519', key, Buffer.from(input)));
   return `${input}.${signature.toString('base64url')}`;
 };
