@@ -50,6 +50,12 @@ import { WebhookSecrets } from './webhooks/webhook-secrets.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
 
 const ROLES = ['all', 'api', 'projector', 'forwarder', 'ml-worker', 'migrate'] as const;
+/**
+ * Connections waiting to be accepted. Node's default (511) is less than an on-sale's crowd
+ * connecting in the same instant: the kernel drops the SYNs beyond it, and those clients wait
+ * for their retransmission, 1, 3 and 7 seconds later. The kernel caps it at somaxconn.
+ */
+const LISTEN_BACKLOG = 4_096;
 type Role = (typeof ROLES)[number];
 
 /** What the shared state gauges of a role cover; the api (and so `all`) serves every one, as /metrics always did. */
@@ -193,7 +199,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
       { loggerInstance: log, trustProxy: config.trustProxy },
     );
     started.push(() => app.close());
-    const address = await app.listen({ host: config.host, port: config.port });
+    const address = await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
     const graphiql = config.graphiql ? `, GraphiQL ${address}/graphiql` : '';
     line(`Rollcall (${role}) listening on ${address}: GraphQL ${address}/graphql${graphiql}, health ${address}/healthz, readiness ${address}/readyz, metrics ${address}/metrics`);
   } else {

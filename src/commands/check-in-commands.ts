@@ -120,8 +120,8 @@ export class CheckInCommands {
   /** A scan of `code`, with `photo` of the attendee where the event checks faces (it is ignored where it does not). */
   async checkIn(request: DoorRequest, eventId: string, sessionId: string, code: string, photo?: Buffer): Promise<CheckInView> {
     scannedText(code);
-    const door = await this.door(request, eventId, sessionId);
-    const ticket = await this.codes.read(code);
+    // The event's catch-up read and the signature check (in the thread pool) overlap.
+    const [door, ticket] = await Promise.all([this.door(request, eventId, sessionId), this.codes.read(code)]);
     if (!ticket) return this.run(request, sessionId, undefined, { type: 'RecordUnreadableScan', data: door });
     if (!photo || !checksFaces(door.event)) return this.run(request, sessionId, ticket.registrationId, { type: 'ScanTicket', data: { ...door, ticket } });
     // The scan's command id names it, and the photo kept for it.
