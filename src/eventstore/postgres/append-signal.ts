@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 export const CHANNEL = 'rollcall_events';
+/** Signals go at least this far apart: a subscriber hears of an append 5 ms later at most, and a burst of appends costs one signal per 5 ms. */
+const MIN_SIGNAL_SPACING_MS = 5;
 
 /**
  * Tells other processes that events were appended, after the append committed.
@@ -16,6 +19,8 @@ export class AppendSignal {
   private sending: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** When the last signal went out (performance.now()). */
+  private lastSent = -Infinity;
 
   constructor(private readonly connectionString: string) {}
 
@@ -30,6 +35,10 @@ export class AppendSignal {
 
   private async send(): Promise<void> {
     do {
+      // Appends under load come every millisecond or so; each NOTIFY wakes every listening process.
+      const wait = this.lastSent + MIN_SIGNAL_SPACING_MS - performance.now();
+      if (wait > 0) await sleep(wait);
+      this.lastSent = performance.now();
       this.again = false;
       try {
         this.client ??= await this.connect();
