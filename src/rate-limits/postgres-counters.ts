@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Gathered } from '../postgres/gathered.js';
+import { Gathered } from '../gathered.js';
 import type { Counters } from './throttle.js';
 
 /** How often a process clears the windows that have ended; between sweeps they only take room. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ExpectedRevision } from '../event-store.js';
 import type { ValidatedEvent } from '../validate-append.js';
-import { Gathered } from '../../postgres/gathered.js';
+import { Gathered } from '../../gathered.js';
 
 /** What one append came to: its row, or why PostgreSQL refused it, in a DatabaseError's terms. */
 export type AppendOutcome =

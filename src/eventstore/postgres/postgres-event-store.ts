@@ -19,7 +19,7 @@ import type {
 import { type Position, positionAt } from '../position.js';
 import { type ValidatedEvent, assertJsonObject, validateAppend, validateStreamId } from '../validate-append.js';
 import { AppendListener, AppendSignal } from './append-signal.js';
-import type { Gathered } from '../../postgres/gathered.js';
+import type { Gathered } from '../../gathered.js';
 import { type AppendOutcome, type PendingAppend, groupCommit } from './group-commit.js';
 import { EVENT_COLUMNS, type EventRow, toRecorded } from './event-rows.js';
 import { GAP_RETRY_MS, type PendingGap, safePrefix } from './safe-prefix.js';

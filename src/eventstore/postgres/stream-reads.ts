@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { EVENT_COLUMNS, type EventRow } from './event-rows.js';
-import { Gathered } from '../../postgres/gathered.js';
+import { Gathered } from '../../gathered.js';
 
 /** A stream read from a revision to its end: what the command side asks before every decision. */
 export interface StreamRead {
