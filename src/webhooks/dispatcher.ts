@@ -8,6 +8,8 @@ import { FollowsTheLog } from '../log-follower/follows-the-log.js';
 import { LogFollower } from '../log-follower/log-follower.js';
 import { openLanes, queueAttempts } from './lanes.js';
 import { type Subscription, laneOf, planDeliveries } from './routing.js';
+import { ownerStillHooks } from './webhook-access.js';
+import { accountStandings } from '../projections/accounts/queries.js';
 
 const BATCH_SIZE = 500;
 const RESUME_AFTER_MS = 5_000;
@@ -59,12 +61,16 @@ export class WebhookDispatcher extends FollowsTheLog<'reactor'> {
     await client.query('SET LOCAL synchronous_commit = off');
     // FOR SHARE: disabling or deleting a webhook waits for this batch, then cancels what it made.
     // In id order, then the lanes: the order the delivery workers lock them in (settlement.ts).
-    const { rows } = await client.query<{ webhook_id: string; event_id: string | null; event_types: Subscription['eventTypes'] }>(
-      `SELECT webhook_id, event_id, event_types FROM rollcall.webhooks
+    const { rows } = await client.query<{ webhook_id: string; owner_id: string; event_id: string | null; event_types: Subscription['eventTypes'] }>(
+      `SELECT webhook_id, owner_id, event_id, event_types FROM rollcall.webhooks
         WHERE status = 'enabled' AND event_types && $1::text[] ORDER BY webhook_id FOR SHARE`,
       [[...new Set(events.map((event) => event.type))]],
     );
-    const subscriptions = rows.map((row) => ({ webhookId: row.webhook_id, eventId: row.event_id, eventTypes: row.event_types }));
+    // The owner's standing as the accounts read model has it: a revoked role stops the webhook within its lag.
+    const owners = rows.length === 0 ? new Map() : await accountStandings(client, rows.map((row) => row.owner_id));
+    const subscriptions = rows
+      .filter((row) => ownerStillHooks(owners.get(row.owner_id), row.event_id))
+      .map((row) => ({ webhookId: row.webhook_id, eventId: row.event_id, eventTypes: row.event_types }));
     const candidates = planDeliveries(events, subscriptions, new Set(), new Set());
     if (candidates.length === 0) return;
     const existing = await client.query<{ delivery_id: string }>('SELECT delivery_id FROM rollcall.webhook_deliveries WHERE delivery_id = ANY($1::uuid[])', [

@@ -27,3 +27,11 @@ export const mayManage = (actor: Actor, ownerId: string): void => {
 export const mayRedeliver = (actor: Actor): void => {
   if (!hasRole(actor, 'admin')) throw new DomainError('FORBIDDEN', 'Only admins redeliver');
 };
+
+/**
+ * Whether a webhook still speaks for its owner: one who was disabled, erased or lost the role
+ * that let them make it (admin for every event, organizer or admin for their event) is heard
+ * no more. An owner the accounts read model does not know yet (just signed up) is.
+ */
+export const ownerStillHooks = (owner: { roles: readonly string[]; status: string } | undefined, eventId: string | null): boolean =>
+  owner === undefined || (owner.status === 'active' && (owner.roles.includes('admin') || (eventId !== null && owner.roles.includes('organizer'))));

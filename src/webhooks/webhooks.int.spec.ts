@@ -7,7 +7,8 @@ import type { Actor } from '../domain/actor.js';
 import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.js';
 import type { EventStore } from '../eventstore/event-store.js';
 import { anEvent } from '../../test/events.js';
-import { eventStream } from '../domain/streams.js';
+import { accountStream, eventStream } from '../domain/streams.js';
+import { accountStandings } from '../projections/accounts/queries.js';
 import { givenPublishedEvent } from '../imports/imports.fixture.js';
 import { PRIVATE_FIELDS } from '../integration/contract.js';
 import { mailJobs, startJobWorkers } from '../jobs/job-runner.js';
@@ -157,6 +158,22 @@ describe('webhook deliveries', () => {
     expect(tries.map((r) => [r.verified, r.messageId])).toEqual(Array(3).fill([true, delivery!.id]));
     expect(tries[1]!.receivedAt - tries[0]!.receivedAt).toBeGreaterThanOrEqual(FAST_RETRIES.firstDelayMs / 2);
     expect(tries[2]!.receivedAt - tries[1]!.receivedAt).toBeGreaterThanOrEqual(FAST_RETRIES.firstDelayMs);
+  });
+
+  it('stop for a webhook whose owner is no longer an organizer, while an admin\'s on the same event goes on', async () => {
+    const owner = await givenAccount(store, { accountId: randomUUID(), roles: ['organizer'] });
+    const eventId = await published(owner);
+    const theirs = await hook(owner, '/demoted', ['CapacityChanged'], eventId);
+    const admins = await hook(admin, '/beside-demoted', ['CapacityChanged'], eventId);
+    await capacityChanges(eventId, 11);
+    await deliveriesWhen(theirs.id, (all) => all.length === 1 && all[0]!.status === 'delivered', 'the first delivery');
+    const revokedAt = new Date().toISOString();
+    await store.append(accountStream(owner.accountId), [anEvent('RoleRevoked', { role: 'organizer', revokedBy: admin.accountId, revokedAt })], 'any');
+    await eventually(async () => ((await accountStandings(db.pool, [owner.accountId])).get(owner.accountId)?.roles.includes('organizer') === false ? true : undefined), 'the read model to see the role revoked');
+    await capacityChanges(eventId, 12);
+    await deliveriesWhen(admins.id, (all) => all.length === 2 && all.every((d) => d.status === 'delivered'), "the admin's two deliveries");
+    expect((await deliveries(theirs.id)).length).toBe(1);
+    expect(receivedOn('/demoted').map(capacityOf)).toEqual([11]);
   });
 
   it('answered 410 Gone disable their webhook, cancel what it still had to deliver and mail its owner', async () => {
