@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
@@ -6,6 +5,7 @@ import { type Position, formatPosition } from '../eventstore/position.js';
 import { type CheckInEntry, checkInsBetween } from '../projections/attendance/check-in-queries.js';
 import { type EventCounts, countsChangedBetween } from '../projections/attendance/event-queries.js';
 import { PROJECTIONS_CHANNEL, readCheckpoint } from '../projections/runner.js';
+import { Spacing } from '../spacing.js';
 
 /** The pubsub topics of one event's live dashboards. */
 export const liveTopics = {
@@ -31,8 +31,8 @@ export interface LiveFeedOptions {
 const PROJECTION = 'attendance';
 const DEFAULT_RECONNECT_MS = 1_000;
 /**
- * Reads of what is new start at least this far apart: a dashboard hears of a change a few
- * milliseconds later at most, and an on-sale's projector, committing every few milliseconds,
+ * Reads of what is new start at least this far apart: a dashboard hears of a change 50 ms
+ * later at most, and an on-sale's projector, committing every few milliseconds,
  * does not make every API process read five statements for each commit.
  */
 const MIN_READ_SPACING_MS = 50;
@@ -81,8 +81,7 @@ export class LiveFeed {
   private seen: bigint | undefined;
   private reading: Promise<void> | undefined;
   private again = false;
-  /** When the last read began (performance.now()). */
-  private lastRead = -Infinity;
+  private readonly spacing = new Spacing(MIN_READ_SPACING_MS);
   private closed = false;
   private readonly noticeWaiters = new Set<() => void>();
 
@@ -176,9 +175,7 @@ export class LiveFeed {
   private async drain(): Promise<void> {
     do {
       // Under load notices come every few milliseconds; spacing the reads lets each carry many commits.
-      const wait = this.lastRead + MIN_READ_SPACING_MS - performance.now();
-      if (wait > 0) await sleep(wait);
-      this.lastRead = performance.now();
+      await this.spacing.next();
       this.again = false;
       try {
         await this.readNews();

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { Spacing } from '../../spacing.js';
 
 export const CHANNEL = 'rollcall_events';
 /** Signals go at least this far apart: a subscriber hears of an append 5 ms later at most, and a burst of appends costs one signal per 5 ms. */
@@ -19,8 +19,7 @@ export class AppendSignal {
   private sending: Promise<void> | undefined;
   private again = false;
   private closed = false;
-  /** When the last signal went out (performance.now()). */
-  private lastSent = -Infinity;
+  private readonly spacing = new Spacing(MIN_SIGNAL_SPACING_MS);
 
   constructor(private readonly connectionString: string) {}
 
@@ -36,9 +35,7 @@ export class AppendSignal {
   private async send(): Promise<void> {
     do {
       // Appends under load come every millisecond or so; each NOTIFY wakes every listening process.
-      const wait = this.lastSent + MIN_SIGNAL_SPACING_MS - performance.now();
-      if (wait > 0) await sleep(wait);
-      this.lastSent = performance.now();
+      await this.spacing.next();
       this.again = false;
       try {
         this.client ??= await this.connect();
