@@ -16,6 +16,7 @@ import { Jobs } from '../jobs/jobs.js';
 import { personalDataStore } from '../personal-data/personal-data-store.js';
 import { type Projector, startProjector } from '../projections/projector.js';
 import { webhookDeliveryWorker } from './delivery-worker.js';
+import { requeueOrphanedHeads } from './lane-sweep.js';
 import { WebhookDispatcher } from './dispatcher.js';
 import { systemResolver } from './resolve-target.js';
 import { type Receipt, type Receiver, startReceiver } from './webhook-receiver.fixture.js';
@@ -174,6 +175,29 @@ describe('webhook deliveries', () => {
     await deliveriesWhen(admins.id, (all) => all.length === 2 && all.every((d) => d.status === 'delivered'), "the admin's two deliveries");
     expect((await deliveries(theirs.id)).length).toBe(1);
     expect(receivedOn('/demoted').map(capacityOf)).toEqual([11]);
+  });
+
+  it('whose job was dead-lettered are queued again by the lane sweep, and those with a live job are left alone', async () => {
+    const eventId = await published();
+    const webhook = await hook(organizer, '/orphaned', ['CapacityChanged'], eventId);
+    await capacityChanges(eventId, 21);
+    await deliveriesWhen(webhook.id, (all) => all.length === 1 && all[0]!.status === 'delivered', 'the first delivery');
+    // Two heads as a dead-lettered batch and a retry due in an hour leave them: queued, the first with no job.
+    const { rows } = await db.pool.query<{ body: string; stream_id: string }>('SELECT body, stream_id FROM rollcall.webhook_deliveries WHERE webhook_id = $1', [webhook.id]);
+    const [orphan, waitingForRetry] = [randomUUID(), randomUUID()];
+    for (const [deliveryId, streamId] of [[orphan, rows[0]!.stream_id], [waitingForRetry, `${rows[0]!.stream_id}-other`]])
+      await db.pool.query(
+        `INSERT INTO rollcall.webhook_deliveries (delivery_id, webhook_id, event_id, event_type, stream_id, body, status) VALUES ($1, $2, $3, 'CapacityChanged', $4, $5, 'queued')`,
+        [deliveryId, webhook.id, randomUUID(), streamId, rows[0]!.body],
+      );
+    await db.pool.query('INSERT INTO rollcall.webhook_lanes (webhook_id, stream_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [webhook.id, `${rows[0]!.stream_id}-other`]);
+    const boss = await jobs.boss();
+    await boss.send('webhook-delivery', { deliveryId: waitingForRetry }, { startAfter: new Date(Date.now() + 3_600_000) });
+    expect(await requeueOrphanedHeads(db.pool, jobs)).toBe(1);
+    await deliveriesWhen(webhook.id, (all) => all.some((d) => d.id === orphan && d.status === 'delivered'), 'the orphan delivered');
+    expect(receivedOn('/orphaned')).toHaveLength(2);
+    expect(await requeueOrphanedHeads(db.pool, jobs)).toBe(0);
+    expect((await deliveries(webhook.id)).find((d) => d.id === waitingForRetry)?.status).toBe('queued');
   });
 
   it('answered 410 Gone disable their webhook, cancel what it still had to deliver and mail its owner', async () => {
