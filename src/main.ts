@@ -171,6 +171,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
     const dispatcher = new WebhookDispatcher({ store, pool, jobs, log: reactorLog });
     started.push(() => dispatcher.stop());
     await dispatcher.start();
+    checks.push({ name: `reactor ${WebhookDispatcher.NAME}`, check: async () => dispatcher.lagReport.problem(config.readyMaxLagEvents) });
     line('Dispatching webhooks from the event store');
   }
   line(`Event store: ${store.kind}${config.eventStoreUrl ? '' : ' (PostgreSQL)'}`);

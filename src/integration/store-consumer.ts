@@ -2,11 +2,10 @@ import type pg from 'pg';
 import type { EventStore } from '../eventstore/event-store.js';
 import type { FollowerLog } from '../log-follower/follower-log.js';
 import { FollowsTheLog } from '../log-follower/follows-the-log.js';
-import { eventsAfter } from '../log-follower/lag.js';
 import { LogFollower } from '../log-follower/log-follower.js';
-import { LAG_REPORT_MS, LastLag } from './consumer-lag.js';
 import { toIntegrationEvent } from './contract.js';
-import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliverAll, reportLag } from './delivery.js';
+import { DEFAULT_RETRY, type Reactor, type RetryPolicy, deliverAll } from './delivery.js';
+import { StoreLag } from './store-lag.js';
 
 const BATCH_SIZE = 500;
 const DEFAULT_LOCK_RETRY_MS = 1_000;
@@ -30,8 +29,7 @@ export interface StoreConsumerOptions {
  */
 export class StoreConsumer extends FollowsTheLog<'reactor'> {
   protected readonly follower: LogFollower<'reactor'>;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly lastLag = new LastLag();
+  private readonly lagReport: StoreLag;
 
   constructor(private readonly deps: StoreConsumerOptions) {
     super();
@@ -55,6 +53,7 @@ export class StoreConsumer extends FollowsTheLog<'reactor'> {
         },
       },
     });
+    this.lagReport = new StoreLag({ name: reactor.name, pool, store: deps.store, status: () => this.follower.status() });
   }
 
   /** Whether this consumer holds the lock and follows the store (false for a standby). */
@@ -64,35 +63,26 @@ export class StoreConsumer extends FollowsTheLog<'reactor'> {
 
   override async start(): Promise<void> {
     await super.start();
-    this.timer ??= setInterval(() => void this.report().catch(() => undefined), LAG_REPORT_MS);
+    this.lagReport.start();
   }
 
   /** Events stored after the checkpoint (the PostgreSQL store only can count them cheaply). */
   lag(): Promise<number> {
-    return eventsAfter(this.deps.pool, this.follower.status().position);
+    return this.lagReport.lag();
   }
 
-  /**
-   * Reports the lag of the active consumer; a standby has none of its own to report, and on
-   * EventStoreDB, whose log is not in rollcall.events, it would count nothing and say 0.
-   */
-  async report(): Promise<void> {
-    if (!this.active || this.deps.store.kind !== 'postgres') return;
-    const lag = await this.lag();
-    this.lastLag.record(lag);
-    await reportLag(this.deps.pool, this.deps.reactor.name, 'store', lag);
+  /** Reports the lag of the active consumer (see StoreLag). */
+  report(): Promise<void> {
+    return this.lagReport.report();
   }
 
   /** Why this consumer is not within `maxLag`: none for a standby, nor on EventStoreDB, where its lag cannot be counted. */
   lagProblem(maxLag: number): string | undefined {
-    const { state, failure } = this.follower.status();
-    if (state === 'failed') return `failed${failure ? `: ${failure.error}` : ''}`;
-    return state === 'running' && this.deps.store.kind === 'postgres' ? this.lastLag.problem(maxLag) : undefined;
+    return this.lagReport.problem(maxLag);
   }
 
   override async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.lagReport.stop();
     await super.stop();
   }
 }

@@ -10,6 +10,7 @@ import { openLanes, queueAttempts } from './lanes.js';
 import { type Subscription, laneOf, planDeliveries } from './routing.js';
 import { ownerStillHooks } from './webhook-access.js';
 import { accountStandings } from '../projections/accounts/queries.js';
+import { StoreLag } from '../integration/store-lag.js';
 
 const BATCH_SIZE = 500;
 const RESUME_AFTER_MS = 5_000;
@@ -32,6 +33,8 @@ export interface DispatcherOptions {
 export class WebhookDispatcher extends FollowsTheLog<'reactor'> {
   static readonly NAME = 'webhooks';
   protected readonly follower: LogFollower<'reactor'>;
+  /** Its lag, reported like the reactors' (the `consumers` query, /metrics, /readyz) while it is the active one. */
+  readonly lagReport: StoreLag;
 
   constructor(private readonly deps: DispatcherOptions) {
     super();
@@ -51,6 +54,17 @@ export class WebhookDispatcher extends FollowsTheLog<'reactor'> {
         },
       },
     });
+    this.lagReport = new StoreLag({ name: WebhookDispatcher.NAME, pool: deps.pool, store: deps.store, status: () => this.follower.status() });
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    this.lagReport.start();
+  }
+
+  override async stop(): Promise<void> {
+    this.lagReport.stop();
+    await super.stop();
   }
 
   private async dispatch(client: pg.PoolClient, recorded: readonly RecordedEvent[]): Promise<void> {

@@ -177,6 +177,16 @@ describe('webhook deliveries', () => {
     expect(receivedOn('/demoted').map(capacityOf)).toEqual([11]);
   });
 
+  it("come from a dispatcher that reports its lag with the reactors', and is ready once caught up", async () => {
+    await capacityChanges(await published(), 31);
+    await eventually(async () => ((await dispatcher.lagReport.lag()) === 0 ? true : undefined), 'the dispatcher caught up');
+    await dispatcher.lagReport.report();
+    const { rows } = await db.pool.query<{ mode: string; lag: string }>(`SELECT mode, lag FROM rollcall.consumer_lag WHERE consumer = 'webhooks'`);
+    expect(rows).toEqual([{ mode: 'store', lag: expect.anything() }]);
+    expect(Number(rows[0]!.lag)).toBe(0);
+    expect(dispatcher.lagReport.problem(0)).toBeUndefined();
+  });
+
   it('whose job was dead-lettered are queued again by the lane sweep, and those with a live job are left alone', async () => {
     const eventId = await published();
     const webhook = await hook(organizer, '/orphaned', ['CapacityChanged'], eventId);
