@@ -46,6 +46,7 @@ import { oneLine } from './cli/one-line.js';
 import { type Started, shutdown } from './shutdown.js';
 import { webhookDeliveryWorker } from './webhooks/delivery-worker.js';
 import { webhookLaneSweeper } from './webhooks/lane-sweep.js';
+import { webhookRetention } from './webhooks/retention.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
 import { WebhookSecrets } from './webhooks/webhook-secrets.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
@@ -149,7 +150,7 @@ const run = async (role: Role, config: Config, { started, log, stopping }: Proce
     const sender = new WebhookSender({ allowHosts: config.webhookAllowHosts });
     started.push(async () => sender.close());
     const webhooks = webhookDeliveryWorker({ pool, jobs, secrets: new WebhookSecrets(masterKey), sender, mail: mailJobs(jobs, personalData) });
-    await startJobWorkers(jobs, [...mailWorkers, ...forecasts, ...faceWorkers(doorPhotos), webhooks, webhookLaneSweeper(pool, jobs)], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
+    await startJobWorkers(jobs, [...mailWorkers, ...forecasts, ...faceWorkers(doorPhotos), webhooks, webhookLaneSweeper(pool, jobs), webhookRetention(pool)], { log: jobLog, done: (queue, outcome, seconds) => metrics.jobDone(queue, outcome, seconds) });
     line(`Projecting read models: ${projector.runners.map((r) => r.status().name).join(', ')}`);
   }
   if (config.kafkaBrokers && (role === 'forwarder' || role === 'all')) {

@@ -18,6 +18,8 @@ export const DOOR_PHOTO_SWEEP_QUEUE = 'door-photo-sweep';
 export const WEBHOOK_DELIVERY_QUEUE = 'webhook-delivery';
 /** The sweep that queues again a lane's head whose job was dead-lettered, every minute. */
 export const WEBHOOK_LANE_SWEEP_QUEUE = 'webhook-lane-sweep';
+/** The daily deletion of webhook deliveries (and their attempts) finished long ago. */
+export const WEBHOOK_RETENTION_QUEUE = 'webhook-retention';
 
 export type QueueSettings = Required<Pick<PgBoss.Queue, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>> &
   Pick<PgBoss.Queue, 'policy'>;
@@ -41,6 +43,7 @@ export const QUEUES: Readonly<Record<string, QueueSettings>> = {
   // the delivery's own retries (src/webhooks/retry-policy.ts). An attempt takes at most 10 s.
   [WEBHOOK_DELIVERY_QUEUE]: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
   [WEBHOOK_LANE_SWEEP_QUEUE]: { retryLimit: 1, retryDelay: 10, retryBackoff: false, expireInSeconds: 50 },
+  [WEBHOOK_RETENTION_QUEUE]: { retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 3_600 },
   // A rebuild is resumable, so an expired attempt carries on where the last one stopped.
   // 'short' makes a job's singletonKey unique among queued jobs (on a standard queue it does
   // nothing without singletonSeconds): one waiting rebuild per projection.

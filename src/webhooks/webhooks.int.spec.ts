@@ -17,6 +17,7 @@ import { personalDataStore } from '../personal-data/personal-data-store.js';
 import { type Projector, startProjector } from '../projections/projector.js';
 import { webhookDeliveryWorker } from './delivery-worker.js';
 import { requeueOrphanedHeads } from './lane-sweep.js';
+import { WEBHOOK_DELIVERY_RETENTION_DAYS, deleteOldDeliveries } from './retention.js';
 import { WebhookDispatcher } from './dispatcher.js';
 import { systemResolver } from './resolve-target.js';
 import { type Receipt, type Receiver, startReceiver } from './webhook-receiver.fixture.js';
@@ -185,6 +186,22 @@ describe('webhook deliveries', () => {
     expect(rows).toEqual([{ mode: 'store', lag: expect.anything() }]);
     expect(Number(rows[0]!.lag)).toBe(0);
     expect(dispatcher.lagReport.problem(0)).toBeUndefined();
+  });
+
+  it(`finished more than ${WEBHOOK_DELIVERY_RETENTION_DAYS} days ago are deleted with their attempts; newer and unfinished ones stay`, async () => {
+    const eventId = await published();
+    const webhook = await hook(organizer, '/kept', ['CapacityChanged'], eventId);
+    await capacityChanges(eventId, 41, 42, 43);
+    const made = await deliveriesWhen(webhook.id, (all) => all.length === 3 && all.every((d) => d.status === 'delivered'), 'three deliveries');
+    const [old, recent, unfinished] = made.map((d) => d.id) as [string, string, string];
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await db.pool.query('UPDATE rollcall.webhook_deliveries SET finished_at = $2 WHERE delivery_id = $1', [old, daysAgo(WEBHOOK_DELIVERY_RETENTION_DAYS + 1)]);
+    await db.pool.query('UPDATE rollcall.webhook_deliveries SET finished_at = $2 WHERE delivery_id = $1', [recent, daysAgo(WEBHOOK_DELIVERY_RETENTION_DAYS - 1)]);
+    await db.pool.query("UPDATE rollcall.webhook_deliveries SET status = 'waiting', finished_at = $2 WHERE delivery_id = $1", [unfinished, daysAgo(90)]);
+    expect(await deleteOldDeliveries(db.pool)).toBe(1);
+    expect((await deliveries(webhook.id)).map((d) => d.id).sort()).toEqual([recent, unfinished].sort());
+    const { rows } = await db.pool.query('SELECT 1 FROM rollcall.webhook_attempts WHERE delivery_id = $1', [old]);
+    expect(rows).toEqual([]);
   });
 
   it('whose job was dead-lettered are queued again by the lane sweep, and those with a live job are left alone', async () => {
