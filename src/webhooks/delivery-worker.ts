@@ -36,7 +36,7 @@ const CONCURRENCY = 8;
 const loadDeliveries = async (pool: pg.Pool, deliveryIds: readonly string[]): Promise<Map<string, DeliveryRow>> => {
   const { rows } = await pool.query<DeliveryRow>(
     `SELECT d.delivery_id, d.webhook_id, d.stream_id, d.body, d.status, d.attempts, d.first_attempt_at,
-            w.url, w.secret_sealed, w.status AS webhook_status, w.failing_since, w.owner_id
+            w.url, w.secret_sealed, w.previous_secret_sealed, w.previous_secret_until, w.status AS webhook_status, w.failing_since, w.owner_id
        FROM rollcall.webhook_deliveries d JOIN rollcall.webhooks w USING (webhook_id)
       WHERE d.delivery_id = ANY($1::uuid[])`,
     [deliveryIds],
@@ -47,7 +47,8 @@ const loadDeliveries = async (pool: pg.Pool, deliveryIds: readonly string[]): Pr
 /** One attempt, signed for this moment, and what its answer means (retry-policy.ts). */
 const attempt = async (deps: DeliveryWorkerDependencies, job: DeliveryJobData, row: DeliveryRow): Promise<Settlement> => {
   const now = deps.now?.() ?? new Date();
-  const headers = signedHeaders(deps.secrets.open(row.webhook_id, row.secret_sealed), row.delivery_id, now, row.body);
+  const secrets = [row.secret_sealed, ...(row.previous_secret_sealed && row.previous_secret_until && row.previous_secret_until > now ? [row.previous_secret_sealed] : [])];
+  const headers = signedHeaders(secrets.map((sealed) => deps.secrets.open(row.webhook_id, sealed)), row.delivery_id, now, row.body);
   const attempted = await deps.sender.post(row.url, headers, row.body);
   const number = row.attempts + 1;
   const verdict = judgeAttempt(deps.policy ?? DEFAULT_RETRY_POLICY, {

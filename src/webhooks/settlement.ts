@@ -15,6 +15,8 @@ export interface DeliveryRow {
   first_attempt_at: Date | null;
   url: string;
   secret_sealed: Buffer;
+  previous_secret_sealed: Buffer | null;
+  previous_secret_until: Date | null;
   webhook_status: string;
   failing_since: Date | null;
   owner_id: string;

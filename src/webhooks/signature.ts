@@ -18,12 +18,16 @@ const keyOf = (secret: string): Buffer => Buffer.from(secret.startsWith(PREFIX) 
 export const sign = (secret: string, messageId: string, timestampSeconds: number, body: string): string =>
   `v1,${createHmac('sha256', keyOf(secret)).update(`${messageId}.${timestampSeconds}.${body}`).digest('base64')}`;
 
-/** The three headers of one attempt; the timestamp is the attempt's, as receivers check it against their clock. */
-export const signedHeaders = (secret: string, messageId: string, at: Date, body: string): Record<string, string> => {
+/**
+ * The three headers of one attempt; the timestamp is the attempt's, as receivers check it
+ * against their clock. Several secrets (a rotated one in its grace period, and its successor)
+ * give one signature each, space-separated: a receiver accepts the message if any verifies.
+ */
+export const signedHeaders = (secrets: readonly string[], messageId: string, at: Date, body: string): Record<string, string> => {
   const timestamp = Math.floor(at.getTime() / 1_000);
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(timestamp),
-    'webhook-signature': sign(secret, messageId, timestamp, body),
+    'webhook-signature': secrets.map((secret) => sign(secret, messageId, timestamp, body)).join(' '),
   };
 };

@@ -106,6 +106,16 @@ export const updateWebhook = async (db: Queryable, webhookId: string, changes: W
   return webhookView(rows[0]!);
 };
 
+/** A new secret; the one it replaces keeps signing beside it until `graceUntil`. */
+export const rotateSecret = async (db: Queryable, webhookId: string, secretSealed: Buffer, graceUntil: Date): Promise<WebhookView> => {
+  const { rows } = await db.query(
+    `UPDATE rollcall.webhooks SET previous_secret_sealed = secret_sealed, previous_secret_until = $3, secret_sealed = $2, updated_at = now()
+      WHERE webhook_id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+    [webhookId, secretSealed, graceUntil],
+  );
+  return webhookView(rows[0]!);
+};
+
 /** Stopped by its owner or an admin: what it still had to deliver is cancelled, so enabling it again starts afresh. */
 export const disableByOwner = async (client: pg.PoolClient, webhookId: string): Promise<void> => {
   const { rowCount } = await client.query(

@@ -204,6 +204,23 @@ describe('webhook deliveries', () => {
     expect(rows).toEqual([]);
   });
 
+  it('after a secret rotation are signed with the old secret too for a day, then with the new one alone', async () => {
+    const eventId = await published();
+    const { webhook, secret: old } = await webhooks.create(organizer, { url: receiver.url('/rotating'), eventTypes: ['CapacityChanged'], eventId });
+    receiver.trust('/rotating', old);
+    const { secret: current } = await webhooks.rotateSecret(organizer, webhook.id);
+    await capacityChanges(eventId, 51);
+    await eventually(() => (receivedOn('/rotating').length === 1 ? true : undefined), 'a delivery in the grace period');
+    receiver.trust('/rotating', current);
+    await capacityChanges(eventId, 52);
+    await eventually(() => (receivedOn('/rotating').length === 2 ? true : undefined), 'a second delivery in the grace period');
+    await db.pool.query('UPDATE rollcall.webhooks SET previous_secret_until = now() WHERE webhook_id = $1', [webhook.id]);
+    receiver.trust('/rotating', old);
+    await capacityChanges(eventId, 53);
+    await eventually(() => (receivedOn('/rotating').length >= 3 ? true : undefined), 'a delivery after the grace period');
+    expect(receivedOn('/rotating').slice(0, 3).map((r) => r.verified)).toEqual([true, true, false]);
+  });
+
   it('whose job was dead-lettered are queued again by the lane sweep, and those with a live job are left alone', async () => {
     const eventId = await published();
     const webhook = await hook(organizer, '/orphaned', ['CapacityChanged'], eventId);

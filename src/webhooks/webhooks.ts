@@ -22,6 +22,7 @@ import {
   findWebhook,
   insertWebhook,
   listWebhooks,
+  rotateSecret,
   updateWebhook,
 } from './webhook-records.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
@@ -56,6 +57,8 @@ export interface WebhookChangesInput {
 }
 
 const MAX_WEBHOOKS_PER_OWNER = 50;
+/** How long a rotated secret signs beside its successor: a day to deploy the new one to the receiver. */
+export const SECRET_GRACE_MS = 24 * 3_600_000;
 
 const uuid = (value: string, name: string): string => {
   if (!isUuid(value) || value !== value.toLowerCase()) throw new DomainError('VALIDATION', `${name} must be a UUID in lower case`);
@@ -117,11 +120,16 @@ export class Webhooks {
     return true;
   }
 
-  /** A new secret at once: deliveries from now on are signed with it only. */
+  /**
+   * A new secret, signing from now on; the one it replaces signs beside it for
+   * SECRET_GRACE_MS more (Standard Webhooks sends both signatures), so the receiver can be
+   * switched over without refusing a delivery in between.
+   */
   async rotateSecret(actor: Actor, webhookId: string): Promise<WebhookWithSecret> {
     const webhook = await this.managed(actor, webhookId);
     const secret = generateSecret();
-    return { webhook: await updateWebhook(this.deps.pool, webhook.id, { secretSealed: this.deps.secrets.seal(webhook.id, secret) }), secret };
+    const graceUntil = new Date(Date.now() + SECRET_GRACE_MS);
+    return { webhook: await rotateSecret(this.deps.pool, webhook.id, this.deps.secrets.seal(webhook.id, secret), graceUntil), secret };
   }
 
   /** An admin's every webhook; an organizer's own. */

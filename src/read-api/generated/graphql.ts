@@ -675,7 +675,7 @@ export type Mutation = {
   /** Admins only. */
   revokeRole: AccountResult;
   revokeScannerDevice: RevokedScannerDevice;
-  /** A new secret, shown this once; deliveries from now on are signed with it only. */
+  /** A new secret, shown this once; deliveries from now on are signed with it, and for a day with the old one too (either verifies). */
   rotateWebhookSecret: WebhookWithSecret;
   scheduleSessions: EventResult;
   /** Creates an attendee account and mails a verification token. Passwords are 10-200 characters, and neither the email address (nor its part before the @), the name, nor one of the 10,000 most common passwords. An address that has an account already is answered the same way, and its owner is mailed instead, so the answer tells nobody which addresses have accounts. Limited per network: RATE_LIMITED, with extensions.retryAfterSeconds. */

@@ -25,7 +25,7 @@ const typeDefs = /* GraphQL */ `
     updateWebhook(webhookId: ID!, url: String, eventTypes: [IntegrationEventType!], enabled: Boolean): Webhook!
     "Delete a webhook, with its deliveries and their log."
     deleteWebhook(webhookId: ID!): Boolean!
-    "A new secret, shown this once; deliveries from now on are signed with it only."
+    "A new secret, shown this once; deliveries from now on are signed with it, and for a day with the old one too (either verifies)."
     rotateWebhookSecret(webhookId: ID!): WebhookWithSecret!
     "Admins: one more attempt at a delivery that is over (delivered or failed), with its id and body as before. Not retried; its webhook must be enabled."
     redeliverWebhookDelivery(deliveryId: ID!): WebhookDelivery!
