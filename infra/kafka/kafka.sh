@@ -118,6 +118,7 @@ start() {
     sleep 0.1
     waited=$((waited + 1))
   done
+  node "$here/warm-up.mjs" "127.0.0.1:$port" 60 || die "the broker started but does not serve topics (full log in $log)"
   echo "kafka.sh: Kafka 3.9.1 ready on 127.0.0.1:$port (pid $pid, data in $dir/data, log in $log)"
 }
 

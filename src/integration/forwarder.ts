@@ -11,6 +11,7 @@ import { FollowsTheLog } from '../log-follower/follows-the-log.js';
 import { type FollowerState, LogFollower } from '../log-follower/log-follower.js';
 import { toIntegrationEvent } from './contract.js';
 import { kafkaLogCreator } from './kafka-log.js';
+import { createTopics } from './kafka-topics.js';
 
 /**
  * Publishes the event log to Kafka.
@@ -275,10 +276,7 @@ export class Forwarder extends FollowsTheLog<'forwarder'> {
     const missing = [...new Set(topics)].filter((t) => !this.topics.has(t));
     if (missing.length === 0) return;
     // Returns false for topics that exist already, which is what a restart meets.
-    await session.admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })),
-    });
+    await createTopics(session.admin, missing.map((topic) => ({ topic, numPartitions: this.partitions, replicationFactor: this.replicationFactor })));
     for (const topic of missing) this.topics.add(topic);
   }
 

@@ -6,6 +6,7 @@ import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import type { IntegrationEvent } from './contract.js';
 import { type Reactor, type RetryPolicy, listDeadLetters } from './delivery.js';
 import { KafkaReactorConsumer, reactorGroupId } from './kafka-consumer.js';
+import { createTopics } from './kafka-topics.js';
 
 const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim());
 if (!brokers && !process.env.CI) process.stdout.write('Kafka consumer suite SKIPPED: set KAFKA_BROKERS\n');
@@ -60,13 +61,10 @@ suite('reactors as a Kafka consumer group', () => {
     const topicPrefix = `rollcall-test.${randomUUID().slice(0, 8)}.`;
     const topic = `${topicPrefix}event`;
     const deadLetterTopic = `${topicPrefix}dead-letters`;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: 6, replicationFactor: 1 },
-        { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
+    await createTopics(admin, [
+      { topic, numPartitions: 6, replicationFactor: 1 },
+      { topic: deadLetterTopic, numPartitions: 1, replicationFactor: 1 },
+    ]);
     return { topicPrefix, topic, deadLetterTopic };
   };
 

@@ -7,6 +7,7 @@ import { kafkaLogCreator } from '../integration/kafka-log.js';
 import { StoreConsumer } from '../integration/store-consumer.js';
 import type { FollowerLog } from '../log-follower/follower-log.js';
 import type { WorkerReactor } from './reactors.js';
+import { createTopics } from '../integration/kafka-topics.js';
 
 export interface MlWorkerOptions {
   store: EventStore;
@@ -51,10 +52,7 @@ const createMissingTopics = async (brokers: string[], topics: readonly string[])
   const admin = new Kafka({ clientId: 'rollcall-ml-worker', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1 })),
-    });
+    await createTopics(admin, topics.map((topic) => ({ topic, numPartitions: DEFAULT_PARTITIONS, replicationFactor: 1 })));
   } finally {
     await admin.disconnect();
   }
