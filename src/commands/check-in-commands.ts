@@ -99,7 +99,9 @@ export class CheckInCommands {
   readonly scanners: ScannerDevices;
 
   private handle(request: CommandRequest, sessionId: string, registrationId: string | undefined, command: CheckInCommand): Promise<CheckInResult> {
-    return this.handler.handle(checkInDecider, checkInStream(sessionId, registrationId), command, contextOf(request));
+    // A ticket's stream at a session mostly starts with its first scan; an undo follows a check-in.
+    const likelyNewStream = registrationId !== undefined && command.type !== 'UndoCheckIn';
+    return this.handler.handle(checkInDecider, checkInStream(sessionId, registrationId), command, contextOf(request), { likelyNewStream });
   }
 
   private async run(request: CommandRequest, sessionId: string, registrationId: string | undefined, command: CheckInCommand & { data: { event: ExistingEvent } }): Promise<CheckInView> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { domainEventOf, schemaVersionOf } from '../domain/decode.js';
 import type { Decider, DomainEvent, Fold } from '../domain/decider.js';
 import { DomainError } from '../domain/domain-error.js';
-import { EventStoreError, WrongExpectedRevisionError } from '../eventstore/errors.js';
+import { DuplicateEventIdError, EventStoreError, WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
 import { deterministicId } from './deterministic-id.js';
@@ -42,6 +42,16 @@ export interface CommandContext {
   keyedByClient?: boolean;
 }
 
+/** How to handle a command, beyond who sent it. */
+export interface HandleOptions {
+  /**
+   * The stream is most likely new (a ticket's first scan at a session): where the store tells
+   * a retried append from a fresh one, the handler decides on the empty stream and appends
+   * without reading it first, and reads it only if that guess proves wrong.
+   */
+  likelyNewStream?: boolean;
+}
+
 export interface CommandResult<State, Event> {
   /** The events this command caused (the first time it was handled, if it is a resend). */
   events: Event[];
@@ -79,6 +89,7 @@ type Work =
       fold: Decider<any, any, any>;
       command: unknown;
       context: CommandContext;
+      likelyNewStream: boolean;
       resolve: (result: CommandResult<any, any>) => void;
       reject: (error: unknown) => void;
     };
@@ -125,6 +136,7 @@ export class CommandHandler {
     streamId: string,
     command: Command,
     context: CommandContext,
+    options: HandleOptions = {},
   ): Promise<CommandResult<State, Event>> {
     const started = performance.now();
     const type = typeof (command as { type?: unknown }).type === 'string' ? (command as { type: string }).type : 'unknown';
@@ -133,7 +145,7 @@ export class CommandHandler {
       const { requestHash } = context;
       if (context.keyedByClient && requestHash) await this.keys.bind({ ...context, requestHash });
       const result = await new Promise<CommandResult<State, Event>>((resolve, reject) =>
-        this.enqueue(streamId, { kind: 'command', fold: decider, command, context, resolve, reject }),
+        this.enqueue(streamId, { kind: 'command', fold: decider, command, context, likelyNewStream: options.likelyNewStream === true, resolve, reject }),
       );
       this.observer.handled(type, result.replayed ? 'replayed' : 'ok', seconds());
       return result;
@@ -172,6 +184,7 @@ export class CommandHandler {
   }
 
   private async runBatch(streamId: string, batch: Work[]): Promise<void> {
+    if (this.mayGuessNew(streamId, batch) && (await this.appendToNewStream(streamId, batch as CommandWork[]))) return;
     let commands = batch;
     for (let attempt = 1; ; attempt++) {
       const stream = await this.catchUp(batch[0]!.fold, streamId);
@@ -189,8 +202,34 @@ export class CommandHandler {
     }
   }
 
-  /** Decides each command on the state its predecessors in the batch left, then stores all their events at once. */
-  private async decideAndAppend(streamId: string, stream: Cached<unknown, DomainEvent>, batch: CommandWork[]): Promise<void> {
+  /** Only commands that all expect a new stream, on a stream this process has not seen, and a store that can tell whether the guess held. */
+  private mayGuessNew(streamId: string, batch: Work[]): boolean {
+    return this.store.tellsReplays && !this.cache.has(streamId) && batch.every((work) => work.kind === 'command' && work.likelyNewStream);
+  }
+
+  /**
+   * The batch decided on the empty stream and appended as its start, unread. Done (true) only
+   * if every command decided to write and the store wrote them now. Otherwise nothing is
+   * answered (false): the stream existed, or held these commands already (a resend, whose
+   * first answer the stored events give), or a decision on the empty stream may not be the
+   * one its real state gives; the caller then reads it and decides again.
+   */
+  private async appendToNewStream(streamId: string, batch: CommandWork[]): Promise<boolean> {
+    const stream: Cached<unknown, DomainEvent> = { state: batch[0]!.fold.initialState(), revision: -1n, handled: new Map() };
+    try {
+      return await this.decideAndAppend(streamId, stream, batch, true);
+    } catch (error) {
+      if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Decides each command on the state its predecessors in the batch left, then stores all their
+   * events at once. `guessed`: the state is a guess, so nothing is settled unless every command
+   * decided to write and the append wrote (false back); then the stream is cached as written.
+   */
+  private async decideAndAppend(streamId: string, stream: Cached<unknown, DomainEvent>, batch: CommandWork[], guessed = false): Promise<boolean> {
     let state = stream.state;
     const toAppend: EventData[] = [];
     const decided = new Map<string, { work: CommandWork[]; events: DomainEvent[]; state: unknown; requestHash: string | undefined }>();
@@ -229,8 +268,10 @@ export class CommandHandler {
       toAppend.push(...events.map((event, index) => this.toEventData(event, index, streamId, work.context)));
     }
 
+    if (guessed && (settle.length > 0 || toAppend.length === 0)) return false;
     if (toAppend.length > 0) {
       const appended = await this.store.append(streamId, toAppend, stream.revision < 0n ? 'no_stream' : stream.revision);
+      if (guessed && appended.replayed !== false) return false;
       this.observer.appended(toAppend);
       stream.state = state;
       stream.revision = appended.nextExpectedRevision;
@@ -239,8 +280,10 @@ export class CommandHandler {
         stream.handled.set(commandId, { ...answer, requestHash: outcome.requestHash });
         outcome.work.forEach((work, i) => work.resolve({ ...answer, replayed: i > 0 }));
       }
+      if (guessed) this.remember(streamId, stream);
     }
     for (const done of settle) done();
+    return true;
   }
 
   private toEventData(event: DomainEvent, index: number, streamId: string, context: CommandContext): EventData {
@@ -268,9 +311,13 @@ export class CommandHandler {
     stream ??= { state: fold.initialState(), revision: -1n, handled: new Map() };
     const newer = await this.store.readStream(streamId, { fromRevision: stream.revision + 1n });
     for (const recorded of newer) this.apply(fold, stream, recorded);
+    this.remember(streamId, stream);
+    return stream;
+  }
+
+  private remember(streamId: string, stream: Cached<unknown, DomainEvent>): void {
     this.cache.set(streamId, stream);
     if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value!);
-    return stream;
   }
 
   private apply(fold: Fold<unknown, DomainEvent>, stream: Cached<unknown, DomainEvent>, recorded: RecordedEvent): void {

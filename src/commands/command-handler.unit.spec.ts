@@ -140,3 +140,88 @@ describe('exactly once, on a store that recognises no event id (as EventStoreDB 
     expect(await blind.readStream(stream)).toHaveLength(2);
   });
 });
+
+describe('a command on a stream that is most likely new', () => {
+  /** Counts reads, so a spec can see the handler append without reading first. */
+  class CountingStore extends MemoryEventStore {
+    reads = 0;
+    override async readStream(...args: Parameters<MemoryEventStore['readStream']>) {
+      this.reads++;
+      return super.readStream(...args);
+    }
+  }
+  /**
+   * Opens an empty total (with more than 0) in two events; an open one refuses, or takes a note
+   * in one event: decisions that depend on what is stored, as a scan's do.
+   */
+  type Opening = { type: 'Opened' | 'Noted'; data: { amount: number } };
+  const opening: Decider<{ type: 'Open'; amount: number; noteIfOpen: boolean }, number, Opening> = {
+    initialState: () => 0,
+    evolve: (total, event) => total + event.data.amount,
+    decide: ({ amount, noteIfOpen }, total) => {
+      if (total === 0 && amount === 0) throw new DomainError('VALIDATION', 'nothing to open');
+      if (total === 0) return [{ type: 'Opened', data: { amount } }, { type: 'Noted', data: { amount: 0 } }];
+      if (!noteIfOpen) throw new DomainError('VALIDATION', `already open at ${total}`);
+      return [{ type: 'Noted', data: { amount } }];
+    },
+  };
+  const open = (handler: CommandHandler, stream: string, amount: number, ctx: CommandContext, noteIfOpen = false) =>
+    handler.handle(opening, stream, { type: 'Open', amount, noteIfOpen }, ctx, { likelyNewStream: true });
+
+  it('appends to a new stream without reading it, and reads it before the next command', async () => {
+    const counting = new CountingStore();
+    const handler = new CommandHandler(counting);
+    const stream = `opening-${randomUUID()}`;
+    expect(await open(handler, stream, 5, context('a', { amount: 5 }))).toMatchObject({ replayed: false, state: 5, events: [{ type: 'Opened' }, { type: 'Noted' }] });
+    expect(counting.reads).toBe(0);
+    await expect(open(handler, stream, 2, context('b', { amount: 2 }))).rejects.toThrow('already open at 5');
+    expect(counting.reads).toBe(1);
+    expect(await counting.readStream(stream)).toHaveLength(2);
+  });
+
+  it('decides on what another process stored when the stream was not new after all', async () => {
+    const stream = `opening-${randomUUID()}`;
+    await open(new CommandHandler(store), stream, 5, context('a', { amount: 5 }));
+    const error = await open(new CommandHandler(store), stream, 2, context('b', { amount: 2 })).catch((e: unknown) => e);
+    expect((error as DomainError).message).toBe('already open at 5');
+    const noted = await open(new CommandHandler(store), stream, 2, context('c', { amount: 2 }), true);
+    expect(noted).toMatchObject({ replayed: false, state: 7, events: [{ type: 'Noted' }] });
+    expect(await store.readStream(stream)).toHaveLength(3);
+  });
+
+  it('does not answer a refusal decided on the guess that the stream is empty', async () => {
+    const stream = `opening-${randomUUID()}`;
+    await open(new CommandHandler(store), stream, 5, context('a', { amount: 5 }));
+    const noted = await open(new CommandHandler(store), stream, 0, context('b', { amount: 0 }), true);
+    expect(noted).toMatchObject({ replayed: false, state: 5, events: [{ type: 'Noted' }] });
+  });
+
+  it('answers a resend that another process stored as that process did, appending nothing', async () => {
+    const stream = `opening-${randomUUID()}`;
+    const first = await open(new CommandHandler(store), stream, 5, context('a', { amount: 5 }));
+    const resent = await open(new CommandHandler(store), stream, 5, context('a', { amount: 5 }));
+    expect(resent).toEqual({ ...first, replayed: true });
+    expect(await store.readStream(stream)).toHaveLength(2);
+  });
+
+  it('answers a resend as the first time where a guess on the empty stream decides more events than were stored', async () => {
+    const stream = `opening-${randomUUID()}`;
+    await open(new CommandHandler(store), stream, 5, context('a', { amount: 5 }));
+    const first = await open(new CommandHandler(store), stream, 2, context('b', { amount: 2 }), true);
+    // The guess appends two events, the first of whose ids the store holds: refused as a partial repeat, then read.
+    const resent = await open(new CommandHandler(store), stream, 2, context('b', { amount: 2 }), true);
+    expect(resent).toEqual({ ...first, replayed: true });
+    expect(await store.readStream(stream)).toHaveLength(3);
+  });
+
+  it('reads first on a store that cannot tell a repeated append from a fresh one', async () => {
+    class ReplayBlindStore extends CountingStore {
+      override readonly tellsReplays = false;
+    }
+    const blind = new ReplayBlindStore();
+    const stream = `opening-${randomUUID()}`;
+    await open(new CommandHandler(blind), stream, 5, context('a', { amount: 5 }));
+    expect(blind.reads).toBe(1);
+    expect(await open(new CommandHandler(blind), stream, 5, context('a', { amount: 5 }))).toMatchObject({ replayed: true, state: 5 });
+  });
+});

@@ -88,6 +88,14 @@ export const eventStoreContract = (name: string, open: () => Promise<{ store: Ev
         expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
         expect(await store.readStream(stream)).toHaveLength(4);
       });
+
+      it('says which append wrote and which repeated one stored before, where it can tell', async () => {
+        const stream = uniqueStream();
+        const batch = events(2);
+        const answers = [await store.append(stream, batch, 'no_stream'), await store.append(stream, batch, 'no_stream')];
+        // The command handler appends to a stream it has not read only where the store tells these apart.
+        expect(answers.map((a) => a.replayed)).toEqual(store.tellsReplays ? [false, true] : [undefined, undefined]);
+      });
     });
 
     describe('reading', () => {

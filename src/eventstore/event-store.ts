@@ -46,6 +46,12 @@ export interface AppendResult {
   nextExpectedRevision: bigint;
   /** Global position of the last event of the append. */
   position: Position;
+  /**
+   * True when the append wrote nothing because all its ids were stored in this stream before
+   * (a retry: see `EventStore.append`), false when it wrote them now. Absent from a store that
+   * cannot tell the two apart (`tellsReplays` false).
+   */
+  replayed?: boolean;
 }
 
 export interface ReadStreamOptions {
@@ -97,6 +103,11 @@ export interface StoreIdentity {
 export interface EventStore {
   /** `memory` is the in-process store of the specs that need no database. */
   readonly kind: 'postgres' | 'eventstoredb' | 'memory';
+  /**
+   * Whether each append's result says if it was a retry (`AppendResult.replayed`): PostgreSQL
+   * and in memory do; EventStoreDB answers a repeated batch as it answered the first.
+   */
+  readonly tellsReplays: boolean;
   /**
    * Stores all of `events` or none, if the stream is where `expectedRevision` says.
    *

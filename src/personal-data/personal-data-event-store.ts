@@ -74,6 +74,10 @@ export class PersonalDataEventStore implements EventStore {
     return this.inner.kind;
   }
 
+  get tellsReplays(): boolean {
+    return this.inner.tellsReplays;
+  }
+
   async append(streamId: string, events: readonly EventData[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     return this.inner.append(streamId, await Promise.all(events.map((event) => this.seal(event))), expectedRevision);
   }

@@ -60,6 +60,7 @@ const isObject = (value: unknown): value is JsonObject => typeof value === 'obje
 /** The event store on EventStoreDB / KurrentDB, through its gRPC client. */
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb';
+  readonly tellsReplays = false;
   private storeId: Promise<string> | undefined;
 
   constructor(

@@ -30,6 +30,7 @@ const DEFAULT_READ_ALL = 1_000;
  */
 export class MemoryEventStore implements EventStore {
   readonly kind = 'memory';
+  readonly tellsReplays = true;
   /** Position n is `log[n - 1]`: positions start at 1, as the PostgreSQL sequence does. */
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
@@ -70,7 +71,7 @@ export class MemoryEventStore implements EventStore {
     this.streams.set(streamId, stream);
     this.appended.wake();
     const last = stream.at(-1)!;
-    return { nextExpectedRevision: last.revision, position: last.position };
+    return { nextExpectedRevision: last.revision, position: last.position, replayed: false };
   }
 
   /** The original result of an append of these ids, as a retry gets it; a partial or cross-stream reuse is refused. */
@@ -79,7 +80,7 @@ export class MemoryEventStore implements EventStore {
     if (stored.length === 0) return undefined;
     if (stored.length !== ids.length || stored.some((e) => e.streamId !== streamId)) throw new DuplicateEventIdError(streamId);
     const last = stored.reduce((a, b) => (a.revision > b.revision ? a : b));
-    return { nextExpectedRevision: last.revision, position: last.position };
+    return { nextExpectedRevision: last.revision, position: last.position, replayed: true };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -68,6 +68,7 @@ export interface SafeBatch {
 /** The event store on PostgreSQL; the schema comes from infra/migrations. */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres';
+  readonly tellsReplays = true;
   private readonly pool: pg.Pool;
   private readonly signal: AppendSignal;
   readonly listener: AppendListener;
@@ -89,7 +90,7 @@ export class PostgresEventStore implements EventStore {
       const outcome = await (this.groups ? this.groups.call(append) : this.appendAlone(append));
       if ('row' in outcome) {
         this.signal.poke();
-        return toAppendResult(outcome.row);
+        return toAppendResult(outcome.row, false);
       }
       const { code, detail, constraint } = outcome.refused;
       // Chosen to break a deadlock between groups: nothing of it was stored, so it goes again.
@@ -128,7 +129,7 @@ export class PostgresEventStore implements EventStore {
     const row = rows[0]!;
     if (row.stored === 0) return undefined;
     if (row.stored_here !== events.length) throw new DuplicateEventIdError(streamId);
-    return toAppendResult(row);
+    return toAppendResult(row, true);
   }
 
   private async currentRevision(streamId: string): Promise<bigint | 'no_stream'> {
@@ -253,9 +254,10 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-const toAppendResult = (row: AppendRow): AppendResult => ({
+const toAppendResult = (row: AppendRow, replayed: boolean): AppendResult => ({
   nextExpectedRevision: BigInt(row.next_revision),
   position: positionAt(BigInt(row.last_position)),
+  replayed,
 });
 
 const toActual = (revision: bigint): bigint | 'no_stream' => (revision === -1n ? 'no_stream' : revision);
