@@ -74,11 +74,12 @@ describe('a job worker', () => {
     await createQueue(boss, queue, { retryLimit: 0, retryDelay: 1, retryBackoff: false, expireInSeconds: 30 });
     const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => boss.send(queue, { n })));
     const done: number[] = [];
-    const started = Date.now();
     await startJobWorkers(jobs, [{ queue, work: async () => void done.push(Date.now()) }]);
     await until('every job done', async () => (done.length === ids.length ? true : undefined), 30_000);
-    // At pg-boss's default polling interval of 2 s a job, ten jobs took 18 s or more.
-    expect(Math.max(...done) - started).toBeLessThan(5_000);
+    // At pg-boss's default polling interval of 2 s a job, ten jobs took 18 s or more. Timed from
+    // the first job, not from the start: how soon the first poll comes is not in question, and on
+    // a busy machine starting the worker can take a good part of the bound.
+    expect(Math.max(...done) - Math.min(...done)).toBeLessThan(5_000);
   });
 });
 

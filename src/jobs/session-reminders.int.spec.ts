@@ -1,8 +1,7 @@
 // Over 300 lines on purpose: one seeded history that every case of the sweep reads.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type PgBoss from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anEvent } from '../../test/events.js';
 import { type TestDatabase, createTestDatabase } from '../../test/postgres.js';
 import { freshTicketCodes } from '../../test/ticket-keys.js';
@@ -170,6 +169,10 @@ class MailJobsWithStep extends MailJobs {
 
 const sweep = (at: Date, mail: MailJobs = mailJobs(jobs, personalData)) => sweepSessionReminders({ pool: db.pool, mail }, at);
 
+/** Sessions of the test's database blocked on a lock another holds. */
+const sessionsWaitingForALock = async (): Promise<number> =>
+  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]!.n;
+
 describe('the session reminder sweep, one day before a session', () => {
   const at = momentOfTest(1);
   let started: string;
@@ -331,7 +334,9 @@ describe('the session reminder sweep', () => {
     const first = sweep(at, paused);
     await Promise.race([firstHasClaimed, first]);
     const second = sweep(at);
-    await sleep(300); // the second sweep is at its claim by now, waiting on the first's
+    // At its claim, the second sweep waits for the first's to commit: a lock wait shows it is
+    // there, where a fixed pause let a slow second sweep arrive only after the first was done.
+    await vi.waitFor(async () => expect(await sessionsWaitingForALock()).toBeGreaterThan(0), { timeout: 30_000, interval: 20 });
     release();
 
     expect((await first).queued + (await second).queued).toBe(3);

@@ -122,11 +122,11 @@ describe('reading what was written', () => {
 });
 
 describe('waiting for a position', () => {
-  /** Refused with `code` well before the 5 s a wait would take. */
+  /** Refused with `code` well before the 5 s a wait would take: in half of it, room for a request on a busy machine. */
   const refusedAtOnce = async (code: string, actor: Actor | undefined, query: string, variables: Record<string, unknown>) => {
     const started = Date.now();
     expect((await gql(actor, query, variables)).code).toBe(code);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(2_500);
   };
 
   it('refuses at once, without waiting, whoever the wait would end in a refusal for', async () => {

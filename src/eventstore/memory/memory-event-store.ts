@@ -30,7 +30,7 @@ const DEFAULT_READ_ALL = 1_000;
  */
 export class MemoryEventStore implements EventStore {
   readonly kind = 'memory';
-  readonly tellsReplays = true;
+  readonly tellsReplays: boolean = true;
   /** Position n is `log[n - 1]`: positions start at 1, as the PostgreSQL sequence does. */
   private readonly log: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();

@@ -92,8 +92,10 @@ describe('Enrolling with the real models', () => {
     expect(await codeOf(await readFile(new URL('sample4.jpg', FIXTURES)))).toBe('MULTIPLE_FACES');
     expect(await codeOf(noFace)).toBe('NO_FACE');
     expect(await codeOf(Buffer.from('this is not a photo at all'))).toBe('UNSUPPORTED_IMAGE');
+    // Made before the clock starts: deflating its 50 MB of pixels is the test's work, not the refusal's.
+    const huge = hugePng();
     const started = performance.now();
-    expect(await codeOf(hugePng(), 'image/png')).toBe('IMAGE_TOO_LARGE');
+    expect(await codeOf(huge, 'image/png')).toBe('IMAGE_TOO_LARGE');
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
@@ -115,8 +117,9 @@ describe('The door with the real models', () => {
     const { nurse, event } = await theNurseAtTheDoor();
     expect((await door.scan(event, nurse, noFace)).result).toBe('face_unreadable');
     expect((await door.scan(event, nurse, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a]))).result).toBe('face_unreadable');
+    const huge = hugePng();
     const started = performance.now();
-    expect((await door.scan(event, nurse, hugePng())).result).toBe('face_unreadable');
+    expect((await door.scan(event, nurse, huge)).result).toBe('face_unreadable');
     expect(performance.now() - started).toBeLessThan(3_000);
     expect((await door.scan(event, nurse, nurseInSample3)).result).toBe('ok');
   });

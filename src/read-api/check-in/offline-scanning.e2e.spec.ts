@@ -77,9 +77,9 @@ const ticketFor = async (eventId: string) => {
   return { attendee, registrationId: registrationId as string, position: position as string, ticketId: ticket.ticketId as string, code: ticket.code as string };
 };
 
-/** Waits until the read side knows the ticket holder's name, which the accounts read model projects on its own. */
+/** Waits (up to 30 s, for a busy machine) until the read side knows the ticket holder's name, which the accounts read model projects on its own. */
 const nameKnown = async (eventId: string, registrationId: string) => {
-  for (let tries = 0; tries < 100; tries++) {
+  for (let tries = 0; tries < 600; tries++) {
     const { data } = await gql(organizer, `query ($e: ID!) { registrations(eventId: $e, first: 100) { nodes { registrationId attendeeName } } }`, { e: eventId });
     const node = data?.registrations.nodes.find((n: { registrationId: string }) => n.registrationId === registrationId);
     if (node?.attendeeName) return;
