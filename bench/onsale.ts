@@ -36,12 +36,14 @@ import { openBenchDatabase } from './bench-database.js';
 import { accessTokens, givenAttendeeAccounts } from './onsale/attendees.js';
 import { equalToRebuild, projectionsCaughtUp, waitingListCheck } from './onsale/checks.js';
 import { startOnSaleServers } from './onsale/servers.js';
-import { percentile, stampede } from './onsale/stampede.js';
+import { connectionsTo, percentile, stampede } from './onsale/stampede.js';
 import { outboxFilled, ticketJobTimes, ticketMailCheck } from './onsale/ticket-outbox.js';
 
 const ATTENDEES = Number(process.env.ONSALE_ATTENDEES ?? 100_000);
 const SEATS = Number(process.env.ONSALE_SEATS ?? 10_000);
 const CONNECTIONS = Number(process.env.ONSALE_CONNECTIONS ?? 1_000);
+/** ONSALE_COLD_CONNECTIONS=1: connections open with the first registrations, not before the clock (see stampede.ts). */
+const COLD_CONNECTIONS = process.env.ONSALE_COLD_CONNECTIONS === '1';
 const MAIL_TIMEOUT_MS = Number(process.env.ONSALE_MAIL_TIMEOUT_S ?? 600) * 1_000;
 const SERVER_POOL_SIZE = 20;
 /** This process's connections: set-up appends 64 accounts at once, each a few round trips. */
@@ -104,11 +106,12 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
   const attendees = await accessTokens(tokens, accountIds);
   say(`Set-up (event, ${ATTENDEES.toLocaleString('en')} accounts and tokens, read models caught up): ${((performance.now() - setUp) / 1_000).toFixed(1)} s`);
 
+  const agent = await connectionsTo(api.address, CONNECTIONS, !COLD_CONNECTIONS);
   // The clock: from the first registration sent.
   const seats = Math.min(SEATS, ATTENDEES);
   const [clock, saleStartedAt] = [performance.now(), Date.now()];
   const mailed = outboxFilled(outboxDir, seats, MAIL_TIMEOUT_MS, (count) => say(`  ${count.toLocaleString('en')} tickets mailed at ${((performance.now() - clock) / 1_000).toFixed(1)} s`));
-  const sale = await stampede(api.address, eventId, attendees, CONNECTIONS);
+  const sale = await stampede(agent, api.address, eventId, attendees, CONNECTIONS);
   const answered = sale.answers.filter((answer) => answer !== undefined);
   const confirmedAnswers = answered.filter((answer) => answer.status === 'confirmed').length;
   const errors = sale.latencies.length - answered.length;

@@ -20,12 +20,30 @@ export interface StampedeResult {
 }
 
 /**
- * Every attendee registers once for `eventId` through POST /graphql, from `connections`
- * clients at once, each on a keep-alive connection of its own (one undici pool of that
- * many connections), each taking the next attendee as soon as its last answer came back.
+ * `connections` keep-alive connections to `address` (one undici pool of that many). `openFirst`:
+ * opened now (one GET /healthz each), as the browsers of people waiting on the event's page for
+ * the sale to open hold theirs. Otherwise they open with the first registrations, and queue to
+ * be accepted: libuv accepts one connection per turn of the event loop, and each turn of a
+ * loaded server is long.
  */
-export const stampede = async (address: string, eventId: string, attendees: readonly Attendee[], connections: number): Promise<StampedeResult> => {
-  const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 300_000, bodyTimeout: 300_000 });
+export const connectionsTo = async (address: string, connections: number, openFirst: boolean): Promise<Agent> => {
+  const agent = new Agent({ connections, pipelining: 1, keepAliveTimeout: 600_000, headersTimeout: 300_000, bodyTimeout: 300_000 });
+  if (openFirst)
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        const response = await request(`${address}/healthz`, { dispatcher: agent });
+        await response.body.dump();
+      }),
+    );
+  return agent;
+};
+
+/**
+ * Every attendee registers once for `eventId` through POST /graphql, from `connections`
+ * clients at once, each on a keep-alive connection of `agent`'s, each taking the next attendee
+ * as soon as its last answer came back. Closes `agent`.
+ */
+export const stampede = async (agent: Agent, address: string, eventId: string, attendees: readonly Attendee[], connections: number): Promise<StampedeResult> => {
   const url = `${address}/graphql`;
   const latencies: number[] = [];
   const answers: (Answer | undefined)[] = new Array(attendees.length);
