@@ -102,6 +102,8 @@ const MAX_BACKOFF_MS = 20;
 const MAX_BATCH = 100;
 const MAX_CACHED_STREAMS = 10_000;
 
+const emptyStream = (fold: Fold<unknown, DomainEvent>): Cached<unknown, DomainEvent> => ({ state: fold.initialState(), revision: -1n, handled: new Map() });
+
 /**
  * A command the system sends itself (no fingerprint) is matched by its id alone. A client's
  * request matches only the same fingerprint: a command stored before fingerprints cannot be
@@ -115,8 +117,9 @@ const sameRequest = (earlier: string | undefined, now: string | undefined): bool
  * Work on one stream runs one batch at a time: the commands that queued up meanwhile are
  * decided one after another on the evolving state and stored in a single append, so a hot
  * stream (an event everyone registers for) costs one round trip per batch rather than per
- * command. Streams are cached and caught up from the store before every batch; a conflict
- * with another process re-decides the whole batch on what that process wrote.
+ * command. Streams are cached and caught up from the store before every batch (but for a
+ * stream new to this process that its commands expect to be new: `likelyNewStream`); a
+ * conflict with another process re-decides the whole batch on what that process wrote.
  */
 export class CommandHandler {
   private readonly queues = new Map<string, Work[]>();
@@ -215,9 +218,8 @@ export class CommandHandler {
    * one its real state gives; the caller then reads it and decides again.
    */
   private async appendToNewStream(streamId: string, batch: CommandWork[]): Promise<boolean> {
-    const stream: Cached<unknown, DomainEvent> = { state: batch[0]!.fold.initialState(), revision: -1n, handled: new Map() };
     try {
-      return await this.decideAndAppend(streamId, stream, batch, true);
+      return await this.decideAndAppend(streamId, emptyStream(batch[0]!.fold), batch, true);
     } catch (error) {
       if (error instanceof WrongExpectedRevisionError || error instanceof DuplicateEventIdError) return false;
       throw error;
@@ -308,7 +310,7 @@ export class CommandHandler {
   private async catchUp(fold: Fold<unknown, DomainEvent>, streamId: string): Promise<Cached<unknown, DomainEvent>> {
     let stream = this.cache.get(streamId);
     if (stream) this.cache.delete(streamId);
-    stream ??= { state: fold.initialState(), revision: -1n, handled: new Map() };
+    stream ??= emptyStream(fold);
     const newer = await this.store.readStream(streamId, { fromRevision: stream.revision + 1n });
     for (const recorded of newer) this.apply(fold, stream, recorded);
     this.remember(streamId, stream);
