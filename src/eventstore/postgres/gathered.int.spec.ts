@@ -64,7 +64,7 @@ describe('Group commit on PostgreSQL', () => {
       store.append(uniqueStream('group'), [anEvent(), reused], 'any'),
       ...neighbours.map((stream) => store.append(stream, [anEvent()], 'no_stream')),
     ]);
-    expect((again as PromiseFulfilledResult<AppendResult>).value).toEqual(first);
+    expect((again as PromiseFulfilledResult<AppendResult>).value).toEqual({ ...first, replayed: true });
     expect((duplicate as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventIdError);
     expect(rest.every((o) => o.status === 'fulfilled')).toBe(true);
     expect(await store.readStream(resent)).toHaveLength(2);
