@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../src/domain/actor.js';
-import { openBenchEvent, startBenchApi } from './bench-api.js';
+import { type BenchApi, openBenchEvent, startBenchApi } from './bench-api.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CLIENTS = [1, 16, 64];
@@ -19,8 +19,7 @@ const staff: Actor = { accountId: '5a7f0000-0000-4000-8000-00000000be4c', roles:
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
-const main = async () => {
-  const api = await startBenchApi('commands', { serverPoolSize: SERVER_POOL_SIZE, staff });
+const main = async (api: BenchApi) => {
   const { address, gql, token } = api;
   const organizerToken = await token(organizer);
   const openEvent = (capacity: number) => openBenchEvent(gql, organizerToken, capacity, { staffId: staff.accountId });
@@ -91,8 +90,13 @@ const main = async () => {
     );
   }
 
-  await api.close();
   console.log(JSON.stringify({ benchmark: 'commands', seconds_per_case: SECONDS, ...figures }));
 };
 
-await main();
+const api = await startBenchApi('commands', { serverPoolSize: SERVER_POOL_SIZE, staff });
+try {
+  await main(api);
+} finally {
+  // Also when a case fails: the api process and the embedded PostgreSQL would outlive this one.
+  await api.close();
+}
