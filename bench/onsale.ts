@@ -3,7 +3,8 @@
  * ONSALE_SEATS seats (default 10,000) and a waiting list; ONSALE_ATTENDEES distinct people
  * (default 100,000: real accounts with addresses, and their access tokens, made before the
  * clock starts) register through POST /graphql from ONSALE_CONNECTIONS clients at once
- * (default 1,000), each on its own keep-alive connection, while the organizer's dashboard
+ * (default 1,000), each on its own keep-alive connection, opened before the clock too
+ * (ONSALE_COLD_CONNECTIONS=1: with the first registrations), while the organizer's dashboard
  * watches `attendanceChanged`. Rollcall runs as three processes of its own (the `api`, the
  * `projector` working the read models and jobs, the `ml-worker` whose reactor queues ticket
  * mail) on PostgreSQL, mailing into the outbox folder.
