@@ -13,6 +13,13 @@ export interface Reactor {
   readonly name: string;
   handle(event: IntegrationEvent): Promise<void>;
   /**
+   * Whether `event` can make the reactor do anything (absent: every event can). Those it
+   * cannot are never looked up, handed over nor marked: a second delivery of one costs
+   * nothing, and an on-sale's registrations would otherwise cost every reactor a look-up and
+   * a mark each.
+   */
+  reactsTo?(event: IntegrationEvent): boolean;
+  /**
    * Does what `handle` would do for each of `events` (in log order, none handled before), at
    * once, for a reactor that can spare round trips that way. If it throws, the events are
    * handed to `handle` one by one, with their retries and dead letters: it must be idempotent
@@ -37,7 +44,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 500 };
 /** An admin replays dead letters once the cause is fixed: one that still fails says so at once. */
 const REPLAY_RETRY: RetryPolicy = { attempts: 2, backoffMs: 100 };
 
-export type Delivery = 'handled' | 'duplicate' | 'dead_letter';
+/** `ignored`: an event the reactor does not react to ({@link Reactor.reactsTo}). */
+export type Delivery = 'handled' | 'duplicate' | 'dead_letter' | 'ignored';
 
 /**
  * Marks events handled, committed without waiting for the WAL flush. The mark only spares a
@@ -90,8 +98,8 @@ const handledAsBatch = async (reactor: Reactor, events: readonly IntegrationEven
 };
 
 /**
- * Hands events to the reactor in order: those it handled before (or twice in the list) are
- * skipped, each other one is retried with backoff and set aside as a dead letter if it keeps
+ * Hands events to the reactor in order: those it does not react to are ignored, those it
+ * handled before (or twice in the list) are skipped, each other one is retried with backoff and set aside as a dead letter if it keeps
  * failing (a reactor that handles batches gets them all at once first). One query looks the
  * batch up, rather than one per event. Returns what happened to each and the ids it handled,
  * which the caller marks ({@link markProcessed}).
@@ -104,27 +112,30 @@ export const handleAll = async (
   /** Told of each event set aside, with its trace. */
   log?: (line: string) => void,
 ): Promise<{ outcomes: Delivery[]; handled: string[] }> => {
-  if (events.length === 0) return { outcomes: [], handled: [] };
+  const relevant = events.map((event) => reactor.reactsTo?.(event) ?? true);
+  const ids = events.flatMap((event, i) => (relevant[i] ? [event.id] : []));
+  if (ids.length === 0) return { outcomes: events.map(() => 'ignored'), handled: [] };
   const { rows } = await pool.query<{ event_id: string }>(
     'SELECT event_id FROM rollcall.consumer_processed WHERE consumer = $1 AND event_id = ANY($2::uuid[])',
-    [reactor.name, events.map((event) => event.id)],
+    [reactor.name, ids],
   );
   const seen = new Set(rows.map((row) => row.event_id));
-  const fresh = events.map((event) => {
+  const fresh = events.map((event, i) => {
     const id = event.id.toLowerCase();
-    if (seen.has(id)) return false;
+    if (!relevant[i] || seen.has(id)) return false;
     seen.add(id);
     return true;
   });
+  const passedOver = (i: number): Delivery => (relevant[i] ? 'duplicate' : 'ignored');
   const toHandle = events.filter((_, i) => fresh[i]);
   if (toHandle.length > 1 && (await handledAsBatch(reactor, toHandle)))
-    return { outcomes: fresh.map((f) => (f ? 'handled' : 'duplicate')), handled: toHandle.map((event) => event.id.toLowerCase()) };
+    return { outcomes: fresh.map((f, i) => (f ? 'handled' : passedOver(i))), handled: toHandle.map((event) => event.id.toLowerCase()) };
   const handled: string[] = [];
   const outcomes: Delivery[] = [];
   for (const [i, event] of events.entries()) {
     const id = event.id.toLowerCase();
     if (!fresh[i]) {
-      outcomes.push('duplicate');
+      outcomes.push(passedOver(i));
       continue;
     }
     const failure = await handleWithRetries(reactor, event, policy);

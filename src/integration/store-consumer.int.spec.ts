@@ -153,6 +153,19 @@ describe('a reactor that handles batches', () => {
     expect(single.calls.size).toBe(0);
   });
 
+  it('is neither handed nor marked the events it does not react to', async () => {
+    const { worker, batches, single } = batching(() => 0);
+    const odd: Reactor = { ...worker, reactsTo: (event) => (event.data.capacity as number) % 2 === 1 };
+    const events = [published(1), published(2), published(3), published(4)];
+    expect(await deliverAll(db.pool, odd, events, fast)).toEqual(['handled', 'ignored', 'handled', 'ignored']);
+    expect(await deliverAll(db.pool, odd, [events[1]!], fast)).toEqual(['ignored']);
+    expect(await deliverAll(db.pool, odd, events.slice(0, 2), fast)).toEqual(['duplicate', 'ignored']);
+    expect(batches).toEqual([[events[0]!.id, events[2]!.id]]);
+    expect(single.calls.size).toBe(0);
+    const { rows } = await db.pool.query<{ event_id: string }>('SELECT event_id FROM rollcall.consumer_processed WHERE consumer = $1 ORDER BY event_id', [odd.name]);
+    expect(rows.map((row) => row.event_id)).toEqual([events[0]!.id, events[2]!.id].sort());
+  });
+
   it('gets the events of a failed batch one by one: only the one that keeps failing is a dead letter', async () => {
     const poison = 13;
     const { worker, batches, single } = batching((event) => (event.data.capacity === poison ? 99 : 0));

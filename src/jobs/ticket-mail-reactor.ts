@@ -5,6 +5,7 @@ import { parseStream } from '../domain/streams.js';
 import { type Position, comparePositions, formatPosition, parsePosition } from '../eventstore/position.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import type { Reactor } from '../integration/delivery.js';
+import type { PublishedType } from '../integration/published-types.js';
 import type { FollowerLog } from '../log-follower/follower-log.js';
 import { causedBy } from '../eventstore/trace.js';
 import { ticketRegistration } from '../projections/attendance/registration-queries.js';
@@ -27,9 +28,12 @@ const POLL_MS = 100;
 /** Registrations read at once for a batch: a share of the worker's pool, which its other reactors use too. */
 const READS_AT_ONCE = 4;
 
+/** The types of event that issue a ticket. */
+const ISSUING: ReadonlySet<string> = new Set(['RegistrationConfirmed', 'TicketReissued'] satisfies PublishedType[]);
+
 /** The registration whose ticket an event issues, when it issues one recent enough to mail. */
 export const ticketIssuedBy = (event: IntegrationEvent, now: Date): { eventId: string; registrationId: string } | undefined => {
-  if (event.type !== 'RegistrationConfirmed' && event.type !== 'TicketReissued') return undefined;
+  if (!ISSUING.has(event.type)) return undefined;
   const stream = parseStream(event.streamId);
   const { registrationId } = event.data;
   if (stream.kind !== 'event' || !isUuid(stream.eventId) || typeof registrationId !== 'string' || !isUuid(registrationId)) return undefined;
@@ -68,6 +72,10 @@ export class TicketMail implements Reactor {
   private applied: Position | undefined;
 
   constructor(private readonly deps: TicketMailDependencies) {}
+
+  reactsTo(event: IntegrationEvent): boolean {
+    return ISSUING.has(event.type);
+  }
 
   handle(event: IntegrationEvent): Promise<void> {
     return this.handleBatch([event]);

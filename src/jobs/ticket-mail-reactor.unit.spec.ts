@@ -6,7 +6,8 @@ import type { JsonObject } from '../eventstore/event-store.js';
 import type { IntegrationEvent } from '../integration/contract.js';
 import type { PublishedType } from '../integration/published-types.js';
 import { TICKET_MAIL_HORIZON_MS } from './ticket-delivery.js';
-import { ticketIssuedBy } from './ticket-mail-reactor.js';
+import { TicketMail, ticketIssuedBy } from './ticket-mail-reactor.js';
+import type { TicketMailDependencies } from './ticket-mail-reactor.js';
 
 const [eventId, registrationId] = [randomUUID(), randomUUID()];
 const now = new Date('2026-07-01T12:00:00.000Z');
@@ -23,14 +24,19 @@ const published = (type: PublishedType, data: object, occurredAt = now, streamId
   data: { ...(samples[type] as JsonObject), ...data } as JsonObject,
 });
 
-describe('which events issue a ticket to mail', () => {
-  it.each(['RegistrationConfirmed', 'TicketReissued'] as const)('%s does, naming its event and registration', (type) =>
-    expect(ticketIssuedBy(published(type, { registrationId }), now)).toEqual({ eventId, registrationId }),
-  );
+/** Only deciding what it reacts to, which needs neither the jobs nor the database. */
+const reactor = new TicketMail({} as TicketMailDependencies);
 
-  it.each(['RegistrationSubmitted', 'RegistrationCancelled', 'EventPublished'] as const)('%s does not', (type) =>
-    expect(ticketIssuedBy(published(type, { registrationId }), now)).toBeUndefined(),
-  );
+describe('which events issue a ticket to mail', () => {
+  it.each(['RegistrationConfirmed', 'TicketReissued'] as const)('%s does, naming its event and registration', (type) => {
+    expect(ticketIssuedBy(published(type, { registrationId }), now)).toEqual({ eventId, registrationId });
+    expect(reactor.reactsTo(published(type, { registrationId }))).toBe(true);
+  });
+
+  it.each(['RegistrationSubmitted', 'RegistrationWaitlisted', 'RegistrationCancelled', 'EventPublished'] as const)('%s does not, and the reactor is not handed it', (type) => {
+    expect(ticketIssuedBy(published(type, { registrationId }), now)).toBeUndefined();
+    expect(reactor.reactsTo(published(type, { registrationId }))).toBe(false);
+  });
 
   it('one that happened longer ago than the mail horizon does not: that ticket went out long ago', () => {
     const longAgo = new Date(now.getTime() - TICKET_MAIL_HORIZON_MS - 1);

@@ -36,8 +36,12 @@ export class FaceVerification implements WorkerReactor {
 
   constructor(private readonly deps: FaceVerificationDependencies) {}
 
+  reactsTo(event: IntegrationEvent): boolean {
+    return event.type === 'CheckInAwaitingFace';
+  }
+
   async handle(event: IntegrationEvent): Promise<void> {
-    if (event.type !== 'CheckInAwaitingFace') return;
+    if (!this.reactsTo(event)) return;
     const { scanId, attendeeId } = event.data;
     if (typeof scanId !== 'string' || typeof attendeeId !== 'string') return;
     const scan: HeldScan = { streamId: event.streamId, scanId };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anEvent } from '../../test/events.js';
 import { queuedForecastRefreshes } from '../../test/forecast-trigger.js';
 import { samples } from '../../test/integration-samples.js';
@@ -95,6 +95,23 @@ describe('the forecast trigger on the embedded default', () => {
       [busy, quiet].sort().map((eventId) => [eventId, eventId]),
     );
     for (const job of queued) expect(job.startAfter.getTime()).toBeGreaterThanOrEqual(job.windowStart!.getTime() + REFRESH_WINDOW_SECONDS * 1_000);
+  });
+
+  it('asks the job queue once per event a batch makes stale, and never for what it does not react to', async () => {
+    const [busy, quiet] = [randomUUID(), randomUUID()];
+    await store.append(eventStream(busy), registrations(30), 'no_stream');
+    await store.append(eventStream(quiet), [...registrations(2), anEvent('RegistrationWaitlisted', samples.RegistrationWaitlisted)], 'no_stream');
+    const recorded = [...(await store.readStream(eventStream(busy))), ...(await store.readStream(eventStream(quiet)))];
+    const events = recorded.map((event) => toIntegrationEvent(event)!);
+    const trigger = new ForecastTrigger(jobs);
+    const send = vi.spyOn(await jobs.boss(), 'send');
+    try {
+      await trigger.handleBatch(events);
+      expect(send.mock.calls.map(([, data]) => (data as { eventId: string }).eventId)).toEqual([busy, quiet]);
+    } finally {
+      send.mockRestore();
+    }
+    expect(events.map((event) => trigger.reactsTo(event))).toEqual([...Array(32).fill(true), false]);
   });
 
   it('queues nothing more when an event comes again in the same window', async () => {

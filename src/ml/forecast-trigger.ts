@@ -57,9 +57,29 @@ export class ForecastTrigger implements WorkerReactor {
     private readonly log?: FollowerLog,
   ) {}
 
+  reactsTo(event: IntegrationEvent): boolean {
+    return staleForecastOf(event) !== undefined;
+  }
+
   async handle(event: IntegrationEvent): Promise<void> {
     const eventId = staleForecastOf(event);
-    if (!eventId) return;
+    if (eventId) await this.refresh(eventId, event);
+  }
+
+  /**
+   * One refresh per event the batch makes stale, told with its first change: sent together,
+   * the others would fall into the same window, and its refresh runs after all of them.
+   */
+  async handleBatch(events: readonly IntegrationEvent[]): Promise<void> {
+    const first = new Map<string, IntegrationEvent>();
+    for (const event of events) {
+      const eventId = staleForecastOf(event);
+      if (eventId && !first.has(eventId)) first.set(eventId, event);
+    }
+    for (const [eventId, event] of first) await this.refresh(eventId, event);
+  }
+
+  private async refresh(eventId: string, event: IntegrationEvent): Promise<void> {
     const trace = causedBy(event);
     // singletonSeconds keys the job to the window (PostgreSQL's clock, like startAfter's), so
     // sends within it are dropped; startAfter holds the job until the window has closed.
