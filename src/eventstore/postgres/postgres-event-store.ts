@@ -24,6 +24,7 @@ import { type AppendOutcome, type PendingAppend, groupCommit } from './group-com
 import { EVENT_COLUMNS, type EventRow, toRecorded } from './event-rows.js';
 import { GAP_RETRY_MS, type PendingGap, safePrefix } from './safe-prefix.js';
 import { type StreamRead, gatheredStreamReads } from './stream-reads.js';
+import { SharedTail } from './shared-tail.js';
 import { createSubscription } from './subscription.js';
 
 const MAX_READ = 10_000;
@@ -74,6 +75,7 @@ export class PostgresEventStore implements EventStore {
   readonly listener: AppendListener;
   private readonly groups: Gathered<PendingAppend, AppendOutcome> | undefined;
   private readonly streamReads: Gathered<StreamRead, EventRow[]>;
+  private readonly tail: SharedTail;
 
   constructor(options: PostgresEventStoreOptions) {
     this.pool = options.pool;
@@ -81,6 +83,7 @@ export class PostgresEventStore implements EventStore {
     this.streamReads = gatheredStreamReads(this.pool, (read) => this.selectStream(read.streamId, read.fromRevision, false, null));
     this.signal = new AppendSignal(options.connectionString);
     this.listener = new AppendListener(options.connectionString);
+    this.tail = new SharedTail({ signals: () => this.listener.current, readSafeBatch: (after, limit, pending) => this.readSafeBatch(after, limit, pending) });
   }
 
   async append(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -213,7 +216,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
-    return createSubscription(this, options.after?.commit ?? 0n);
+    const { tail, listener } = this;
+    return createSubscription({ listener, readSafeBatch: (after, limit, pending) => tail.readSafeBatch(after, limit, pending) }, options.after?.commit ?? 0n);
   }
 
   async getStreamMetadata(streamId: string): Promise<StreamMetadata | undefined> {
