@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseDocument, visit } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../src/node-flags.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -189,7 +190,16 @@ describe('compose.yml', () => {
     const run = services.map(([, service]) => roleOf(service));
     for (const role of roles.filter((r) => r !== 'all')) expect(run, `no service runs ${role}`).toContain(role);
     // The role is the argument of the image's entry point.
-    expect(read('infra/Dockerfile')).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "src\/main\.ts"\]$/m);
+    expect(read('infra/Dockerfile')).toMatch(/^ENTRYPOINT \["node", (?:"--[^"]+", )*"--import", "tsx", "src\/main\.ts"\]$/m);
+  });
+
+  it('starts Rollcall with its node flags in the image and in npm start', () => {
+    const entryPoint = JSON.parse(/^ENTRYPOINT (\[.+\])$/m.exec(read('infra/Dockerfile'))![1]!) as string[];
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    for (const flag of NODE_FLAGS) {
+      expect(entryPoint.slice(1, entryPoint.indexOf('--import'))).toContain(flag);
+      expect(scripts.start!.split(' ').slice(0, scripts.start!.split(' ').indexOf('src/main.ts'))).toContain(flag);
+    }
   });
 
   it('gives each Rollcall service exactly variables its role reads, those it needs among them', () => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { NODE_FLAGS } from '../src/node-flags.js';
 
 export interface RunningRollcall {
   child: ChildProcess;
@@ -11,7 +12,7 @@ export interface RunningRollcall {
 }
 
 /**
- * Starts `src/main.ts <role>` as its own process, as `npm start` does, and waits until it
+ * Starts `src/main.ts <role>` as its own process, as `npm start` does (with its NODE_FLAGS), and waits until it
  * prints `ready`: by default that it listens (the `projector` role prints "Projecting read models").
  * Lines are pino's JSON, whose `msg` holds these words. Roles without an API serve their probes
  * on a free port unless `env` names one (the default 9464 would clash between spec files).
@@ -26,7 +27,7 @@ export const spawnRollcall = (
   spawned?: (child: ChildProcess) => void,
 ): Promise<RunningRollcall> => {
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx/esm', 'src/main.ts', role], { env: { METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, '--import', 'tsx/esm', 'src/main.ts', role], { env: { METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   spawned?.(child);
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
