@@ -133,12 +133,17 @@ export class Tenure {
     for (const event of batch) await this.commit(handler, [event]);
   }
 
-  /** One transaction: the handler's rows and the checkpoint after them. */
+  /**
+   * One transaction: the handler's rows and the checkpoint after them. It commits without
+   * waiting for the WAL flush: the rows derive from the log, and a database crash that loses
+   * the last commits loses their checkpoints with them, so those events are applied again.
+   * Read models then do not queue for flushes with the appends, which wait for theirs.
+   */
   private async commit(handler: TransactionalHandler, events: readonly RecordedEvent[]): Promise<void> {
     const client = await this.context.pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query('BEGIN; SET LOCAL synchronous_commit = off');
       try {
         await handler.apply(client, events);
       } catch (error) {

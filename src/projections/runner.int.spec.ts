@@ -140,6 +140,23 @@ describe('ProjectionRunner', () => {
     expect((await readCheckpoint(db.pool, 'every_event'))?.status).toBe('stopped');
   });
 
+  it('commits its batches without waiting for the WAL flush, which the log it derives from has had', async () => {
+    const projection = counting('unflushed');
+    const settings: string[] = [];
+    const apply = projection.apply;
+    projection.apply = async (client, schema, batch) => {
+      settings.push((await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit);
+      await apply(client, schema, batch);
+    };
+    const runner = runnerFor(projection);
+    await runner.start();
+    await runner.caughtUp(await appendSome(30));
+    expect(settings.length).toBeGreaterThan(0);
+    expect(new Set(settings)).toEqual(new Set(['off']));
+    // Only for the batch's transaction: the connection goes back to the pool as it came.
+    expect((await db.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]!.synchronous_commit).toBe('on');
+  });
+
   it('resumes after its checkpoint when a new runner starts, applying nothing twice', async () => {
     await appendSome(50);
     const first = counting('resumes');
