@@ -18,6 +18,15 @@ const PACKAGE_HOOKS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
 /** Lines of the server's log kept to say why it did not start. */
 const LOG_KEPT = 20;
 
+/**
+ * Sized for the one machine the embedded server shares with Rollcall, rather than PostgreSQL's
+ * defaults: a 100,000-person on-sale's tables and indexes outgrew 128 MB of shared buffers
+ * (240,000 blocks read back from the OS during the sale), and its WAL reached 1 GB, which
+ * forced a checkpoint mid-sale; every page first touched after a checkpoint goes into the WAL
+ * whole. Shared buffers are only taken as they are used.
+ */
+const TUNING = ['shared_buffers=1GB', 'max_wal_size=4GB', 'checkpoint_timeout=15min'];
+
 const USER = 'postgres';
 /** What every data directory's superuser had before passwords were generated per directory. */
 const LEGACY_PASSWORD = 'rollcall';
@@ -61,7 +70,9 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      ...['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200', ...TUNING].flatMap((setting) => ['-c', setting]),
+    ],
     onLog: (message) => {
       log.push(...message.split('\n').filter((line) => line.trim() !== ''));
       log.splice(0, log.length - LOG_KEPT);

@@ -8,7 +8,7 @@ const event = (position: number): RecordedEvent => ({
   id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
   type: 'CapacityChanged',
   data: { capacity: position, nested: { list: [position] } },
-  metadata: {},
+  metadata: { correlationId: 'c', causationId: 'c', actorId: 'a', commandId: 'c', occurredAt: '2026-06-01T00:00:00Z', schemaVersion: 1 },
   streamId: 'event-x',
   revision: BigInt(position - 1),
   position: positionAt(BigInt(position)),
