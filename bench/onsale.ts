@@ -118,6 +118,7 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
   const errors = sale.latencies.length - answered.length;
   say(`All ${ATTENDEES.toLocaleString('en')} answered in ${sale.seconds.toFixed(1)} s: ${round(ATTENDEES / sale.seconds)} registrations/s`);
   say(`  latency p50 ${round(percentile(sale.latencies, 50))} ms, p99 ${round(percentile(sale.latencies, 99))} ms, p99.9 ${round(percentile(sale.latencies, 99.9))} ms`);
+  say(`  after the first wave (the first ${Math.min(CONNECTIONS, ATTENDEES).toLocaleString('en')} sent at once): p50 ${round(percentile(sale.afterFirstWave, 50))} ms, p99 ${round(percentile(sale.afterFirstWave, 99))} ms`);
   say(`  errors ${errors}${errors ? `: ${JSON.stringify(Object.fromEntries(sale.errors))}` : ''}; answered confirmed ${confirmedAnswers}, waitlisted ${answered.length - confirmedAnswers}`);
 
   const mailedAt = await mailed;
@@ -157,6 +158,7 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
       onsale_p50_ms: round(percentile(sale.latencies, 50)),
       onsale_p99_ms: round(percentile(sale.latencies, 99)),
       onsale_p999_ms: round(percentile(sale.latencies, 99.9)),
+      onsale_p99_after_first_wave_ms: round(percentile(sale.afterFirstWave, 99)),
       errors,
       confirmed,
       oversold: Math.max(0, confirmed - seats),

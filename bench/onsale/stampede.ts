@@ -13,6 +13,8 @@ export interface StampedeResult {
   seconds: number;
   /** Each request's milliseconds, sorted. */
   latencies: number[];
+  /** The same, sorted, of the requests after the first wave (one per connection, sent at once on the clock). */
+  afterFirstWave: number[];
   /** Registrations the API answered, by attendee index (undefined where it failed). */
   answers: (Answer | undefined)[];
   /** What went wrong, by kind ("HTTP 503", a GraphQL code, a socket error), and how often. */
@@ -46,6 +48,7 @@ export const connectionsTo = async (address: string, connections: number, openFi
 export const stampede = async (agent: Agent, address: string, eventId: string, attendees: readonly Attendee[], connections: number): Promise<StampedeResult> => {
   const url = `${address}/graphql`;
   const latencies: number[] = [];
+  const afterFirstWave: number[] = [];
   const answers: (Answer | undefined)[] = new Array(attendees.length);
   const errors = new Map<string, number>();
   const failed = (kind: string) => errors.set(kind, (errors.get(kind) ?? 0) + 1);
@@ -71,7 +74,9 @@ export const stampede = async (agent: Agent, address: string, eventId: string, a
           } catch (error) {
             failed((error as NodeJS.ErrnoException).code ?? (error as Error).name);
           }
-          latencies.push(performance.now() - sent);
+          const ms = performance.now() - sent;
+          latencies.push(ms);
+          if (i >= connections) afterFirstWave.push(ms);
         }
       }),
     );
@@ -79,8 +84,8 @@ export const stampede = async (agent: Agent, address: string, eventId: string, a
     await agent.close();
   }
   const seconds = (performance.now() - startedAt) / 1_000;
-  latencies.sort((a, b) => a - b);
-  return { seconds, latencies, answers, errors };
+  for (const list of [latencies, afterFirstWave]) list.sort((a, b) => a - b);
+  return { seconds, latencies, afterFirstWave, answers, errors };
 };
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
