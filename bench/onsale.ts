@@ -4,7 +4,9 @@
  * (default 100,000: real accounts with addresses, and their access tokens, made before the
  * clock starts) register through POST /graphql from ONSALE_CONNECTIONS clients at once
  * (default 1,000), each on its own keep-alive connection, opened before the clock too
- * (ONSALE_COLD_CONNECTIONS=1: with the first registrations), while the organizer's dashboard
+ * (ONSALE_COLD_CONNECTIONS=1: with the first registrations), and with the api warmed up by
+ * ONSALE_WARM_UP others registering for another event first (default 5,000; 0: a cold api,
+ * see onsale/warm-up.ts), while the organizer's dashboard
  * watches `attendanceChanged`. Rollcall runs as three processes of its own (the `api`, the
  * `projector` working the read models and jobs, the `ml-worker` whose reactor queues ticket
  * mail) on PostgreSQL, mailing into the outbox folder.
@@ -39,6 +41,7 @@ import { equalToRebuild, projectionsCaughtUp, waitingListCheck } from './onsale/
 import { startOnSaleServers } from './onsale/servers.js';
 import { connectionsTo, percentile, stampede } from './onsale/stampede.js';
 import { outboxFilled, ticketJobTimes, ticketMailCheck } from './onsale/ticket-outbox.js';
+import { warmUp } from './onsale/warm-up.js';
 
 const ATTENDEES = Number(process.env.ONSALE_ATTENDEES ?? 100_000);
 const SEATS = Number(process.env.ONSALE_SEATS ?? 10_000);
@@ -46,6 +49,8 @@ const CONNECTIONS = Number(process.env.ONSALE_CONNECTIONS ?? 1_000);
 /** ONSALE_COLD_CONNECTIONS=1: connections open with the first registrations, not before the clock (see stampede.ts). */
 const COLD_CONNECTIONS = process.env.ONSALE_COLD_CONNECTIONS === '1';
 const MAIL_TIMEOUT_MS = Number(process.env.ONSALE_MAIL_TIMEOUT_S ?? 600) * 1_000;
+/** Registrations for another event the api serves before the clock (see warm-up.ts); 0 starts the sale on a cold api. */
+const WARM_UP = Number(process.env.ONSALE_WARM_UP ?? 5_000);
 const SERVER_POOL_SIZE = 20;
 /** This process's connections: set-up appends 64 accounts at once, each a few round trips. */
 const BENCH_POOL_SIZE = 24;
@@ -97,6 +102,11 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
   // Two days ahead: past the session reminders' window of a day, so the outbox holds the tickets only.
   const { eventId } = await openBenchEvent(gql, organizerToken, SEATS, { startsInMs: 48 * HOUR });
   const accountIds = await givenAttendeeAccounts(store, ATTENDEES, (done) => say(`  ${done.toLocaleString('en')} accounts`));
+  if (WARM_UP > 0) {
+    const caughtUp = () => projectionsCaughtUp(store, pool, [attendanceProjection, accountsProjection], CATCH_UP_MS);
+    const warm = await warmUp({ address: api.address, gql, organizerToken, store, tokens, outboxDir, caughtUp }, WARM_UP);
+    say(`  warm-up: ${WARM_UP.toLocaleString('en')} others registered for another event (${warm.seats.toLocaleString('en')} seats, their tickets mailed and set aside) in ${warm.seconds.toFixed(1)} s`);
+  }
   // The dashboard's subscription checks the organizer on the read side, and ticket mail reads the accounts read model.
   await projectionsCaughtUp(store, pool, [attendanceProjection, accountsProjection], CATCH_UP_MS);
   // A token of its own: the organizer's first one lives 15 minutes, less than a full run's set-up, and the server ends subscriptions on expired tokens.
@@ -153,6 +163,7 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
       attendees: ATTENDEES,
       seats: SEATS,
       connections: CONNECTIONS,
+      warm_up: WARM_UP,
       onsale_seconds: round(sale.seconds, 2),
       registrations_per_s: round(ATTENDEES / sale.seconds),
       onsale_p50_ms: round(percentile(sale.latencies, 50)),

@@ -63,13 +63,13 @@ export const ticketMailCheck = async (directory: string, confirmedAddresses: Rea
 };
 
 /**
- * Seconds from `since` (epoch ms) until the last ticket-delivery job was queued (the reactor's
+ * Of the ticket-delivery jobs queued since `since` (epoch ms): seconds from it until the last was queued (the reactor's
  * share of the wait) and until the last one was done (the workers'), from pg-boss's own table.
  */
 export const ticketJobTimes = async (pool: pg.Pool, since: number): Promise<{ lastQueued: number | null; lastDone: number | null; jobs: number }> => {
   const { rows } = await pool.query<{ queued: Date | null; done: Date | null; jobs: string }>(
-    `SELECT max(created_on) AS queued, max(completed_on) AS done, count(*) AS jobs FROM pgboss.job WHERE name = $1`,
-    [TICKET_DELIVERY_QUEUE],
+    `SELECT max(created_on) AS queued, max(completed_on) AS done, count(*) AS jobs FROM pgboss.job WHERE name = $1 AND created_on >= $2`,
+    [TICKET_DELIVERY_QUEUE, new Date(since)],
   );
   const seconds = (at: Date | null) => (at ? Number(((at.getTime() - since) / 1_000).toFixed(1)) : null);
   return { lastQueued: seconds(rows[0]!.queued), lastDone: seconds(rows[0]!.done), jobs: Number(rows[0]!.jobs) };
