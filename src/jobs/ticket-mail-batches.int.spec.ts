@@ -7,6 +7,7 @@ import { PostgresEventStore } from '../eventstore/postgres/postgres-event-store.
 import { causedBy } from '../eventstore/trace.js';
 import { toIntegrationEvent } from '../integration/contract.js';
 import { attendanceProjection } from '../projections/attendance/projection.js';
+import { ticketRegistrations } from '../projections/attendance/registration-queries.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import { Jobs } from './jobs.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
@@ -69,5 +70,16 @@ describe('ticket mail for a batch of events', () => {
     const queued = await deliveries();
     expect(queued.map(({ id }) => id).sort()).toEqual([ticketDeliveryJobId(eventId, ann, 2), ticketDeliveryJobId(eventId, bob, 1)].sort());
     expect(queued.find((job) => job.data.registrationId === ann)!.data).toMatchObject({ version: 2, trace: causedBy(reissue) });
+
+    // One query reads them all, each in its place: twice where asked twice, none where the read model has none.
+    const keys = [ann, randomUUID(), cy, ann].map((registrationId) => ({ eventId, registrationId }));
+    const read = await ticketRegistrations(db.pool, keys);
+    expect(read.map((ticket) => ticket && [ticket.registrationId, ticket.status, ticket.ticketVersion])).toEqual([
+      [ann, 'confirmed', 2],
+      undefined,
+      [cy, 'cancelled', 1],
+      [ann, 'confirmed', 2],
+    ]);
+    expect(await ticketRegistrations(db.pool, [])).toEqual([]);
   });
 });

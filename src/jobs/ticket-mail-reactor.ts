@@ -8,12 +8,11 @@ import type { Reactor } from '../integration/delivery.js';
 import type { PublishedType } from '../integration/published-types.js';
 import type { FollowerLog } from '../log-follower/follower-log.js';
 import { causedBy } from '../eventstore/trace.js';
-import { ticketRegistration } from '../projections/attendance/registration-queries.js';
+import { ticketRegistrations } from '../projections/attendance/registration-queries.js';
 import { ATTENDANCE, LIVE, VERSION } from '../projections/attendance/tables.js';
 import type { Jobs } from './jobs.js';
 import { readCheckpoint } from '../projections/runner.js';
 import { readSchemaVersion } from '../projections/schema-version.js';
-import { inParallel } from '../imports/in-parallel.js';
 import { isUuid } from '../uuid.js';
 import { TICKET_DELIVERY_QUEUE } from './queues.js';
 import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketDeliveryJobId } from './ticket-delivery.js';
@@ -25,8 +24,6 @@ import { TICKET_MAIL_HORIZON_MS, type TicketDeliveryData, ticketDeliveryJobId } 
  */
 const DEFAULT_WAIT_MS = 20_000;
 const POLL_MS = 100;
-/** Registrations read at once for a batch: a share of the worker's pool, which its other reactors use too. */
-const READS_AT_ONCE = 4;
 
 /** The types of event that issue a ticket. */
 const ISSUING: ReadonlySet<string> = new Set(['RegistrationConfirmed', 'TicketReissued'] satisfies PublishedType[]);
@@ -83,7 +80,7 @@ export class TicketMail implements Reactor {
 
   /**
    * The tickets a batch of events issues, as one: one wait for the projection, the
-   * registrations read side by side, one insert for all their jobs. A sell-out confirms
+   * registrations read in one query, one insert for all their jobs. A sell-out confirms
    * thousands at once; one at a time, each waiting for its own look, read and insert, they
    * queued at 70 a second under bench:onsale's load: over two minutes for 10,000 tickets.
    */
@@ -95,7 +92,7 @@ export class TicketMail implements Reactor {
     });
     if (issued.length === 0) return;
     await this.projected(issued.map(({ event }) => parsePosition(event.position)).reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b)));
-    const tickets = await inParallel(issued, READS_AT_ONCE, ({ eventId, registrationId }) => ticketRegistration(this.deps.pool, eventId, registrationId));
+    const tickets = await ticketRegistrations(this.deps.pool, issued);
     const queued = new Map<string, { job: PgBoss.JobInsert<TicketDeliveryData>; event: IntegrationEvent }>();
     issued.forEach(({ event }, i) => {
       const ticket = tickets[i];
