@@ -59,6 +59,14 @@ const log = (count: number) => {
   };
 };
 
+/** A tail that has read all of a log of `count` events, as followers at its head have. */
+const caughtUp = async (count: number) => {
+  const l = log(count);
+  const tail = new SharedTail(l.source);
+  await tail.readSafeBatch(0n, 500, undefined);
+  return { l, tail };
+};
+
 const positions = (batch: { events: RecordedEvent[] }) => batch.events.map((e) => Number(e.position.commit));
 
 describe('the shared tail of the log', () => {
@@ -73,9 +81,7 @@ describe('the shared tail of the log', () => {
   });
 
   it('serves a follower a little behind from what it kept, after looking for more', async () => {
-    const l = log(10);
-    const tail = new SharedTail(l.source);
-    await tail.readSafeBatch(0n, 500, undefined);
+    const { l, tail } = await caughtUp(10);
     l.append(2);
     expect(positions(await tail.readSafeBatch(7n, 500, undefined))).toEqual([8, 9, 10, 11, 12]);
     expect(positions(await tail.readSafeBatch(3n, 2, undefined))).toEqual([4, 5]);
@@ -83,9 +89,7 @@ describe('the shared tail of the log', () => {
   });
 
   it('never hands a follower a read that began before the signal that woke it', async () => {
-    const l = log(10);
-    const tail = new SharedTail(l.source);
-    await tail.readSafeBatch(0n, 500, undefined);
+    const { l, tail } = await caughtUp(10);
     l.append(1);
     const release = l.holdReads();
     const early = tail.readSafeBatch(10n, 500, undefined);
@@ -134,9 +138,7 @@ describe('the shared tail of the log', () => {
   });
 
   it('tells the follower whose shared read failed; the others waiting on it try again', async () => {
-    const l = log(1);
-    const tail = new SharedTail(l.source);
-    await tail.readSafeBatch(0n, 500, undefined);
+    const { l, tail } = await caughtUp(1);
     l.append(1);
     const release = l.holdReads();
     l.failNextRead();
