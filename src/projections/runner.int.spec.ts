@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the runner's guarantees (order, resuming, failing, handing over, how it commits) share one counting projection and its helpers.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, uniqueStream } from '../../test/events.js';
