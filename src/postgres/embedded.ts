@@ -21,7 +21,7 @@ const LOG_KEPT = 20;
 /**
  * Sized for the one machine the embedded server shares with Rollcall, rather than PostgreSQL's
  * defaults: a 100,000-person on-sale's tables and indexes outgrew 128 MB of shared buffers
- * (240,000 blocks read back from the OS during the sale), and its WAL reached 1 GB, which
+ * (64,000 blocks read back from the OS during the sale), and its WAL reached 1 GB, which
  * forced a checkpoint mid-sale; every page first touched after a checkpoint goes into the WAL
  * whole. Shared buffers are only taken as they are used.
  */
@@ -70,9 +70,7 @@ export const startEmbeddedPostgres = async (options: { dataDir: string; port?: n
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [
-      ...['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200', ...TUNING].flatMap((setting) => ['-c', setting]),
-    ],
+    postgresFlags: ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'max_connections=200', ...TUNING].flatMap((setting) => ['-c', setting]),
     onLog: (message) => {
       log.push(...message.split('\n').filter((line) => line.trim() !== ''));
       log.splice(0, log.length - LOG_KEPT);
