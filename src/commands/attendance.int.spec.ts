@@ -109,7 +109,7 @@ describe('check-in under concurrency, on the real store', () => {
     const checkIns = new CheckInCommands(handler, events, codes, new DoorPhotos(db.pool, new MemoryPersonalDataKeys()));
     const { eventId, sessionId } = await openEvent(events, 10);
     const registration = await events.register(commandRequest(attendee(1), undefined), eventId);
-    const code = registration.ticket!.code;
+    const code = await registration.ticket!.code();
 
     const scans = await Promise.all(Array.from({ length: 50 }, () => checkIns.checkIn(commandRequest(staff, undefined), eventId, sessionId, code)));
     expect(scans.filter((s) => s.result === 'ok')).toHaveLength(1);
@@ -126,10 +126,9 @@ describe('check-in under concurrency, on the real store', () => {
     });
     const { eventId, sessionId } = await openEvent(processes[0]!.events, 10);
     const registration = await processes[0]!.events.register(commandRequest(attendee(2), undefined), eventId);
+    const code = await registration.ticket!.code();
     const scans = await Promise.all(
-      Array.from({ length: 40 }, (_, i) =>
-        processes[i % 4]!.checkIns.checkIn(commandRequest(staff, undefined), eventId, sessionId, registration.ticket!.code),
-      ),
+      Array.from({ length: 40 }, (_, i) => processes[i % 4]!.checkIns.checkIn(commandRequest(staff, undefined), eventId, sessionId, code)),
     );
     expect(scans.filter((s) => s.result === 'ok')).toHaveLength(1);
   });
@@ -140,8 +139,8 @@ describe('check-in under concurrency, on the real store', () => {
     const checkIns = new CheckInCommands(handler, events, codes, new DoorPhotos(db.pool, new MemoryPersonalDataKeys()));
     const { eventId, sessionId } = await openEvent(events, 10);
     const registration = await events.register(commandRequest(attendee(3), undefined), eventId);
-    const first = await checkIns.checkIn(commandRequest(staff, 'scan-1'), eventId, sessionId, registration.ticket!.code);
-    const again = await checkIns.checkIn(commandRequest(staff, 'scan-1'), eventId, sessionId, registration.ticket!.code);
+    const first = await checkIns.checkIn(commandRequest(staff, 'scan-1'), eventId, sessionId, await registration.ticket!.code());
+    const again = await checkIns.checkIn(commandRequest(staff, 'scan-1'), eventId, sessionId, await registration.ticket!.code());
     expect(again).toEqual(first);
     expect(first.result).toBe('ok');
     expect(await store.readStream(checkInStream(sessionId, registration.registrationId))).toHaveLength(1);

@@ -14,8 +14,11 @@ import { type TicketCodes, ticketIdOf } from './tickets/ticket-codes.js';
 export interface TicketView {
   ticketId: string;
   version: number;
-  /** The signed code the QR carries. */
-  code: string;
+  /**
+   * The signed code the QR carries, signed when asked for: an on-sale confirms thousands at
+   * once, and their clients mostly ask for the status alone (the ticket comes by mail).
+   */
+  code: () => Promise<string>;
 }
 
 export interface RegistrationView {
@@ -68,24 +71,15 @@ export class EventCommands {
   }
 
   /** A ticket for a confirmed registration: its code is signed afresh from the current version. */
-  async ticketOf(event: ExistingEvent, registration: Registration): Promise<TicketView | null> {
+  ticketOf(event: ExistingEvent, registration: Registration): TicketView | null {
     if (registration.status !== 'confirmed' || event.status === 'cancelled') return null;
-    const code = await this.codes.sign({
-      eventId: event.eventId,
-      registrationId: registration.registrationId,
-      attendeeId: registration.attendeeId,
-      version: registration.ticketVersion,
-    });
-    return { ticketId: ticketIdOf(event.eventId, registration.registrationId), version: registration.ticketVersion, code };
+    const { eventId } = event;
+    const { registrationId, attendeeId, ticketVersion: version } = registration;
+    return { ticketId: ticketIdOf(eventId, registrationId), version, code: () => this.codes.sign({ eventId, registrationId, attendeeId, version }) };
   }
 
   /** The ticket (its code a credential) goes only to the registration's attendee: whoever approves or reissues it reads it without a code through the `ticket` query. */
-  private async registrationView(
-    eventId: string,
-    registrationId: string,
-    result: CommandResult<EventState, EventEvent>,
-    request: CommandRequest,
-  ): Promise<RegistrationView> {
+  private registrationView(eventId: string, registrationId: string, result: CommandResult<EventState, EventEvent>, request: CommandRequest): RegistrationView {
     const event = result.state;
     const registration = event.status === 'none' ? undefined : registrationOf(event, registrationId);
     if (event.status === 'none' || !registration) throw new DomainError('NOT_FOUND', 'No such registration');
@@ -94,7 +88,7 @@ export class EventCommands {
       registrationId,
       eventId,
       status: registration.status,
-      ticket: holder ? await this.ticketOf(event, registration) : null,
+      ticket: holder ? this.ticketOf(event, registration) : null,
       position: positionText(result.position),
     };
   }

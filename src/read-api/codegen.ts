@@ -32,6 +32,7 @@ const config: CodegenConfig = {
         mappers: {
           EventDetails: '../../projections/attendance/event-queries.js#EventView',
           RegistrationEntry: '../../projections/attendance/registration-queries.js#RegistrationView',
+          Ticket: '../registrations-and-tickets/module.js#TicketResult',
           TicketView: '../read-models.js#TicketView',
           CheckInEntry: '../../projections/attendance/check-in-queries.js#CheckInEntry',
           ConsumerLag: '../../integration/consumer-lag.js#ConsumerLag',

@@ -117,7 +117,7 @@ export class EventSeeding {
       const answered = events.register(await this.request(step.attendee.key, step.at, 'register', step.registration), eventId).then(({ registrationId, ticket }) => {
         seeded.registrations.set(step.registration, registrationId);
         // A seat at once comes with its ticket, which the attendee then shows at every session.
-        if (ticket) this.tickets.set(registrationId, Promise.resolve(ticket.code));
+        if (ticket) this.tickets.set(registrationId, ticket.code());
         return registrationId;
       });
       registered.set(step.registration, answered);
@@ -166,9 +166,9 @@ export class EventSeeding {
   private async signedTicket(eventId: string, registrationId: string): Promise<string> {
     const event = await this.deps.events.currentEvent(eventId);
     const registration = registrationOf(event, registrationId);
-    const ticket = registration && (await this.deps.events.ticketOf(event, registration));
+    const ticket = registration && this.deps.events.ticketOf(event, registration);
     if (!ticket) throw new SeedDiverged(`Registration ${registrationId} holds no ticket at its check-in`);
-    return ticket.code;
+    return ticket.code();
   }
 }
 

@@ -2,6 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EventView as EventViewModel } from '../../projections/attendance/event-queries.js';
 import type { RegistrationView as RegistrationViewModel } from '../../projections/attendance/registration-queries.js';
+import type { TicketResult as TicketResultModel } from '../registrations-and-tickets/module.js';
 import type { TicketView as TicketViewModel } from '../read-models.js';
 import type { CheckInEntry as CheckInEntryModel } from '../../projections/attendance/check-in-queries.js';
 import type { ConsumerLag as ConsumerLagModel } from '../../integration/consumer-lag.js';
@@ -1811,7 +1812,7 @@ export type ResolversTypes = {
   RegistrationConnection: ResolverTypeWrapper<Partial<Omit<RegistrationConnection, 'nodes'> & { nodes: Array<ResolversTypes['RegistrationEntry']> }>>;
   RegistrationEntry: ResolverTypeWrapper<RegistrationViewModel>;
   RegistrationForecast: ResolverTypeWrapper<Partial<RegistrationForecast>>;
-  RegistrationResult: ResolverTypeWrapper<Partial<RegistrationResult>>;
+  RegistrationResult: ResolverTypeWrapper<Partial<Omit<RegistrationResult, 'ticket'> & { ticket?: Maybe<ResolversTypes['Ticket']> }>>;
   RegistrationStatus: ResolverTypeWrapper<Partial<RegistrationStatus>>;
   RegistrationStatusCounts: ResolverTypeWrapper<Partial<RegistrationStatusCounts>>;
   RegistrationsOnDay: ResolverTypeWrapper<Partial<RegistrationsOnDay>>;
@@ -1832,7 +1833,7 @@ export type ResolversTypes = {
   StreamEvent: ResolverTypeWrapper<Partial<StreamEvent>>;
   String: ResolverTypeWrapper<Partial<Scalars['String']['output']>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Ticket: ResolverTypeWrapper<Partial<Ticket>>;
+  Ticket: ResolverTypeWrapper<TicketResultModel>;
   TicketHolder: ResolverTypeWrapper<Partial<TicketHolder>>;
   TicketView: ResolverTypeWrapper<TicketViewModel>;
   TopAttendee: ResolverTypeWrapper<Partial<TopAttendee>>;
@@ -1914,7 +1915,7 @@ export type ResolversParentTypes = {
   RegistrationConnection: Partial<Omit<RegistrationConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['RegistrationEntry']> }>;
   RegistrationEntry: RegistrationViewModel;
   RegistrationForecast: Partial<RegistrationForecast>;
-  RegistrationResult: Partial<RegistrationResult>;
+  RegistrationResult: Partial<Omit<RegistrationResult, 'ticket'> & { ticket?: Maybe<ResolversParentTypes['Ticket']> }>;
   RegistrationStatusCounts: Partial<RegistrationStatusCounts>;
   RegistrationsOnDay: Partial<RegistrationsOnDay>;
   RepeatInput: Partial<RepeatInput>;
@@ -1931,7 +1932,7 @@ export type ResolversParentTypes = {
   StreamEvent: Partial<StreamEvent>;
   String: Partial<Scalars['String']['output']>;
   Subscription: Record<PropertyKey, never>;
-  Ticket: Partial<Ticket>;
+  Ticket: TicketResultModel;
   TicketHolder: Partial<TicketHolder>;
   TicketView: TicketViewModel;
   TopAttendee: Partial<TopAttendee>;

@@ -1,7 +1,7 @@
-import type { RegistrationView } from '../../commands/event-commands.js';
+import type { RegistrationView, TicketView } from '../../commands/event-commands.js';
 import { ticketIdOf } from '../../commands/tickets/ticket-codes.js';
 import { MY_REGISTRATIONS_PAGE, REGISTRATIONS_PAGE } from '../../projections/attendance/registration-queries.js';
-import type { MutationResolvers, QueryResolvers, RegistrationEntryResolvers } from '../generated/graphql.js';
+import type { MutationResolvers, QueryResolvers, RegistrationEntryResolvers, TicketResolvers } from '../generated/graphql.js';
 import type { MercuriusContext } from 'mercurius';
 import type { GraphqlModule } from '../graphql-module.js';
 import { mutationRequest } from '../mutation-request.js';
@@ -92,6 +92,9 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
+/** A ticket as a mutation answers it, its code signed only if the client selects it. */
+export type TicketResult = TicketView & ReturnType<typeof ticketQrUrls>;
+
 const registrationResult = ({ ticket, ...registration }: RegistrationView) => ({
   ...registration,
   ticket: ticket && { ...ticket, ...ticketQrUrls(ticket.ticketId) },
@@ -144,4 +147,7 @@ const qrLink =
 const qrLinks = { qrPngUrl: qrLink('qrPngUrl'), qrSvgUrl: qrLink('qrSvgUrl') };
 
 /** Registering for events, the organizer's decisions on registrations, and tickets (their QR codes are REST routes beside this). */
-export const registrationsAndTickets: GraphqlModule = { typeDefs, resolvers: { Query, Mutation, RegistrationEntry, Ticket: qrLinks, TicketView: qrLinks } };
+export const registrationsAndTickets: GraphqlModule = {
+  typeDefs,
+  resolvers: { Query, Mutation, RegistrationEntry, Ticket: { ...qrLinks, code: (ticket) => ticket.code() } satisfies TicketResolvers, TicketView: qrLinks },
+};

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expectGraphqlError, expectNewEvents, expectNoNewEvents, expectResponse, given } from '../../../test/api-specification.js';
 import { confirmedRegistration } from '../../../test/event-history.js';
 import { eventStream } from '../../domain/streams.js';
@@ -21,6 +21,22 @@ describe('registering and tickets', () => {
         expectResponse(200, { data: { register: { status: 'confirmed', ticket: { version: 1 } } } }),
         expectNewEvents(eventStream(eventId), [{ type: 'RegistrationConfirmed', data: { attendeeId: 'ann', via: 'registration' } }]),
       );
+  });
+
+  it("signs a ticket's code only for a client that asks for it", () => {
+    const { eventId, stream } = anOpenEvent();
+    const signedBefore: number[] = [];
+    return given(stream)
+      .when(async (client) => {
+        const sign = vi.spyOn(client.app.attendance.codes, 'sign');
+        await client.graphql(bob, 'mutation ($e: ID!) { register(eventId: $e) { status ticket { ticketId version } } }', { e: eventId });
+        signedBefore.push(sign.mock.calls.length);
+        return client.graphql(ann, 'mutation ($e: ID!) { register(eventId: $e) { ticket { code } } }', { e: eventId });
+      })
+      .then(({ response }) => {
+        expect(signedBefore).toEqual([0]);
+        expect(dataOf(response.body).register.ticket.code).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+      });
   });
 
   describe("a ticket's QR", () => {

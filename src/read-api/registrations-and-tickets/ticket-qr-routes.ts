@@ -29,11 +29,12 @@ export const ticketQrRoutes = async (app: FastifyInstance): Promise<void> => {
       const registration = registrationOf(event, ids.registrationId);
       if (!registration) throw new DomainError('NOT_FOUND', 'No such ticket');
       if (registration.attendeeId !== request.actor.accountId) throw new DomainError('FORBIDDEN', 'This ticket belongs to someone else');
-      const ticket = await app.attendance.events.ticketOf(event, registration);
+      const ticket = app.attendance.events.ticketOf(event, registration);
       if (!ticket) throw new DomainError('NOT_FOUND', 'This registration has no valid ticket');
       // The code admits its bearer: no cache may keep it.
       reply.header('cache-control', 'no-store');
-      if (format === 'png') return reply.type('image/png').send(await ticketQrPng(ticket.code));
-      return reply.type('image/svg+xml').send(await ticketQrSvg(ticket.code));
+      const code = await ticket.code();
+      if (format === 'png') return reply.type('image/png').send(await ticketQrPng(code));
+      return reply.type('image/svg+xml').send(await ticketQrSvg(code));
     });
 };
