@@ -53,6 +53,8 @@ const corpus = async (): Promise<[string, string][]> => {
     ['payload altered', `${h}.${b64({ ...claims, sub: 'admin' })}.${s}`],
     ['signature altered', `${h}.${p}.${s.slice(0, 10)}${s[10] === 'A' ? 'B' : 'A'}${s.slice(11)}`],
     ['signature cut', `${h}.${p}.${s.slice(0, -4)}`],
+    ['signature empty', `${h}.${p}.`],
+    ['signature 65 bytes', `${h}.${p}.${Buffer.concat([Buffer.from(s, 'base64url'), Buffer.from([0])]).toString('base64url')}`],
     ['signature with a stray character', `${h}.${p}.${s.slice(0, 20)}*${s.slice(20)}`],
     ['two parts', `${h}.${p}`],
     ['four parts', `${good}.${s}`],
