@@ -90,6 +90,7 @@ export const buildServer = async (deps: ServerDependencies, options: FastifyServ
     path: '/graphql',
     graphiql: deps.graphiql ?? false,
     queryDepth: 10,
+    jit: 1,
     // Introspection goes with GraphiQL, which needs it; elsewhere nobody is handed a map of the API.
     validationRules: [queryCostRule(), ...(deps.graphiql ? [] : [noIntrospectionRule])],
     errorFormatter: operations.formattingErrors(formatGraphqlErrors(app.log)),
