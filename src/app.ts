@@ -9,6 +9,7 @@ import type { SigningKeySource } from './commands/accounts/signing-keys.js';
 import { TokenService } from './commands/accounts/token-service.js';
 import { CheckInCommands } from './commands/check-in-commands.js';
 import { CommandHandler } from './commands/command-handler.js';
+import { FoldedStreams } from './commands/folded-streams.js';
 import { EventCommands } from './commands/event-commands.js';
 import { type EnrollmentModels, FaceEnrollments } from './commands/faces/face-enrollments.js';
 import { TicketCodes } from './commands/tickets/ticket-codes.js';
@@ -118,7 +119,7 @@ export const buildApp = async (deps: AppDependencies, options: FastifyServerOpti
         forgetFace: (accountId, by) => faces.forget(accountId, by),
         scanners: checkIns.scanners,
         // Each request's first use of a token folds its account: without opening the person's key, which it does not need.
-        sessionAccounts: new CommandHandler(withoutPersonalData(store)),
+        sessionAccounts: new FoldedStreams(withoutPersonalData(store)),
       },
       attendance: { events, checkIns, codes, faces },
       reads: {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { AccessTokenCheck } from '../commands/accounts/access-token-check.js';
 import { AccountCommands } from '../commands/accounts/account-commands.js';
-import type { CommandHandler } from '../commands/command-handler.js';
+import type { StreamLoader } from '../commands/folded-streams.js';
 import { mailJobs } from '../jobs/job-runner.js';
 import type { EmailClaims } from '../commands/accounts/email-claims.js';
 import { type LogInGuard, forgetFailedLogins } from '../commands/accounts/login-guard.js';
@@ -47,7 +47,7 @@ export interface AuthPluginOptions {
   /** Checks scanner device tokens (`Bearer rcsd_…`). */
   scanners: ScannerDevices;
   /** Folds accounts for the session check; app.commands unless one reading no personal data is given. */
-  sessionAccounts?: CommandHandler;
+  sessionAccounts?: StreamLoader;
 }
 
 const BEARER = /^Bearer +(\S+)$/i;

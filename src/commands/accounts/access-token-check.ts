@@ -3,7 +3,7 @@ import { accountDecider } from '../../domain/account/business-logic.js';
 import type { Role } from '../../domain/actor.js';
 import { DomainError } from '../../domain/domain-error.js';
 import { accountStream } from '../../domain/streams.js';
-import type { CommandHandler } from '../command-handler.js';
+import type { StreamLoader } from '../folded-streams.js';
 import type { TokenService, VerifiedAccess } from './token-service.js';
 
 /**
@@ -40,8 +40,8 @@ const backs = (account: Account, { actor, sessionId }: VerifiedAccess): boolean 
 
 /**
  * Verifies an access token and that its session has not ended since it was issued. The
- * account is folded through the command handler, which catches up from the store (the truth,
- * and shared by every process; the read model lags). Only live answers are remembered, for
+ * account is folded from the store (the truth, and shared by every process; the read model
+ * lags), caught up from where its last check left it. Only live answers are remembered, for
  * `cacheMs`: a refused token is asked about afresh each time, so a new log-in never waits.
  */
 export class AccessTokenCheck {
@@ -51,7 +51,7 @@ export class AccessTokenCheck {
 
   constructor(
     private readonly tokens: TokenService,
-    private readonly commands: CommandHandler,
+    private readonly accounts: StreamLoader,
     options: AccessTokenCheckOptions = {},
   ) {
     this.cacheMs = options.cacheMs ?? SESSION_CHECK_CACHE_MS;
@@ -61,7 +61,7 @@ export class AccessTokenCheck {
     const access = await this.tokens.verifyAccess(token);
     const key = `${access.actor.accountId} ${access.sessionId ?? ''} ${access.actor.roles.join(',')}`;
     if ((this.alive.get(key) ?? 0) > Date.now()) return access;
-    const account = await this.commands.load(accountDecider, accountStream(access.actor.accountId));
+    const account = await this.accounts.load(accountDecider, accountStream(access.actor.accountId));
     if (!backs(account, access)) throw new DomainError('UNAUTHENTICATED', 'The access token\'s session has ended: log in again');
     if (this.alive.size >= MAX_REMEMBERED) this.alive.clear();
     this.alive.set(key, Date.now() + this.cacheMs);
