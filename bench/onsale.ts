@@ -16,10 +16,12 @@
  * took the registrations, the dashboard's updates, whether the read models equal a rebuild,
  * and the time from the first registration until every confirmed attendee's ticket mail is in
  * the outbox (ONSALE_MAIL_TIMEOUT_S, default 600, bounds the wait). BENCH_CPU_PROF_DIR names a
- * folder where the server processes write V8 CPU profiles as they exit. Last line of output:
+ * folder where the server processes write V8 CPU profiles as they exit; ONSALE_TIMELINE names a
+ * JSON file that gets each request's send time and latency (stampede.ts). Last line of output:
  * one JSON object with every figure.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Dashboard } from '../test/door-dashboard.js';
 import { graphqlClient, openBenchEvent } from './bench-api.js';
@@ -123,6 +125,7 @@ const main = async (stops: (() => Promise<unknown>)[]) => {
   const [clock, saleStartedAt] = [performance.now(), Date.now()];
   const mailed = outboxFilled(outboxDir, seats, MAIL_TIMEOUT_MS, (count) => say(`  ${count.toLocaleString('en')} tickets mailed at ${((performance.now() - clock) / 1_000).toFixed(1)} s`));
   const sale = await stampede(agent, api.address, eventId, attendees, CONNECTIONS);
+  if (process.env.ONSALE_TIMELINE) await writeFile(process.env.ONSALE_TIMELINE, JSON.stringify({ startedAtEpochMs: sale.startedAtEpochMs, requests: sale.timeline }));
   const answered = sale.answers.filter((answer) => answer !== undefined);
   const confirmedAnswers = answered.filter((answer) => answer.status === 'confirmed').length;
   const errors = sale.latencies.length - answered.length;

@@ -19,6 +19,10 @@ export interface StampedeResult {
   answers: (Answer | undefined)[];
   /** What went wrong, by kind ("HTTP 503", a GraphQL code, a socket error), and how often. */
   errors: Map<string, number>;
+  /** When the first request was sent, in ms since the epoch, to line the timeline up with other processes' clocks. */
+  startedAtEpochMs: number;
+  /** Each request in the order sent: [ms after the first was sent, its latency in ms]. An aggregate p99 hides a short stall that the slowest requests share. */
+  timeline: [number, number][];
 }
 
 /**
@@ -52,8 +56,9 @@ export const stampede = async (agent: Agent, address: string, eventId: string, a
   const answers: (Answer | undefined)[] = new Array(attendees.length);
   const errors = new Map<string, number>();
   const failed = (kind: string) => errors.set(kind, (errors.get(kind) ?? 0) + 1);
+  const timeline: [number, number][] = new Array(attendees.length);
   let next = 0;
-  const startedAt = performance.now();
+  const [startedAt, startedAtEpochMs] = [performance.now(), Date.now()];
   try {
     await Promise.all(
       Array.from({ length: Math.min(connections, attendees.length) }, async () => {
@@ -76,6 +81,7 @@ export const stampede = async (agent: Agent, address: string, eventId: string, a
           }
           const ms = performance.now() - sent;
           latencies.push(ms);
+          timeline[i] = [Math.round(sent - startedAt), Math.round(ms)];
           if (i >= connections) afterFirstWave.push(ms);
         }
       }),
@@ -85,7 +91,7 @@ export const stampede = async (agent: Agent, address: string, eventId: string, a
   }
   const seconds = (performance.now() - startedAt) / 1_000;
   for (const list of [latencies, afterFirstWave]) list.sort((a, b) => a - b);
-  return { seconds, latencies, afterFirstWave, answers, errors };
+  return { seconds, latencies, afterFirstWave, answers, errors, startedAtEpochMs, timeline };
 };
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
