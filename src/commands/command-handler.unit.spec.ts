@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decider } from '../domain/decider.js';
 import { DomainError } from '../domain/domain-error.js';
 import { MemoryEventStore } from '../eventstore/memory/memory-event-store.js';
-import { type CommandContext, CommandHandler } from './command-handler.js';
+import { comparePositions } from '../eventstore/position.js';
+import { type CommandContext, CommandHandler, type CommandResult } from './command-handler.js';
 import { requestHash } from './request.js';
 
 /** A counter: `Add` appends what it adds; enough to watch what the handler stores and answers. */
@@ -30,6 +31,17 @@ const context = (commandId: string, args: object, operation = 'add'): CommandCon
 });
 const add = (handler: CommandHandler, stream: string, amount: number, ctx: CommandContext) =>
   handler.handle(counter, stream, { type: 'Add', amount }, ctx);
+
+/** Counts reads (and those from a stream's start), so a spec can see when the handler reads. */
+class CountingStore extends MemoryEventStore {
+  reads = 0;
+  readsFromStart = 0;
+  override async readStream(...args: Parameters<MemoryEventStore['readStream']>) {
+    this.reads++;
+    if (!args[1]?.fromRevision) this.readsFromStart++;
+    return super.readStream(...args);
+  }
+}
 
 describe('a command id bound to its request', () => {
   it('answers a resend with the same arguments as the first time, appending once', async () => {
@@ -142,14 +154,6 @@ describe('exactly once, on a store that recognises no event id (as EventStoreDB 
 });
 
 describe('a command on a stream that is most likely new', () => {
-  /** Counts reads, so a spec can see the handler append without reading first. */
-  class CountingStore extends MemoryEventStore {
-    reads = 0;
-    override async readStream(...args: Parameters<MemoryEventStore['readStream']>) {
-      this.reads++;
-      return super.readStream(...args);
-    }
-  }
   /**
    * Opens an empty total (with more than 0) in two events; an open one refuses, or takes a note
    * in one event: decisions that depend on what is stored, as a scan's do.
@@ -223,5 +227,84 @@ describe('a command on a stream that is most likely new', () => {
     await open(new CommandHandler(blind), stream, 5, context('a', { amount: 5 }));
     expect(blind.reads).toBe(1);
     expect(await open(new CommandHandler(blind), stream, 5, context('a', { amount: 5 }))).toMatchObject({ replayed: true, state: 5 });
+  });
+});
+
+describe('a resend after its answer has left memory', () => {
+  /** Keeps the answers of the last `answers` commands per stream. */
+  const keeping = (answers: number, on: MemoryEventStore = store) => new CommandHandler(on, undefined, { recentAnswers: answers });
+  const resend = (handler: CommandHandler, stream: string, n: number) => add(handler, stream, n, context(`c${n}`, { amount: n }));
+  /** The answer as it was (a resend may name its command's own last event rather than its append's last). */
+  const sameAnswer = (again: CommandResult<number, unknown>, first: CommandResult<number, unknown>) => {
+    expect(again).toMatchObject({ events: first.events, state: first.state, replayed: true });
+    expect(comparePositions(again.position!, first.position!)).toBeLessThanOrEqual(0);
+  };
+
+  it('is answered as the first time from the stream, for commands appended together and alone', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const handler = keeping(2);
+    // The first three queue together and share an append.
+    const firsts = await Promise.all([1, 2, 3].map((n) => resend(handler, stream, n)));
+    for (const n of [4, 5, 6]) firsts.push(await resend(handler, stream, n));
+    for (const [i, first] of firsts.entries()) sameAnswer(await resend(handler, stream, i + 1), first);
+    for (const [i, first] of firsts.entries()) sameAnswer(await resend(keeping(2), stream, i + 1), first);
+    expect(await store.readStream(stream)).toHaveLength(6);
+  });
+
+  it('is answered with all of its events and the state after the last of them', async () => {
+    const twice: Decider<{ type: 'Add'; amount: number }, number, Added> = {
+      ...counter,
+      decide: (command) => [{ type: 'Added', data: { amount: command.amount } }, { type: 'Added', data: { amount: command.amount } }],
+    };
+    const stream = `counter-${randomUUID()}`;
+    const handler = keeping(1);
+    const first = await handler.handle(twice, stream, { type: 'Add', amount: 2 }, context('a', { amount: 2 }));
+    await handler.handle(twice, stream, { type: 'Add', amount: 3 }, context('b', { amount: 3 }));
+    const again = await handler.handle(twice, stream, { type: 'Add', amount: 2 }, context('a', { amount: 2 }));
+    sameAnswer(again, first);
+    expect(again.state).toBe(4);
+  });
+
+  it('is found on any page of a long stream', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const handler = keeping(10);
+    const firsts = await Promise.all(Array.from({ length: 2_500 }, (_, i) => resend(handler, stream, i + 1)));
+    for (const n of [1, 999, 1_000, 1_001, 2_001]) sameAnswer(await resend(handler, stream, n), firsts[n - 1]!);
+  });
+
+  it('is read from the stream, where one among the latest answers is not', async () => {
+    const counting = new CountingStore();
+    const stream = `counter-${randomUUID()}`;
+    const handler = keeping(2, counting);
+    for (const n of [1, 2, 3]) await resend(handler, stream, n);
+    const before = counting.readsFromStart;
+    await resend(handler, stream, 3);
+    await resend(handler, stream, 2);
+    expect(counting.readsFromStart).toBe(before);
+    await resend(handler, stream, 1);
+    expect(counting.readsFromStart).toBe(before + 1);
+  });
+
+  it('with other arguments is refused at once, without reading the stream from its start', async () => {
+    const counting = new CountingStore();
+    const stream = `counter-${randomUUID()}`;
+    const handler = keeping(1, counting);
+    for (const n of [1, 2, 3]) await resend(handler, stream, n);
+    const error = await add(handler, stream, 9, context('c1', { amount: 9 })).catch((e: unknown) => e);
+    expect((error as DomainError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(counting.readsFromStart).toBe(1);
+  });
+
+  it('waiting with others shares their read of the stream', async () => {
+    const counting = new CountingStore();
+    const stream = `counter-${randomUUID()}`;
+    const handler = keeping(1, counting);
+    const firsts: CommandResult<number, Added>[] = [];
+    for (let n = 1; n <= 12; n++) firsts.push(await resend(handler, stream, n));
+    const before = counting.readsFromStart;
+    const agains = await Promise.all(firsts.slice(0, 10).map((_, i) => resend(handler, stream, i + 1)));
+    agains.forEach((again, i) => sameAnswer(again, firsts[i]!));
+    // Ten resends, one read (two if the first resend's read starts before the others queue).
+    expect(counting.readsFromStart - before).toBeLessThanOrEqual(2);
   });
 });
