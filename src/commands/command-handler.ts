@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: batching, conflict retries, guessed new streams and resends all work on the one cached stream per id; split apart, each would reach into the others' state.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { domainEventOf, schemaVersionOf } from '../domain/decode.js';
 import type { Decider, DomainEvent, Fold } from '../domain/decider.js';
@@ -5,6 +6,7 @@ import { DomainError } from '../domain/domain-error.js';
 import { DuplicateEventIdError, EventStoreError, WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventData, EventStore, RecordedEvent } from '../eventstore/event-store.js';
 import type { Position } from '../eventstore/position.js';
+import { type Answer, AnswersFromStream } from './answers-from-stream.js';
 import { deterministicId } from './deterministic-id.js';
 import { IdempotencyKeys, keyReused } from './idempotency-keys.js';
 
@@ -68,13 +70,6 @@ export interface CommandResult<State, Event> {
   replayed: boolean;
 }
 
-/** What a command wrote and the state it left: a resend's answer. */
-interface Answer<State, Event> {
-  events: Event[];
-  state: State;
-  position: Position;
-}
-
 /** What is kept of every command a stream holds: enough to refuse a reused id at once and to find its answer in the stream again. */
 interface Handled {
   /** The revision of its last event. */
@@ -90,20 +85,13 @@ interface Cached<State, Event> {
   handled: Map<string, Handled>;
   /**
    * The answers of the stream's latest commands, oldest first: a resend soon after is answered
-   * from here, an older one from the stream (CommandHandler.replay). Keeping every answer kept
+   * from here, an older one from the stream (answers-from-stream.ts). Keeping every answer kept
    * every version of the state: 6.8 kB a registration on a hot event, 680 MB for 100,000, which
    * each full garbage collection marked again.
    */
   answers: Map<string, Answer<State, Event>>;
 }
 
-/** A resend waiting for its answer to be read from the stream. */
-interface Replay {
-  commandId: string;
-  revision: bigint;
-  resolve: (answer: Answer<unknown, DomainEvent>) => void;
-  reject: (error: unknown) => void;
-}
 
 type Work =
   | { kind: 'load'; fold: Fold<any, any>; resolve: (state: any) => void; reject: (error: unknown) => void }
@@ -126,8 +114,6 @@ const MAX_BATCH = 100;
 const MAX_CACHED_STREAMS = 10_000;
 /** Answers kept per stream (see Cached.answers): at 2,000 commands a second on one event, the last half second. */
 const RECENT_ANSWERS = 1_000;
-/** Events per read when a resend's answer is looked up in its stream. */
-const REPLAY_PAGE = 1_000;
 
 const emptyStream = (fold: Fold<unknown, DomainEvent>): Cached<unknown, DomainEvent> => ({
   state: fold.initialState(),
@@ -156,8 +142,7 @@ const sameRequest = (earlier: string | undefined, now: string | undefined): bool
 export class CommandHandler {
   private readonly queues = new Map<string, Work[]>();
   private readonly cache = new Map<string, Cached<unknown, DomainEvent>>();
-  /** Resends whose answers are no longer in memory, by stream: those waiting together are answered by one read. */
-  private readonly replays = new Map<string, Replay[]>();
+  private readonly older: AnswersFromStream;
   private readonly keys: IdempotencyKeys;
   private readonly recentAnswers: number;
 
@@ -168,6 +153,7 @@ export class CommandHandler {
     { recentAnswers = RECENT_ANSWERS }: { recentAnswers?: number } = {},
   ) {
     this.keys = new IdempotencyKeys(store);
+    this.older = new AnswersFromStream(store);
     this.recentAnswers = recentAnswers;
   }
 
@@ -292,7 +278,7 @@ export class CommandHandler {
         const answer = stream.answers.get(commandId);
         const { revision } = handled;
         settle.push(() =>
-          (answer ? Promise.resolve(answer) : this.replay(work.fold, streamId, commandId, revision)).then(
+          (answer ? Promise.resolve(answer) : this.older.answer(work.fold, streamId, commandId, revision)).then(
             (found) => work.resolve({ ...found, replayed: true }),
             work.reject,
           ),
@@ -389,66 +375,5 @@ export class CommandHandler {
     stream.handled.set(commandId, handled);
     stream.answers.set(commandId, answer);
     if (stream.answers.size > this.recentAnswers) stream.answers.delete(stream.answers.keys().next().value!);
-  }
-
-  /**
-   * The answer of a command handled too long ago to be in memory, found again by folding its
-   * stream up to the command's last event. A resend that long after its command is rare, and
-   * costs a read of the stream so far; resends of one stream that wait meanwhile share the next
-   * read, so a flood of them costs one read at a time, not one each.
-   */
-  private replay(fold: Fold<unknown, DomainEvent>, streamId: string, commandId: string, revision: bigint): Promise<Answer<unknown, DomainEvent>> {
-    return new Promise((resolve, reject) => {
-      const replay = { commandId, revision, resolve, reject };
-      const waiting = this.replays.get(streamId);
-      if (waiting) {
-        waiting.push(replay);
-        return;
-      }
-      this.replays.set(streamId, [replay]);
-      // After the batch that found this resend has settled the others it found.
-      queueMicrotask(() => void this.runReplays(fold, streamId));
-    });
-  }
-
-  private async runReplays(fold: Fold<unknown, DomainEvent>, streamId: string): Promise<void> {
-    const waiting = this.replays.get(streamId)!;
-    while (waiting.length > 0) {
-      const replays = waiting.splice(0);
-      try {
-        await this.refold(fold, streamId, replays);
-      } catch (error) {
-        for (const replay of replays) replay.reject(error);
-      }
-    }
-    this.replays.delete(streamId);
-  }
-
-  private async refold(fold: Fold<unknown, DomainEvent>, streamId: string, replays: Replay[]): Promise<void> {
-    const wanted = new Map<string, { revision: bigint; events: DomainEvent[]; replays: Replay[] }>();
-    for (const replay of replays) {
-      const entry = wanted.get(replay.commandId) ?? { revision: replay.revision, events: [], replays: [] };
-      entry.replays.push(replay);
-      wanted.set(replay.commandId, entry);
-    }
-    const until = replays.reduce((last, { revision }) => (revision > last ? revision : last), -1n);
-    let state = fold.initialState();
-    for (let from = 0n; from <= until; from += BigInt(REPLAY_PAGE)) {
-      const page = await this.store.readStream(streamId, { fromRevision: from, maxCount: REPLAY_PAGE });
-      for (const recorded of page) {
-        if (recorded.revision > until) break;
-        const event = domainEventOf(recorded);
-        state = fold.evolve(state, event);
-        const entry = wanted.get(recorded.metadata.commandId);
-        if (!entry) continue;
-        entry.events.push(event);
-        if (recorded.revision !== entry.revision) continue;
-        for (const replay of entry.replays) replay.resolve({ events: entry.events, state, position: recorded.position });
-        wanted.delete(recorded.metadata.commandId);
-      }
-      if (page.length < REPLAY_PAGE) break;
-    }
-    for (const { replays: unanswered } of wanted.values())
-      for (const replay of unanswered) replay.reject(new Error(`Command ${replay.commandId} is no longer at revision ${replay.revision} of ${streamId}`));
   }
 }

@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: every case drives one handler through the same counter decider, contexts and counting store.
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Decider } from '../domain/decider.js';
