@@ -92,7 +92,6 @@ interface Cached<State, Event> {
   answers: Map<string, Answer<State, Event>>;
 }
 
-
 type Work =
   | { kind: 'load'; fold: Fold<any, any>; resolve: (state: any) => void; reject: (error: unknown) => void }
   | {
@@ -262,7 +261,8 @@ export class CommandHandler {
     for (const work of batch) {
       const { commandId } = work.context;
       const inBatch = decided.get(commandId);
-      const earlier = inBatch ?? stream.handled.get(commandId);
+      const handled = stream.handled.get(commandId);
+      const earlier = inBatch ?? handled;
       if (earlier && !sameRequest(earlier.requestHash, work.context.requestHash)) {
         settle.push(() => work.reject(keyReused()));
         continue;
@@ -272,7 +272,6 @@ export class CommandHandler {
         inBatch.work.push(work);
         continue;
       }
-      const handled = stream.handled.get(commandId);
       if (handled) {
         // Taken now: the answers of this batch's commands may push it out before it settles.
         const answer = stream.answers.get(commandId);
